@@ -1,0 +1,50 @@
+/*
+ * ctl.h - shared state of optinctl's verbs
+ */
+#ifndef OPTIN_CTL_H
+#define OPTIN_CTL_H
+
+#include <sysexits.h>
+
+#include "conf.h"
+#include "store.h"
+
+struct ctl {
+	const char *conf_path;
+	struct conf *conf;
+	struct store *st;
+};
+
+/* options of a verb: "--name" or "--name VALUE" / "--name=VALUE" */
+struct ctl_opt {
+	const char *name;
+	int	has_arg;
+	const char *value;	/* set when given; "" for flags */
+};
+
+/*
+ * ctl_args - split ARGV into positionals (into POS, at most NPOS) and the
+ * options of OPTS. Returns the number of positionals, or -1 after
+ * printing a usage error.
+ */
+int	ctl_args(const char *verb, int argc, char **argv, struct ctl_opt *opts,
+	    const char **pos, int npos);
+
+/* ctl_open_store - open the database; an exit code, 0 when open */
+int	ctl_open_store(struct ctl *, int flags);
+
+/* ctl_addr - normalise a typed address into OUT; 0, or EX_DATAERR */
+int	ctl_addr(const char *in, int allow_domain, char *out, size_t outlen);
+
+/* ctl_list - the configured list NAME, or NULL after an error message */
+const struct conf_list *ctl_list(struct ctl *, const char *name);
+
+void	ctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+int	verb_import(struct ctl *, int, char **);
+int	verb_export(struct ctl *, int, char **);
+int	verb_export_suppression(struct ctl *, int, char **);
+int	verb_show(struct ctl *, int, char **);
+int	verb_stats(struct ctl *, int, char **);
+
+#endif

@@ -1,0 +1,401 @@
+/*
+ * addr.c - mail address parsing and normalisation
+ *
+ * SYNOPSIS
+ *	#include "addr.h"
+ *
+ * DESCRIPTION
+ *	addr_normalize() turns an address as a client or an administrator
+ *	typed it into the key form of the database (DESIGN.md section 3).
+ *	Everything it refuses is refused with a reason that names the
+ *	problem; nothing it accepts can carry CR, LF or another control
+ *	character into a header or a log line.
+ *
+ *	Non-ASCII local parts (SMTPUTF8) are refused: the keys are ASCII.
+ *	Non-ASCII domains are converted to IDNA A-labels with libidn2.
+ */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <idn2.h>
+
+#include "addr.h"
+
+/* seterr - format a reason into ERR */
+static int __attribute__((format(printf, 3, 4)))
+seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		(void)vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return (-1);
+}
+
+/* is_atext - RFC 5322 atext */
+static int
+is_atext(unsigned char c)
+{
+	if (isascii(c) && isalnum(c))
+		return (1);
+	return (c != '\0' && strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
+}
+
+/* is_dot_atom - 1 when S (LEN bytes) is an RFC 5322 dot-atom */
+static int
+is_dot_atom(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || s[0] == '.' || s[len - 1] == '.')
+		return (0);
+	for (i = 0; i < len; i++) {
+		if (s[i] == '.') {
+			if (s[i + 1] == '.')
+				return (0);
+		} else if (!is_atext((unsigned char)s[i]))
+			return (0);
+	}
+	return (1);
+}
+
+/* lower_ascii - lower-case the ASCII letters of S in place */
+static void
+lower_ascii(char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (s[i] >= 'A' && s[i] <= 'Z')
+			s[i] = (char)(s[i] - 'A' + 'a');
+}
+
+/*
+ * norm_domain - normalise domain IN (LEN bytes) into OUT (ADDR_BUFSIZE).
+ */
+static int
+norm_domain(const char *in, size_t len, char *out, size_t outlen,
+    char *err, size_t errlen)
+{
+	char buf[1024], *ace = NULL;
+	const char *p;
+	size_t i, label;
+	int rc, nonascii = 0;
+
+	if (len == 0)
+		return (seterr(err, errlen, "empty domain"));
+	if (len >= sizeof(buf))
+		return (seterr(err, errlen, "domain too long"));
+	memcpy(buf, in, len);
+	buf[len] = '\0';
+
+	if (buf[0] == '[') {
+		/* address literal: [1.2.3.4] or [IPv6:...] */
+		unsigned char bin[16];
+
+		if (buf[len - 1] != ']' || len < 3)
+			return (seterr(err, errlen, "bad address literal"));
+		buf[len - 1] = '\0';
+		lower_ascii(buf, len);
+		if (strncmp(buf + 1, "ipv6:", 5) == 0) {
+			if (inet_pton(AF_INET6, buf + 6, bin) != 1)
+				return (seterr(err, errlen,
+				    "bad IPv6 address literal"));
+			memcpy(buf + 1, "IPv6:", 5);
+		} else if (inet_pton(AF_INET, buf + 1, bin) != 1)
+			return (seterr(err, errlen, "bad address literal"));
+		if ((size_t)snprintf(out, outlen, "%s]", buf) >= outlen)
+			return (seterr(err, errlen, "domain too long"));
+		return (0);
+	}
+
+	/* one trailing dot names the root: drop it */
+	if (len > 1 && buf[len - 1] == '.')
+		buf[--len] = '\0';
+	for (i = 0; i < len; i++)
+		if ((unsigned char)buf[i] >= 0x80)
+			nonascii = 1;
+	p = buf;
+	if (nonascii) {
+		rc = idn2_to_ascii_8z(buf, &ace,
+		    IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);
+		if (rc != IDN2_OK)
+			return (seterr(err, errlen,
+			    "bad international domain: %s", idn2_strerror(rc)));
+		p = ace;
+	}
+	len = strlen(p);
+	if (len > ADDR_DOMAIN_MAX || len >= outlen) {
+		idn2_free(ace);
+		return (seterr(err, errlen, "domain longer than %d octets",
+		    ADDR_DOMAIN_MAX));
+	}
+	memcpy(out, p, len + 1);
+	idn2_free(ace);
+	lower_ascii(out, len);
+
+	/* LDH labels, 1 to 63 octets, no hyphen at either end */
+	label = 0;
+	for (i = 0; i <= len; i++) {
+		char c = out[i];
+
+		if (c == '.' || c == '\0') {
+			if (label == 0)
+				return (seterr(err, errlen,
+				    "empty label in domain"));
+			if (label > 63)
+				return (seterr(err, errlen,
+				    "domain label longer than 63 octets"));
+			if (out[i - 1] == '-' || out[i - label] == '-')
+				return (seterr(err, errlen,
+				    "domain label starts or ends with '-'"));
+			label = 0;
+			continue;
+		}
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-'))
+			return (seterr(err, errlen,
+			    "bad character '%c' in domain", c));
+		label++;
+	}
+	return (0);
+}
+
+int
+addr_normalize(const char *in, size_t len, int flags, char *out,
+    size_t outlen, char *err, size_t errlen)
+{
+	char local[ADDR_LOCAL_MAX * 2 + 3], domain[ADDR_BUFSIZE];
+	const char *p, *end, *at;
+	size_t i, llen;
+	int quoted = 0;
+
+	if (outlen < ADDR_BUFSIZE)
+		return (seterr(err, errlen, "internal: output buffer too small"));
+	if (in == NULL || len == 0)
+		return (seterr(err, errlen, "empty address"));
+	if (len > 1024)
+		return (seterr(err, errlen, "address longer than %d octets",
+		    ADDR_MAX));
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		if (c == '\0')
+			return (seterr(err, errlen, "NUL byte in address"));
+		if (c == '\r' || c == '\n')
+			return (seterr(err, errlen, "CR or LF in address"));
+		if (c < 0x20 || c == 0x7f)
+			return (seterr(err, errlen,
+			    "control character in address"));
+	}
+
+	p = in;
+	end = in + len;
+	while (p < end && *p == ' ')
+		p++;
+	while (end > p && end[-1] == ' ')
+		end--;
+	if (p < end && *p == '<') {
+		if (end[-1] != '>' || end - p < 2)
+			return (seterr(err, errlen, "unbalanced angle brackets"));
+		p++;
+		end--;
+		while (p < end && *p == ' ')
+			p++;
+		while (end > p && end[-1] == ' ')
+			end--;
+	} else if (p < end && end[-1] == '>')
+		return (seterr(err, errlen, "unbalanced angle brackets"));
+	if (p == end)
+		return (seterr(err, errlen, "empty address"));
+	if (memchr(p, '<', (size_t)(end - p)) != NULL ||
+	    memchr(p, '>', (size_t)(end - p)) != NULL)
+		return (seterr(err, errlen, "stray angle bracket in address"));
+
+	/* source route: @a,@b:user@d */
+	if (*p == '@') {
+		const char *colon = memchr(p, ':', (size_t)(end - p));
+
+		if (colon != NULL && memchr(colon, '@', (size_t)(end - colon))
+		    != NULL) {
+			p = colon + 1;
+			if (p == end)
+				return (seterr(err, errlen,
+				    "source route without address"));
+		} else {
+			if (!(flags & ADDR_ALLOW_DOMAIN))
+				return (seterr(err, errlen, "missing local part"));
+			if (norm_domain(p + 1, (size_t)(end - p - 1), domain,
+			    sizeof(domain), err, errlen) < 0)
+				return (-1);
+			if ((size_t)snprintf(out, outlen, "@%s", domain) >=
+			    outlen)
+				return (seterr(err, errlen,
+				    "address longer than %d octets", ADDR_MAX));
+			return (0);
+		}
+	}
+
+	/* local part */
+	if (*p == '"') {
+		const char *q;
+
+		llen = 0;
+		for (q = p + 1; q < end && *q != '"'; q++) {
+			if (*q == '\\') {
+				if (++q == end)
+					break;
+			}
+			if ((unsigned char)*q >= 0x80)
+				return (seterr(err, errlen,
+				    "non-ASCII local part"));
+			if (llen >= ADDR_LOCAL_MAX)
+				return (seterr(err, errlen,
+				    "local part longer than %d octets",
+				    ADDR_LOCAL_MAX));
+			local[llen++] = *q;
+		}
+		if (q >= end)
+			return (seterr(err, errlen, "unterminated quoted string"));
+		at = q + 1;
+		if (at == end || *at != '@')
+			return (seterr(err, errlen,
+			    "quoted local part not followed by '@'"));
+		if (llen == 0)
+			return (seterr(err, errlen, "empty local part"));
+		local[llen] = '\0';
+		if (!is_dot_atom(local, llen)) {
+			/* keep the quotes, escape what needs it */
+			char tmp[sizeof(local)];
+			size_t j = 0;
+
+			tmp[j++] = '"';
+			for (i = 0; i < llen; i++) {
+				if (local[i] == '"' || local[i] == '\\')
+					tmp[j++] = '\\';
+				tmp[j++] = local[i];
+			}
+			tmp[j++] = '"';
+			memcpy(local, tmp, j);
+			llen = j;
+			local[llen] = '\0';
+			quoted = 1;
+		}
+	} else {
+		at = memchr(p, '@', (size_t)(end - p));
+		if (at == NULL)
+			return (seterr(err, errlen, "missing '@' and domain"));
+		llen = (size_t)(at - p);
+		if (llen == 0)
+			return (seterr(err, errlen, "empty local part"));
+		if (llen > ADDR_LOCAL_MAX)
+			return (seterr(err, errlen,
+			    "local part longer than %d octets", ADDR_LOCAL_MAX));
+		for (i = 0; i < llen; i++)
+			if ((unsigned char)p[i] >= 0x80)
+				return (seterr(err, errlen,
+				    "non-ASCII local part"));
+		if (!is_dot_atom(p, llen))
+			return (seterr(err, errlen, "bad local part"));
+		memcpy(local, p, llen);
+		local[llen] = '\0';
+	}
+	if (quoted && llen > ADDR_LOCAL_MAX)
+		return (seterr(err, errlen, "local part longer than %d octets",
+		    ADDR_LOCAL_MAX));
+	lower_ascii(local, llen);
+
+	/* domain */
+	at++;
+	if (at == end)
+		return (seterr(err, errlen, "empty domain"));
+	if (memchr(at, '@', (size_t)(end - at)) != NULL)
+		return (seterr(err, errlen, "more than one '@'"));
+	if (norm_domain(at, (size_t)(end - at), domain, sizeof(domain),
+	    err, errlen) < 0)
+		return (-1);
+	if (llen + 1 + strlen(domain) > ADDR_MAX)
+		return (seterr(err, errlen, "address longer than %d octets",
+		    ADDR_MAX));
+	if ((size_t)snprintf(out, outlen, "%s@%s", local, domain) >= outlen)
+		return (seterr(err, errlen, "address longer than %d octets",
+		    ADDR_MAX));
+	return (0);
+}
+
+int
+addr_is_domain(const char *norm)
+{
+	return (norm[0] == '@');
+}
+
+const char *
+addr_domain(const char *norm)
+{
+	const char *at = strrchr(norm, '@');
+
+	return (at != NULL ? at + 1 : norm + strlen(norm));
+}
+
+int
+addr_untag(const char *norm, const char *delims, char *out, size_t outlen)
+{
+	const char *at, *d;
+	size_t pos;
+
+	if (delims == NULL || *delims == '\0' || norm[0] == '"' ||
+	    norm[0] == '@')
+		return (0);
+	if ((at = strrchr(norm, '@')) == NULL)
+		return (0);
+	pos = strcspn(norm, delims);
+	if (pos == 0 || norm + pos >= at)
+		return (0);
+	d = at;
+	if ((size_t)snprintf(out, outlen, "%.*s%s", (int)pos, norm, d) >=
+	    outlen)
+		return (-1);
+	return (1);
+}
+
+int
+addr_keys(const char *norm, const char *delims, char *buf,
+    const char *keys[3])
+{
+	int n = 0;
+
+	if (norm[0] == '@') {
+		keys[n++] = norm;
+		return (n);
+	}
+	keys[n++] = norm;
+	if (addr_untag(norm, delims, buf, ADDR_BUFSIZE) == 1)
+		keys[n++] = buf;
+	buf += ADDR_BUFSIZE;
+	(void)snprintf(buf, ADDR_BUFSIZE, "@%s", addr_domain(norm));
+	keys[n++] = buf;
+	return (n);
+}
+
+void
+addr_mask(const char *norm, char *out, size_t outlen)
+{
+	const char *at = strrchr(norm, '@');
+
+	if (outlen == 0)
+		return;
+	if (at == NULL || at == norm) {
+		(void)snprintf(out, outlen, "%s", norm);
+		return;
+	}
+	(void)snprintf(out, outlen, "%c***%s", norm[0] == '"' ? norm[1] :
+	    norm[0], at);
+}

@@ -1,0 +1,101 @@
+/*
+ * conf.h - the configuration file shared by all three programs
+ *
+ * SYNOPSIS
+ *	struct conf *c;
+ *	if (conf_load(path, &c, err, sizeof(err)) < 0) ... err is "FILE:LINE: why"
+ *	...
+ *	conf_free(c);
+ *
+ * DESCRIPTION
+ *	Line oriented, '#' comments, "quoted strings" with \" and \\,
+ *	{ } blocks for lists (DESIGN.md section 2). A loaded conf is never
+ *	modified: threads share it read-only and a reload swaps in a new one.
+ *	Relative paths are taken relative to the directory of the file.
+ */
+#ifndef OPTIN_CONF_H
+#define OPTIN_CONF_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+
+#define CONF_NAME_MAX	64	/* list names */
+#define CONF_TEXT_MAX	256	/* descriptions, header values, ids */
+#define CONF_URL_MAX	512
+#define CONF_MAX_PROXIES 16
+
+enum conf_mode { MODE_ENFORCE = 1, MODE_MONITOR };
+enum conf_on_error { ONERR_TEMPFAIL = 1, ONERR_ACCEPT };
+enum conf_unclassified { UNCL_PASS = 1, UNCL_REJECT, UNCL_TEMPFAIL };
+enum conf_denied { DENIED_STRIP = 1, DENIED_REJECT };
+enum match_type { MATCH_HEADER = 1, MATCH_SENDER, MATCH_AUTH };
+
+struct conf_match {
+	enum match_type type;
+	char	name[CONF_TEXT_MAX];	/* header name (MATCH_HEADER) */
+	char	value[CONF_TEXT_MAX];	/* value, normalised address, login */
+};
+
+struct conf_list {
+	char	name[CONF_NAME_MAX + 1];
+	char	description[CONF_TEXT_MAX];
+	int	consent;		/* enum consent_kind */
+	char	list_id[CONF_TEXT_MAX];	/* "" when not set */
+	int	unsubscribe;		/* 1 yes, 0 no */
+	unsigned honor;			/* SUPP_BIT() set, consent none */
+	struct conf_match *matches;
+	size_t	nmatches;
+	int	line;			/* where it was defined */
+};
+
+struct conf {
+	char	path[PATH_MAX];
+	char	socket[PATH_MAX + 16];
+	unsigned socket_mode;
+	char	database[PATH_MAX];
+	uint64_t map_size;
+	char	secret_file[PATH_MAX];
+	char	user[64];
+	int	mode;			/* enum conf_mode */
+	int	on_error;		/* enum conf_on_error */
+	int	unclassified;		/* enum conf_unclassified */
+	int	denied;			/* enum conf_denied */
+	char	list_header[CONF_TEXT_MAX];
+	char	recipient_delimiter[16];
+	char	unsubscribe_url[CONF_URL_MAX];
+	char	preferences_url[CONF_URL_MAX];
+	char	unsubscribe_mailto[ADDR_BUFSIZE];
+	char	listen[CONF_TEXT_MAX];
+	char	trusted_proxy[CONF_MAX_PROXIES][64];
+	size_t	ntrusted_proxy;
+	struct conf_list *lists;
+	size_t	nlists;
+};
+
+/*
+ * conf_load - read and check FILE. On success *OUT is a new conf that
+ * the caller frees with conf_free(). Returns 0, or -1 with ERR set.
+ */
+int	conf_load(const char *file, struct conf **out, char *err, size_t errlen)
+	    __attribute__((warn_unused_result));
+
+/*
+ * conf_parse - the same from a buffer of LEN bytes; NAME is used in
+ * messages and BASEDIR to resolve relative paths (NULL: leave them).
+ */
+int	conf_parse(const char *buf, size_t len, const char *name,
+	    const char *basedir, struct conf **out, char *err, size_t errlen)
+	    __attribute__((warn_unused_result));
+
+void	conf_free(struct conf *);
+
+/* conf_find_list - the list called NAME, or NULL */
+const struct conf_list *conf_find_list(const struct conf *, const char *name);
+
+/* conf_default_path - $sysconfdir/optin-milter/optin-milter.conf */
+const char *conf_default_path(void);
+
+#endif

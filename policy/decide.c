@@ -1,0 +1,126 @@
+/*
+ * decide.c - who gets a message on a list, and why not
+ *
+ * DESCRIPTION
+ *	Keys are tried most specific first: "user+tag@d", "user@d", "@d".
+ *	A suppression at any of them holds the address back (for a list
+ *	with consent none, only a suppression whose reason the list
+ *	honours). For consent, the most specific record decides; a domain
+ *	record ("@d") speaks for every address of the domain that has no
+ *	record of its own.
+ *
+ *	An explicit opt-out of the recipient from the list always wins,
+ *	also on a list with consent none: a person who unsubscribed from a
+ *	list is never mailed on it again, whatever its kind.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "addr.h"
+#include "decide.h"
+#include "model.h"
+
+/* deny - fill D with a refusal */
+static int
+deny(struct decision *d, enum reason r, int supp)
+{
+	d->verdict = VERDICT_DENY;
+	d->reason = r;
+	d->supp = supp;
+	d->basis = 0;
+	return (0);
+}
+
+static int
+deliver(struct decision *d, int basis)
+{
+	d->verdict = VERDICT_DELIVER;
+	d->reason = REASON_NONE;
+	d->supp = 0;
+	d->basis = basis;
+	return (0);
+}
+
+int
+decide(struct store_txn *tx, const struct conf_list *l, const char *addr,
+    const char *delims, int64_t now, struct decision *d)
+{
+	char kbuf[ADDR_KEYS_BUFSIZE];
+	const char *keys[3];
+	struct consent_rec c;
+	struct supp_rec s;
+	int n, i, rc, found = 0;
+	int is_domain_key;
+
+	n = addr_keys(addr, delims, kbuf, keys);
+
+	/* the consent record that decides: the most specific one */
+	for (i = 0; i < n; i++) {
+		if ((rc = store_get_consent(tx, keys[i], l->name, &c)) < 0)
+			return (-1);
+		if (rc == 1) {
+			found = 1;
+			break;
+		}
+	}
+	is_domain_key = found && addr_is_domain(keys[i]);
+
+	if (found && c.status == STATUS_OPT_OUT)
+		return (deny(d, REASON_OPTED_OUT, 0));
+
+	for (i = 0; i < n; i++) {
+		if ((rc = store_get_suppression(tx, keys[i], &s)) < 0)
+			return (-1);
+		if (rc == 0)
+			continue;
+		if (l->consent != CONSENT_NONE ||
+		    (l->honor & SUPP_BIT(s.reason)))
+			return (deny(d, REASON_SUPPRESSED, s.reason));
+	}
+
+	if (l->consent == CONSENT_NONE)
+		return (deliver(d, 0));
+	if (!found)
+		return (deny(d, REASON_NO_CONSENT, 0));
+
+	switch (c.status) {
+	case STATUS_PENDING:
+		return (deny(d, REASON_PENDING, 0));
+	case STATUS_OPT_IN:
+		/* express consent is personal: a domain cannot give it */
+		if (is_domain_key && l->consent == CONSENT_EXPRESS)
+			return (deny(d, REASON_NO_CONSENT, 0));
+		break;
+	case STATUS_RELATIONSHIP:
+		if (l->consent != CONSENT_RELATIONSHIP)
+			return (deny(d, REASON_NO_CONSENT, 0));
+		break;
+	default:
+		return (deny(d, REASON_NO_CONSENT, 0));
+	}
+	if (c.expires != 0 && now >= c.expires)
+		return (deny(d, REASON_EXPIRED, 0));
+	return (deliver(d, c.status));
+}
+
+const char *
+decision_reason(const struct decision *d, char *buf, size_t len)
+{
+	const char *s;
+
+	switch (d->reason) {
+	case REASON_NONE:	s = ""; break;
+	case REASON_NO_CONSENT:	s = "no-consent"; break;
+	case REASON_OPTED_OUT:	s = "opted-out"; break;
+	case REASON_PENDING:	s = "pending"; break;
+	case REASON_EXPIRED:	s = "expired"; break;
+	case REASON_SUPPRESSED:
+		(void)snprintf(buf, len, "suppressed:%s", supp_name(d->supp));
+		return (buf);
+	default:		s = "unknown"; break;
+	}
+	(void)snprintf(buf, len, "%s", s);
+	return (buf);
+}

@@ -1,0 +1,145 @@
+/*
+ * listhdr.c - List-Unsubscribe, List-Unsubscribe-Post and List-Id values
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "listhdr.h"
+
+#define LINE_SOFT	78
+#define LINE_HARD	998
+
+int
+listhdr_url(const char *base, const char *token, char *out, size_t len)
+{
+	if (base == NULL || base[0] == '\0') {
+		if (len > 0)
+			out[0] = '\0';
+		return (0);
+	}
+	return ((size_t)snprintf(out, len, "%s%s", base, token) >= len ?
+	    -1 : 0);
+}
+
+int
+listhdr_mailto(const struct conf *c, const char *token, char *out, size_t len)
+{
+	if (c->unsubscribe_mailto[0] == '\0') {
+		if (len > 0)
+			out[0] = '\0';
+		return (0);
+	}
+	return ((size_t)snprintf(out, len, "mailto:%s?subject=unsubscribe%%20%s",
+	    c->unsubscribe_mailto, token) >= len ? -1 : 0);
+}
+
+int
+listhdr_unsubscribe(const struct conf *c, const char *token, int with_url,
+    char *out, size_t len)
+{
+	char url[LISTHDR_BUFSIZE], mailto[LISTHDR_BUFSIZE];
+	int n;
+
+	if (listhdr_url(with_url ? c->unsubscribe_url : "", token, url,
+	    sizeof(url)) < 0 || listhdr_mailto(c, token, mailto,
+	    sizeof(mailto)) < 0)
+		return (-1);
+	if (url[0] != '\0' && mailto[0] != '\0')
+		n = snprintf(out, len, "<%s>, <%s>", url, mailto);
+	else if (url[0] != '\0' || mailto[0] != '\0')
+		n = snprintf(out, len, "<%s>", url[0] != '\0' ? url : mailto);
+	else
+		return (-1);
+	return (n < 0 || (size_t)n >= len ? -1 : 0);
+}
+
+int
+listhdr_id(const struct conf_list *l, char *out, size_t len)
+{
+	const unsigned char *p;
+	size_t o = 0;
+	int ascii = 1, n;
+
+	if (l->list_id[0] == '\0')
+		return (-1);
+	for (p = (const unsigned char *)l->description; *p != '\0'; p++)
+		if (*p >= 0x80 || *p < 0x20)
+			ascii = 0;
+	if (!ascii) {
+		/* RFC 2047 encoded-word; base64 of the UTF-8 text */
+		char b64[CONF_TEXT_MAX * 2];
+
+		(void)sodium_bin2base64(b64, sizeof(b64),
+		    (const unsigned char *)l->description,
+		    strlen(l->description), sodium_base64_VARIANT_ORIGINAL);
+		n = snprintf(out, len, "=?UTF-8?B?%s?= <%s>", b64, l->list_id);
+		return (n < 0 || (size_t)n >= len ? -1 : 0);
+	}
+	if (len < 4)
+		return (-1);
+	out[o++] = '"';
+	for (p = (const unsigned char *)l->description; *p != '\0'; p++) {
+		if (o + 3 >= len)
+			return (-1);
+		if (*p == '"' || *p == '\\')
+			out[o++] = '\\';
+		out[o++] = (char)*p;
+	}
+	out[o] = '\0';
+	n = snprintf(out + o, len - o, "\" <%s>", l->list_id);
+	return (n < 0 || (size_t)n >= len - o ? -1 : 0);
+}
+
+int
+listhdr_fold(const char *value, size_t namelen, char *out, size_t len)
+{
+	size_t col = namelen + 2, o = 0, i, vlen = strlen(value);
+	size_t seg_start = 0;
+
+	/*
+	 * Walk the value in segments that end at a space outside <...>;
+	 * start a new line before a segment that would pass the soft limit.
+	 */
+	while (seg_start < vlen) {
+		size_t seg_end = seg_start;
+		int inangle = 0;
+
+		/* a segment: up to and excluding the next space outside <> */
+		while (seg_end < vlen) {
+			char ch = value[seg_end];
+
+			if (ch == '<')
+				inangle = 1;
+			else if (ch == '>')
+				inangle = 0;
+			else if (ch == ' ' && !inangle && seg_end > seg_start)
+				break;
+			seg_end++;
+		}
+		if (seg_start > 0 && col + (seg_end - seg_start) > LINE_SOFT &&
+		    value[seg_start] == ' ') {
+			/* replace the space by a fold */
+			if (o + 2 >= len)
+				return (-1);
+			out[o++] = '\n';
+			out[o++] = '\t';
+			seg_start++;
+			col = 1;
+		}
+		for (i = seg_start; i < seg_end; i++) {
+			if (o + 1 >= len)
+				return (-1);
+			out[o++] = value[i];
+			col++;
+		}
+		if (col > LINE_HARD)
+			return (-1);
+		seg_start = seg_end;
+	}
+	out[o] = '\0';
+	return (0);
+}

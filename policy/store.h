@@ -1,0 +1,153 @@
+/*
+ * store.h - the consent and suppression database (LMDB)
+ *
+ * SYNOPSIS
+ *	struct store *st;
+ *	store_open(dir, mapsize, STORE_CREATE, &st, err, sizeof(err));
+ *
+ *	struct store_txn *tx;
+ *	store_read_begin(st, &tx, err, sizeof(err));
+ *	store_get_consent(tx, "bob@example.org", "marketing", &rec);
+ *	store_read_end(tx);
+ *
+ *	store_write(st, fn, arg, err, sizeof(err));	(fn runs in a write txn)
+ *
+ * DESCRIPTION
+ *	This is the only module that sees LMDB. It hides the recoverable
+ *	conditions (map full: the map grows and the write is run again;
+ *	map resized by another process: adopted) so that callers see
+ *	found / not found / error. Lookups return 1 found, 0 not found,
+ *	-1 error (the reason in store_txn_error()).
+ *
+ *	Every change also appends a record to the history. Writes are
+ *	committed durably (fsync) before store_write() returns.
+ *
+ *	Records copied out are the caller's; nothing returned points into
+ *	the map.
+ */
+#ifndef OPTIN_STORE_H
+#define OPTIN_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "conf.h"
+
+#define STORE_SOURCE_MAX	128
+#define STORE_EVIDENCE_MAX	512
+#define STORE_SCHEMA		1
+
+#define STORE_RDONLY	0x01
+#define STORE_CREATE	0x02	/* create the directory and databases */
+
+struct store;
+struct store_txn;
+
+struct consent_rec {
+	int	status;			/* enum consent_status */
+	int64_t	changed;
+	int64_t	expires;		/* 0: never */
+	char	source[STORE_SOURCE_MAX];
+	char	evidence[STORE_EVIDENCE_MAX];
+};
+
+struct supp_rec {
+	int	reason;			/* enum supp_reason */
+	int64_t	changed;
+	char	source[STORE_SOURCE_MAX];
+	char	evidence[STORE_EVIDENCE_MAX];
+};
+
+struct history_rec {
+	uint64_t seq;
+	int64_t	time;
+	int	actor;			/* enum actor */
+	char	address[ADDR_BUFSIZE];
+	char	list[CONF_NAME_MAX + 1];	/* "" for suppressions */
+	char	old_state[40];		/* "opt-in", "suppressed:bounce", "none" */
+	char	new_state[40];
+	char	source[STORE_SOURCE_MAX];
+	char	evidence[STORE_EVIDENCE_MAX];
+};
+
+/* who, why and with what proof a change is made */
+struct change {
+	int	actor;			/* enum actor */
+	const char *source;		/* NULL: "" */
+	const char *evidence;		/* NULL: "" */
+	int64_t	time;			/* 0: now */
+};
+
+int	store_open(const char *dir, uint64_t mapsize, int flags,
+	    struct store **out, char *err, size_t errlen)
+	    __attribute__((warn_unused_result));
+void	store_close(struct store *);
+uint64_t store_mapsize(struct store *);
+
+int	store_read_begin(struct store *, struct store_txn **, char *err,
+	    size_t errlen) __attribute__((warn_unused_result));
+void	store_read_end(struct store_txn *);
+
+/*
+ * store_write - run FN(txn, ARG) in a write transaction and commit it.
+ * FN returns 0 to commit, -1 on a database error, -2 to abort without
+ * error from the store (FN reports its own). When the map is full the
+ * map grows and FN runs again from the start: FN must not keep state
+ * across runs that it does not reset. Returns 0, -1 (ERR set), or -2.
+ */
+typedef int (*store_write_fn)(struct store_txn *, void *);
+int	store_write(struct store *, store_write_fn, void *arg, char *err,
+	    size_t errlen) __attribute__((warn_unused_result));
+
+/* the reason of the last failure in this transaction */
+const char *store_txn_error(const struct store_txn *);
+
+int	store_get_consent(struct store_txn *, const char *addr,
+	    const char *list, struct consent_rec *)
+	    __attribute__((warn_unused_result));
+int	store_get_suppression(struct store_txn *, const char *addr,
+	    struct supp_rec *) __attribute__((warn_unused_result));
+
+/* writes: 0 ok, -1 error; the deletes return 1 deleted, 0 absent, -1 */
+int	store_put_consent(struct store_txn *, const char *addr,
+	    const char *list, const struct consent_rec *,
+	    const struct change *) __attribute__((warn_unused_result));
+int	store_del_consent(struct store_txn *, const char *addr,
+	    const char *list, const struct change *)
+	    __attribute__((warn_unused_result));
+int	store_put_suppression(struct store_txn *, const char *addr,
+	    const struct supp_rec *, const struct change *)
+	    __attribute__((warn_unused_result));
+int	store_del_suppression(struct store_txn *, const char *addr,
+	    const struct change *) __attribute__((warn_unused_result));
+
+/*
+ * store_erase - remove every consent record of ADDR and every history
+ * record naming it; then suppress it (reason legal, source erasure) so
+ * that it is never mailed again. The history keeps only that an erasure
+ * happened, not the address.
+ */
+int	store_erase(struct store_txn *, const char *addr, const struct change *)
+	    __attribute__((warn_unused_result));
+
+/*
+ * Iteration, in address order (history: in time order). ADDR NULL means
+ * every record. The callback returns 0 to go on, non-zero to stop; that
+ * value is returned. -1 on a database error.
+ */
+typedef int (*store_consent_cb)(void *, const char *addr, const char *list,
+    const struct consent_rec *);
+typedef int (*store_supp_cb)(void *, const char *addr, const struct supp_rec *);
+typedef int (*store_history_cb)(void *, const struct history_rec *);
+int	store_each_consent(struct store_txn *, const char *addr,
+	    store_consent_cb, void *);
+int	store_each_suppression(struct store_txn *, store_supp_cb, void *);
+int	store_each_history(struct store_txn *, const char *addr,
+	    store_history_cb, void *);
+
+/* schema version and creation time of the database */
+int	store_meta(struct store_txn *, int *schema, int64_t *created)
+	    __attribute__((warn_unused_result));
+
+#endif

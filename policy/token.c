@@ -1,0 +1,310 @@
+/*
+ * token.c - sealed unsubscribe tokens (libsodium)
+ *
+ * DESCRIPTION
+ *	See token.h for the format. Keys are wiped with explicit_bzero()
+ *	when freed; a key file that others can read, or that the group can
+ *	write, is refused.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "token.h"
+
+#define TOKEN_VERSION	1
+#define HDR_LEN		(1 + 4)
+#define NONCE_LEN	crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define TAG_LEN		crypto_aead_xchacha20poly1305_ietf_ABYTES
+#define KEY_LEN		crypto_aead_xchacha20poly1305_ietf_KEYBYTES
+#define PLAIN_MAX	(8 + 1 + CONF_NAME_MAX + 1 + ADDR_MAX)
+#define RAW_MAX		(HDR_LEN + NONCE_LEN + PLAIN_MAX + TAG_LEN)
+
+struct token_keys {
+	size_t	n;
+	unsigned char key[TOKEN_KEYS_MAX][KEY_LEN];
+	uint32_t id[TOKEN_KEYS_MAX];
+};
+
+/* key_id - the first four bytes of BLAKE2b(key), big-endian */
+static uint32_t
+key_id(const unsigned char *key)
+{
+	unsigned char h[16];
+
+	crypto_generichash(h, sizeof(h), key, KEY_LEN, NULL, 0);
+	return ((uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 |
+	    (uint32_t)h[2] << 8 | h[3]);
+}
+
+int
+token_keys_parse(const char *buf, size_t len, struct token_keys **out,
+    char *err, size_t errlen)
+{
+	struct token_keys *k;
+	const char *p = buf, *end = buf + len, *eol;
+	int line = 0;
+
+	*out = NULL;
+	if (sodium_init() < 0) {
+		(void)snprintf(err, errlen, "libsodium failed to start");
+		return (-1);
+	}
+	if ((k = sodium_malloc(sizeof(*k))) == NULL) {
+		(void)snprintf(err, errlen, "out of memory");
+		return (-1);
+	}
+	memset(k, 0, sizeof(*k));
+	for (; p < end; p = eol + 1) {
+		const char *s, *e;
+		size_t bin_len;
+
+		line++;
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			eol = end;
+		for (s = p; s < eol && (*s == ' ' || *s == '\t'); s++)
+			;
+		for (e = eol; e > s && (e[-1] == ' ' || e[-1] == '\t' ||
+		    e[-1] == '\r'); e--)
+			;
+		if (s == e || *s == '#')
+			continue;
+		if (k->n >= TOKEN_KEYS_MAX) {
+			(void)snprintf(err, errlen, "line %d: more than %d keys",
+			    line, TOKEN_KEYS_MAX);
+			goto fail;
+		}
+		if (e - s != 2 * KEY_LEN || sodium_hex2bin(k->key[k->n],
+		    KEY_LEN, s, (size_t)(e - s), NULL, &bin_len, NULL) != 0 ||
+		    bin_len != KEY_LEN) {
+			(void)snprintf(err, errlen, "line %d: a key is 64 "
+			    "hexadecimal digits", line);
+			goto fail;
+		}
+		k->id[k->n] = key_id(k->key[k->n]);
+		k->n++;
+	}
+	if (k->n == 0) {
+		(void)snprintf(err, errlen, "no key");
+		goto fail;
+	}
+	*out = k;
+	return (0);
+fail:
+	token_keys_free(k);
+	return (-1);
+}
+
+int
+token_keys_load(const char *file, struct token_keys **out, char *err,
+    size_t errlen)
+{
+	char buf[4096], perr[128];
+	struct stat sb;
+	ssize_t n;
+	int fd, rc;
+
+	*out = NULL;
+	if ((fd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+		(void)snprintf(err, errlen, "secret-file %s: %s", file,
+		    strerror(errno));
+		return (-1);
+	}
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		(void)snprintf(err, errlen, "secret-file %s: not a regular file",
+		    file);
+		(void)close(fd);
+		return (-1);
+	}
+	if (sb.st_mode & (S_IRWXO | S_IWGRP)) {
+		(void)snprintf(err, errlen, "secret-file %s: mode %04o lets "
+		    "others read or change it (chmod 0600)", file,
+		    (unsigned)(sb.st_mode & 07777));
+		(void)close(fd);
+		return (-1);
+	}
+	n = read(fd, buf, sizeof(buf));
+	(void)close(fd);
+	if (n < 0 || (size_t)n == sizeof(buf)) {
+		(void)snprintf(err, errlen, "secret-file %s: %s", file,
+		    n < 0 ? strerror(errno) : "too large");
+		explicit_bzero(buf, sizeof(buf));
+		return (-1);
+	}
+	rc = token_keys_parse(buf, (size_t)n, out, perr, sizeof(perr));
+	explicit_bzero(buf, sizeof(buf));
+	if (rc < 0)
+		(void)snprintf(err, errlen, "secret-file %s: %s", file, perr);
+	return (rc);
+}
+
+void
+token_keys_free(struct token_keys *k)
+{
+	if (k == NULL)
+		return;
+	sodium_free(k);		/* zeroes the memory */
+}
+
+size_t
+token_keys_count(const struct token_keys *k)
+{
+	return (k->n);
+}
+
+int
+token_keygen(char line[TOKEN_KEYLINE])
+{
+	unsigned char key[KEY_LEN];
+
+	if (sodium_init() < 0)
+		return (-1);
+	crypto_aead_xchacha20poly1305_ietf_keygen(key);
+	(void)sodium_bin2hex(line, TOKEN_KEYLINE, key, sizeof(key));
+	explicit_bzero(key, sizeof(key));
+	return (0);
+}
+
+int
+token_seal(const struct token_keys *k, const char *list, const char *rcpt,
+    int64_t issued, char *out, size_t outlen)
+{
+	unsigned char raw[RAW_MAX], plain[PLAIN_MAX];
+	unsigned long long clen;
+	size_t ll = strlen(list), rl = strlen(rcpt), plen = 0;
+	uint64_t u = (uint64_t)issued;
+	int i;
+
+	if (ll == 0 || ll > CONF_NAME_MAX || rl > ADDR_MAX)
+		return (-1);
+	for (i = 7; i >= 0; i--) {
+		plain[i] = (unsigned char)(u & 0xff);
+		u >>= 8;
+	}
+	plen = 8;
+	plain[plen++] = (unsigned char)ll;
+	memcpy(plain + plen, list, ll);
+	plen += ll;
+	plain[plen++] = (unsigned char)rl;
+	memcpy(plain + plen, rcpt, rl);
+	plen += rl;
+
+	raw[0] = TOKEN_VERSION;
+	raw[1] = (unsigned char)(k->id[0] >> 24);
+	raw[2] = (unsigned char)(k->id[0] >> 16);
+	raw[3] = (unsigned char)(k->id[0] >> 8);
+	raw[4] = (unsigned char)k->id[0];
+	randombytes_buf(raw + HDR_LEN, NONCE_LEN);
+	if (crypto_aead_xchacha20poly1305_ietf_encrypt(raw + HDR_LEN +
+	    NONCE_LEN, &clen, plain, plen, raw, HDR_LEN, NULL, raw + HDR_LEN,
+	    k->key[0]) != 0)
+		return (-1);
+	if (sodium_base64_encoded_len(HDR_LEN + NONCE_LEN + clen,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) > outlen)
+		return (-1);
+	(void)sodium_bin2base64(out, outlen, raw, HDR_LEN + NONCE_LEN + clen,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	return (0);
+}
+
+/* valid_list_name - what conf.c accepts as a list name */
+static int
+valid_list_name(const char *s)
+{
+	return (*s != '\0' && strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == strlen(s));
+}
+
+int
+token_open(const struct token_keys *k, const char *tok, size_t len,
+    struct token *out, char *err, size_t errlen)
+{
+	unsigned char raw[RAW_MAX], plain[PLAIN_MAX];
+	unsigned long long plen;
+	size_t rawlen, i, ll, rl, pos;
+	uint32_t id;
+	const char *end;
+	char check[ADDR_BUFSIZE], aerr[64];
+
+	if (len == 0 || len > (RAW_MAX * 4 + 2) / 3 + 1) {
+		(void)snprintf(err, errlen, "token of bad length");
+		return (-1);
+	}
+	for (i = 0; i < len; i++) {
+		char c = tok[i];
+
+		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+			(void)snprintf(err, errlen, "token is not base64url");
+			return (-1);
+		}
+	}
+	if (sodium_base642bin(raw, sizeof(raw), tok, len, NULL, &rawlen, &end,
+	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+	    end != tok + len) {
+		(void)snprintf(err, errlen, "token is not base64url");
+		return (-1);
+	}
+	if (rawlen < HDR_LEN + NONCE_LEN + TAG_LEN + 8 + 2) {
+		(void)snprintf(err, errlen, "token too short");
+		return (-1);
+	}
+	if (raw[0] != TOKEN_VERSION) {
+		(void)snprintf(err, errlen, "unknown token version %u", raw[0]);
+		return (-1);
+	}
+	id = (uint32_t)raw[1] << 24 | (uint32_t)raw[2] << 16 |
+	    (uint32_t)raw[3] << 8 | raw[4];
+	for (i = 0; i < k->n; i++)
+		if (k->id[i] == id)
+			break;
+	if (i == k->n) {
+		(void)snprintf(err, errlen, "token made with an unknown key");
+		return (-1);
+	}
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain, &plen, NULL,
+	    raw + HDR_LEN + NONCE_LEN, rawlen - HDR_LEN - NONCE_LEN, raw,
+	    HDR_LEN, raw + HDR_LEN, k->key[i]) != 0) {
+		(void)snprintf(err, errlen, "token fails authentication");
+		return (-1);
+	}
+
+	/* the payload: issued, list, recipient */
+	memset(out, 0, sizeof(*out));
+	out->version = raw[0];
+	out->keyid = id;
+	for (pos = 0; pos < 8; pos++)
+		out->issued = (int64_t)(((uint64_t)out->issued << 8) | plain[pos]);
+	ll = plain[pos++];
+	if (ll == 0 || ll > CONF_NAME_MAX || pos + ll + 1 > plen)
+		goto bad;
+	memcpy(out->list, plain + pos, ll);
+	out->list[ll] = '\0';
+	pos += ll;
+	rl = plain[pos++];
+	if (rl > ADDR_MAX || pos + rl != plen)
+		goto bad;
+	memcpy(out->rcpt, plain + pos, rl);
+	out->rcpt[rl] = '\0';
+	if (!valid_list_name(out->list) || memchr(out->list, '\0', ll) ||
+	    memchr(out->rcpt, '\0', rl))
+		goto bad;
+	if (rl > 0 && (addr_normalize(out->rcpt, rl, ADDR_ALLOW_DOMAIN, check,
+	    sizeof(check), aerr, sizeof(aerr)) < 0 ||
+	    strcmp(check, out->rcpt) != 0))
+		goto bad;
+	return (0);
+bad:
+	(void)snprintf(err, errlen, "token payload malformed");
+	memset(out, 0, sizeof(*out));
+	return (-1);
+}
