@@ -222,10 +222,19 @@ addr_normalize(const char *in, size_t len, int flags, char *out,
 
 	/* source route: @a,@b:user@d */
 	if (*p == '@') {
-		const char *colon = memchr(p, ':', (size_t)(end - p));
+		const char *colon = NULL, *q;
+		int inlit = 0;
 
-		if (colon != NULL && memchr(colon, '@', (size_t)(end - colon))
-		    != NULL) {
+		/* a colon outside [address literals] ends a source route */
+		for (q = p; q < end && colon == NULL; q++) {
+			if (*q == '[')
+				inlit = 1;
+			else if (*q == ']')
+				inlit = 0;
+			else if (*q == ':' && !inlit)
+				colon = q;
+		}
+		if (colon != NULL) {
 			p = colon + 1;
 			if (p == end)
 				return (seterr(err, errlen,

@@ -94,6 +94,8 @@ lex(struct lexer *lx, enum tok_type *type, char *text)
 				lx->p++;
 			continue;
 		}
+		if (c == '\r')
+			return (perr(lx, lx->line, "control character"));
 		break;
 	}
 	if (c == '\n') {
@@ -143,7 +145,7 @@ lex(struct lexer *lx, enum tok_type *type, char *text)
 		text[n++] = (char)c;
 		lx->p++;
 	}
-	if (c == '\r' && lx->p < lx->end)
+	if (c == '\r' && !(lx->p + 1 < lx->end && lx->p[1] == '\n'))
 		return (perr(lx, lx->line, "control character"));
 	text[n] = '\0';
 	*type = TOK_WORD;

@@ -1,0 +1,260 @@
+/*
+ * test_decide - every row and reason of the decision table
+ * (DESIGN.md section 4), on a real LMDB store
+ */
+#include "config.h"
+
+#include <time.h>
+
+#include "testutil.h"
+
+#include "conf.h"
+#include "decide.h"
+#include "model.h"
+#include "store.h"
+
+#define NOW	2000000000LL	/* 2033-05-18 */
+#define PAST	(NOW - 86400)
+#define FUTURE	(NOW + 86400)
+
+struct op {
+	char	kind;		/* 'c' consent, 's' suppression */
+	const char *addr;
+	const char *list;
+	int	value;		/* status or reason */
+	int64_t	expires;
+};
+
+struct dcase {
+	const char *name;
+	struct op ops[3];
+	const char *addr;
+	const char *list;
+	const char *delims;
+	const char *want;	/* "deliver" or the reason */
+};
+
+#define C(a, l, s, e) { 'c', a, l, s, e }
+#define S(a, r) { 's', a, NULL, r, 0 }
+
+static const struct dcase cases[] = {
+	/* express */
+	{ "express: no record", { { 0 } }, "e1@x.test", "news", "+", "no-consent" },
+	{ "express: opt-in", { C("e2@x.test", "news", STATUS_OPT_IN, 0) },
+	    "e2@x.test", "news", "+", "deliver" },
+	{ "express: opt-in, expires later",
+	    { C("e3@x.test", "news", STATUS_OPT_IN, FUTURE) },
+	    "e3@x.test", "news", "+", "deliver" },
+	{ "express: opt-in, expired",
+	    { C("e4@x.test", "news", STATUS_OPT_IN, PAST) },
+	    "e4@x.test", "news", "+", "expired" },
+	{ "express: opt-in, expires now",
+	    { C("e4b@x.test", "news", STATUS_OPT_IN, NOW) },
+	    "e4b@x.test", "news", "+", "expired" },
+	{ "express: opt-out", { C("e5@x.test", "news", STATUS_OPT_OUT, 0) },
+	    "e5@x.test", "news", "+", "opted-out" },
+	{ "express: pending", { C("e6@x.test", "news", STATUS_PENDING, 0) },
+	    "e6@x.test", "news", "+", "pending" },
+	{ "express: relationship is not express",
+	    { C("e7@x.test", "news", STATUS_RELATIONSHIP, 0) },
+	    "e7@x.test", "news", "+", "no-consent" },
+	{ "express: consent on another list",
+	    { C("e8@x.test", "svc", STATUS_OPT_IN, 0) },
+	    "e8@x.test", "news", "+", "no-consent" },
+	{ "express: opt-in, suppressed unsubscribe-all",
+	    { C("e9@x.test", "news", STATUS_OPT_IN, 0),
+	      S("e9@x.test", SUPP_UNSUBSCRIBE_ALL) },
+	    "e9@x.test", "news", "+", "suppressed:unsubscribe-all" },
+	{ "express: opt-in, suppressed bounce",
+	    { C("e10@x.test", "news", STATUS_OPT_IN, 0),
+	      S("e10@x.test", SUPP_BOUNCE) },
+	    "e10@x.test", "news", "+", "suppressed:bounce" },
+	{ "express: opt-in, suppressed complaint",
+	    { C("e11@x.test", "news", STATUS_OPT_IN, 0),
+	      S("e11@x.test", SUPP_COMPLAINT) },
+	    "e11@x.test", "news", "+", "suppressed:complaint" },
+	{ "express: opt-in, suppressed manual",
+	    { C("e12@x.test", "news", STATUS_OPT_IN, 0),
+	      S("e12@x.test", SUPP_MANUAL) },
+	    "e12@x.test", "news", "+", "suppressed:manual" },
+	{ "express: opt-in, suppressed legal",
+	    { C("e13@x.test", "news", STATUS_OPT_IN, 0),
+	      S("e13@x.test", SUPP_LEGAL) },
+	    "e13@x.test", "news", "+", "suppressed:legal" },
+	{ "express: opt-in, domain suppressed",
+	    { C("e14@sup.test", "news", STATUS_OPT_IN, 0),
+	      S("@sup.test", SUPP_COMPLAINT) },
+	    "e14@sup.test", "news", "+", "suppressed:complaint" },
+	{ "express: consent of user@ covers user+tag@",
+	    { C("e15@x.test", "news", STATUS_OPT_IN, 0) },
+	    "e15+promo@x.test", "news", "+", "deliver" },
+	{ "express: without a delimiter the tag is part of the address",
+	    { C("e16@x.test", "news", STATUS_OPT_IN, 0) },
+	    "e16+promo@x.test", "news", "", "no-consent" },
+	{ "express: the tagged record is more specific",
+	    { C("e17@x.test", "news", STATUS_OPT_IN, 0),
+	      C("e17+promo@x.test", "news", STATUS_OPT_OUT, 0) },
+	    "e17+promo@x.test", "news", "+", "opted-out" },
+	{ "express: suppression of user@ holds back user+tag@",
+	    { C("e18+a@x.test", "news", STATUS_OPT_IN, 0),
+	      S("e18@x.test", SUPP_BOUNCE) },
+	    "e18+a@x.test", "news", "+", "suppressed:bounce" },
+	{ "express: a domain cannot give express consent",
+	    { C("@dom-optin.test", "news", STATUS_OPT_IN, 0) },
+	    "e19@dom-optin.test", "news", "+", "no-consent" },
+	{ "express: domain opt-out holds back its addresses",
+	    { C("@dom-out.test", "news", STATUS_OPT_OUT, 0) },
+	    "e20@dom-out.test", "news", "+", "opted-out" },
+
+	/* relationship */
+	{ "relationship: no record", { { 0 } }, "r1@x.test", "svc", "+",
+	    "no-consent" },
+	{ "relationship: relationship",
+	    { C("r2@x.test", "svc", STATUS_RELATIONSHIP, 0) },
+	    "r2@x.test", "svc", "+", "deliver" },
+	{ "relationship: opt-in",
+	    { C("r3@x.test", "svc", STATUS_OPT_IN, 0) },
+	    "r3@x.test", "svc", "+", "deliver" },
+	{ "relationship: expired relationship",
+	    { C("r4@x.test", "svc", STATUS_RELATIONSHIP, PAST) },
+	    "r4@x.test", "svc", "+", "expired" },
+	{ "relationship: pending",
+	    { C("r5@x.test", "svc", STATUS_PENDING, 0) },
+	    "r5@x.test", "svc", "+", "pending" },
+	{ "relationship: opt-out",
+	    { C("r6@x.test", "svc", STATUS_OPT_OUT, 0) },
+	    "r6@x.test", "svc", "+", "opted-out" },
+	{ "relationship: domain-wide relationship",
+	    { C("@cust.test", "svc", STATUS_RELATIONSHIP, 0) },
+	    "anyone@cust.test", "svc", "+", "deliver" },
+	{ "relationship: domain-wide, personal opt-out wins",
+	    { C("@cust2.test", "svc", STATUS_RELATIONSHIP, 0),
+	      C("r7@cust2.test", "svc", STATUS_OPT_OUT, 0) },
+	    "r7@cust2.test", "svc", "+", "opted-out" },
+	{ "relationship: domain-wide, opt-out of user@ covers user+tag@",
+	    { C("@cust3.test", "svc", STATUS_RELATIONSHIP, 0),
+	      C("r8@cust3.test", "svc", STATUS_OPT_OUT, 0) },
+	    "r8+ops@cust3.test", "svc", "+", "opted-out" },
+	{ "relationship: domain-wide, expired",
+	    { C("@cust4.test", "svc", STATUS_RELATIONSHIP, PAST) },
+	    "r9@cust4.test", "svc", "+", "expired" },
+	{ "relationship: domain-wide, suppressed person",
+	    { C("@cust5.test", "svc", STATUS_RELATIONSHIP, 0),
+	      S("r10@cust5.test", SUPP_UNSUBSCRIBE_ALL) },
+	    "r10@cust5.test", "svc", "+", "suppressed:unsubscribe-all" },
+	{ "relationship: domain-wide on another list",
+	    { C("@cust6.test", "news", STATUS_RELATIONSHIP, 0) },
+	    "r11@cust6.test", "svc", "+", "no-consent" },
+
+	/* none */
+	{ "none: no record", { { 0 } }, "n1@x.test", "tx", "+", "deliver" },
+	{ "none: unsubscribe-all is not honoured",
+	    { S("n2@x.test", SUPP_UNSUBSCRIBE_ALL) },
+	    "n2@x.test", "tx", "+", "deliver" },
+	{ "none: manual is not honoured by default",
+	    { S("n3@x.test", SUPP_MANUAL) }, "n3@x.test", "tx", "+", "deliver" },
+	{ "none: bounce", { S("n4@x.test", SUPP_BOUNCE) },
+	    "n4@x.test", "tx", "+", "suppressed:bounce" },
+	{ "none: complaint", { S("n5@x.test", SUPP_COMPLAINT) },
+	    "n5@x.test", "tx", "+", "suppressed:complaint" },
+	{ "none: legal", { S("n6@x.test", SUPP_LEGAL) },
+	    "n6@x.test", "tx", "+", "suppressed:legal" },
+	{ "none: domain bounce", { S("@bounce.test", SUPP_BOUNCE) },
+	    "n7@bounce.test", "tx", "+", "suppressed:bounce" },
+	{ "none, honor legal: bounce is not honoured",
+	    { S("n8@x.test", SUPP_BOUNCE) }, "n8@x.test", "sup", "+", "deliver" },
+	{ "none, honor legal: legal", { S("n9@x.test", SUPP_LEGAL) },
+	    "n9@x.test", "sup", "+", "suppressed:legal" },
+	{ "none, honor manual: manual", { S("n10@x.test", SUPP_MANUAL) },
+	    "n10@x.test", "man", "+", "suppressed:manual" },
+	{ "none: an explicit opt-out of the list wins",
+	    { C("n11@x.test", "tx", STATUS_OPT_OUT, 0) },
+	    "n11@x.test", "tx", "+", "opted-out" },
+	{ "none: pending does not matter",
+	    { C("n12@x.test", "tx", STATUS_PENDING, 0) },
+	    "n12@x.test", "tx", "+", "deliver" },
+};
+
+static const char conftext[] =
+    "unsubscribe-mailto u@example.com\n"
+    "list news { consent express }\n"
+    "list svc { consent relationship }\n"
+    "list tx { consent none }\n"
+    "list sup {\n consent none\n honor legal\n}\n"
+    "list man {\n consent none\n honor manual\n}\n";
+
+static int
+apply(struct store_txn *tx, void *arg)
+{
+	const struct op *op = arg;
+	struct change ch = { ACTOR_CLI, "test", "", NOW - 1000 };
+
+	if (op->kind == 'c') {
+		struct consent_rec r;
+
+		memset(&r, 0, sizeof(r));
+		r.status = op->value;
+		r.expires = op->expires;
+		return (store_put_consent(tx, op->addr, op->list, &r, &ch));
+	} else {
+		struct supp_rec r;
+
+		memset(&r, 0, sizeof(r));
+		r.reason = op->value;
+		return (store_put_suppression(tx, op->addr, &r, &ch));
+	}
+}
+
+static void
+test_table(void **state)
+{
+	struct conf *c;
+	struct store *st;
+	struct store_txn *tx;
+	struct decision d;
+	char err[512], why[64], *dir;
+	size_t i, j;
+
+	(void)state;
+	dir = tu_tmpdir();
+	assert_int_equal(conf_parse(conftext, strlen(conftext), "d.conf", NULL,
+	    &c, err, sizeof(err)), 0);
+	if (store_open(dir, 1 << 20, STORE_CREATE, &st, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		for (j = 0; j < 3 && cases[i].ops[j].kind != 0; j++)
+			if (store_write(st, apply, (void *)&cases[i].ops[j], err,
+			    sizeof(err)) < 0)
+				fail_msg("%s: %s", cases[i].name, err);
+
+	assert_int_equal(store_read_begin(st, &tx, err, sizeof(err)), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct dcase *k = &cases[i];
+		const struct conf_list *l = conf_find_list(c, k->list);
+		const char *got;
+
+		assert_non_null(l);
+		assert_int_equal(decide(tx, l, k->addr, k->delims, NOW, &d), 0);
+		got = d.verdict == VERDICT_DELIVER ? "deliver" :
+		    decision_reason(&d, why, sizeof(why));
+		if (strcmp(got, k->want) != 0)
+			fail_msg("%s: want %s, got %s", k->name, k->want, got);
+		assert_int_equal(d.verdict == VERDICT_DELIVER,
+		    strcmp(k->want, "deliver") == 0);
+	}
+	store_read_end(tx);
+	store_close(st);
+	conf_free(c);
+	tu_rmrf(dir);
+	free(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}

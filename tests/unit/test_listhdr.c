@@ -1,0 +1,119 @@
+/*
+ * test_listhdr - List-Unsubscribe and List-Id values, and folding
+ */
+#include "config.h"
+
+#include "testutil.h"
+
+#include "conf.h"
+#include "listhdr.h"
+
+static struct conf *
+load(const char *text)
+{
+	struct conf *c;
+	char err[512];
+
+	if (conf_parse(text, strlen(text), "l.conf", NULL, &c, err,
+	    sizeof(err)) < 0)
+		fail_msg("%s", err);
+	return (c);
+}
+
+static void
+test_unsubscribe(void **state)
+{
+	struct conf *c = load("unsubscribe-url https://l.example/u/\n"
+	    "unsubscribe-mailto unsub@example.com\n");
+	char out[LISTHDR_BUFSIZE];
+
+	(void)state;
+	assert_int_equal(listhdr_unsubscribe(c, "TOK", 1, out, sizeof(out)), 0);
+	assert_string_equal(out, "<https://l.example/u/TOK>, "
+	    "<mailto:unsub@example.com?subject=unsubscribe%20TOK>");
+	assert_int_equal(listhdr_unsubscribe(c, "TOK", 0, out, sizeof(out)), 0);
+	assert_string_equal(out,
+	    "<mailto:unsub@example.com?subject=unsubscribe%20TOK>");
+	assert_int_equal(listhdr_unsubscribe(c, "TOK", 1, out, 20), -1);
+	conf_free(c);
+
+	c = load("unsubscribe-url https://l.example/u/\n");
+	assert_int_equal(listhdr_unsubscribe(c, "T", 1, out, sizeof(out)), 0);
+	assert_string_equal(out, "<https://l.example/u/T>");
+	/* a list-only token without a mailto address: nothing to offer */
+	assert_int_equal(listhdr_unsubscribe(c, "T", 0, out, sizeof(out)), -1);
+	conf_free(c);
+}
+
+static void
+test_list_id(void **state)
+{
+	struct conf_list l;
+	char out[LISTHDR_BUFSIZE];
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	(void)strlcpy(l.list_id, "news.lists.example.com", sizeof(l.list_id));
+	(void)strlcpy(l.description, "Best practices", sizeof(l.description));
+	assert_int_equal(listhdr_id(&l, out, sizeof(out)), 0);
+	assert_string_equal(out, "\"Best practices\" <news.lists.example.com>");
+	(void)strlcpy(l.description, "a \"quoted\" \\ word",
+	    sizeof(l.description));
+	assert_int_equal(listhdr_id(&l, out, sizeof(out)), 0);
+	assert_string_equal(out,
+	    "\"a \\\"quoted\\\" \\\\ word\" <news.lists.example.com>");
+	(void)strlcpy(l.description, "Caf\xc3\xa9", sizeof(l.description));
+	assert_int_equal(listhdr_id(&l, out, sizeof(out)), 0);
+	assert_string_equal(out, "=?UTF-8?B?Q2Fmw6k=?= <news.lists.example.com>");
+	l.list_id[0] = '\0';
+	assert_int_equal(listhdr_id(&l, out, sizeof(out)), -1);
+}
+
+static void
+test_fold(void **state)
+{
+	char value[1200], out[LISTHDR_BUFSIZE], *line, *save;
+	size_t maxlen = 0, first = 1;
+
+	(void)state;
+	/* short values stay on one line */
+	assert_int_equal(listhdr_fold("<a>, <b>", 16, out, sizeof(out)), 0);
+	assert_string_equal(out, "<a>, <b>");
+
+	/* two long URLs: folded after the comma, never inside <...> */
+	(void)snprintf(value, sizeof(value), "<https://lists.example.com/u/%0100d>, "
+	    "<mailto:unsubscribe@example.com?subject=unsubscribe%%20%0100d>", 7, 7);
+	assert_int_equal(listhdr_fold(value, 16, out, sizeof(out)), 0);
+	assert_non_null(strstr(out, ",\n\t<mailto:"));
+	for (line = strtok_r(out, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		size_t len = strlen(line) + (first ? 18 : 0);
+
+		/* every line starts a new element */
+		assert_true(first || line[0] == '\t');
+		assert_true(line[first ? 0 : 1] == '<');
+		if (len > maxlen)
+			maxlen = len;
+		first = 0;
+	}
+	assert_true(maxlen <= 998);
+
+	/* an element that alone exceeds 998 octets cannot be folded */
+	memset(value, 'x', 1100);
+	value[0] = '<';
+	value[1099] = '>';
+	value[1100] = '\0';
+	assert_int_equal(listhdr_fold(value, 16, out, sizeof(out)), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_unsubscribe),
+		cmocka_unit_test(test_list_id),
+		cmocka_unit_test(test_fold),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
