@@ -1,0 +1,101 @@
+#!/bin/sh
+# import.sh - optinctl import: one transaction, every bad line reported
+# as FILE:LINE, nothing written on any error; export reads back in
+. "$(dirname "$0")/../lib.sh"
+
+C="$top_builddir/optinctl"
+test_conf "$T/om.conf"
+ctl() { "$C" -c "$T/om.conf" "$@"; }
+check "init" 0 ctl init
+
+# --- a good file: columns in another order, quoting, CRLF, optional columns
+printf 'list,address,status,source,expires\r\n' > "$T/good.csv"
+printf 'marketing,Amy@Example.org,opt-in,"signup form, page 2",\r\n' >> "$T/good.csv"
+printf 'maintenance,@cust.example,relationship,"contract ""A-17""",2099-01-01\r\n' >> "$T/good.csv"
+printf 'marketing,ben@example.org,pending,,\r\n' >> "$T/good.csv"
+printf 'status,cy@example.org,opt-out,,\r\n' >> "$T/good.csv"
+check "import good" 0 ctl import "$T/good.csv"
+expect "import count" "$out" "imported 4 records"
+check "amy" 0 ctl check amy@example.org marketing
+check "domain" 0 ctl check x@cust.example maintenance
+check "ben pending" 1 ctl check ben@example.org marketing
+check "cy opted out" 1 ctl check cy@example.org status
+check "show source" 0 ctl show @cust.example
+expect "quoted source kept" "$out" 'source="contract "A-17""'
+expect "actor import" "$out" " import @cust.example"
+
+# --- a bad file: every bad line named, nothing written
+cat > "$T/bad.csv" <<'CSV'
+address,list,status,changed
+dora@example.org,marketing,opt-in,2020-01-01
+not-an-address,marketing,opt-in,
+eve@example.org,nosuch,opt-in,
+fay@example.org,marketing,maybe,
+gus@example.org,marketing,opt-in,2020-13-01
+hal@example.org,marketing
+@dom.example,marketing,opt-in,
+CSV
+check "import bad" 65 ctl import "$T/bad.csv"
+expect "line 3" "$err" "$T/bad.csv:3: bad address \"not-an-address\": missing '@' and domain"
+expect "line 4" "$err" "$T/bad.csv:4: unknown list \"nosuch\""
+expect "line 5" "$err" "$T/bad.csv:5: bad status \"maybe\""
+expect "line 6" "$err" "$T/bad.csv:6: bad changed date \"2020-13-01\""
+expect "line 7" "$err" "$T/bad.csv:7: 2 fields, the header has 4"
+expect "line 8" "$err" "$T/bad.csv:8: @dom.example: express consent is given by a person"
+expect "nothing imported" "$err" "6 bad lines; nothing imported"
+expect_not "good line not reported" "$err" "bad.csv:2:"
+check "good line of a bad file not written" 1 ctl check dora@example.org marketing
+expect_eq "dora" "$out" "deny no-consent"
+
+# --- structural errors
+printf 'address,list\nx@example.org,marketing\n' > "$T/nostatus.csv"
+check "missing column" 65 ctl import "$T/nostatus.csv"
+expect "missing column says" "$err" "nostatus.csv:1: missing column status"
+printf 'address,list,status,colour\n' > "$T/extra.csv"
+check "unknown column" 65 ctl import "$T/extra.csv"
+expect "unknown column says" "$err" "extra.csv:1: unknown column \"colour\""
+: > "$T/empty.csv"
+check "empty file" 65 ctl import "$T/empty.csv"
+expect "empty says" "$err" "header line is required"
+printf 'address,list,status\n"open,marketing,opt-in\n' > "$T/quote.csv"
+check "unterminated quote" 65 ctl import "$T/quote.csv"
+expect "quote says" "$err" "quote.csv:2: unterminated quoted field"
+printf 'address,list,status\nx@example.org,marketing,opt-in\0\n' > "$T/nul.csv"
+check "NUL byte" 65 ctl import "$T/nul.csv"
+check "missing file" 66 ctl import "$T/nope.csv"
+check "nothing from bad files" 1 ctl check x@example.org marketing
+
+# --- export, then import into a new database: the same records
+check "export" 0 ctl export
+echo "$out" > "$T/export.csv"
+sed -e "s|^database .*|database $T/db2|" -e "s|^secret-file .*|secret-file $T/s2.key|" \
+    "$T/om.conf" > "$T/om2.conf"
+check "init 2" 0 "$C" -c "$T/om2.conf" init
+check "import export" 0 "$C" -c "$T/om2.conf" import "$T/export.csv"
+check "export 2" 0 "$C" -c "$T/om2.conf" export
+sort "$T/export.csv" | tr -d '\r' > "$T/a"
+echo "$out" | sort | tr -d '\r' > "$T/b"
+if cmp -s "$T/a" "$T/b"; then ok; else fail "round trip differs: $(diff "$T/a" "$T/b")"; fi
+
+# --- a large import into a small map grows the map
+sed -e "s|^database .*|database $T/db3|" -e "s|^secret-file .*|secret-file $T/s3.key|" \
+    -e "s|^map-size .*|map-size 64K|" "$T/om.conf" > "$T/om3.conf"
+check "init 3" 0 "$C" -c "$T/om3.conf" init
+{
+	echo "address,list,status,source"
+	i=0
+	while [ $i -lt 5000 ]; do
+		echo "user$i@bulk.example,marketing,opt-in,bulk"
+		i=$((i + 1))
+	done
+} > "$T/bulk.csv"
+check "bulk import" 0 "$C" -c "$T/om3.conf" import "$T/bulk.csv"
+expect "bulk count" "$out" "imported 5000 records"
+check "bulk last" 0 "$C" -c "$T/om3.conf" check user4999@bulk.example marketing
+size=$(stat -c %s "$T/db3/data.mdb")
+[ "$size" -gt 65536 ] && ok || fail "data.mdb did not grow ($size)"
+check "bulk stats" 0 "$C" -c "$T/om3.conf" stats
+expect "bulk stats count" "$out" "list marketing opt-in=5000"
+expect "bulk history" "$out" "history records=5000"
+
+done_testing
