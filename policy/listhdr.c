@@ -101,28 +101,37 @@ listhdr_fold(const char *value, size_t namelen, char *out, size_t len)
 	size_t seg_start = 0;
 
 	/*
-	 * Walk the value in segments that end at a space outside <...>;
-	 * start a new line before a segment that would pass the soft limit.
+	 * Walk the value in segments that end at a space between elements:
+	 * after a comma, or before '<', outside quotes and <...>. Start a new
+	 * line before a segment that would pass the soft limit.
 	 */
 	while (seg_start < vlen) {
 		size_t seg_end = seg_start;
-		int inangle = 0;
+		int inangle = 0, inquote = 0;
 
-		/* a segment: up to and excluding the next space outside <> */
 		while (seg_end < vlen) {
 			char ch = value[seg_end];
 
-			if (ch == '<')
+			if (inquote) {
+				if (ch == '\\' && seg_end + 1 < vlen)
+					seg_end++;
+				else if (ch == '"')
+					inquote = 0;
+			} else if (ch == '"')
+				inquote = 1;
+			else if (ch == '<')
 				inangle = 1;
 			else if (ch == '>')
 				inangle = 0;
-			else if (ch == ' ' && !inangle && seg_end > seg_start)
+			else if (ch == ' ' && !inangle && seg_end > seg_start &&
+			    (value[seg_end - 1] == ',' || (seg_end + 1 < vlen &&
+			    value[seg_end + 1] == '<')))
 				break;
 			seg_end++;
 		}
 		if (seg_start > 0 && col + (seg_end - seg_start) > LINE_SOFT &&
 		    value[seg_start] == ' ') {
-			/* replace the space by a fold */
+			/* the space becomes the fold */
 			if (o + 2 >= len)
 				return (-1);
 			out[o++] = '\n';

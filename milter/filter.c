@@ -1,0 +1,342 @@
+/*
+ * filter.c - libmilter callbacks of optin-milter
+ *
+ * DESCRIPTION
+ *	The callbacks only translate: what Postfix says goes to policy/msg.c,
+ *	what it answers goes back to Postfix. Per-connection state lives in
+ *	the private pointer and is freed in close; per-message state is
+ *	freed at the end of the message or on abort. A close with a NULL
+ *	private pointer (a port probe) is harmless.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "listhdr.h"
+#include "milter.h"
+
+struct conn {
+	struct runtime *rt;
+	struct msg_env env;
+	struct msg *msg;
+	char	qid[64];
+	char	myhost[256];
+	int	leadspc;
+};
+
+/* getconn - the connection state, made on first use */
+static struct conn *
+getconn(SMFICTX *ctx)
+{
+	struct conn *c = smfi_getpriv(ctx);
+
+	if (c == NULL) {
+		if ((c = calloc(1, sizeof(*c))) == NULL)
+			return (NULL);
+		if (smfi_setpriv(ctx, c) != MI_SUCCESS) {
+			free(c);
+			return (NULL);
+		}
+	}
+	return (c);
+}
+
+struct logctx {
+	const char *qid;
+};
+
+static void
+log_line(void *arg, const char *line)
+{
+	struct logctx *l = arg;
+
+	mlog(LOG_INFO, "%s: %s", l->qid, line);
+}
+
+/* qid - the queue id, "NOQUEUE" while there is none */
+static const char *
+qid(SMFICTX *ctx, struct conn *c)
+{
+	const char *q = smfi_getsymval(ctx, "i");
+
+	if (q != NULL && *q != '\0' && strlen(q) < sizeof(c->qid))
+		(void)strlcpy(c->qid, q, sizeof(c->qid));
+	return (c->qid[0] != '\0' ? c->qid : "NOQUEUE");
+}
+
+static void
+drain(SMFICTX *ctx, struct conn *c)
+{
+	struct logctx l;
+
+	if (c->msg == NULL)
+		return;
+	l.qid = qid(ctx, c);
+	msg_log_drain(c->msg, log_line, &l);
+}
+
+/* end_message - forget the message and its configuration reference */
+static void
+end_message(struct conn *c)
+{
+	msg_free(c->msg);
+	c->msg = NULL;
+	if (c->rt != NULL)
+		runtime_put(c->rt);
+	c->rt = NULL;
+	c->qid[0] = '\0';
+}
+
+/* answer - a policy reply as a milter status */
+static sfsistat
+answer(SMFICTX *ctx, const struct msg_reply *r)
+{
+	char text[sizeof(r->text)];
+	size_t i;
+
+	switch (r->action) {
+	case MSG_CONTINUE:
+		return (SMFIS_CONTINUE);
+	case MSG_DISCARD:
+		return (SMFIS_DISCARD);
+	case MSG_REJECT:
+	case MSG_TEMPFAIL:
+		/* libmilter treats '%' specially: keep it out */
+		(void)strlcpy(text, r->text, sizeof(text));
+		for (i = 0; text[i] != '\0'; i++)
+			if (text[i] == '%')
+				text[i] = '?';
+		(void)smfi_setreply(ctx, (char *)r->code, (char *)r->xcode, text);
+		return (r->action == MSG_REJECT ? SMFIS_REJECT : SMFIS_TEMPFAIL);
+	}
+	return (SMFIS_TEMPFAIL);
+}
+
+static sfsistat
+cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+    unsigned long f2, unsigned long f3, unsigned long *pf0,
+    unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
+{
+	struct conn *c;
+	unsigned long want = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_DELRCPT;
+
+	(void)f2;
+	(void)f3;
+	if ((f0 & want) != want) {
+		mlog(LOG_ERR, "the MTA does not offer the actions needed "
+		    "(add and change headers, delete recipients)");
+		return (SMFIS_REJECT);
+	}
+	if ((c = getconn(ctx)) == NULL)
+		return (SMFIS_TEMPFAIL);
+	*pf0 = want;
+	*pf1 = 0;
+	/* skip what is not used: HELO, DATA, unknown commands, the body */
+	if (f1 & SMFIP_NOHELO)
+		*pf1 |= SMFIP_NOHELO;
+	if (f1 & SMFIP_NODATA)
+		*pf1 |= SMFIP_NODATA;
+	if (f1 & SMFIP_NOUNKNOWN)
+		*pf1 |= SMFIP_NOUNKNOWN;
+	if (f1 & SMFIP_NOBODY)
+		*pf1 |= SMFIP_NOBODY;
+	if (f1 & SMFIP_HDR_LEADSPC) {
+		*pf1 |= SMFIP_HDR_LEADSPC;
+		c->leadspc = 1;
+	}
+	if (f0 & SMFIF_SETSYMLIST) {
+		*pf0 |= SMFIF_SETSYMLIST;
+		(void)smfi_setsymlist(ctx, SMFIM_CONNECT, "j {daemon_name}");
+		(void)smfi_setsymlist(ctx, SMFIM_ENVFROM, "i {auth_authen}");
+		(void)smfi_setsymlist(ctx, SMFIM_ENVRCPT, "i");
+		(void)smfi_setsymlist(ctx, SMFIM_EOH, "i");
+		(void)smfi_setsymlist(ctx, SMFIM_EOM, "i");
+	}
+	*pf2 = 0;
+	*pf3 = 0;
+	return (SMFIS_CONTINUE);
+}
+
+static sfsistat
+cb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *sa)
+{
+	struct conn *c = getconn(ctx);
+	const char *j;
+
+	(void)host;
+	(void)sa;
+	if (c == NULL)
+		return (SMFIS_TEMPFAIL);
+	if ((j = smfi_getsymval(ctx, "j")) != NULL)
+		(void)strlcpy(c->myhost, j, sizeof(c->myhost));
+	return (SMFIS_CONTINUE);
+}
+
+static sfsistat
+cb_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct conn *c = getconn(ctx);
+	struct msg_reply r;
+	const char *auth, *j;
+
+	if (c == NULL)
+		return (SMFIS_TEMPFAIL);
+	end_message(c);			/* a new message on this connection */
+	if (c->myhost[0] == '\0' && (j = smfi_getsymval(ctx, "j")) != NULL)
+		(void)strlcpy(c->myhost, j, sizeof(c->myhost));
+	c->rt = runtime_get(&c->env.store);
+	c->env.conf = c->rt->conf;
+	c->env.keys = c->rt->keys;
+	c->env.myhostname = c->myhost;
+	if ((c->msg = msg_new(&c->env)) == NULL) {
+		end_message(c);
+		return (SMFIS_TEMPFAIL);
+	}
+	auth = smfi_getsymval(ctx, "{auth_authen}");
+	(void)msg_sender(c->msg, argv[0] != NULL ? argv[0] : "<>", auth, &r);
+	drain(ctx, c);
+	return (answer(ctx, &r));
+}
+
+static sfsistat
+cb_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct conn *c = smfi_getpriv(ctx);
+	struct msg_reply r;
+
+	if (c == NULL || c->msg == NULL || argv[0] == NULL)
+		return (SMFIS_TEMPFAIL);
+	(void)msg_rcpt(c->msg, argv[0], &r);
+	drain(ctx, c);
+	return (answer(ctx, &r));
+}
+
+static sfsistat
+cb_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct conn *c = smfi_getpriv(ctx);
+	struct msg_reply r;
+
+	if (c == NULL || c->msg == NULL)
+		return (SMFIS_TEMPFAIL);
+	(void)msg_header(c->msg, name, value != NULL ? value : "", &r);
+	return (answer(ctx, &r));
+}
+
+static sfsistat
+cb_eoh(SMFICTX *ctx)
+{
+	struct conn *c = smfi_getpriv(ctx);
+	struct msg_reply r;
+	sfsistat st;
+
+	if (c == NULL || c->msg == NULL)
+		return (SMFIS_TEMPFAIL);
+	(void)msg_eoh(c->msg, &r);
+	drain(ctx, c);
+	st = answer(ctx, &r);
+	if (st != SMFIS_CONTINUE) {
+		mlog(LOG_INFO, "%s: %s %s %s", qid(ctx, c), r.code, r.xcode,
+		    r.text);
+		end_message(c);
+	}
+	return (st);
+}
+
+static sfsistat
+cb_eom(SMFICTX *ctx)
+{
+	struct conn *c = smfi_getpriv(ctx);
+	struct msg_result res;
+	char value[LISTHDR_BUFSIZE * 2 + 2];
+	const char *q;
+	size_t i;
+	int k, ok = 1;
+	sfsistat st;
+
+	if (c == NULL || c->msg == NULL)
+		return (SMFIS_TEMPFAIL);
+	q = qid(ctx, c);
+	msg_set_qid(c->msg, q);
+	(void)msg_eom(c->msg, (int64_t)time(NULL), &res);
+	drain(ctx, c);
+
+	if (res.reply.action == MSG_CONTINUE) {
+		for (i = 0; i < res.ndelrcpt && ok; i++)
+			if (smfi_delrcpt(ctx, res.delrcpt[i]) != MI_SUCCESS)
+				ok = 0;
+		for (i = 0; i < res.ndelhdr && ok; i++)
+			for (k = res.delhdr[i].count; k >= 1 && ok; k--)
+				if (smfi_chgheader(ctx, (char *)res.delhdr[i].name,
+				    k, NULL) != MI_SUCCESS)
+					ok = 0;
+		for (i = 0; i < res.naddhdr && ok; i++) {
+			(void)snprintf(value, sizeof(value), "%s%s",
+			    c->leadspc ? " " : "", res.addhdr[i].value);
+			if (smfi_addheader(ctx, (char *)res.addhdr[i].name,
+			    value) != MI_SUCCESS)
+				ok = 0;
+		}
+		if (!ok) {
+			/* a change that did not happen: the mail must wait */
+			mlog(LOG_ERR, "%s: the MTA refused a change; tempfail", q);
+			(void)smfi_setreply(ctx, "451", "4.3.0",
+			    "temporary failure applying consent policy");
+			end_message(c);
+			return (SMFIS_TEMPFAIL);
+		}
+	} else if (res.reply.action != MSG_DISCARD || res.classified)
+		mlog(LOG_INFO, "%s: %s %s %s", q, res.reply.code,
+		    res.reply.xcode, res.reply.text);
+	st = answer(ctx, &res.reply);
+	end_message(c);
+	return (st);
+}
+
+static sfsistat
+cb_abort(SMFICTX *ctx)
+{
+	struct conn *c = smfi_getpriv(ctx);
+
+	if (c != NULL) {
+		drain(ctx, c);
+		end_message(c);
+	}
+	return (SMFIS_CONTINUE);
+}
+
+static sfsistat
+cb_close(SMFICTX *ctx)
+{
+	struct conn *c = smfi_getpriv(ctx);
+
+	if (c == NULL)
+		return (SMFIS_CONTINUE);
+	end_message(c);
+	free(c);
+	(void)smfi_setpriv(ctx, NULL);
+	return (SMFIS_CONTINUE);
+}
+
+struct smfiDesc filter_desc = {
+	.xxfi_name = "optin-milter",
+	.xxfi_version = SMFI_VERSION,
+	.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_DELRCPT,
+	.xxfi_connect = cb_connect,
+	.xxfi_helo = NULL,
+	.xxfi_envfrom = cb_envfrom,
+	.xxfi_envrcpt = cb_envrcpt,
+	.xxfi_header = cb_header,
+	.xxfi_eoh = cb_eoh,
+	.xxfi_body = NULL,
+	.xxfi_eom = cb_eom,
+	.xxfi_abort = cb_abort,
+	.xxfi_close = cb_close,
+	.xxfi_unknown = NULL,
+	.xxfi_data = NULL,
+	.xxfi_negotiate = cb_negotiate,
+};

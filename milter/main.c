@@ -1,0 +1,407 @@
+/*
+ * optin-milter - enforce consent for list mail in Postfix's milter chain
+ *
+ * SYNOPSIS
+ *	optin-milter [-c FILE] [-f] [-n] [-p PIDFILE] [-V]
+ *
+ * DESCRIPTION
+ *	Reads the configuration and the token keys, opens the socket (with
+ *	socket-mode, owned by user), drops privileges to user, and serves
+ *	Postfix through libmilter. See optin-milter(8).
+ *
+ *	-f stays in the foreground and logs to standard error; otherwise
+ *	the daemon detaches and logs to syslog, facility mail. -n checks
+ *	the configuration and the key file and exits: 0 good, 78 bad.
+ *
+ *	SIGHUP and SIGUSR1 reload the configuration and keys; a bad file
+ *	keeps the old ones and says why. SIGTERM and SIGINT stop cleanly.
+ *
+ *	A database that cannot be opened does not stop the daemon: list
+ *	mail gets on-error (tempfail by default) and the database is tried
+ *	again, at most once a second, until it opens.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <grp.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bsd/libutil.h>
+
+#include "milter.h"
+
+#ifndef RUNSTATEDIR
+#define RUNSTATEDIR "/run"
+#endif
+
+static int use_stderr;
+static const char *conf_path;
+static pthread_mutex_t rt_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct runtime *rt_current;
+static struct store *store;
+static time_t store_tried;
+
+void
+mlog(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (use_stderr) {
+		char buf[4096];
+
+		(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+		(void)fprintf(stderr, "optin-milter[%ld]: %s\n", (long)getpid(),
+		    buf);
+	} else
+		vsyslog(prio, fmt, ap);
+	va_end(ap);
+}
+
+/* runtime_free - a runtime nobody uses any more */
+static void
+runtime_free(struct runtime *rt)
+{
+	if (rt == NULL)
+		return;
+	token_keys_free(rt->keys);
+	conf_free(rt->conf);
+	free(rt);
+}
+
+/* store_try - open the database if it is not open; under rt_lock */
+static void
+store_try(void)
+{
+	char err[512];
+	time_t now = time(NULL);
+
+	if (store != NULL || now == store_tried)
+		return;
+	store_tried = now;
+	if (store_open(rt_current->conf->database, rt_current->conf->map_size, 0,
+	    &store, err, sizeof(err)) < 0) {
+		store = NULL;
+		mlog(LOG_ERR, "%s; list mail gets on-error (%s)", err,
+		    rt_current->conf->on_error == ONERR_TEMPFAIL ? "tempfail" :
+		    "accept");
+		return;
+	}
+	mlog(LOG_INFO, "database %s open", rt_current->conf->database);
+}
+
+struct runtime *
+runtime_get(struct store **st)
+{
+	struct runtime *rt;
+
+	(void)pthread_mutex_lock(&rt_lock);
+	store_try();
+	rt = rt_current;
+	rt->refs++;
+	*st = store;
+	(void)pthread_mutex_unlock(&rt_lock);
+	return (rt);
+}
+
+void
+runtime_put(struct runtime *rt)
+{
+	int gone;
+
+	(void)pthread_mutex_lock(&rt_lock);
+	gone = --rt->refs == 0 && rt != rt_current;
+	(void)pthread_mutex_unlock(&rt_lock);
+	if (gone)
+		runtime_free(rt);
+}
+
+/* load - configuration and keys into a new runtime */
+static struct runtime *
+load(char *err, size_t errlen)
+{
+	struct runtime *rt;
+
+	if ((rt = calloc(1, sizeof(*rt))) == NULL) {
+		(void)snprintf(err, errlen, "out of memory");
+		return (NULL);
+	}
+	if (conf_load(conf_path, &rt->conf, err, errlen) < 0 ||
+	    token_keys_load(rt->conf->secret_file, &rt->keys, err, errlen) < 0) {
+		runtime_free(rt);
+		return (NULL);
+	}
+	return (rt);
+}
+
+/* reload - swap in a new configuration, or keep the old one */
+static void
+reload(void)
+{
+	struct runtime *rt, *old;
+	char err[1024];
+
+	if ((rt = load(err, sizeof(err))) == NULL) {
+		mlog(LOG_ERR, "reload failed, keeping the old configuration: %s",
+		    err);
+		return;
+	}
+	(void)pthread_mutex_lock(&rt_lock);
+	old = rt_current;
+	if (strcmp(old->conf->database, rt->conf->database) != 0 ||
+	    strcmp(old->conf->socket, rt->conf->socket) != 0 ||
+	    strcmp(old->conf->user, rt->conf->user) != 0) {
+		(void)pthread_mutex_unlock(&rt_lock);
+		mlog(LOG_ERR, "reload failed, keeping the old configuration: "
+		    "database, socket and user change only with a restart");
+		runtime_free(rt);
+		return;
+	}
+	rt_current = rt;
+	old = old->refs == 0 ? old : NULL;	/* else the last user frees it */
+	(void)pthread_mutex_unlock(&rt_lock);
+	runtime_free(old);
+	mlog(LOG_INFO, "configuration %s reloaded (%zu lists, mode %s)",
+	    conf_path, rt->conf->nlists, rt->conf->mode == MODE_ENFORCE ?
+	    "enforce" : "monitor");
+}
+
+/*
+ * sigwait - libmilter's signal thread waits for SIGHUP, SIGTERM and
+ * SIGINT and stops the milter on any of them. We want SIGHUP to reload,
+ * so this definition, which the dynamic linker gives libmilter in place
+ * of libc's, takes SIGHUP and SIGUSR1 out of its set: they belong to
+ * the reload thread below. Nothing else in the process calls sigwait().
+ */
+int
+sigwait(const sigset_t *set, int *sig)
+{
+	sigset_t s = *set;
+	int r;
+
+	(void)sigdelset(&s, SIGHUP);
+	(void)sigdelset(&s, SIGUSR1);
+	for (;;) {
+		if ((r = sigwaitinfo(&s, NULL)) >= 0) {
+			*sig = r;
+			return (0);
+		}
+		if (errno != EINTR)
+			return (errno);
+	}
+}
+
+static void *
+reload_thread(void *arg)
+{
+	sigset_t set;
+	int sig;
+
+	(void)arg;
+	(void)sigemptyset(&set);
+	(void)sigaddset(&set, SIGHUP);
+	(void)sigaddset(&set, SIGUSR1);
+	for (;;) {
+		if ((sig = sigwaitinfo(&set, NULL)) < 0)
+			continue;
+		mlog(LOG_INFO, "%s: reloading %s", sig == SIGHUP ? "SIGHUP" :
+		    "SIGUSR1", conf_path);
+		reload();
+	}
+	return (NULL);
+}
+
+/* drop_privileges - become USER; 0 or -1 */
+static int
+drop_privileges(const char *user)
+{
+	struct passwd *pw;
+
+	if (user[0] == '\0' || geteuid() != 0)
+		return (0);
+	if ((pw = getpwnam(user)) == NULL) {
+		mlog(LOG_ERR, "user %s: no such user", user);
+		return (-1);
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) < 0 ||
+	    setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
+		mlog(LOG_ERR, "cannot become %s: %s", user, strerror(errno));
+		return (-1);
+	}
+	if (setuid(0) == 0) {
+		mlog(LOG_ERR, "privileges were not dropped");
+		return (-1);
+	}
+	return (0);
+}
+
+/* prepare_socket - mkdir for a unix socket; chmod/chown once open */
+static int
+socket_path(const char *sock, char *path, size_t len)
+{
+	if (strncmp(sock, "unix:", 5) != 0)
+		return (0);
+	return (strlcpy(path, sock + 5, len) < len ? 1 : -1);
+}
+
+static void
+usage(void)
+{
+	(void)fprintf(stderr, "usage: optin-milter [-c FILE] [-f] [-n] "
+	    "[-p PIDFILE] [-V]\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct runtime *rt;
+	struct pidfh *pfh = NULL;
+	const char *pidpath = NULL;
+	char err[1024], path[PATH_MAX], *slash;
+	sigset_t set;
+	pthread_t th;
+	int ch, foreground = 0, check = 0, rc, is_unix;
+
+	conf_path = conf_default_path();
+	while ((ch = getopt(argc, argv, "c:fnp:Vh")) != -1) {
+		switch (ch) {
+		case 'c':
+			conf_path = optarg;
+			break;
+		case 'f':
+			foreground = 1;
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'p':
+			pidpath = optarg;
+			break;
+		case 'V':
+			(void)printf("optin-milter %s\n", PACKAGE_VERSION);
+			return (0);
+		case 'h':
+			usage();
+			return (0);
+		default:
+			usage();
+			return (64);
+		}
+	}
+	if (optind != argc) {
+		usage();
+		return (64);
+	}
+	if ((rt = load(err, sizeof(err))) == NULL) {
+		(void)fprintf(stderr, "optin-milter: %s\n", err);
+		return (78);
+	}
+	if (check) {
+		(void)printf("%s: configuration ok (%zu lists, %zu keys)\n",
+		    conf_path, rt->conf->nlists, token_keys_count(rt->keys));
+		runtime_free(rt);
+		return (0);
+	}
+	rt_current = rt;
+	use_stderr = foreground;
+	if (!foreground)
+		openlog("optin-milter", LOG_PID | LOG_NDELAY, LOG_MAIL);
+	if (pidpath == NULL && !foreground)
+		pidpath = RUNSTATEDIR "/optin-milter/optin-milter.pid";
+
+	is_unix = socket_path(rt->conf->socket, path, sizeof(path));
+	if (is_unix < 0) {
+		mlog(LOG_ERR, "socket path too long");
+		return (78);
+	}
+	if (is_unix && (slash = strrchr(path, '/')) != NULL && slash != path) {
+		*slash = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+			mlog(LOG_ERR, "mkdir %s: %s", path, strerror(errno));
+			return (73);
+		}
+		*slash = '/';
+	}
+	if (pidpath != NULL) {
+		pid_t other;
+
+		pfh = pidfile_open(pidpath, 0644, &other);
+		if (pfh == NULL && errno == EEXIST) {
+			mlog(LOG_ERR, "already running as pid %ld",
+			    (long)other);
+			return (75);
+		}
+		if (pfh == NULL)
+			mlog(LOG_WARNING, "pid file %s: %s", pidpath,
+			    strerror(errno));
+	}
+	if (!foreground && daemon(0, 0) < 0) {
+		mlog(LOG_ERR, "daemon: %s", strerror(errno));
+		return (71);
+	}
+	if (pfh != NULL)
+		(void)pidfile_write(pfh);
+
+	/* every thread inherits these blocked; see sigwait() above */
+	(void)sigemptyset(&set);
+	(void)sigaddset(&set, SIGHUP);
+	(void)sigaddset(&set, SIGUSR1);
+	(void)sigaddset(&set, SIGTERM);
+	(void)sigaddset(&set, SIGINT);
+	(void)pthread_sigmask(SIG_BLOCK, &set, NULL);
+	(void)signal(SIGPIPE, SIG_IGN);
+
+	if (smfi_setconn(rt->conf->socket) != MI_SUCCESS ||
+	    smfi_register(filter_desc) != MI_SUCCESS ||
+	    smfi_opensocket(1) != MI_SUCCESS) {
+		mlog(LOG_ERR, "cannot listen on %s", rt->conf->socket);
+		rc = 69;
+		goto out;
+	}
+	if (is_unix) {
+		struct passwd *pw;
+
+		if (chmod(path, rt->conf->socket_mode) < 0)
+			mlog(LOG_WARNING, "chmod %s: %s", path, strerror(errno));
+		if (rt->conf->user[0] != '\0' && geteuid() == 0 &&
+		    (pw = getpwnam(rt->conf->user)) != NULL &&
+		    chown(path, pw->pw_uid, pw->pw_gid) < 0)
+			mlog(LOG_WARNING, "chown %s: %s", path, strerror(errno));
+	}
+	if (drop_privileges(rt->conf->user) < 0) {
+		rc = 77;
+		goto out;
+	}
+	(void)pthread_mutex_lock(&rt_lock);
+	store_try();
+	(void)pthread_mutex_unlock(&rt_lock);
+	if (pthread_create(&th, NULL, reload_thread, NULL) != 0) {
+		mlog(LOG_ERR, "cannot start the reload thread");
+		rc = 71;
+		goto out;
+	}
+	mlog(LOG_INFO, "optin-milter %s listening on %s (%zu lists, mode %s)",
+	    PACKAGE_VERSION, rt->conf->socket, rt->conf->nlists,
+	    rt->conf->mode == MODE_ENFORCE ? "enforce" : "monitor");
+	rc = smfi_main() == MI_SUCCESS ? 0 : 70;
+	mlog(LOG_INFO, "stopped");
+out:
+	if (is_unix)
+		(void)unlink(path);
+	if (pfh != NULL)
+		(void)pidfile_remove(pfh);
+	store_close(store);
+	runtime_free(rt_current);
+	return (rc);
+}

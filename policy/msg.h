@@ -1,0 +1,102 @@
+/*
+ * msg.h - one message through the policy: classification, a decision
+ * for every recipient, and what to change before it leaves
+ *
+ * SYNOPSIS
+ *	struct msg *m = msg_new(&env);
+ *	msg_sender(m, "<news@example.com>", "marketing-app", &reply);
+ *	msg_rcpt(m, "<Bob@Example.org>", &reply);	(once per recipient)
+ *	msg_header(m, "X-Optin-List", " marketing", &reply);
+ *	msg_eoh(m, &reply);
+ *	msg_eom(m, time(NULL), &res);
+ *	... apply res: reply, deleted recipients, header changes, log lines
+ *	msg_free(m);
+ *
+ * DESCRIPTION
+ *	This is the milter without libmilter: each step takes what the MTA
+ *	said and answers what to do, so that tests and benchmarks drive it
+ *	without a socket. A reply with action MSG_CONTINUE means "go on".
+ *	Everything in a result belongs to the msg and lives until
+ *	msg_free().
+ */
+#ifndef OPTIN_MSG_H
+#define OPTIN_MSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "store.h"
+#include "token.h"
+
+/* what a message is checked against; shared read-only between messages */
+struct msg_env {
+	const struct conf *conf;
+	struct store *store;		/* NULL: the database is unavailable */
+	const struct token_keys *keys;
+	const char *myhostname;		/* for sendmail(1) recipients; may be NULL */
+};
+
+enum msg_action {
+	MSG_CONTINUE = 0,
+	MSG_REJECT,
+	MSG_TEMPFAIL,
+	MSG_DISCARD,
+};
+
+struct msg_reply {
+	enum msg_action action;
+	char	code[4];		/* "550" */
+	char	xcode[8];		/* "5.7.1" */
+	char	text[512];
+};
+
+struct msg_header_change {
+	const char *name;
+	int	count;			/* delete occurrences count..1 */
+};
+
+struct msg_header_add {
+	const char *name;
+	char	*value;			/* folded with "\n\t"; no leading space */
+};
+
+struct msg_result {
+	struct msg_reply reply;
+	char	**delrcpt;		/* recipients to remove, as given */
+	size_t	ndelrcpt;
+	struct msg_header_change delhdr[4];
+	size_t	ndelhdr;
+	struct msg_header_add addhdr[3];
+	size_t	naddhdr;
+	int	classified;		/* the message is on a list */
+};
+
+struct msg;
+
+/* msg_new - a message checked against ENV (which must outlive it) */
+struct msg *msg_new(const struct msg_env *);
+void	msg_free(struct msg *);
+
+/* the queue id, for evidence in the history (optional) */
+void	msg_set_qid(struct msg *, const char *qid);
+
+int	msg_sender(struct msg *, const char *raw, const char *auth,
+	    struct msg_reply *);
+int	msg_rcpt(struct msg *, const char *raw, struct msg_reply *);
+int	msg_header(struct msg *, const char *name, const char *value,
+	    struct msg_reply *);
+int	msg_eoh(struct msg *, struct msg_reply *);
+/* 0, or -1 when out of memory (then tempfail) */
+int	msg_eom(struct msg *, int64_t now, struct msg_result *);
+
+/*
+ * msg_log_drain - hand every log line made since the last call to FN
+ * (without the queue id; the caller prefixes it) and forget them.
+ */
+void	msg_log_drain(struct msg *, void (*fn)(void *, const char *), void *);
+
+/* the list the message is on, or NULL (after msg_eoh) */
+const struct conf_list *msg_list(const struct msg *);
+
+#endif

@@ -1,0 +1,89 @@
+/*
+ * unsub.c - record unsubscribes; find the token in a mailto Subject
+ */
+#include "config.h"
+
+#include <string.h>
+#include <strings.h>
+
+#include "addr.h"
+#include "model.h"
+#include "unsub.h"
+
+int
+unsub_list(struct store_txn *tx, const char *addr, const char *list,
+    const char *delims, const struct change *ch)
+{
+	char untagged[ADDR_BUFSIZE];
+	struct consent_rec r;
+
+	memset(&r, 0, sizeof(r));
+	r.status = STATUS_OPT_OUT;
+	if (store_put_consent(tx, addr, list, &r, ch) < 0)
+		return (-1);
+	if (addr_untag(addr, delims, untagged, sizeof(untagged)) == 1 &&
+	    store_put_consent(tx, untagged, list, &r, ch) < 0)
+		return (-1);
+	return (0);
+}
+
+int
+unsub_all(struct store_txn *tx, const char *addr, const char *delims,
+    const struct change *ch)
+{
+	char untagged[ADDR_BUFSIZE];
+	struct supp_rec s;
+
+	memset(&s, 0, sizeof(s));
+	s.reason = SUPP_UNSUBSCRIBE_ALL;
+	if (store_put_suppression(tx, addr, &s, ch) < 0)
+		return (-1);
+	if (addr_untag(addr, delims, untagged, sizeof(untagged)) == 1 &&
+	    store_put_suppression(tx, untagged, &s, ch) < 0)
+		return (-1);
+	return (0);
+}
+
+static int
+is_b64url(char c)
+{
+	return ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '_');
+}
+
+size_t
+unsub_subject_token(const char *subj, size_t len, char *out, size_t outlen)
+{
+	size_t i, s, best = 0, best_at = 0, from = 0;
+
+	/* look after the word "unsubscribe" when it is there */
+	for (i = 0; i + 11 <= len; i++)
+		if (strncasecmp(subj + i, "unsubscribe", 11) == 0) {
+			from = i + 11;
+			break;
+		}
+	i = from;
+	while (i < len) {
+		/* an undecoded "%20" separates like a space */
+		if (subj[i] == '%' && i + 2 < len && subj[i + 1] == '2' &&
+		    subj[i + 2] == '0') {
+			i += 3;
+			continue;
+		}
+		if (!is_b64url(subj[i])) {
+			i++;
+			continue;
+		}
+		for (s = i; i < len && is_b64url(subj[i]); i++)
+			;
+		if (i - s > best) {
+			best = i - s;
+			best_at = s;
+		}
+	}
+	if (best < 40 || best >= outlen)
+		return (0);
+	memcpy(out, subj + best_at, best);
+	out[best] = '\0';
+	return (best);
+}

@@ -1,0 +1,142 @@
+-- basic.lua - enforce, denied strip: every action, header and reply
+dofile(lib)
+
+-- 1. one recipient with consent, one without: strip, personal headers
+mt.echo("# section 1")
+local c = open()
+local r = envelope(c, "Q1", "<news@example.com>", nil,
+    "<alice@example.org>", "<Carol@EXAMPLE.org>")
+ok(r[1] == SMFIR_CONTINUE and r[2] == SMFIR_CONTINUE, "strip: RCPT accepted")
+ok(headers(c, {{"From", " news@example.com"}, {"Subject", " News"},
+    {"X-Optin-List", " marketing"}}) == SMFIR_CONTINUE, "strip: eoh")
+ok(eom(c) == SMFIR_ACCEPT or mt.getreply(c) == SMFIR_CONTINUE, "strip: eom accepts")
+ok(mt.eom_check(c, MT_RCPTDELETE, "<Carol@EXAMPLE.org>"),
+    "strip: Carol deleted exactly as given")
+ok(not mt.eom_check(c, MT_RCPTDELETE, "<alice@example.org>"),
+    "strip: alice kept")
+ok(mt.eom_check(c, MT_HDRDELETE, "X-Optin-List"), "strip: list header removed")
+local lu = mt.getheader(c, "List-Unsubscribe", 0)
+ok(startswith(lu, " <https://lists.example.com/u/"),
+    "strip: List-Unsubscribe URL with one leading space: " .. tostring(lu))
+ok(lu ~= nil and string.find(lu, "<mailto:unsubscribe@example.com%?subject=unsubscribe%%20") ~= nil,
+    "strip: List-Unsubscribe mailto: " .. tostring(lu))
+ok(lu ~= nil and string.find(lu, "alice") == nil, "strip: token hides the address")
+ok(lu ~= nil and string.find(lu, "[\r]") == nil, "strip: no CR in the value")
+ok(mt.eom_check(c, MT_HDRADD, "List-Unsubscribe-Post", " List-Unsubscribe=One-Click"),
+    "strip: List-Unsubscribe-Post")
+local lid = mt.getheader(c, "List-Id", 0)
+ok(lid == ' "Best practices, events and product news"\n\t<marketing.lists.example.com>',
+    "strip: List-Id folded before <: " .. tostring(lid))
+-- the token for the mailto test
+local f = io.open(tokfile, "w")
+if f == nil then
+	fail("cannot write " .. tostring(tokfile))
+else
+	f:write(tostring(lu))
+	f:close()
+end
+
+-- 2. several on one connection: two delivered -> list-only mailto, no Post
+mt.echo("# section 2")
+r = envelope(c, "Q2", "<news@example.com>", nil,
+    "<alice@example.org>", "<dave@example.org>", "<eve@example.org>")
+headers(c, {{"Subject", " two"}, {"List-Unsubscribe", " <https://old.example/x>"},
+    {"List-Unsubscribe-Post", " List-Unsubscribe=One-Click"},
+    {"List-Id", " old <old.example.com>"}, {"List-Unsubscribe", " <mailto:old@x>"}})
+eom(c)
+ok(mt.eom_check(c, MT_RCPTDELETE, "<eve@example.org>"), "two: eve deleted")
+lu = mt.getheader(c, "List-Unsubscribe", 0)
+ok(startswith(lu, " <mailto:unsubscribe@example.com?subject=unsubscribe%20"),
+    "two: mailto only: " .. tostring(lu))
+ok(not mt.eom_check(c, MT_HDRADD, "List-Unsubscribe-Post"), "two: no Post")
+ok(mt.eom_check(c, MT_HDRDELETE, "List-Unsubscribe"), "two: old List-Unsubscribe removed")
+ok(mt.eom_check(c, MT_HDRDELETE, "List-Unsubscribe-Post"), "two: old Post removed")
+ok(mt.eom_check(c, MT_HDRDELETE, "List-Id"), "two: old List-Id removed")
+
+-- 3. nobody left under strip: discarded, never queued empty
+mt.echo("# section 3")
+r = envelope(c, "Q3", "<news@example.com>", nil, "<carol@example.org>",
+    "<pending@example.org>")
+headers(c, {{"Subject", " none"}})
+ok(eom(c) == SMFIR_DISCARD, "none left: discarded")
+
+-- 4. unclassified mail is left alone
+mt.echo("# section 4")
+r = envelope(c, "Q4", "<someone@example.com>", nil, "<carol@example.org>")
+headers(c, {{"Subject", " hello"}, {"List-Id", " keep <keep.example.com>"}})
+local rep = eom(c)
+ok(rep == SMFIR_ACCEPT or rep == SMFIR_CONTINUE, "unclassified: accepted")
+ok(not mt.eom_check(c, MT_HDRADD), "unclassified: no header added")
+ok(not mt.eom_check(c, MT_HDRDELETE), "unclassified: no header removed")
+ok(not mt.eom_check(c, MT_RCPTDELETE, "<carol@example.org>"), "unclassified: no recipient removed")
+
+-- 5. a list header naming an unknown list: 550 at end of headers
+mt.echo("# section 5")
+r = envelope(c, "Q5", "<someone@example.com>", nil, "<alice@example.org>")
+ok(headers(c, {{"X-Optin-List", " nosuchlist"}}) == SMFIR_REPLYCODE,
+    "unknown list: rejected at end of headers")
+
+-- 6. abort mid-message, then a new message on the same connection
+mt.echo("# section 6")
+r = envelope(c, "Q6", "<news@example.com>", nil, "<alice@example.org>")
+step(mt.abort(c), "abort")
+r = envelope(c, "Q7", "<x@example.com>", "marketing-app", "<alice+promo@Example.org>")
+headers(c, {{"Subject", " after abort"}})
+eom(c)
+ok(not mt.eom_check(c, MT_RCPTDELETE, "<alice+promo@Example.org>"), "auth match: tagged alice kept")
+ok(mt.eom_check(c, MT_HDRADD, "List-Unsubscribe-Post"), "auth match: classified")
+
+-- 7. domain-wide relationship; list chosen by a header match
+mt.echo("# section 7")
+r = envelope(c, "Q8", "<ops@example.com>", nil, "<cto@customer.example>",
+    "<ops@customer.example>", "<x@other.example>")
+headers(c, {{"X-Optin-List", " status"}})
+eom(c)
+ok(not mt.eom_check(c, MT_RCPTDELETE, "<cto@customer.example>"), "domain: cto kept")
+ok(mt.eom_check(c, MT_RCPTDELETE, "<ops@customer.example>"), "domain: opted-out ops removed")
+ok(mt.eom_check(c, MT_RCPTDELETE, "<x@other.example>"), "domain: other removed")
+
+-- 8. the sendmail(1) path: no brackets; bare local parts Postfix qualified
+mt.echo("# section 8")
+r = envelope(c, "Q9", "news@example.com", nil, "Erin@mx.test.example",
+    "bob@mx.test.example", "Frank@Example.org")
+ok(r[2] == SMFIR_CONTINUE, "sendmail: RCPT never refused")
+headers(c, {{"Subject", " local"}})
+eom(c)
+ok(mt.eom_check(c, MT_RCPTDELETE, "bob@mx.test.example"), "sendmail: bob@host removed")
+ok(mt.eom_check(c, MT_RCPTDELETE, "bob"), "sendmail: bare bob removed")
+ok(mt.eom_check(c, MT_RCPTDELETE, "Frank@Example.org"), "sendmail: Frank removed as given")
+ok(not mt.eom_check(c, MT_RCPTDELETE, "Frank"), "sendmail: foreign domain not reduced")
+ok(not mt.eom_check(c, MT_RCPTDELETE, "Erin@mx.test.example"), "sendmail: erin kept")
+
+-- 9. transactional (consent none): delivered, but a bounce is honoured
+mt.echo("# section 9")
+r = envelope(c, "Q10", "<noreply@example.com>", nil, "<carol@example.org>",
+    "<bounced@example.org>")
+headers(c, {{"Subject", " receipt"}})
+eom(c)
+ok(not mt.eom_check(c, MT_RCPTDELETE, "<carol@example.org>"), "none: carol kept")
+ok(mt.eom_check(c, MT_RCPTDELETE, "<bounced@example.org>"), "none: bounce removed")
+ok(not mt.eom_check(c, MT_HDRADD, "List-Unsubscribe"), "none: no unsubscribe header")
+
+-- 10. an address Postfix would never pass, and a hostile header value
+mt.echo("# section 10")
+r = envelope(c, "Q11", "<news@example.com>", nil, "<alice@example.org>",
+    "<bad\r\nBcc: x@y.z>")
+ok(headers(c, {{"X-Optin-List", " marketing\r\nBcc: evil@example.org"}}) ==
+    SMFIR_REPLYCODE, "hostile: list header with CRLF refused as unknown")
+mt.disconnect(c)
+
+-- 11. a port probe: connect and close without a word
+mt.echo("# section 11")
+local p = mt.connect(sock, 100, 0.05)
+ok(p ~= nil, "probe: connect")
+mt.disconnect(p, false)
+c = open()
+r = envelope(c, "Q12", "<news@example.com>", nil, "<alice@example.org>")
+headers(c, {{"Subject", " after probe"}})
+eom(c)
+ok(mt.eom_check(c, MT_HDRADD, "List-Unsubscribe"), "probe: still serving")
+mt.disconnect(c)
+
+finish()
