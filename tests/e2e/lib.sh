@@ -1,0 +1,141 @@
+# lib.sh - a private Postfix instance, smtp-sink as the next hop, and
+# optin-milter between them; sourced after ../lib.sh and ../milter/lib.sh.
+#
+# Nothing here touches the system's Postfix: each test has its own
+# configuration directory, queue, log and ports (TESTING.md).
+
+PF="$T/postfix"			# configuration directory
+SINK="$T/sink"			# one file per delivered message
+chmod 755 "$T"			# postfix's daemons reach the milter socket here
+
+# pf_register - allow "postfix -c $PF": list it in the default main.cf
+pf_register() {
+	touch /etc/postfix/main.cf
+	(
+		flock 9
+		cur=$(postconf -h alternate_config_directories 2>/dev/null)
+		postconf -e "alternate_config_directories = $cur $PF"
+	) 9>/etc/postfix/.optin-tests.lock
+}
+
+pf_unregister() {
+	(
+		flock 9
+		cur=$(postconf -h alternate_config_directories 2>/dev/null)
+		new=$(printf '%s\n' $cur | grep -vxF "$PF" | tr '\n' ' ')
+		postconf -e "alternate_config_directories = $new"
+	) 9>/etc/postfix/.optin-tests.lock
+}
+
+# pf_start MILTER_SOCKET: configure, start Postfix and the sink
+pf_start() {
+	SMTP_PORT=$(free_port)
+	SINK_PORT=$(free_port)
+	while [ "$SINK_PORT" = "$SMTP_PORT" ]; do SINK_PORT=$(free_port); done
+	mkdir -p "$PF" "$T/queue" "$T/data" "$SINK"
+	chown postfix "$T/data" "$SINK"
+	cat > "$PF/main.cf" <<CF
+compatibility_level = 3.6
+queue_directory = $T/queue
+data_directory = $T/data
+mail_owner = postfix
+setgid_group = postdrop
+myhostname = mx.test.example
+mydomain = test.example
+myorigin = \$myhostname
+inet_interfaces = 127.0.0.1
+inet_protocols = ipv4
+mynetworks = 127.0.0.0/8
+mydestination =
+local_recipient_maps =
+alias_maps =
+alias_database =
+relayhost = [127.0.0.1]:$SINK_PORT
+smtp_host_lookup = native
+disable_dns_lookups = yes
+smtputf8_enable = no
+biff = no
+maillog_file = $T/maillog
+maillog_file_prefixes = /var, /tmp, $T
+smtpd_recipient_restrictions = permit_mynetworks, reject
+smtpd_milters = $1
+non_smtpd_milters = $1
+milter_default_action = tempfail
+milter_command_timeout = 30s
+CF
+	cp /etc/postfix/master.cf "$PF/master.cf"
+	sed -i "s/^smtp      inet  n       -       y       -       -       smtpd/127.0.0.1:$SMTP_PORT inet n - n - - smtpd/" "$PF/master.cf"
+	grep -q "^127.0.0.1:$SMTP_PORT inet" "$PF/master.cf" ||
+	    { fail "master.cf: smtp line not found"; return 1; }
+	postconf -c "$PF" -F '*/*/chroot = n'
+	pf_register
+	cleanup_hooks="$cleanup_hooks pf_stop_quiet"
+	postfix -c "$PF" set-permissions >/dev/null 2>&1
+	if ! postfix -c "$PF" start >/dev/null 2>&1; then
+		fail "postfix did not start: $(tail -n 20 "$T/maillog" 2>/dev/null)"
+		return 1
+	fi
+	smtp-sink -u postfix -d "$SINK/%M." "127.0.0.1:$SINK_PORT" 100 &
+	sink_pid=$!
+	_i=0
+	until swaks --server "127.0.0.1:$SMTP_PORT" --quit-after CONNECT \
+	    >/dev/null 2>&1 || [ $_i -ge 100 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+}
+
+pf_stop_quiet() {
+	postfix -c "$PF" stop >/dev/null 2>&1
+	[ -n "${sink_pid:-}" ] && kill "$sink_pid" 2>/dev/null
+	sink_pid=""
+	pf_unregister
+}
+
+# pf_wait: until the queue is empty and N files (or more) are in the sink
+pf_wait() {
+	_want=$1
+	_i=0
+	while [ $_i -lt 300 ]; do
+		postqueue -c "$PF" -f >/dev/null 2>&1
+		_n=$(ls "$SINK" | wc -l)
+		_q=$(postqueue -c "$PF" -j 2>/dev/null | wc -l)
+		[ "$_q" -eq 0 ] && [ "$_n" -ge "$_want" ] && return 0
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	fail "timed out: $_n messages in the sink, $_q queued; want $_want"
+	postqueue -c "$PF" -p | sed 's/^/# /'
+	return 1
+}
+
+# sink_for TAG: the delivered file whose message carries "Subject: TAG"
+sink_for() {
+	grep -l -x "Subject: $1" "$SINK"/* 2>/dev/null | head -n 1
+}
+
+# rcpts FILE: the envelope recipients of a delivered message, sorted
+rcpts() {
+	sed -n 's/^X-Rcpt-Args: <\([^>]*\)>.*/\1/p' "$1" | sort | tr '\n' ' '
+}
+
+# send_smtp SUBJECT FROM RCPTS [swaks options...]: the transcript in $out
+send_smtp() {
+	_subj=$1 _from=$2 _to=$3
+	shift 3
+	out=$(swaks --server "127.0.0.1:$SMTP_PORT" --from "$_from" --to "$_to" \
+	    --header "Subject: $_subj" --body "body of $_subj" "$@" 2>&1)
+}
+
+# send_local SUBJECT FROM RCPT... ; message headers on stdin appended
+send_local() {
+	_subj=$1 _from=$2
+	shift 2
+	{
+		echo "From: $_from"
+		echo "Subject: $_subj"
+		cat
+		echo
+		echo "body of $_subj"
+	} | sendmail -C "$PF" -f "$_from" "$@"
+}
