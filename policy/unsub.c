@@ -10,21 +10,51 @@
 #include "model.h"
 #include "unsub.h"
 
+/* put_opt_out - opt-out for KEY unless it is opted out already */
+static int
+put_opt_out(struct store_txn *tx, const char *key, const char *list,
+    const struct change *ch)
+{
+	struct consent_rec r;
+	int rc;
+
+	if ((rc = store_get_consent(tx, key, list, &r)) < 0)
+		return (-1);
+	if (rc == 1 && r.status == STATUS_OPT_OUT)
+		return (0);		/* idempotent: no new history */
+	memset(&r, 0, sizeof(r));
+	r.status = STATUS_OPT_OUT;
+	return (store_put_consent(tx, key, list, &r, ch));
+}
+
 int
 unsub_list(struct store_txn *tx, const char *addr, const char *list,
     const char *delims, const struct change *ch)
 {
 	char untagged[ADDR_BUFSIZE];
-	struct consent_rec r;
 
-	memset(&r, 0, sizeof(r));
-	r.status = STATUS_OPT_OUT;
-	if (store_put_consent(tx, addr, list, &r, ch) < 0)
+	if (put_opt_out(tx, addr, list, ch) < 0)
 		return (-1);
 	if (addr_untag(addr, delims, untagged, sizeof(untagged)) == 1 &&
-	    store_put_consent(tx, untagged, list, &r, ch) < 0)
+	    put_opt_out(tx, untagged, list, ch) < 0)
 		return (-1);
 	return (0);
+}
+
+/* put_supp_all - unsubscribe-all for KEY unless it is suppressed already */
+static int
+put_supp_all(struct store_txn *tx, const char *key, const struct change *ch)
+{
+	struct supp_rec s;
+	int rc;
+
+	if ((rc = store_get_suppression(tx, key, &s)) < 0)
+		return (-1);
+	if (rc == 1)
+		return (0);	/* any suppression already holds it back */
+	memset(&s, 0, sizeof(s));
+	s.reason = SUPP_UNSUBSCRIBE_ALL;
+	return (store_put_suppression(tx, key, &s, ch));
 }
 
 int
@@ -32,14 +62,11 @@ unsub_all(struct store_txn *tx, const char *addr, const char *delims,
     const struct change *ch)
 {
 	char untagged[ADDR_BUFSIZE];
-	struct supp_rec s;
 
-	memset(&s, 0, sizeof(s));
-	s.reason = SUPP_UNSUBSCRIBE_ALL;
-	if (store_put_suppression(tx, addr, &s, ch) < 0)
+	if (put_supp_all(tx, addr, ch) < 0)
 		return (-1);
 	if (addr_untag(addr, delims, untagged, sizeof(untagged)) == 1 &&
-	    store_put_suppression(tx, untagged, &s, ch) < 0)
+	    put_supp_all(tx, untagged, ch) < 0)
 		return (-1);
 	return (0);
 }

@@ -1,0 +1,156 @@
+#!/bin/sh
+# http.sh - optin-unsubd with curl: every route, both body encodings,
+# bad tokens, wrong methods, oversized bodies, GET never changes state,
+# evidence in the history, the preference page
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib.sh"
+
+unsubd_conf
+"$C" -c "$T/om.conf" init >/dev/null
+for a in amy bea cat dan eve; do
+	"$C" -c "$T/om.conf" subscribe "$a@example.org" marketing >/dev/null
+done
+"$C" -c "$T/om.conf" subscribe @cust.example status --relationship >/dev/null
+start_unsubd "$T/om.conf" "$T/unsubd.log" || done_testing
+
+http "healthz" 200 "$BASE/healthz"
+expect_eq "healthz body" "$out" "ok"
+
+# --- GET /u/ shows a page and changes nothing (link scanners)
+tok=$(token amy+news@example.org marketing)
+h0=$(history_count amy@example.org)
+http "GET /u/" 200 "$BASE/u/$tok"
+expect "names the list" "$out" "Best practices, events and product news"
+expect "masked address" "$out" "a***@example.org"
+expect_not "no clear address" "$out" "amy"
+expect "button posts" "$out" '<form method="post" action="">'
+expect "one-click field" "$out" 'name="List-Unsubscribe" value="One-Click"'
+expect "links to preferences" "$out" "../p/$tok"
+expect "no cookie" "$hdrs" "Referrer-Policy: no-referrer"
+expect_not "no Set-Cookie" "$hdrs" "Set-Cookie"
+http "HEAD /u/" 200 -I "$BASE/u/$tok"
+http "GET /p/" 200 "$BASE/p/$tok"
+expect_eq "GET changed nothing" "$(history_count amy@example.org)" "$h0"
+check "still subscribed" 0 "$C" -c "$T/om.conf" check amy@example.org marketing
+
+# --- POST /u/ urlencoded: durable before 200, no redirect
+http "POST /u/ urlencoded" 200 -d "List-Unsubscribe=One-Click" "$BASE/u/$tok"
+expect "says done" "$out" "You are unsubscribed"
+expect_not "no redirect" "$hdrs" "Location:"
+check "opted out" 1 "$C" -c "$T/om.conf" check amy@example.org marketing
+check "tagged opted out" 1 "$C" -c "$T/om.conf" check amy+news@example.org marketing
+h1=$(history_count amy@example.org)
+http "POST /u/ again" 200 -d "List-Unsubscribe=One-Click" "$BASE/u/$tok"
+expect_eq "idempotent: no new history" "$(history_count amy@example.org)" "$h1"
+check "evidence" 0 "$C" -c "$T/om.conf" show amy@example.org
+expect "evidence route" "$out" 'source="one-click" evidence="route=POST /u/ ip=127.0.0.1 ua="curl/'
+expect "actor unsubd" "$out" "unsubd amy@example.org list=marketing opt-in -> opt-out"
+
+# --- POST /u/ multipart/form-data
+tok=$(token bea@example.org marketing)
+http "POST /u/ multipart" 200 -F "List-Unsubscribe=One-Click" "$BASE/u/$tok"
+check "bea opted out" 1 "$C" -c "$T/om.conf" check bea@example.org marketing
+# a POST without the one-click field is not an unsubscribe
+tok=$(token cat@example.org marketing)
+http "POST /u/ without the field" 400 -d "foo=bar" "$BASE/u/$tok"
+http "POST /u/ wrong value" 400 -d "List-Unsubscribe=Yes" "$BASE/u/$tok"
+http "POST /u/ text/plain" 400 -H "Content-Type: text/plain" --data-binary "List-Unsubscribe=One-Click" "$BASE/u/$tok"
+check "cat untouched" 0 "$C" -c "$T/om.conf" check cat@example.org marketing
+
+# --- bad tokens: 400, a page that reveals nothing
+good=$(token cat@example.org marketing)
+trunc=$(printf '%s' "$good" | cut -c1-40)
+c21=$(printf '%s' "$good" | cut -c21)
+[ "$c21" = A ] && r=B || r=A
+tamper="$(printf '%s' "$good" | cut -c1-20)$r$(printf '%s' "$good" | cut -c22-)"
+for t in "$trunc" "$tamper" "AAAA" "not-a-token" "%00%0d%0a" "$(head -c 600 /dev/zero | tr '\0' A)"; do
+	http "bad token GET" 400 "$BASE/u/$t"
+	expect "generic page" "$out" "This link is not valid"
+	expect_not "reveals nothing" "$out" "authentication"
+	http "bad token POST" 400 -d "List-Unsubscribe=One-Click" "$BASE/u/$t"
+done
+other=$(mktemp -d)
+printf 'database %s/db\nsecret-file %s/k\nunsubscribe-mailto u@example.com\nlist marketing {\n}\n' "$other" "$other" > "$other/o.conf"
+"$C" -c "$other/o.conf" init >/dev/null 2>&1 || true
+ftok=$("$C" -c "$other/o.conf" token cat@example.org marketing 2>/dev/null | sed -n 's/^token: //p')
+rm -rf "$other"
+[ -n "$ftok" ] && ok || fail "no foreign token"
+http "token of another key" 400 -d "List-Unsubscribe=One-Click" "$BASE/u/$ftok"
+check "cat still subscribed" 0 "$C" -c "$T/om.conf" check cat@example.org marketing
+# a list-only token (the mailto form) names nobody: not for the web
+ltok=$("$C" -c "$T/om.conf" token cat@example.org marketing | sed -n 's/^token: //p')
+http "empty token" 400 "$BASE/u/"
+http "token with a slash" 400 "$BASE/u/$ltok/x"
+
+# --- routes and methods
+http "unknown route" 404 "$BASE/nothing"
+http "root" 404 "$BASE/"
+http "PUT /u/" 405 -X PUT -d x "$BASE/u/$good"
+expect "Allow" "$hdrs" "Allow: GET, HEAD, POST"
+http "DELETE /p/" 405 -X DELETE "$BASE/p/$good"
+http "POST /healthz" 405 -d x "$BASE/healthz"
+
+# --- oversized bodies and headers
+head -c 20000 /dev/zero | tr '\0' a > "$T/big"
+http "oversized body" 413 --data-binary "@$T/big" "$BASE/u/$good"
+http "oversized chunked body" 413 -H "Transfer-Encoding: chunked" --data-binary "@$T/big" "$BASE/u/$good"
+big=$(head -c 40000 /dev/zero | tr '\0' a)
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-Big: $big" "$BASE/healthz")
+case "$code" in 4*) ok ;; *) fail "oversized header got $code" ;; esac
+check "cat survived it all" 0 "$C" -c "$T/om.conf" check cat@example.org marketing
+
+# --- the preference page
+tok=$(token dan@example.org marketing)
+http "prefs" 200 "$BASE/p/$tok"
+expect "lists with unsubscribe yes" "$out" 'value="releases"'
+expect_not "no transactional" "$out" 'value="transactional"'
+expect "marketing checked" "$out" 'value="marketing" checked'
+expect "masked" "$out" "d***@example.org"
+expect_not "no clear address" "$out" "dan@"
+# keep marketing, add releases
+http "prefs POST" 200 -d "form=preferences&list=marketing&list=releases&save=1" "$BASE/p/$tok"
+expect "saved" "$out" "Your preferences are saved"
+check "dan marketing" 0 "$C" -c "$T/om.conf" check dan@example.org marketing
+check "dan releases" 0 "$C" -c "$T/om.conf" check dan@example.org releases
+# drop marketing (multipart this time)
+http "prefs POST multipart" 200 -F form=preferences -F list=releases "$BASE/p/$tok"
+check "dan left marketing" 1 "$C" -c "$T/om.conf" check dan@example.org marketing
+check "dan keeps releases" 0 "$C" -c "$T/om.conf" check dan@example.org releases
+# unsubscribe from all, then lift it
+http "prefs all" 200 -d "form=preferences&all=1" "$BASE/p/$tok"
+check "all" 1 "$C" -c "$T/om.conf" check dan@example.org releases
+expect_eq "all reason" "$out" "deny suppressed:unsubscribe-all"
+check "transactional still" 0 "$C" -c "$T/om.conf" check dan@example.org transactional
+http "prefs page shows all" 200 "$BASE/p/$tok"
+expect "all checked" "$out" 'name="all" value="1" checked'
+http "prefs lift all" 200 -d "form=preferences&list=releases" "$BASE/p/$tok"
+check "lifted" 0 "$C" -c "$T/om.conf" check dan@example.org releases
+http "prefs without form marker" 400 -d "list=marketing" "$BASE/p/$tok"
+# a bounce is not the person's to lift
+"$C" -c "$T/om.conf" suppress eve@example.org --reason bounce >/dev/null
+tok=$(token eve@example.org marketing)
+http "prefs bounce" 200 -d "form=preferences&list=marketing" "$BASE/p/$tok"
+check "bounce stays" 1 "$C" -c "$T/om.conf" check eve@example.org marketing
+expect "paused note" "$(curl -s "$BASE/p/$tok")" "Paused"
+
+# --- a trusted proxy's X-Forwarded-For goes into the evidence
+tok=$(token cat@example.org marketing)
+http "via proxy" 200 -H "X-Forwarded-For: 198.51.100.7, 127.0.0.1" -A "Mozilla/5.0 test" \
+    -d "List-Unsubscribe=One-Click" "$BASE/u/$tok"
+check "show cat" 0 "$C" -c "$T/om.conf" show cat@example.org
+expect "forwarded address" "$out" 'evidence="route=POST /u/ ip=127.0.0.1 fwd=198.51.100.7 ua="Mozilla/5.0 test"'
+
+# --- the database goes away: 503, nothing acknowledged; health says so
+stop_unsubd
+mv "$T/db" "$T/db.away"
+start_unsubd "$T/om.conf" "$T/unsubd2.log" || done_testing
+http "healthz without database" 503 "$BASE/healthz"
+tok=$(token cat@example.org marketing)
+http "POST without database" 503 -d "List-Unsubscribe=One-Click" "$BASE/u/$tok"
+expect_not "not acknowledged" "$out" "You are unsubscribed"
+mv "$T/db.away" "$T/db"
+sleep 1.1
+http "healthz back" 200 "$BASE/healthz"
+stop_unsubd
+expect_not "no sanitizer report" "$(cat "$T/unsubd.log" "$T/unsubd2.log")" "Sanitizer"
+done_testing

@@ -1,0 +1,62 @@
+# lib.sh - start and stop optin-unsubd; sourced after ../lib.sh
+
+U="$top_builddir/optin-unsubd"
+C="$top_builddir/optinctl"
+unsubd_pid=""
+
+# start_unsubd CONF LOG: run it, wait until /healthz answers at all
+start_unsubd() {
+	_listen=$(sed -n 's/^listen *//p' "$1")
+	BASE="http://$_listen"
+	"$U" -c "$1" -f 2>>"$2" &
+	unsubd_pid=$!
+	cleanup_hooks="$cleanup_hooks stop_unsubd_quiet"
+	_i=0
+	until curl -s -o /dev/null "$BASE/healthz" || [ $_i -ge 100 ]; do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	curl -s -o /dev/null "$BASE/healthz" || { fail "unsubd did not start: $(cat "$2")"; return 1; }
+}
+
+stop_unsubd_quiet() {
+	[ -n "$unsubd_pid" ] && kill "$unsubd_pid" 2>/dev/null
+	[ -n "$unsubd_pid" ] && wait "$unsubd_pid" 2>/dev/null
+	unsubd_pid=""
+}
+
+stop_unsubd() {
+	kill -TERM "$unsubd_pid"
+	wait "$unsubd_pid"
+	_rc=$?
+	unsubd_pid=""
+	expect_eq "unsubd exits 0 on SIGTERM" "$_rc" 0
+}
+
+# http NAME WANT_STATUS curl-args...: status in $status, body in $out
+http() {
+	_name=$1 _want=$2
+	shift 2
+	out=$(curl -s -o "$T/.body" -D "$T/.head" -w '%{http_code}' "$@")
+	status=$out
+	out=$(cat "$T/.body")
+	hdrs=$(cat "$T/.head")
+	expect_eq "$_name: status" "$status" "$_want"
+}
+
+# token ADDR LIST: a token as a message would carry it
+token() {
+	"$C" -c "$T/om.conf" token "$1" "$2" | sed -n 's/^token: //p'
+}
+
+# history_count ADDR
+history_count() {
+	"$C" -c "$T/om.conf" show "$1" | grep -c '^history '
+}
+
+# unsubd_conf: the test configuration with a free port
+unsubd_conf() {
+	test_conf "$T/om.conf"
+	PORT=$(free_port)
+	sed -i -e "s/^listen .*/listen 127.0.0.1:$PORT/" "$T/om.conf"
+}

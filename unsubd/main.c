@@ -1,0 +1,281 @@
+/*
+ * optin-unsubd - one-click unsubscribe (RFC 8058) and the preference page
+ *
+ * SYNOPSIS
+ *	optin-unsubd [-c FILE] [-f] [-n] [-p PIDFILE] [-V]
+ *
+ * DESCRIPTION
+ *	Listens on "listen" (loopback by default; TLS belongs to a reverse
+ *	proxy in front), drops privileges to "user", and records every
+ *	unsubscribe durably before it answers. See optin-unsubd(8).
+ *
+ *	SIGHUP and SIGUSR1 reload the configuration and keys (a bad file
+ *	keeps the old ones); SIGTERM and SIGINT stop it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bsd/libutil.h>
+#include <microhttpd.h>
+
+#include "unsubd.h"
+
+#ifndef RUNSTATEDIR
+#define RUNSTATEDIR "/run"
+#endif
+
+struct runtime {
+	struct conf *conf;
+	struct token_keys *keys;
+};
+
+static int use_stderr;
+static const char *conf_path;
+static pthread_rwlock_t rt_lock = PTHREAD_RWLOCK_INITIALIZER;
+static pthread_mutex_t store_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct runtime *rt;
+static struct store *store;
+static time_t store_tried;
+
+void
+ulog(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (use_stderr) {
+		char buf[4096];
+
+		(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+		(void)fprintf(stderr, "optin-unsubd[%ld]: %s\n", (long)getpid(),
+		    buf);
+	} else
+		vsyslog(prio, fmt, ap);
+	va_end(ap);
+}
+
+static void
+runtime_free(struct runtime *r)
+{
+	if (r == NULL)
+		return;
+	token_keys_free(r->keys);
+	conf_free(r->conf);
+	free(r);
+}
+
+static struct runtime *
+load(char *err, size_t errlen)
+{
+	struct runtime *r;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL) {
+		(void)snprintf(err, errlen, "out of memory");
+		return (NULL);
+	}
+	if (conf_load(conf_path, &r->conf, err, errlen) < 0 ||
+	    token_keys_load(r->conf->secret_file, &r->keys, err, errlen) < 0) {
+		runtime_free(r);
+		return (NULL);
+	}
+	return (r);
+}
+
+/* store_get - the database, opened on first need (at most once a second) */
+static struct store *
+store_get(const struct conf *c)
+{
+	struct store *s;
+	char err[512];
+
+	(void)pthread_mutex_lock(&store_lock);
+	if (store == NULL && time(NULL) != store_tried) {
+		store_tried = time(NULL);
+		if (store_open(c->database, c->map_size, 0, &store, err,
+		    sizeof(err)) < 0) {
+			store = NULL;
+			ulog(LOG_ERR, "%s", err);
+		} else
+			ulog(LOG_INFO, "database %s open", c->database);
+	}
+	s = store;
+	(void)pthread_mutex_unlock(&store_lock);
+	return (s);
+}
+
+void
+unsubd_enter(struct unsubd_env *env)
+{
+	(void)pthread_rwlock_rdlock(&rt_lock);
+	env->conf = rt->conf;
+	env->keys = rt->keys;
+	env->store = store_get(rt->conf);
+}
+
+void
+unsubd_leave(void)
+{
+	(void)pthread_rwlock_unlock(&rt_lock);
+}
+
+static void
+reload(void)
+{
+	struct runtime *n, *old;
+	char err[1024];
+
+	if ((n = load(err, sizeof(err))) == NULL) {
+		ulog(LOG_ERR, "reload failed, keeping the old configuration: %s",
+		    err);
+		return;
+	}
+	if (strcmp(n->conf->database, rt->conf->database) != 0 ||
+	    strcmp(n->conf->listen, rt->conf->listen) != 0 ||
+	    strcmp(n->conf->user, rt->conf->user) != 0) {
+		ulog(LOG_ERR, "reload failed, keeping the old configuration: "
+		    "database, listen and user change only with a restart");
+		runtime_free(n);
+		return;
+	}
+	(void)pthread_rwlock_wrlock(&rt_lock);
+	old = rt;
+	rt = n;
+	(void)pthread_rwlock_unlock(&rt_lock);
+	runtime_free(old);
+	ulog(LOG_INFO, "configuration %s reloaded", conf_path);
+}
+
+static int
+drop_privileges(const char *user)
+{
+	struct passwd *pw;
+
+	if (user[0] == '\0' || geteuid() != 0)
+		return (0);
+	if ((pw = getpwnam(user)) == NULL) {
+		ulog(LOG_ERR, "user %s: no such user", user);
+		return (-1);
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) < 0 ||
+	    setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0 || setuid(0) == 0) {
+		ulog(LOG_ERR, "cannot become %s", user);
+		return (-1);
+	}
+	return (0);
+}
+
+static void
+usage(void)
+{
+	(void)fprintf(stderr, "usage: optin-unsubd [-c FILE] [-f] [-n] "
+	    "[-p PIDFILE] [-V]\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	struct MHD_Daemon *d;
+	struct pidfh *pfh = NULL;
+	const char *pidpath = NULL;
+	char err[1024];
+	sigset_t set;
+	int ch, foreground = 0, check = 0, sig;
+
+	conf_path = conf_default_path();
+	while ((ch = getopt(argc, argv, "c:fnp:Vh")) != -1) {
+		switch (ch) {
+		case 'c': conf_path = optarg; break;
+		case 'f': foreground = 1; break;
+		case 'n': check = 1; break;
+		case 'p': pidpath = optarg; break;
+		case 'V':
+			(void)printf("optin-unsubd %s\n", PACKAGE_VERSION);
+			return (0);
+		case 'h': usage(); return (0);
+		default: usage(); return (64);
+		}
+	}
+	if (optind != argc) {
+		usage();
+		return (64);
+	}
+	if ((rt = load(err, sizeof(err))) == NULL) {
+		(void)fprintf(stderr, "optin-unsubd: %s\n", err);
+		return (78);
+	}
+	if (check) {
+		(void)printf("%s: configuration ok (listen %s)\n", conf_path,
+		    rt->conf->listen);
+		runtime_free(rt);
+		return (0);
+	}
+	use_stderr = foreground;
+	if (!foreground)
+		openlog("optin-unsubd", LOG_PID | LOG_NDELAY, LOG_MAIL);
+	if (pidpath == NULL && !foreground)
+		pidpath = RUNSTATEDIR "/optin-unsubd.pid";
+	if (pidpath != NULL) {
+		pid_t other;
+
+		if ((pfh = pidfile_open(pidpath, 0644, &other)) == NULL &&
+		    errno == EEXIST) {
+			ulog(LOG_ERR, "already running as pid %ld", (long)other);
+			return (75);
+		}
+	}
+	if (!foreground && daemon(0, 0) < 0) {
+		ulog(LOG_ERR, "daemon: %s", strerror(errno));
+		return (71);
+	}
+	if (pfh != NULL)
+		(void)pidfile_write(pfh);
+	(void)sigemptyset(&set);
+	(void)sigaddset(&set, SIGHUP);
+	(void)sigaddset(&set, SIGUSR1);
+	(void)sigaddset(&set, SIGTERM);
+	(void)sigaddset(&set, SIGINT);
+	(void)pthread_sigmask(SIG_BLOCK, &set, NULL);
+	(void)signal(SIGPIPE, SIG_IGN);
+
+	if ((d = http_start(rt->conf, err, sizeof(err))) == NULL) {
+		ulog(LOG_ERR, "%s", err);
+		if (pfh != NULL)
+			(void)pidfile_remove(pfh);
+		return (69);
+	}
+	if (drop_privileges(rt->conf->user) < 0) {
+		MHD_stop_daemon(d);
+		return (77);
+	}
+	(void)store_get(rt->conf);
+	ulog(LOG_INFO, "optin-unsubd %s listening on %s", PACKAGE_VERSION,
+	    rt->conf->listen);
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig == SIGHUP || sig == SIGUSR1) {
+			reload();
+			continue;
+		}
+		break;
+	}
+	ulog(LOG_INFO, "stopping");
+	MHD_stop_daemon(d);
+	if (pfh != NULL)
+		(void)pidfile_remove(pfh);
+	store_close(store);
+	runtime_free(rt);
+	return (0);
+}

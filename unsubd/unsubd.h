@@ -1,0 +1,47 @@
+/*
+ * unsubd.h - optin-unsubd's shared state
+ */
+#ifndef OPTIN_UNSUBD_H
+#define OPTIN_UNSUBD_H
+
+#include <stddef.h>
+
+#include "conf.h"
+#include "store.h"
+#include "token.h"
+
+#define BODY_MAX	8192		/* a larger request body gets 413 */
+
+/* what a request works with; taken with unsubd_enter(), under a read lock */
+struct unsubd_env {
+	const struct conf *conf;
+	const struct token_keys *keys;
+	struct store *store;		/* NULL: the database is unavailable */
+};
+
+void	unsubd_enter(struct unsubd_env *);
+void	unsubd_leave(void);
+void	ulog(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* a growing text buffer for pages; buf_free() frees it */
+struct buf {
+	char	*s;
+	size_t	len, cap;
+	int	oom;
+};
+void	buf_add(struct buf *, const char *);
+void	buf_addf(struct buf *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+void	buf_html(struct buf *, const char *);	/* escaped for HTML */
+void	buf_free(struct buf *);
+
+/* pages.c */
+void	page_begin(struct buf *, const char *title);
+void	page_end(struct buf *);
+void	page_error(struct buf *, const char *title, const char *text);
+
+/* http.c */
+struct MHD_Daemon;
+struct MHD_Daemon *http_start(const struct conf *, char *err, size_t errlen);
+
+#endif
