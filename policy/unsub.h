@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "store.h"
+#include "token.h"
 
 /* unsub_list - opt ADDR out of LIST; 0, or -1 (store_txn_error()) */
 int	unsub_list(struct store_txn *, const char *addr, const char *list,

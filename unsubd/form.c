@@ -57,14 +57,14 @@ parse_urlencoded(const char *body, size_t len, form_field_fn fn, void *arg,
 {
 	const char *p = body, *end = body + len;
 
+	/* tolerate the line break some clients put at the end */
+	while (end > p && (end[-1] == '\n' || end[-1] == '\r'))
+		end--;
 	while (p < end) {
 		const char *amp = memchr(p, '&', (size_t)(end - p));
 		const char *fe = amp != NULL ? amp : end, *eq;
 		char name[FORM_NAME_MAX + 1], value[FORM_VALUE_MAX + 1];
 
-		/* tolerate a trailing CRLF some clients send */
-		if (fe - p == 2 && p[0] == '\r' && p[1] == '\n')
-			break;
 		if (fe > p) {
 			eq = memchr(p, '=', (size_t)(fe - p));
 			if (url_decode(p, (size_t)((eq ? eq : fe) - p), name,

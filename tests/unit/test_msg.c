@@ -1,0 +1,312 @@
+/*
+ * test_msg - the message engine without a socket: classification order,
+ * replies, recipients to delete, headers, log lines
+ */
+#include "config.h"
+
+#include "testutil.h"
+
+#include "model.h"
+#include "msg.h"
+
+static char *dir;
+static struct conf *conf;
+static struct store *st;
+static struct token_keys *keys;
+
+static const char conftext[] =
+    "unsubscribe-url https://l.example/u/\n"
+    "unsubscribe-mailto unsub@example.com\n"
+    "recipient-delimiter +\n"
+    "unclassified reject\n"
+    "list news {\n consent express\n list-id news.example.com\n"
+    " match header X-Campaign spring\n}\n"
+    "list ops {\n consent relationship\n match sender @ops.example.com\n"
+    " match auth ops-app\n}\n"
+    "list tx {\n consent none\n match sender noreply@example.com\n}\n";
+
+static int
+setup(void **state)
+{
+	char err[512];
+
+	(void)state;
+	dir = tu_tmpdir();
+	if (conf_parse(conftext, strlen(conftext), "m.conf", NULL, &conf, err,
+	    sizeof(err)) < 0)
+		fail_msg("%s", err);
+	assert_int_equal(store_open(dir, 1 << 20, STORE_CREATE, &st, err,
+	    sizeof(err)), 0);
+	assert_int_equal(token_keys_parse("00112233445566778899aabbccddeeff"
+	    "00112233445566778899aabbccddeeff\n", 65, &keys, err, sizeof(err)), 0);
+	return (0);
+}
+
+struct put {
+	const char *a, *l;
+	int	status;
+};
+
+static int
+put(struct store_txn *tx, void *arg)
+{
+	struct put *p = arg;
+	struct consent_rec r;
+	struct change ch = { ACTOR_CLI, "t", "", 0 };
+
+	memset(&r, 0, sizeof(r));
+	r.status = p->status;
+	return (store_put_consent(tx, p->a, p->l, &r, &ch));
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	token_keys_free(keys);
+	store_close(st);
+	conf_free(conf);
+	tu_rmrf(dir);
+	free(dir);
+	return (0);
+}
+
+static void
+add(const char *a, const char *l, int status)
+{
+	struct put p = { a, l, status };
+	char err[256];
+
+	assert_int_equal(store_write(st, put, &p, err, sizeof(err)), 0);
+}
+
+static struct msg *
+start(const char *from, const char *auth)
+{
+	static struct msg_env env;
+	struct msg_reply r;
+	struct msg *m;
+
+	env.conf = conf;
+	env.store = st;
+	env.keys = keys;
+	env.myhostname = "mx.example.net";
+	m = msg_new(&env);
+	assert_non_null(m);
+	assert_int_equal(msg_sender(m, from, auth, &r), 0);
+	assert_int_equal(r.action, MSG_CONTINUE);
+	return (m);
+}
+
+static void
+rcpt(struct msg *m, const char *a)
+{
+	struct msg_reply r;
+
+	assert_int_equal(msg_rcpt(m, a, &r), 0);
+	assert_int_equal(r.action, MSG_CONTINUE);
+}
+
+static int
+has_del(const struct msg_result *res, const char *a)
+{
+	size_t i;
+
+	for (i = 0; i < res->ndelrcpt; i++)
+		if (strcmp(res->delrcpt[i], a) == 0)
+			return (1);
+	return (0);
+}
+
+static const char *
+added(const struct msg_result *res, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < res->naddhdr; i++)
+		if (strcmp(res->addhdr[i].name, name) == 0)
+			return (res->addhdr[i].value);
+	return (NULL);
+}
+
+static char logbuf[8192];
+
+static void
+logcat(void *arg, const char *line)
+{
+	(void)arg;
+	(void)strlcat(logbuf, line, sizeof(logbuf));
+	(void)strlcat(logbuf, "\n", sizeof(logbuf));
+}
+
+static void
+test_classification(void **state)
+{
+	struct msg_reply r;
+	struct msg_result res;
+	struct msg *m;
+
+	(void)state;
+	add("amy@example.org", "news", STATUS_OPT_IN);
+	add("@cust.example", "ops", STATUS_RELATIONSHIP);
+
+	/* a header match: the first list in file order */
+	m = start("<x@ops.example.com>", NULL);
+	rcpt(m, "<amy@example.org>");
+	assert_int_equal(msg_header(m, "x-campaign", "  Spring ", &r), 0);
+	assert_int_equal(msg_eoh(m, &r), 0);
+	assert_int_equal(r.action, MSG_CONTINUE);
+	assert_string_equal(msg_list(m)->name, "news");
+	msg_free(m);
+
+	/* the list header wins over every match */
+	m = start("<x@ops.example.com>", NULL);
+	rcpt(m, "<amy@example.org>");
+	assert_int_equal(msg_header(m, "X-Optin-List", " tx", &r), 0);
+	assert_int_equal(msg_header(m, "X-Campaign", " spring", &r), 0);
+	assert_int_equal(msg_eoh(m, &r), 0);
+	assert_string_equal(msg_list(m)->name, "tx");
+	assert_int_equal(msg_eom(m, 0, &res), 0);
+	assert_int_equal(res.ndelhdr, 1);
+	assert_string_equal(res.delhdr[0].name, "X-Optin-List");
+	assert_int_equal(res.delhdr[0].count, 1);
+	msg_free(m);
+
+	/* auth */
+	m = start("<>", "ops-app");
+	rcpt(m, "<cto@cust.example>");
+	assert_int_equal(msg_eoh(m, &r), 0);
+	assert_string_equal(msg_list(m)->name, "ops");
+	msg_free(m);
+
+	/* unknown list; unclassified reject */
+	m = start("<a@b.example>", NULL);
+	rcpt(m, "<amy@example.org>");
+	assert_int_equal(msg_header(m, "X-Optin-List", " nope", &r), 0);
+	assert_int_equal(msg_eoh(m, &r), 0);
+	assert_int_equal(r.action, MSG_REJECT);
+	assert_string_equal(r.text, "unknown list \"nope\"");
+	msg_free(m);
+	m = start("<a@b.example>", NULL);
+	rcpt(m, "<amy@example.org>");
+	assert_int_equal(msg_eoh(m, &r), 0);
+	assert_int_equal(r.action, MSG_REJECT);
+	assert_string_equal(r.code, "550");
+	assert_string_equal(r.text, "message matches no mailing list");
+	msg_free(m);
+	/* but an unsubscribe request is never refused as unclassified */
+	m = start("<a@b.example>", NULL);
+	rcpt(m, "<Unsub@Example.com>");
+	assert_int_equal(msg_eoh(m, &r), 0);
+	assert_int_equal(r.action, MSG_CONTINUE);
+	assert_int_equal(msg_eom(m, 0, &res), 0);
+	assert_int_equal(res.reply.action, MSG_DISCARD);
+	logbuf[0] = '\0';
+	msg_log_drain(m, logcat, NULL);
+	assert_non_null(strstr(logbuf, "result=invalid reason=no-token"));
+	msg_free(m);
+}
+
+static void
+test_actions(void **state)
+{
+	struct msg_reply r;
+	struct msg_result res;
+	struct msg *m;
+	const char *v;
+
+	(void)state;
+	/* one left: personal token with URL and Post; tagged kept */
+	m = start("<a@b.example>", NULL);
+	rcpt(m, "<Amy+Spring@EXAMPLE.org>");
+	rcpt(m, "<bob@example.org>");
+	assert_int_equal(msg_header(m, "X-Campaign", "spring", &r), 0);
+	assert_int_equal(msg_header(m, "List-Id", " x <x.example>", &r), 0);
+	assert_int_equal(msg_header(m, "list-unsubscribe", " <mailto:x@y>", &r), 0);
+	assert_int_equal(msg_header(m, "List-Unsubscribe", " <mailto:z@y>", &r), 0);
+	assert_int_equal(msg_eoh(m, &r), 0);
+	assert_int_equal(msg_eom(m, 0, &res), 0);
+	assert_int_equal(res.reply.action, MSG_CONTINUE);
+	assert_int_equal(res.ndelrcpt, 1);
+	assert_true(has_del(&res, "<bob@example.org>"));
+	v = added(&res, "List-Unsubscribe");
+	assert_non_null(v);
+	assert_true(strncmp(v, "<https://l.example/u/", 21) == 0);
+	assert_non_null(strstr(v, ",\n\t<mailto:unsub@example.com?subject="
+	    "unsubscribe%20"));
+	assert_string_equal(added(&res, "List-Unsubscribe-Post"),
+	    "List-Unsubscribe=One-Click");
+	assert_string_equal(added(&res, "List-Id"), "\"news\" <news.example.com>");
+	assert_int_equal(res.ndelhdr, 2);	/* List-Id, List-Unsubscribe */
+	assert_string_equal(res.delhdr[0].name, "List-Id");
+	assert_int_equal(res.delhdr[0].count, 1);
+	assert_string_equal(res.delhdr[1].name, "List-Unsubscribe");
+	assert_int_equal(res.delhdr[1].count, 2);
+	logbuf[0] = '\0';
+	msg_log_drain(m, logcat, NULL);
+	assert_non_null(strstr(logbuf, "list=news rcpt=<amy+spring@example.org> "
+	    "verdict=deliver reason=opt-in\n"));
+	assert_non_null(strstr(logbuf, "list=news rcpt=<bob@example.org> "
+	    "verdict=strip reason=no-consent\n"));
+	assert_non_null(strstr(logbuf, "list=news from=<a@b.example> rcpts=2 "
+	    "delivered=1 stripped=1 mode=enforce\n"));
+	msg_free(m);
+
+	/* sendmail(1) path: the bare local part of this host's domain too */
+	m = start("noreply@example.com", NULL);
+	rcpt(m, "amy@example.org");
+	assert_int_equal(msg_eoh(m, &r), 0);
+	assert_int_equal(msg_eom(m, 0, &res), 0);
+	assert_int_equal(res.ndelrcpt, 0);	/* tx: consent none */
+	msg_free(m);
+	add("carl@mx.example.net", "news", STATUS_OPT_OUT);
+	m = start("a@b.example", NULL);
+	rcpt(m, "amy@example.org");
+	rcpt(m, "carl@mx.example.net");
+	rcpt(m, "dora@example.net");
+	assert_int_equal(msg_header(m, "X-Optin-List", "news", &r), 0);
+	assert_int_equal(msg_eoh(m, &r), 0);
+	assert_int_equal(msg_eom(m, 0, &res), 0);
+	assert_true(has_del(&res, "carl@mx.example.net"));
+	assert_true(has_del(&res, "carl"));
+	assert_true(has_del(&res, "dora@example.net"));
+	assert_true(has_del(&res, "dora"));	/* the parent domain */
+	assert_false(has_del(&res, "amy"));
+	msg_free(m);
+}
+
+static void
+test_no_database(void **state)
+{
+	static struct msg_env env;
+	struct msg_reply r;
+	struct msg_result res;
+	struct msg *m;
+
+	(void)state;
+	env.conf = conf;
+	env.store = NULL;
+	env.keys = keys;
+	m = msg_new(&env);
+	assert_int_equal(msg_sender(m, "<noreply@example.com>", NULL, &r), 0);
+	assert_int_equal(msg_rcpt(m, "<amy@example.org>", &r), 0);
+	assert_int_equal(msg_eoh(m, &r), 0);
+	assert_int_equal(msg_eom(m, 0, &res), 0);
+	assert_int_equal(res.reply.action, MSG_TEMPFAIL);
+	assert_string_equal(res.reply.code, "451");
+	assert_string_equal(res.reply.xcode, "4.3.0");
+	msg_free(m);
+	msg_free(NULL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_classification),
+		cmocka_unit_test(test_actions),
+		cmocka_unit_test(test_no_database),
+	};
+
+	return (cmocka_run_group_tests(tests, setup, teardown));
+}
