@@ -1,0 +1,26 @@
+#!/bin/sh
+# libfuzzer.sh - fuzz every parser with clang's libFuzzer (ASan + UBSan)
+#
+#   tests/fuzz/libfuzzer.sh [SECONDS-PER-TARGET]   (default 60)
+#
+# Not part of "make check" (which replays the saved corpus): run it when
+# a parser changes. New inputs that find something are saved under
+# tests/fuzz/corpus/NAME/ by libFuzzer; keep the ones worth keeping.
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+secs=${1:-60}
+out="$top/build/fuzz"
+mkdir -p "$out"
+[ -f "$top/build/werror/config.h" ] || { echo "run ./quickstart check first"; exit 1; }
+flags="-g -O1 -fsanitize=fuzzer,address,undefined -I$top/build/werror -I$top/policy -I$top/unsubd $(pkg-config --cflags libbsd-overlay)"
+libs="$(pkg-config --libs lmdb libsodium libidn2 libbsd-overlay) -lpthread"
+pol="$top/policy/addr.c $top/policy/conf.c $top/policy/csv.c $top/policy/listhdr.c $top/policy/model.c $top/policy/token.c $top/policy/unsub.c $top/policy/store.c"
+for t in addr conf csv token form subject; do
+	extra=""
+	[ "$t" = form ] && extra="$top/unsubd/form.c"
+	# shellcheck disable=SC2086
+	clang $flags -o "$out/fuzz_$t" "$top/tests/fuzz/fuzz_$t.c" $pol $extra $libs
+	mkdir -p "$out/corpus_$t"
+	"$out/fuzz_$t" -max_total_time="$secs" -max_len=4096 \
+	    "$out/corpus_$t" "$top/tests/fuzz/corpus/$t"
+done
