@@ -25,11 +25,9 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <grp.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,40 +43,11 @@
 #define RUNSTATEDIR "/run"
 #endif
 
-static int use_stderr;
 static const char *conf_path;
 static pthread_mutex_t rt_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct runtime *rt_current;
 static struct store *store;
 static time_t store_tried;
-
-void
-mlog(int prio, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (use_stderr) {
-		char buf[4096];
-
-		(void)vsnprintf(buf, sizeof(buf), fmt, ap);
-		(void)fprintf(stderr, "optin-milter[%ld]: %s\n", (long)getpid(),
-		    buf);
-	} else
-		vsyslog(prio, fmt, ap);
-	va_end(ap);
-}
-
-/* runtime_free - a runtime nobody uses any more */
-static void
-runtime_free(struct runtime *rt)
-{
-	if (rt == NULL)
-		return;
-	token_keys_free(rt->keys);
-	conf_free(rt->conf);
-	free(rt);
-}
 
 /* store_try - open the database if it is not open; under rt_lock */
 static void
@@ -127,24 +96,6 @@ runtime_put(struct runtime *rt)
 		runtime_free(rt);
 }
 
-/* load - configuration and keys into a new runtime */
-static struct runtime *
-load(char *err, size_t errlen)
-{
-	struct runtime *rt;
-
-	if ((rt = calloc(1, sizeof(*rt))) == NULL) {
-		(void)snprintf(err, errlen, "out of memory");
-		return (NULL);
-	}
-	if (conf_load(conf_path, &rt->conf, err, errlen) < 0 ||
-	    token_keys_load(rt->conf->secret_file, &rt->keys, err, errlen) < 0) {
-		runtime_free(rt);
-		return (NULL);
-	}
-	return (rt);
-}
-
 /* reload - swap in a new configuration, or keep the old one */
 static void
 reload(void)
@@ -152,7 +103,7 @@ reload(void)
 	struct runtime *rt, *old;
 	char err[1024];
 
-	if ((rt = load(err, sizeof(err))) == NULL) {
+	if ((rt = runtime_load(conf_path, err, sizeof(err))) == NULL) {
 		mlog(LOG_ERR, "reload failed, keeping the old configuration: %s",
 		    err);
 		return;
@@ -222,31 +173,7 @@ reload_thread(void *arg)
 	return (NULL);
 }
 
-/* drop_privileges - become USER; 0 or -1 */
-static int
-drop_privileges(const char *user)
-{
-	struct passwd *pw;
-
-	if (user[0] == '\0' || geteuid() != 0)
-		return (0);
-	if ((pw = getpwnam(user)) == NULL) {
-		mlog(LOG_ERR, "user %s: no such user", user);
-		return (-1);
-	}
-	if (initgroups(pw->pw_name, pw->pw_gid) < 0 ||
-	    setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
-		mlog(LOG_ERR, "cannot become %s: %s", user, strerror(errno));
-		return (-1);
-	}
-	if (setuid(0) == 0) {
-		mlog(LOG_ERR, "privileges were not dropped");
-		return (-1);
-	}
-	return (0);
-}
-
-/* prepare_socket - mkdir for a unix socket; chmod/chown once open */
+/* socket_path - the path of a unix: socket; 1, 0 (not unix), -1 */
 static int
 socket_path(const char *sock, char *path, size_t len)
 {
@@ -303,7 +230,7 @@ main(int argc, char **argv)
 		usage();
 		return (64);
 	}
-	if ((rt = load(err, sizeof(err))) == NULL) {
+	if ((rt = runtime_load(conf_path, err, sizeof(err))) == NULL) {
 		(void)fprintf(stderr, "optin-milter: %s\n", err);
 		return (78);
 	}
@@ -314,9 +241,7 @@ main(int argc, char **argv)
 		return (0);
 	}
 	rt_current = rt;
-	use_stderr = foreground;
-	if (!foreground)
-		openlog("optin-milter", LOG_PID | LOG_NDELAY, LOG_MAIL);
+	dlog_init("optin-milter", foreground);
 	if (pidpath == NULL && !foreground)
 		pidpath = RUNSTATEDIR "/optin-milter/optin-milter.pid";
 
@@ -379,7 +304,7 @@ main(int argc, char **argv)
 		    chown(path, pw->pw_uid, pw->pw_gid) < 0)
 			mlog(LOG_WARNING, "chown %s: %s", path, strerror(errno));
 	}
-	if (drop_privileges(rt->conf->user) < 0) {
+	if (daemon_drop_privileges(rt->conf->user) < 0) {
 		rc = 77;
 		goto out;
 	}

@@ -567,19 +567,6 @@ strip(struct msg *m, const struct rcpt *rc)
 	(void)delrcpt(m, local);
 }
 
-struct unsub_job {
-	const char *addr, *list, *delims;
-	struct change ch;
-};
-
-static int
-do_unsub(struct store_txn *tx, void *arg)
-{
-	struct unsub_job *j = arg;
-
-	return (unsub_list(tx, j->addr, j->list, j->delims, &j->ch));
-}
-
 /*
  * handle_unsub - the message went to unsubscribe-mailto. A valid token
  * in the Subject opts the token's recipient (or, for a list-only token,
@@ -591,7 +578,7 @@ handle_unsub(struct msg *m)
 {
 	char tok[TOKEN_BUFSIZE], err[256], ev[STORE_EVIDENCE_MAX];
 	struct token t;
-	struct unsub_job j;
+	struct change ch;
 	const char *target;
 
 	if (m->subject == NULL || unsub_subject_token(m->subject,
@@ -619,14 +606,12 @@ handle_unsub(struct msg *m)
 	}
 	(void)snprintf(ev, sizeof(ev), "channel=mailto sender=<%s> qid=%s",
 	    m->from, m->qid);
-	memset(&j, 0, sizeof(j));
-	j.addr = target;
-	j.list = t.list;
-	j.delims = m->env->conf->recipient_delimiter;
-	j.ch.actor = ACTOR_MILTER;
-	j.ch.source = "mailto";
-	j.ch.evidence = ev;
-	if (store_write(m->env->store, do_unsub, &j, err, sizeof(err)) < 0) {
+	memset(&ch, 0, sizeof(ch));
+	ch.actor = ACTOR_MILTER;
+	ch.source = "mailto";
+	ch.evidence = ev;
+	if (unsub_list_write(m->env->store, target, t.list,
+	    m->env->conf->recipient_delimiter, &ch, err, sizeof(err)) < 0) {
 		char why[128];
 
 		safe_text(err, why, sizeof(why));

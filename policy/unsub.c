@@ -41,6 +41,28 @@ unsub_list(struct store_txn *tx, const char *addr, const char *list,
 	return (0);
 }
 
+struct unsub_job {
+	const char *addr, *list, *delims;
+	const struct change *ch;
+};
+
+static int
+do_unsub(struct store_txn *tx, void *arg)
+{
+	struct unsub_job *j = arg;
+
+	return (unsub_list(tx, j->addr, j->list, j->delims, j->ch));
+}
+
+int
+unsub_list_write(struct store *st, const char *addr, const char *list,
+    const char *delims, const struct change *ch, char *err, size_t errlen)
+{
+	struct unsub_job j = { addr, list, delims, ch };
+
+	return (store_write(st, do_unsub, &j, err, errlen) < 0 ? -1 : 0);
+}
+
 /* put_supp_all - unsubscribe-all for KEY unless it is suppressed already */
 static int
 put_supp_all(struct store_txn *tx, const char *key, const struct change *ch)

@@ -20,6 +20,13 @@
 int	unsub_list(struct store_txn *, const char *addr, const char *list,
 	    const char *delims, const struct change *)
 	    __attribute__((warn_unused_result));
+/*
+ * unsub_list_write - unsub_list() in a durable write transaction of its
+ * own; 0, or -1 with ERR set (nothing was recorded)
+ */
+int	unsub_list_write(struct store *, const char *addr, const char *list,
+	    const char *delims, const struct change *, char *err, size_t errlen)
+	    __attribute__((warn_unused_result));
 /* unsub_all - suppress ADDR (unsubscribe-all) */
 int	unsub_all(struct store_txn *, const char *addr, const char *delims,
 	    const struct change *) __attribute__((warn_unused_result));

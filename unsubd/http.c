@@ -218,19 +218,6 @@ one_click_field(void *arg, const char *name, const char *value)
 	return (0);
 }
 
-struct unsub_job {
-	const char *addr, *list, *delims;
-	struct change ch;
-};
-
-static int
-do_unsub(struct store_txn *tx, void *arg)
-{
-	struct unsub_job *j = arg;
-
-	return (unsub_list(tx, j->addr, j->list, j->delims, &j->ch));
-}
-
 static enum MHD_Result
 u_get(struct MHD_Connection *conn, const struct unsubd_env *env,
     const char *tok)
@@ -262,7 +249,7 @@ u_post(struct MHD_Connection *conn, const struct unsubd_env *env,
     const char *tok, const struct req *rq)
 {
 	struct one_click oc = { 0 };
-	struct unsub_job j;
+	struct change ch;
 	struct token t;
 	struct buf b = { 0 };
 	char err[256], ev[STORE_EVIDENCE_MAX];
@@ -280,14 +267,12 @@ u_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	if (env->store == NULL)
 		return (unavailable(conn));
 	evidence(conn, env->conf, "POST /u/", ev, sizeof(ev));
-	memset(&j, 0, sizeof(j));
-	j.addr = t.rcpt;
-	j.list = t.list;
-	j.delims = env->conf->recipient_delimiter;
-	j.ch.actor = ACTOR_UNSUBD;
-	j.ch.source = "one-click";
-	j.ch.evidence = ev;
-	if (store_write(env->store, do_unsub, &j, err, sizeof(err)) < 0) {
+	memset(&ch, 0, sizeof(ch));
+	ch.actor = ACTOR_UNSUBD;
+	ch.source = "one-click";
+	ch.evidence = ev;
+	if (unsub_list_write(env->store, t.rcpt, t.list,
+	    env->conf->recipient_delimiter, &ch, err, sizeof(err)) < 0) {
 		ulog(LOG_ERR, "unsubscribe list=%s rcpt=<%s>: %s", t.list, t.rcpt,
 		    err);
 		return (unavailable(conn));

@@ -15,11 +15,8 @@
 #include "config.h"
 
 #include <errno.h>
-#include <grp.h>
 #include <pthread.h>
-#include <pwd.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,62 +33,12 @@
 #define RUNSTATEDIR "/run"
 #endif
 
-struct runtime {
-	struct conf *conf;
-	struct token_keys *keys;
-};
-
-static int use_stderr;
 static const char *conf_path;
 static pthread_rwlock_t rt_lock = PTHREAD_RWLOCK_INITIALIZER;
 static pthread_mutex_t store_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct runtime *rt;
 static struct store *store;
 static time_t store_tried;
-
-void
-ulog(int prio, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (use_stderr) {
-		char buf[4096];
-
-		(void)vsnprintf(buf, sizeof(buf), fmt, ap);
-		(void)fprintf(stderr, "optin-unsubd[%ld]: %s\n", (long)getpid(),
-		    buf);
-	} else
-		vsyslog(prio, fmt, ap);
-	va_end(ap);
-}
-
-static void
-runtime_free(struct runtime *r)
-{
-	if (r == NULL)
-		return;
-	token_keys_free(r->keys);
-	conf_free(r->conf);
-	free(r);
-}
-
-static struct runtime *
-load(char *err, size_t errlen)
-{
-	struct runtime *r;
-
-	if ((r = calloc(1, sizeof(*r))) == NULL) {
-		(void)snprintf(err, errlen, "out of memory");
-		return (NULL);
-	}
-	if (conf_load(conf_path, &r->conf, err, errlen) < 0 ||
-	    token_keys_load(r->conf->secret_file, &r->keys, err, errlen) < 0) {
-		runtime_free(r);
-		return (NULL);
-	}
-	return (r);
-}
 
 /* store_get - the database, opened on first need (at most once a second) */
 static struct store *
@@ -136,7 +83,7 @@ reload(void)
 	struct runtime *n, *old;
 	char err[1024];
 
-	if ((n = load(err, sizeof(err))) == NULL) {
+	if ((n = runtime_load(conf_path, err, sizeof(err))) == NULL) {
 		ulog(LOG_ERR, "reload failed, keeping the old configuration: %s",
 		    err);
 		return;
@@ -155,25 +102,6 @@ reload(void)
 	(void)pthread_rwlock_unlock(&rt_lock);
 	runtime_free(old);
 	ulog(LOG_INFO, "configuration %s reloaded", conf_path);
-}
-
-static int
-drop_privileges(const char *user)
-{
-	struct passwd *pw;
-
-	if (user[0] == '\0' || geteuid() != 0)
-		return (0);
-	if ((pw = getpwnam(user)) == NULL) {
-		ulog(LOG_ERR, "user %s: no such user", user);
-		return (-1);
-	}
-	if (initgroups(pw->pw_name, pw->pw_gid) < 0 ||
-	    setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0 || setuid(0) == 0) {
-		ulog(LOG_ERR, "cannot become %s", user);
-		return (-1);
-	}
-	return (0);
 }
 
 static void
@@ -211,7 +139,7 @@ main(int argc, char **argv)
 		usage();
 		return (64);
 	}
-	if ((rt = load(err, sizeof(err))) == NULL) {
+	if ((rt = runtime_load(conf_path, err, sizeof(err))) == NULL) {
 		(void)fprintf(stderr, "optin-unsubd: %s\n", err);
 		return (78);
 	}
@@ -221,9 +149,7 @@ main(int argc, char **argv)
 		runtime_free(rt);
 		return (0);
 	}
-	use_stderr = foreground;
-	if (!foreground)
-		openlog("optin-unsubd", LOG_PID | LOG_NDELAY, LOG_MAIL);
+	dlog_init("optin-unsubd", foreground);
 	if (pidpath == NULL && !foreground)
 		pidpath = RUNSTATEDIR "/optin-unsubd.pid";
 	if (pidpath != NULL) {
@@ -255,7 +181,7 @@ main(int argc, char **argv)
 			(void)pidfile_remove(pfh);
 		return (69);
 	}
-	if (drop_privileges(rt->conf->user) < 0) {
+	if (daemon_drop_privileges(rt->conf->user) < 0) {
 		MHD_stop_daemon(d);
 		return (77);
 	}

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "conf.h"
+#include "daemon.h"
 #include "store.h"
 #include "token.h"
 
@@ -21,7 +22,7 @@ struct unsubd_env {
 
 void	unsubd_enter(struct unsubd_env *);
 void	unsubd_leave(void);
-void	ulog(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define ulog dlog
 
 /* a growing text buffer for pages; buf_free() frees it */
 struct buf {

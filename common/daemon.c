@@ -1,0 +1,96 @@
+/*
+ * daemon.c - logging, configuration loading and privilege dropping for
+ * the two daemons
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "daemon.h"
+
+static int use_stderr;
+static const char *log_ident = "optin";
+
+void
+dlog_init(const char *ident, int to_stderr)
+{
+	log_ident = ident;
+	use_stderr = to_stderr;
+	if (!to_stderr)
+		openlog(ident, LOG_PID | LOG_NDELAY, LOG_MAIL);
+}
+
+void
+dlog(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (use_stderr) {
+		char buf[4096];
+
+		(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+		(void)fprintf(stderr, "%s[%ld]: %s\n", log_ident,
+		    (long)getpid(), buf);
+	} else
+		vsyslog(prio, fmt, ap);
+	va_end(ap);
+}
+
+void
+runtime_free(struct runtime *rt)
+{
+	if (rt == NULL)
+		return;
+	token_keys_free(rt->keys);
+	conf_free(rt->conf);
+	free(rt);
+}
+
+struct runtime *
+runtime_load(const char *file, char *err, size_t errlen)
+{
+	struct runtime *rt;
+
+	if ((rt = calloc(1, sizeof(*rt))) == NULL) {
+		(void)snprintf(err, errlen, "out of memory");
+		return (NULL);
+	}
+	if (conf_load(file, &rt->conf, err, errlen) < 0 ||
+	    token_keys_load(rt->conf->secret_file, &rt->keys, err, errlen) < 0) {
+		runtime_free(rt);
+		return (NULL);
+	}
+	return (rt);
+}
+
+int
+daemon_drop_privileges(const char *user)
+{
+	struct passwd *pw;
+
+	if (user[0] == '\0' || geteuid() != 0)
+		return (0);
+	if ((pw = getpwnam(user)) == NULL) {
+		dlog(LOG_ERR, "user %s: no such user", user);
+		return (-1);
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) < 0 ||
+	    setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0) {
+		dlog(LOG_ERR, "cannot become %s: %s", user, strerror(errno));
+		return (-1);
+	}
+	if (setuid(0) == 0) {
+		dlog(LOG_ERR, "privileges were not dropped");
+		return (-1);
+	}
+	return (0);
+}

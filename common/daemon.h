@@ -1,0 +1,31 @@
+/*
+ * daemon.h - what optin-milter and optin-unsubd share as daemons:
+ * logging, the configuration in force, dropping privileges
+ */
+#ifndef OPTIN_DAEMON_H
+#define OPTIN_DAEMON_H
+
+#include <stddef.h>
+
+#include "conf.h"
+#include "token.h"
+
+/* dlog_init - log as IDENT to standard error (TO_STDERR) or syslog mail */
+void	dlog_init(const char *ident, int to_stderr);
+void	dlog(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* the configuration and keys in force; shared read-only */
+struct runtime {
+	struct conf *conf;
+	struct token_keys *keys;
+	int	refs;			/* used by optin-milter */
+};
+
+/* runtime_load - FILE and its secret-file; NULL with ERR set */
+struct runtime *runtime_load(const char *file, char *err, size_t errlen);
+void	runtime_free(struct runtime *);
+
+/* daemon_drop_privileges - become USER ("" or not root: nothing); 0 / -1 */
+int	daemon_drop_privileges(const char *user);
+
+#endif
