@@ -12,7 +12,8 @@ fi
 PW="$top_builddir/tests/node"
 if [ ! -d "$PW/node_modules/playwright-core" ]; then
 	mkdir -p "$PW"
-	npm install --prefix "$PW" --no-audit --no-fund --silent playwright-core@1 >"$T/npm.log" 2>&1 ||
+	HOME=${HOME:-$T} npm install --prefix "$PW" --cache "$PW/.npm-cache" --no-audit \
+	    --no-fund --silent playwright-core@1 >"$T/npm.log" 2>&1 ||
 	    { fail "npm install playwright-core: $(tail -n 5 "$T/npm.log")"; done_testing; }
 fi
 
@@ -23,7 +24,7 @@ unsubd_conf
 start_unsubd "$T/om.conf" "$T/unsubd.log" || done_testing
 tok=$(token zoe@example.org marketing)
 
-check "browser" 0 env NODE_PATH="$PW/node_modules" node "$top_srcdir/tests/unsubd/browser.js" \
+check "browser" 0 env HOME="${HOME:-$T}" NODE_PATH="$PW/node_modules" node "$top_srcdir/tests/unsubd/browser.js" \
     "$BASE/p/$tok" "$T/prefs.png"
 expect "marketing was checked" "$out" "before marketing=1"
 expect "releases was not" "$out" "releases=0"
