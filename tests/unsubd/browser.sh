@@ -10,10 +10,16 @@ if ! command -v chromium >/dev/null || ! command -v npm >/dev/null; then
 fi
 # playwright-core from the npm registry, kept in the build tree
 PW="$top_builddir/tests/node"
+# Node.js trusts its own CA list; let it also trust the system's (a
+# machine may reach the registry through a proxy with a local CA)
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+	NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+	export NODE_EXTRA_CA_CERTS
+fi
 if [ ! -d "$PW/node_modules/playwright-core" ]; then
 	mkdir -p "$PW"
 	HOME=${HOME:-$T} npm install --prefix "$PW" --cache "$PW/.npm-cache" --no-audit \
-	    --no-fund --silent playwright-core@1 >"$T/npm.log" 2>&1 ||
+	    --no-fund --loglevel=error playwright-core@1 >"$T/npm.log" 2>&1 ||
 	    { fail "npm install playwright-core: $(tail -n 5 "$T/npm.log")"; done_testing; }
 fi
 
