@@ -26,6 +26,7 @@ struct conn {
 	char	qid[64];
 	char	myhost[256];
 	int	leadspc;
+	int	nr_hdr;			/* headers need no reply */
 };
 
 /* getconn - the connection state, made on first use */
@@ -144,6 +145,11 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 		*pf1 |= SMFIP_NOUNKNOWN;
 	if (f1 & SMFIP_NOBODY)
 		*pf1 |= SMFIP_NOBODY;
+	/* a header never gets an answer of its own: spare the round trip */
+	if (f1 & SMFIP_NR_HDR) {
+		*pf1 |= SMFIP_NR_HDR;
+		c->nr_hdr = 1;
+	}
 	if (f1 & SMFIP_HDR_LEADSPC) {
 		*pf1 |= SMFIP_HDR_LEADSPC;
 		c->leadspc = 1;
@@ -222,8 +228,10 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 	struct msg_reply r;
 
 	if (c == NULL || c->msg == NULL)
-		return (SMFIS_TEMPFAIL);
+		return (c != NULL && c->nr_hdr ? SMFIS_NOREPLY : SMFIS_TEMPFAIL);
 	(void)msg_header(c->msg, name, value != NULL ? value : "", &r);
+	if (c->nr_hdr)
+		return (SMFIS_NOREPLY);
 	return (answer(ctx, &r));
 }
 
