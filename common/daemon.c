@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
@@ -70,6 +72,28 @@ runtime_load(const char *file, char *err, size_t errlen)
 		return (NULL);
 	}
 	return (rt);
+}
+
+int
+daemon_rundir(const char *path, const char *user)
+{
+	char dir[4096], *slash;
+	struct passwd *pw;
+
+	if (strlcpy(dir, path, sizeof(dir)) >= sizeof(dir) ||
+	    (slash = strrchr(dir, '/')) == NULL || slash == dir)
+		return (0);
+	*slash = '\0';
+	if (mkdir(dir, 0755) < 0) {
+		if (errno == EEXIST)
+			return (0);
+		dlog(LOG_ERR, "mkdir %s: %s", dir, strerror(errno));
+		return (-1);
+	}
+	if (user[0] != '\0' && geteuid() == 0 && (pw = getpwnam(user)) != NULL &&
+	    chown(dir, pw->pw_uid, pw->pw_gid) < 0)
+		dlog(LOG_WARNING, "chown %s: %s", dir, strerror(errno));
+	return (0);
 }
 
 int

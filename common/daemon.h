@@ -25,6 +25,13 @@ struct runtime {
 struct runtime *runtime_load(const char *file, char *err, size_t errlen);
 void	runtime_free(struct runtime *);
 
+/*
+ * daemon_rundir - make the directory of PATH (a pid file or socket) if
+ * it is missing, owned by USER when running as root, so that the file
+ * can still be removed after privileges are dropped. 0 / -1 (logged).
+ */
+int	daemon_rundir(const char *path, const char *user);
+
 /* daemon_drop_privileges - become USER ("" or not root: nothing); 0 / -1 */
 int	daemon_drop_privileges(const char *user);
 

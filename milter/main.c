@@ -195,7 +195,7 @@ main(int argc, char **argv)
 	struct runtime *rt;
 	struct pidfh *pfh = NULL;
 	const char *pidpath = NULL;
-	char err[1024], path[PATH_MAX], *slash;
+	char err[1024], path[PATH_MAX];
 	sigset_t set;
 	pthread_t th;
 	int ch, foreground = 0, check = 0, rc, is_unix;
@@ -250,17 +250,12 @@ main(int argc, char **argv)
 		mlog(LOG_ERR, "socket path too long");
 		return (78);
 	}
-	if (is_unix && (slash = strrchr(path, '/')) != NULL && slash != path) {
-		*slash = '\0';
-		if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-			mlog(LOG_ERR, "mkdir %s: %s", path, strerror(errno));
-			return (73);
-		}
-		*slash = '/';
-	}
+	if (is_unix && daemon_rundir(path, rt->conf->user) < 0)
+		return (73);
 	if (pidpath != NULL) {
 		pid_t other;
 
+		(void)daemon_rundir(pidpath, rt->conf->user);
 		pfh = pidfile_open(pidpath, 0644, &other);
 		if (pfh == NULL && errno == EEXIST) {
 			mlog(LOG_ERR, "already running as pid %ld",

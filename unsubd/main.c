@@ -151,14 +151,19 @@ main(int argc, char **argv)
 	}
 	dlog_init("optin-unsubd", foreground);
 	if (pidpath == NULL && !foreground)
-		pidpath = RUNSTATEDIR "/optin-unsubd.pid";
+		pidpath = RUNSTATEDIR "/optin-unsubd/optin-unsubd.pid";
 	if (pidpath != NULL) {
 		pid_t other;
 
-		if ((pfh = pidfile_open(pidpath, 0644, &other)) == NULL &&
-		    errno == EEXIST) {
-			ulog(LOG_ERR, "already running as pid %ld", (long)other);
-			return (75);
+		(void)daemon_rundir(pidpath, rt->conf->user);
+		if ((pfh = pidfile_open(pidpath, 0644, &other)) == NULL) {
+			if (errno == EEXIST) {
+				ulog(LOG_ERR, "already running as pid %ld",
+				    (long)other);
+				return (75);
+			}
+			ulog(LOG_WARNING, "pid file %s: %s", pidpath,
+			    strerror(errno));
 		}
 	}
 	if (!foreground && daemon(0, 0) < 0) {

@@ -153,4 +153,36 @@ sleep 1.1
 http "healthz back" 200 "$BASE/healthz"
 stop_unsubd
 expect_not "no sanitizer report" "$(cat "$T/unsubd.log" "$T/unsubd2.log")" "Sanitizer"
+
+# --- the daemon: -n, -V, a pid file, user
+check "-n good" 0 "$U" -c "$T/om.conf" -n
+printf 'listen 127.0.0.1:0\n' > "$T/bad.conf"
+check "-n bad" 78 "$U" -c "$T/bad.conf" -n
+expect "-n bad says FILE:LINE" "$err" "$T/bad.conf:1: listen:"
+check "-V" 0 "$U" -V
+expect "-V says" "$out" "optin-unsubd 0.1.0"
+if id nobody >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+	chmod 755 "$T"
+	sed -i 's/^#user .*/user nobody/' "$T/om.conf"
+	# the pid file's directory belongs to the user, as /run/optin-unsubd would
+	mkdir -p "$T/run"
+	chown -R nobody "$T/db" "$T/secret.key" "$T/run"
+	"$U" -c "$T/om.conf" -f -p "$T/run/u.pid" 2>"$T/unsubd3.log" &
+	unsubd_pid=$!
+	_i=0
+	until curl -s -o /dev/null "$BASE/healthz" || [ $_i -ge 100 ]; do sleep 0.05; _i=$((_i+1)); done
+	expect_eq "pid file" "$(cat "$T/run/u.pid" 2>/dev/null)" "$unsubd_pid"
+	uid=$(awk '/^Uid:/ { print $2, $3 }' "/proc/$unsubd_pid/status")
+	expect_eq "running as nobody" "$uid" "$(id -u nobody) $(id -u nobody)"
+	tok=$(token cat@example.org marketing)
+	http "works as nobody" 200 -d "List-Unsubscribe=One-Click" "$BASE/u/$tok"
+	# SIGHUP reloads and keeps serving
+	kill -HUP "$unsubd_pid"
+	_i=0
+	until grep -q reloaded "$T/unsubd3.log" || [ $_i -ge 100 ]; do sleep 0.05; _i=$((_i+1)); done
+	expect "reloaded" "$(cat "$T/unsubd3.log")" "configuration $T/om.conf reloaded"
+	http "serving after reload" 200 "$BASE/healthz"
+	stop_unsubd
+	[ ! -e "$T/run/u.pid" ] && ok || fail "pid file left behind"
+fi
 done_testing
