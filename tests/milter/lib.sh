@@ -5,18 +5,21 @@ M="$top_builddir/optin-milter"
 C="$top_builddir/optinctl"
 milter_pid=""
 
-# start_milter CONF LOG: run it in the foreground, wait for its socket
+# start_milter CONF LOG: run it in the foreground, wait until it listens
 start_milter() {
-	_sock=$(sed -n 's/^socket *unix://p' "$1")
+	_before=$(grep -c 'listening on' "$2" 2>/dev/null || true)
 	"$M" -c "$1" -f 2>>"$2" &
 	milter_pid=$!
+	cleanup_hooks="$cleanup_hooks stop_milter_quiet"
 	_i=0
-	while [ ! -S "$_sock" ] && [ $_i -lt 100 ]; do
+	while [ "$(grep -c 'listening on' "$2" 2>/dev/null || true)" -le "${_before:-0}" ] &&
+	    [ $_i -lt 200 ]; do
+		kill -0 "$milter_pid" 2>/dev/null || break
 		sleep 0.05
 		_i=$((_i + 1))
 	done
-	[ -S "$_sock" ] || { fail "milter did not start: $(cat "$2")"; return 1; }
-	cleanup_hooks="$cleanup_hooks stop_milter_quiet"
+	[ "$(grep -c 'listening on' "$2" 2>/dev/null || true)" -gt "${_before:-0}" ] ||
+	    { fail "milter did not start: $(cat "$2")"; return 1; }
 }
 
 stop_milter_quiet() {

@@ -1,0 +1,44 @@
+#!/bin/sh
+# faults.sh - the milter killed under a running Postfix: list mail waits
+# (milter_default_action = tempfail) and nothing goes out unchecked; after
+# a restart the same mail is checked and delivered
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../milter/lib.sh"
+. "$(dirname "$0")/lib.sh"
+
+test_conf "$T/om.conf"
+sed -i 's/^socket-mode .*/socket-mode 0666/' "$T/om.conf"
+"$C" -c "$T/om.conf" init >/dev/null
+"$C" -c "$T/om.conf" subscribe alice@example.org marketing >/dev/null
+
+start_milter "$T/om.conf" "$T/milter.log" || done_testing
+pf_start "unix:$T/milter.sock" || done_testing
+send_smtp "f1" news@example.com "alice@example.org,carol@example.org"
+expect "f1 queued" "$out" "250 2.0.0 Ok: queued"
+
+# kill -9: the socket stays behind, nobody answers it
+kill -9 "$milter_pid"
+wait "$milter_pid" 2>/dev/null
+milter_pid=""
+send_smtp "f2" news@example.com "alice@example.org,carol@example.org"
+expect "f2 waits" "$out" "451 4.7.1"
+expect_not "f2 not queued" "$out" "queued"
+
+# restart on the stale socket: mail flows again, checked
+start_milter "$T/om.conf" "$T/milter2.log" || done_testing
+send_smtp "f3" news@example.com "alice@example.org,carol@example.org"
+expect "f3 queued" "$out" "250 2.0.0 Ok: queued"
+pf_wait 2 || true
+expect_eq "f1 checked" "$(rcpts "$(sink_for f1)")" "alice@example.org "
+expect_eq "f3 checked" "$(rcpts "$(sink_for f3)")" "alice@example.org "
+[ -z "$(sink_for f2)" ] && ok || fail "f2 went out while the milter was dead"
+expect "f3 headers" "$(cat "$(sink_for f3)")" "List-Unsubscribe-Post: List-Unsubscribe=One-Click"
+
+# the database vanishes under a running milter, then returns
+mv "$T/db" "$T/db.away"
+send_smtp "f4" news@example.com "alice@example.org"
+# LMDB keeps the open map: decisions still come from the same database
+expect "f4 answered" "$out" "250 2.0.0 Ok: queued"
+mv "$T/db.away" "$T/db"
+stop_milter
+done_testing
