@@ -29,161 +29,14 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "conf_lex.h"
 #include "model.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
 #endif
 
-#define TOK_MAX		1024
-#define MAX_ARGS	16
 #define CONF_FILE_MAX	(1024 * 1024)
-
-enum tok_type { TOK_WORD, TOK_STRING, TOK_LBRACE, TOK_RBRACE, TOK_NL,
-	TOK_EOF };
-
-struct lexer {
-	const char *p, *end;
-	int	line;
-	const char *name;
-	char	*err;
-	size_t	errlen;
-};
-
-struct stmt {
-	char	arg[MAX_ARGS][TOK_MAX];
-	int	nargs;
-	int	line;
-	enum tok_type term;	/* TOK_NL, TOK_EOF, TOK_LBRACE, TOK_RBRACE */
-};
-
-/* perr - "NAME:LINE: message" into the lexer's error buffer */
-static int __attribute__((format(printf, 3, 4)))
-perr(struct lexer *lx, int line, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	(void)snprintf(lx->err, lx->errlen, "%s:%d: %s", lx->name, line, msg);
-	return (-1);
-}
-
-/* lex - the next token; TEXT (TOK_MAX bytes) holds words and strings */
-static int
-lex(struct lexer *lx, enum tok_type *type, char *text)
-{
-	size_t n = 0;
-	unsigned char c;
-
-	for (;;) {
-		if (lx->p >= lx->end) {
-			*type = TOK_EOF;
-			return (0);
-		}
-		c = (unsigned char)*lx->p;
-		if (c == ' ' || c == '\t' || (c == '\r' && lx->p + 1 < lx->end &&
-		    lx->p[1] == '\n')) {
-			lx->p++;
-			continue;
-		}
-		if (c == '#') {
-			while (lx->p < lx->end && *lx->p != '\n')
-				lx->p++;
-			continue;
-		}
-		if (c == '\r')
-			return (perr(lx, lx->line, "control character"));
-		break;
-	}
-	if (c == '\n') {
-		lx->p++;
-		*type = TOK_NL;
-		return (0);
-	}
-	if (c == '{' || c == '}') {
-		lx->p++;
-		*type = c == '{' ? TOK_LBRACE : TOK_RBRACE;
-		return (0);
-	}
-	if (c == '"') {
-		lx->p++;
-		for (;;) {
-			if (lx->p >= lx->end || *lx->p == '\n')
-				return (perr(lx, lx->line, "unterminated string"));
-			c = (unsigned char)*lx->p++;
-			if (c == '"')
-				break;
-			if (c == '\\') {
-				if (lx->p >= lx->end || *lx->p == '\n')
-					return (perr(lx, lx->line,
-					    "unterminated string"));
-				c = (unsigned char)*lx->p++;
-			}
-			if (c < 0x20 || c == 0x7f)
-				return (perr(lx, lx->line,
-				    "control character in string"));
-			if (n + 1 >= TOK_MAX)
-				return (perr(lx, lx->line, "string too long"));
-			text[n++] = (char)c;
-		}
-		text[n] = '\0';
-		*type = TOK_STRING;
-		return (0);
-	}
-	while (lx->p < lx->end) {
-		c = (unsigned char)*lx->p;
-		if (c == ' ' || c == '\t' || c == '\n' || c == '\r' ||
-		    c == '#' || c == '{' || c == '}' || c == '"')
-			break;
-		if (c < 0x20 || c == 0x7f)
-			return (perr(lx, lx->line, "control character"));
-		if (n + 1 >= TOK_MAX)
-			return (perr(lx, lx->line, "word too long"));
-		text[n++] = (char)c;
-		lx->p++;
-	}
-	if (c == '\r' && !(lx->p + 1 < lx->end && lx->p[1] == '\n'))
-		return (perr(lx, lx->line, "control character"));
-	text[n] = '\0';
-	*type = TOK_WORD;
-	return (0);
-}
-
-/* read_stmt - the words of one statement, up to a newline or brace */
-static int
-read_stmt(struct lexer *lx, struct stmt *st)
-{
-	enum tok_type t;
-
-	st->nargs = 0;
-	st->line = lx->line;
-	for (;;) {
-		char text[TOK_MAX];
-
-		if (lex(lx, &t, text) < 0)
-			return (-1);
-		if (t == TOK_WORD || t == TOK_STRING) {
-			if (st->nargs == 0)
-				st->line = lx->line;
-			if (st->nargs >= MAX_ARGS)
-				return (perr(lx, lx->line, "too many values"));
-			memcpy(st->arg[st->nargs++], text, strlen(text) + 1);
-			continue;
-		}
-		st->term = t;
-		if (t == TOK_NL) {
-			lx->line++;
-			if (st->nargs == 0) {
-				st->line = lx->line;
-				continue;
-			}
-		}
-		return (0);
-	}
-}
 
 /* ---------------------------------------------------------------- values */
 
@@ -486,17 +339,17 @@ apply_keyword(struct lexer *lx, struct conf *c, const struct stmt *st,
 			break;
 		}
 	if (k == NULL)
-		return (perr(lx, st->line, "unknown keyword \"%s\"", st->arg[0]));
+		return (conf_perr(lx, st->line, "unknown keyword \"%s\"", st->arg[0]));
 	if (st->nargs < 2)
-		return (perr(lx, st->line, "%s needs a value", k->name));
+		return (conf_perr(lx, st->line, "%s needs a value", k->name));
 	if (k->type == K_PROXY) {
 		for (i = 1; i < (size_t)st->nargs; i++) {
 			if (!is_ip(st->arg[i]))
-				return (perr(lx, st->line,
+				return (conf_perr(lx, st->line,
 				    "trusted-proxy: \"%s\" is not an IP address",
 				    st->arg[i]));
 			if (c->ntrusted_proxy >= CONF_MAX_PROXIES)
-				return (perr(lx, st->line,
+				return (conf_perr(lx, st->line,
 				    "trusted-proxy: more than %d addresses",
 				    CONF_MAX_PROXIES));
 			(void)strlcpy(c->trusted_proxy[c->ntrusted_proxy++],
@@ -505,9 +358,9 @@ apply_keyword(struct lexer *lx, struct conf *c, const struct stmt *st,
 		return (0);
 	}
 	if (st->nargs > 2)
-		return (perr(lx, st->line, "%s takes one value", k->name));
+		return (conf_perr(lx, st->line, "%s takes one value", k->name));
 	if (seen[k - keywords])
-		return (perr(lx, st->line, "duplicate keyword %s", k->name));
+		return (conf_perr(lx, st->line, "duplicate keyword %s", k->name));
 	seen[k - keywords] = 1;
 	v = st->arg[1];
 	field = (char *)c + k->off;
@@ -515,35 +368,35 @@ apply_keyword(struct lexer *lx, struct conf *c, const struct stmt *st,
 	switch (k->type) {
 	case K_PATH:
 		if (*v == '\0' || join_path(basedir, v, field, k->size) < 0)
-			return (perr(lx, st->line, "%s: bad or too long path",
+			return (conf_perr(lx, st->line, "%s: bad or too long path",
 			    k->name));
 		return (0);
 	case K_SOCKET:
 		if (check_socket(v, basedir, field, k->size, &why) < 0)
-			return (perr(lx, st->line, "socket: %s", why));
+			return (conf_perr(lx, st->line, "socket: %s", why));
 		return (0);
 	case K_MODE: {
 		unsigned m = 0;
 		const char *p;
 
 		if (*v == '\0' || strlen(v) > 4)
-			return (perr(lx, st->line, "%s: expected %s", k->name,
+			return (conf_perr(lx, st->line, "%s: expected %s", k->name,
 			    k->help));
 		for (p = v; *p != '\0'; p++) {
 			if (*p < '0' || *p > '7')
-				return (perr(lx, st->line, "%s: expected %s",
+				return (conf_perr(lx, st->line, "%s: expected %s",
 				    k->name, k->help));
 			m = m * 8 + (unsigned)(*p - '0');
 		}
 		if (m > 0777)
-			return (perr(lx, st->line, "%s: expected %s", k->name,
+			return (conf_perr(lx, st->line, "%s: expected %s", k->name,
 			    k->help));
 		*(unsigned *)(void *)field = m;
 		return (0);
 	}
 	case K_SIZE:
 		if (parse_size(v, (uint64_t *)(void *)field) < 0)
-			return (perr(lx, st->line, "%s: expected %s", k->name,
+			return (conf_perr(lx, st->line, "%s: expected %s", k->name,
 			    k->help));
 		return (0);
 	case K_ENUM:
@@ -556,7 +409,7 @@ apply_keyword(struct lexer *lx, struct conf *c, const struct stmt *st,
 			char names[128];
 
 			enum_list(k->enums, names, sizeof(names));
-			return (perr(lx, st->line, "%s: \"%s\" is not one of %s",
+			return (conf_perr(lx, st->line, "%s: \"%s\" is not one of %s",
 			    k->name, v, names));
 		}
 	case K_MAILTO: {
@@ -564,38 +417,38 @@ apply_keyword(struct lexer *lx, struct conf *c, const struct stmt *st,
 
 		if (addr_normalize(v, strlen(v), 0, field, k->size, aerr,
 		    sizeof(aerr)) < 0)
-			return (perr(lx, st->line, "%s: %s", k->name, aerr));
+			return (conf_perr(lx, st->line, "%s: %s", k->name, aerr));
 		if (field[0] == '"')
-			return (perr(lx, st->line,
+			return (conf_perr(lx, st->line,
 			    "%s: a quoted local part cannot go in a mailto URI",
 			    k->name));
 		return (0);
 	}
 	case K_URL:
 		if (check_url(v) < 0)
-			return (perr(lx, st->line, "%s: expected %s", k->name,
+			return (conf_perr(lx, st->line, "%s: expected %s", k->name,
 			    k->help));
 		break;
 	case K_DELIM: {
 		const char *p;
 
 		if (strlen(v) > 8)
-			return (perr(lx, st->line, "%s: expected %s", k->name,
+			return (conf_perr(lx, st->line, "%s: expected %s", k->name,
 			    k->help));
 		for (p = v; *p != '\0'; p++)
 			if (strchr("!#$%&'*+-/=?^_`{|}~", *p) == NULL)
-				return (perr(lx, st->line, "%s: expected %s",
+				return (conf_perr(lx, st->line, "%s: expected %s",
 				    k->name, k->help));
 		break;
 	}
 	case K_HEADER:
 		if (check_header_name(v) < 0)
-			return (perr(lx, st->line, "%s: expected %s", k->name,
+			return (conf_perr(lx, st->line, "%s: expected %s", k->name,
 			    k->help));
 		break;
 	case K_LISTEN:
 		if (check_listen(v) < 0)
-			return (perr(lx, st->line, "%s: expected %s", k->name,
+			return (conf_perr(lx, st->line, "%s: expected %s", k->name,
 			    k->help));
 		break;
 	case K_USER:
@@ -603,14 +456,14 @@ apply_keyword(struct lexer *lx, struct conf *c, const struct stmt *st,
 		    strlen(v) >= k->size || strspn(v,
 		    "abcdefghijklmnopqrstuvwxyz0123456789_-.") != strlen(v) ||
 		    *v == '-')
-			return (perr(lx, st->line, "%s: expected %s", k->name,
+			return (conf_perr(lx, st->line, "%s: expected %s", k->name,
 			    k->help));
 		break;
 	case K_PROXY:
 		break;
 	}
 	if (strlcpy(field, v, k->size) >= k->size)
-		return (perr(lx, st->line, "%s: value too long", k->name));
+		return (conf_perr(lx, st->line, "%s: value too long", k->name));
 	return (0);
 }
 
@@ -632,48 +485,48 @@ apply_list_stmt(struct lexer *lx, struct conf_list *l, const struct stmt *st,
 
 		memset(&m, 0, sizeof(m));
 		if (st->nargs < 2)
-			return (perr(lx, st->line,
+			return (conf_perr(lx, st->line,
 			    "match needs header, sender or auth"));
 		if (strcmp(st->arg[1], "header") == 0) {
 			if (st->nargs != 4)
-				return (perr(lx, st->line,
+				return (conf_perr(lx, st->line,
 				    "match header takes a name and a value"));
 			if (check_header_name(st->arg[2]) < 0)
-				return (perr(lx, st->line,
+				return (conf_perr(lx, st->line,
 				    "match header: bad header name \"%s\"",
 				    st->arg[2]));
 			m.type = MATCH_HEADER;
 			(void)strlcpy(m.name, st->arg[2], sizeof(m.name));
 			if (strlcpy(m.value, st->arg[3], sizeof(m.value)) >=
 			    sizeof(m.value))
-				return (perr(lx, st->line,
+				return (conf_perr(lx, st->line,
 				    "match header: value too long"));
 		} else if (strcmp(st->arg[1], "sender") == 0) {
 			if (st->nargs != 3)
-				return (perr(lx, st->line,
+				return (conf_perr(lx, st->line,
 				    "match sender takes one address or @domain"));
 			m.type = MATCH_SENDER;
 			if (addr_normalize(st->arg[2], strlen(st->arg[2]),
 			    ADDR_ALLOW_DOMAIN, m.value, sizeof(m.value), aerr,
 			    sizeof(aerr)) < 0)
-				return (perr(lx, st->line, "match sender: %s",
+				return (conf_perr(lx, st->line, "match sender: %s",
 				    aerr));
 		} else if (strcmp(st->arg[1], "auth") == 0) {
 			if (st->nargs != 3)
-				return (perr(lx, st->line,
+				return (conf_perr(lx, st->line,
 				    "match auth takes one login name"));
 			m.type = MATCH_AUTH;
 			if (strlcpy(m.value, st->arg[2], sizeof(m.value)) >=
 			    sizeof(m.value) || st->arg[2][0] == '\0')
-				return (perr(lx, st->line,
+				return (conf_perr(lx, st->line,
 				    "match auth: bad login name"));
 		} else
-			return (perr(lx, st->line,
+			return (conf_perr(lx, st->line,
 			    "match: \"%s\" is not header, sender or auth",
 			    st->arg[1]));
 		nm = reallocarray(l->matches, l->nmatches + 1, sizeof(*nm));
 		if (nm == NULL)
-			return (perr(lx, st->line, "out of memory"));
+			return (conf_perr(lx, st->line, "out of memory"));
 		l->matches = nm;
 		l->matches[l->nmatches++] = m;
 		return (0);
@@ -690,32 +543,32 @@ apply_list_stmt(struct lexer *lx, struct conf_list *l, const struct stmt *st,
 	else if (strcmp(kw, "honor") == 0 || strcmp(kw, "honour") == 0)
 		idx = L_HONOR;
 	else
-		return (perr(lx, st->line, "unknown keyword \"%s\" in list %s",
+		return (conf_perr(lx, st->line, "unknown keyword \"%s\" in list %s",
 		    kw, l->name));
 	if (seen[idx])
-		return (perr(lx, st->line, "duplicate keyword %s in list %s",
+		return (conf_perr(lx, st->line, "duplicate keyword %s in list %s",
 		    kw, l->name));
 	seen[idx] = 1;
 	if (st->nargs < 2)
-		return (perr(lx, st->line, "%s needs a value", kw));
+		return (conf_perr(lx, st->line, "%s needs a value", kw));
 	if (idx != L_HONOR && st->nargs > 2)
-		return (perr(lx, st->line, "%s takes one value", kw));
+		return (conf_perr(lx, st->line, "%s takes one value", kw));
 
 	switch (idx) {
 	case L_DESC:
 		if (strlcpy(l->description, st->arg[1], sizeof(l->description))
 		    >= sizeof(l->description))
-			return (perr(lx, st->line, "description too long "
+			return (conf_perr(lx, st->line, "description too long "
 			    "(%zu octets at most)", sizeof(l->description) - 1));
 		break;
 	case L_CONSENT:
 		if ((l->consent = consent_kind_parse(st->arg[1])) == 0)
-			return (perr(lx, st->line, "consent: \"%s\" is not one "
+			return (conf_perr(lx, st->line, "consent: \"%s\" is not one "
 			    "of express | relationship | none", st->arg[1]));
 		break;
 	case L_LISTID:
 		if (check_list_id(st->arg[1]) < 0)
-			return (perr(lx, st->line, "list-id: \"%s\" is not a "
+			return (conf_perr(lx, st->line, "list-id: \"%s\" is not a "
 			    "list identifier such as news.lists.example.com",
 			    st->arg[1]));
 		(void)strlcpy(l->list_id, st->arg[1], sizeof(l->list_id));
@@ -726,7 +579,7 @@ apply_list_stmt(struct lexer *lx, struct conf_list *l, const struct stmt *st,
 		else if (strcmp(st->arg[1], "no") == 0)
 			l->unsubscribe = 0;
 		else
-			return (perr(lx, st->line,
+			return (conf_perr(lx, st->line,
 			    "unsubscribe: expected yes or no"));
 		break;
 	case L_HONOR:
@@ -737,7 +590,7 @@ apply_list_stmt(struct lexer *lx, struct conf_list *l, const struct stmt *st,
 			int r = supp_parse(st->arg[i]);
 
 			if (r == 0)
-				return (perr(lx, st->line, "honor: \"%s\" is not "
+				return (conf_perr(lx, st->line, "honor: \"%s\" is not "
 				    "a suppression reason (unsubscribe-all, "
 				    "bounce, complaint, manual, legal)",
 				    st->arg[i]));
@@ -759,19 +612,19 @@ parse_list(struct lexer *lx, struct conf *c, const struct stmt *head)
 	int rc = -1;
 
 	if (head->nargs != 2)
-		return (perr(lx, head->line, "list takes one name"));
+		return (conf_perr(lx, head->line, "list takes one name"));
 	if (check_list_name(head->arg[1]) < 0)
-		return (perr(lx, head->line, "bad list name \"%s\" (letters, "
+		return (conf_perr(lx, head->line, "bad list name \"%s\" (letters, "
 		    "digits, '.', '_', '-'; %d octets at most)", head->arg[1],
 		    CONF_NAME_MAX));
 	for (i = 0; i < c->nlists; i++)
 		if (strcmp(c->lists[i].name, head->arg[1]) == 0)
-			return (perr(lx, head->line, "duplicate list %s (first "
+			return (conf_perr(lx, head->line, "duplicate list %s (first "
 			    "defined at line %d)", head->arg[1],
 			    c->lists[i].line));
 	nl = reallocarray(c->lists, c->nlists + 1, sizeof(*nl));
 	if (nl == NULL)
-		return (perr(lx, head->line, "out of memory"));
+		return (conf_perr(lx, head->line, "out of memory"));
 	c->lists = nl;
 	l = &c->lists[c->nlists++];
 	memset(l, 0, sizeof(*l));
@@ -783,12 +636,12 @@ parse_list(struct lexer *lx, struct conf *c, const struct stmt *head)
 	    SUPP_BIT(SUPP_LEGAL);
 
 	if ((st = malloc(sizeof(*st))) == NULL)
-		return (perr(lx, head->line, "out of memory"));
+		return (conf_perr(lx, head->line, "out of memory"));
 	for (;;) {
-		if (read_stmt(lx, st) < 0)
+		if (conf_read_stmt(lx, st) < 0)
 			goto out;
 		if (st->term == TOK_LBRACE) {
-			perr(lx, st->line, "nested block in list %s", l->name);
+			conf_perr(lx, st->line, "nested block in list %s", l->name);
 			goto out;
 		}
 		if (st->nargs > 0 && apply_list_stmt(lx, l, st, seen) < 0)
@@ -796,7 +649,7 @@ parse_list(struct lexer *lx, struct conf *c, const struct stmt *head)
 		if (st->term == TOK_RBRACE)
 			break;
 		if (st->term == TOK_EOF) {
-			perr(lx, l->line, "list %s: missing '}'", l->name);
+			conf_perr(lx, l->line, "list %s: missing '}'", l->name);
 			goto out;
 		}
 	}
@@ -805,17 +658,17 @@ parse_list(struct lexer *lx, struct conf *c, const struct stmt *head)
 		enum tok_type t;
 		char text[TOK_MAX];
 
-		if (lex(lx, &t, text) < 0)
+		if (conf_lex(lx, &t, text) < 0)
 			goto out;
 		if (t == TOK_NL)
 			lx->line++;
 		else if (t != TOK_EOF) {
-			perr(lx, lx->line, "unexpected text after '}'");
+			conf_perr(lx, lx->line, "unexpected text after '}'");
 			goto out;
 		}
 	}
 	if (seen[L_HONOR] && l->consent != CONSENT_NONE) {
-		perr(lx, l->line, "list %s: honor applies only to consent none",
+		conf_perr(lx, l->line, "list %s: honor applies only to consent none",
 		    l->name);
 		goto out;
 	}
@@ -871,7 +724,7 @@ conf_parse(const char *buf, size_t len, const char *name, const char *basedir,
 
 		for (; buf < z; buf++)
 			line += *buf == '\n';
-		return (perr(&lx, line, "NUL byte"));
+		return (conf_perr(&lx, line, "NUL byte"));
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
 	    (st = malloc(sizeof(*st))) == NULL) {
@@ -883,18 +736,18 @@ conf_parse(const char *buf, size_t len, const char *name, const char *basedir,
 	(void)strlcpy(c->path, name, sizeof(c->path));
 
 	for (;;) {
-		if (read_stmt(&lx, st) < 0)
+		if (conf_read_stmt(&lx, st) < 0)
 			goto fail;
 		if (st->nargs == 0) {
 			if (st->term == TOK_EOF)
 				break;
-			perr(&lx, st->line, "unexpected '%c'",
+			conf_perr(&lx, st->line, "unexpected '%c'",
 			    st->term == TOK_LBRACE ? '{' : '}');
 			goto fail;
 		}
 		if (strcmp(st->arg[0], "list") == 0) {
 			if (st->term != TOK_LBRACE) {
-				perr(&lx, st->line, "list %s: expected '{'",
+				conf_perr(&lx, st->line, "list %s: expected '{'",
 				    st->nargs > 1 ? st->arg[1] : "");
 				goto fail;
 			}
@@ -903,7 +756,7 @@ conf_parse(const char *buf, size_t len, const char *name, const char *basedir,
 			continue;
 		}
 		if (st->term == TOK_LBRACE || st->term == TOK_RBRACE) {
-			perr(&lx, st->line, "unexpected '%c' after %s",
+			conf_perr(&lx, st->line, "unexpected '%c' after %s",
 			    st->term == TOK_LBRACE ? '{' : '}', st->arg[0]);
 			goto fail;
 		}
@@ -918,7 +771,7 @@ conf_parse(const char *buf, size_t len, const char *name, const char *basedir,
 
 		if (l->unsubscribe && c->unsubscribe_url[0] == '\0' &&
 		    c->unsubscribe_mailto[0] == '\0') {
-			perr(&lx, l->line, "list %s has unsubscribe yes, but "
+			conf_perr(&lx, l->line, "list %s has unsubscribe yes, but "
 			    "neither unsubscribe-url nor unsubscribe-mailto is "
 			    "set", l->name);
 			goto fail;

@@ -37,9 +37,9 @@
 #include <lmdb.h>
 
 #include "model.h"
+#include "record.h"
 #include "store.h"
 
-#define REC_VERSION	1
 #define MAX_GROWTH	10
 #define MAP_LIMIT	(1ULL << 40)
 
@@ -84,187 +84,11 @@ store_txn_error(const struct store_txn *tx)
 	return (tx->err);
 }
 
-/* ---------------------------------------------------------- encoding */
-
-struct enc {
-	unsigned char buf[2048];
-	size_t	len;
-	int	overflow;
-};
-
-static void
-enc_bytes(struct enc *e, const void *p, size_t n)
-{
-	if (e->len + n > sizeof(e->buf)) {
-		e->overflow = 1;
-		return;
-	}
-	memcpy(e->buf + e->len, p, n);
-	e->len += n;
-}
-
-static void
-enc_u8(struct enc *e, unsigned v)
-{
-	unsigned char b = (unsigned char)v;
-
-	enc_bytes(e, &b, 1);
-}
-
-static void
-enc_i64(struct enc *e, int64_t v)
-{
-	unsigned char b[8];
-	uint64_t u = (uint64_t)v;
-	int i;
-
-	for (i = 7; i >= 0; i--) {
-		b[i] = (unsigned char)(u & 0xff);
-		u >>= 8;
-	}
-	enc_bytes(e, b, 8);
-}
-
-static void
-enc_str(struct enc *e, const char *s)
-{
-	size_t n = s != NULL ? strlen(s) : 0;
-	unsigned char b[2];
-
-	if (n > 0xffff) {
-		e->overflow = 1;
-		return;
-	}
-	b[0] = (unsigned char)(n >> 8);
-	b[1] = (unsigned char)(n & 0xff);
-	enc_bytes(e, b, 2);
-	if (n > 0)
-		enc_bytes(e, s, n);
-}
-
-struct dec {
-	const unsigned char *p;
-	size_t	left;
-	int	bad;
-};
-
-static unsigned
-dec_u8(struct dec *d)
-{
-	if (d->left < 1) {
-		d->bad = 1;
-		return (0);
-	}
-	d->left--;
-	return (*d->p++);
-}
-
-static int64_t
-dec_i64(struct dec *d)
-{
-	uint64_t u = 0;
-	int i;
-
-	if (d->left < 8) {
-		d->bad = 1;
-		return (0);
-	}
-	for (i = 0; i < 8; i++)
-		u = (u << 8) | d->p[i];
-	d->p += 8;
-	d->left -= 8;
-	return ((int64_t)u);
-}
-
-/* dec_str - copy a string into OUT (LEN bytes), truncating if need be */
-static void
-dec_str(struct dec *d, char *out, size_t len)
-{
-	size_t n;
-
-	out[0] = '\0';
-	if (d->left < 2) {
-		d->bad = 1;
-		return;
-	}
-	n = ((size_t)d->p[0] << 8) | d->p[1];
-	d->p += 2;
-	d->left -= 2;
-	if (n > d->left) {
-		d->bad = 1;
-		return;
-	}
-	if (memchr(d->p, '\0', n) != NULL)
-		d->bad = 1;
-	(void)snprintf(out, len, "%.*s", (int)n, (const char *)d->p);
-	d->p += n;
-	d->left -= n;
-}
-
-static void
-dec_init(struct dec *d, const MDB_val *v)
-{
-	d->p = v->mv_data;
-	d->left = v->mv_size;
-	d->bad = 0;
-	if (dec_u8(d) != REC_VERSION)
-		d->bad = 1;
-}
-
-static int
-decode_consent(const MDB_val *v, struct consent_rec *r)
-{
-	struct dec d;
-
-	dec_init(&d, v);
-	r->status = (int)dec_u8(&d);
-	r->changed = dec_i64(&d);
-	r->expires = dec_i64(&d);
-	dec_str(&d, r->source, sizeof(r->source));
-	dec_str(&d, r->evidence, sizeof(r->evidence));
-	if (r->status < STATUS_MIN || r->status > STATUS_MAX)
-		d.bad = 1;
-	return (d.bad ? -1 : 0);
-}
-
-static int
-decode_supp(const MDB_val *v, struct supp_rec *r)
-{
-	struct dec d;
-
-	dec_init(&d, v);
-	r->reason = (int)dec_u8(&d);
-	r->changed = dec_i64(&d);
-	dec_str(&d, r->source, sizeof(r->source));
-	dec_str(&d, r->evidence, sizeof(r->evidence));
-	if (r->reason < SUPP_MIN || r->reason > SUPP_MAX)
-		d.bad = 1;
-	return (d.bad ? -1 : 0);
-}
-
-static int
-decode_history(const MDB_val *k, const MDB_val *v, struct history_rec *r)
-{
-	struct dec d;
-	MDB_val kv = *k;
-	int i;
-
-	if (k->mv_size != 8)
-		return (-1);
-	r->seq = 0;
-	for (i = 0; i < 8; i++)
-		r->seq = (r->seq << 8) | ((const unsigned char *)kv.mv_data)[i];
-	dec_init(&d, v);
-	r->time = dec_i64(&d);
-	r->actor = (int)dec_u8(&d);
-	dec_str(&d, r->address, sizeof(r->address));
-	dec_str(&d, r->list, sizeof(r->list));
-	dec_str(&d, r->old_state, sizeof(r->old_state));
-	dec_str(&d, r->new_state, sizeof(r->new_state));
-	dec_str(&d, r->source, sizeof(r->source));
-	dec_str(&d, r->evidence, sizeof(r->evidence));
-	return (d.bad ? -1 : 0);
-}
+/* the record codec (record.c) sees bytes, not MDB_val */
+#define decode_consent(v, r) rec_decode_consent((v)->mv_data, (v)->mv_size, (r))
+#define decode_supp(v, r) rec_decode_supp((v)->mv_data, (v)->mv_size, (r))
+#define decode_history(k, v, r) rec_decode_history((k)->mv_data, (k)->mv_size, \
+	(v)->mv_data, (v)->mv_size, (r))
 
 /* consent_key - "addr\0list" */
 static int

@@ -1,0 +1,31 @@
+/*
+ * record.h - the byte layout of the store's records (store.c only)
+ */
+#ifndef OPTIN_RECORD_H
+#define OPTIN_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+#define REC_VERSION	1
+
+/* an encoder into a fixed buffer; OVERFLOW is set when it did not fit */
+struct enc {
+	unsigned char buf[2048];
+	size_t	len;
+	int	overflow;
+};
+
+void	enc_u8(struct enc *, unsigned);
+void	enc_i64(struct enc *, int64_t);
+void	enc_str(struct enc *, const char *);
+
+/* decoders: 0, or -1 for a malformed record */
+int	rec_decode_consent(const void *, size_t, struct consent_rec *);
+int	rec_decode_supp(const void *, size_t, struct supp_rec *);
+int	rec_decode_history(const void *key, size_t keylen, const void *val,
+	    size_t vallen, struct history_rec *);
+
+#endif
