@@ -108,12 +108,16 @@ main(int argc, char **argv)
 	struct consent_rec cr;
 	struct fill f;
 	struct token t;
-	int n = argc > 1 ? atoi(argv[1]) : 100000;
+	const char *errstr = NULL;
+	int n = argc > 1 ? (int)strtonum(argv[1], 1000, 100000000, &errstr) :
+	    100000;
 	int i, r, iters = 200000, msgs = 5000, j;
 	volatile int sink = 0;
 
-	if (n < 1000)
-		n = 1000;
+	if (errstr != NULL) {
+		fprintf(stderr, "records: %s (1000 to 100000000)\n", errstr);
+		return (64);
+	}
 	if (mkdtemp(tmpl) == NULL ||
 	    conf_parse(conftext, strlen(conftext), "b.conf", NULL, &c, err,
 	    sizeof(err)) < 0 ||

@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -15,6 +17,8 @@
 #include <string.h>
 #include <syslog.h>
 #include <unistd.h>
+
+#include <bsd/libutil.h>
 
 #include "daemon.h"
 
@@ -93,6 +97,41 @@ daemon_rundir(const char *path, const char *user)
 	if (user[0] != '\0' && geteuid() == 0 && (pw = getpwnam(user)) != NULL &&
 	    chown(dir, pw->pw_uid, pw->pw_gid) < 0)
 		dlog(LOG_WARNING, "chown %s: %s", dir, strerror(errno));
+	return (0);
+}
+
+int
+daemon_start(const char *pidpath, const char *user, int foreground,
+    struct pidfh **pfh, sigset_t *set)
+{
+	*pfh = NULL;
+	if (pidpath != NULL) {
+		pid_t other;
+
+		(void)daemon_rundir(pidpath, user);
+		if ((*pfh = pidfile_open(pidpath, 0644, &other)) == NULL) {
+			if (errno == EEXIST) {
+				dlog(LOG_ERR, "already running as pid %ld",
+				    (long)other);
+				return (75);
+			}
+			dlog(LOG_WARNING, "pid file %s: %s", pidpath,
+			    strerror(errno));
+		}
+	}
+	if (!foreground && daemon(0, 0) < 0) {
+		dlog(LOG_ERR, "daemon: %s", strerror(errno));
+		return (71);
+	}
+	if (*pfh != NULL)
+		(void)pidfile_write(*pfh);
+	(void)sigemptyset(set);
+	(void)sigaddset(set, SIGHUP);
+	(void)sigaddset(set, SIGUSR1);
+	(void)sigaddset(set, SIGTERM);
+	(void)sigaddset(set, SIGINT);
+	(void)pthread_sigmask(SIG_BLOCK, set, NULL);
+	(void)signal(SIGPIPE, SIG_IGN);
 	return (0);
 }
 

@@ -5,6 +5,7 @@
 #ifndef OPTIN_DAEMON_H
 #define OPTIN_DAEMON_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "conf.h"
@@ -31,6 +32,16 @@ void	runtime_free(struct runtime *);
  * can still be removed after privileges are dropped. 0 / -1 (logged).
  */
 int	daemon_rundir(const char *path, const char *user);
+
+/*
+ * daemon_start - take the pid file PIDPATH (may be NULL), detach unless
+ * FOREGROUND, write the pid, and block SIGHUP, SIGUSR1, SIGTERM and SIGINT
+ * in SET for every thread made after it (SIGPIPE is ignored). Returns 0,
+ * or an exit code after logging why (75: another instance runs).
+ */
+struct pidfh;
+int	daemon_start(const char *pidpath, const char *user, int foreground,
+	    struct pidfh **pfh, sigset_t *set) __attribute__((warn_unused_result));
 
 /* daemon_drop_privileges - become USER ("" or not root: nothing); 0 / -1 */
 int	daemon_drop_privileges(const char *user);

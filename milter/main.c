@@ -252,35 +252,10 @@ main(int argc, char **argv)
 	}
 	if (is_unix && daemon_rundir(path, rt->conf->user) < 0)
 		return (73);
-	if (pidpath != NULL) {
-		pid_t other;
-
-		(void)daemon_rundir(pidpath, rt->conf->user);
-		pfh = pidfile_open(pidpath, 0644, &other);
-		if (pfh == NULL && errno == EEXIST) {
-			mlog(LOG_ERR, "already running as pid %ld",
-			    (long)other);
-			return (75);
-		}
-		if (pfh == NULL)
-			mlog(LOG_WARNING, "pid file %s: %s", pidpath,
-			    strerror(errno));
-	}
-	if (!foreground && daemon(0, 0) < 0) {
-		mlog(LOG_ERR, "daemon: %s", strerror(errno));
-		return (71);
-	}
-	if (pfh != NULL)
-		(void)pidfile_write(pfh);
-
-	/* every thread inherits these blocked; see sigwait() above */
-	(void)sigemptyset(&set);
-	(void)sigaddset(&set, SIGHUP);
-	(void)sigaddset(&set, SIGUSR1);
-	(void)sigaddset(&set, SIGTERM);
-	(void)sigaddset(&set, SIGINT);
-	(void)pthread_sigmask(SIG_BLOCK, &set, NULL);
-	(void)signal(SIGPIPE, SIG_IGN);
+	/* every thread inherits the signals blocked; see sigwait() above */
+	if ((rc = daemon_start(pidpath, rt->conf->user, foreground, &pfh,
+	    &set)) != 0)
+		return (rc);
 
 	if (smfi_setconn(rt->conf->socket) != MI_SUCCESS ||
 	    smfi_register(filter_desc) != MI_SUCCESS ||

@@ -152,33 +152,9 @@ main(int argc, char **argv)
 	dlog_init("optin-unsubd", foreground);
 	if (pidpath == NULL && !foreground)
 		pidpath = RUNSTATEDIR "/optin-unsubd/optin-unsubd.pid";
-	if (pidpath != NULL) {
-		pid_t other;
-
-		(void)daemon_rundir(pidpath, rt->conf->user);
-		if ((pfh = pidfile_open(pidpath, 0644, &other)) == NULL) {
-			if (errno == EEXIST) {
-				ulog(LOG_ERR, "already running as pid %ld",
-				    (long)other);
-				return (75);
-			}
-			ulog(LOG_WARNING, "pid file %s: %s", pidpath,
-			    strerror(errno));
-		}
-	}
-	if (!foreground && daemon(0, 0) < 0) {
-		ulog(LOG_ERR, "daemon: %s", strerror(errno));
-		return (71);
-	}
-	if (pfh != NULL)
-		(void)pidfile_write(pfh);
-	(void)sigemptyset(&set);
-	(void)sigaddset(&set, SIGHUP);
-	(void)sigaddset(&set, SIGUSR1);
-	(void)sigaddset(&set, SIGTERM);
-	(void)sigaddset(&set, SIGINT);
-	(void)pthread_sigmask(SIG_BLOCK, &set, NULL);
-	(void)signal(SIGPIPE, SIG_IGN);
+	if ((ch = daemon_start(pidpath, rt->conf->user, foreground, &pfh,
+	    &set)) != 0)
+		return (ch);
 
 	if ((d = http_start(rt->conf, err, sizeof(err))) == NULL) {
 		ulog(LOG_ERR, "%s", err);
