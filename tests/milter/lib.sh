@@ -5,20 +5,26 @@ M="$top_builddir/optin-milter"
 C="$top_builddir/optinctl"
 milter_pid=""
 
+# listening LOG: how many times the log says the milter listens
+listening() {
+	_n=$(grep -c 'listening on' "$1" 2>/dev/null)
+	echo "${_n:-0}"
+}
+
 # start_milter CONF LOG: run it in the foreground, wait until it listens
 start_milter() {
-	_before=$(grep -c 'listening on' "$2" 2>/dev/null || true)
+	: >> "$2"
+	_before=$(listening "$2")
 	"$M" -c "$1" -f 2>>"$2" &
 	milter_pid=$!
 	cleanup_hooks="$cleanup_hooks stop_milter_quiet"
 	_i=0
-	while [ "$(grep -c 'listening on' "$2" 2>/dev/null || true)" -le "${_before:-0}" ] &&
-	    [ $_i -lt 200 ]; do
+	while [ "$(listening "$2")" -le "$_before" ] && [ $_i -lt 400 ]; do
 		kill -0 "$milter_pid" 2>/dev/null || break
 		sleep 0.05
 		_i=$((_i + 1))
 	done
-	[ "$(grep -c 'listening on' "$2" 2>/dev/null || true)" -gt "${_before:-0}" ] ||
+	[ "$(listening "$2")" -gt "$_before" ] ||
 	    { fail "milter did not start: $(cat "$2")"; return 1; }
 }
 
