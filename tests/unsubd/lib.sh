@@ -12,7 +12,7 @@ start_unsubd() {
 	unsubd_pid=$!
 	cleanup_hooks="$cleanup_hooks stop_unsubd_quiet"
 	_i=0
-	until curl -s -o /dev/null "$BASE/healthz" || [ $_i -ge 100 ]; do
+	until curl -s -o /dev/null "$BASE/healthz" || [ $_i -ge 400 ]; do
 		sleep 0.05
 		_i=$((_i + 1))
 	done
