@@ -88,6 +88,16 @@ expect_not "m6 nothing added" "$(cat "$f")" "List-Unsubscribe"
 f=$(sink_for m9)
 expect_eq "m9 sendmail path" "$(rcpts "$f")" "alice@example.org erin@mx.test.example "
 expect_not "m9 list header gone" "$(cat "$f")" "X-Optin-List"
+expect "m9 List-Unsubscribe on the sendmail path" "$(cat "$f")" \
+    "List-Unsubscribe: <mailto:unsubscribe@example.com?subject=unsubscribe%20"
+expect "m9 List-Id on the sendmail path" "$(cat "$f")" 'List-Id: "Best practices, events and product news"'
+# one recipient left on the sendmail path: the personal one-click form
+printf 'X-Optin-List: marketing\n' | send_local "m10" news@example.com erin carol@example.org
+pf_wait 8 || true
+f=$(sink_for m10)
+expect_eq "m10 recipients" "$(rcpts "$f")" "erin@mx.test.example "
+expect "m10 URL" "$(cat "$f")" "List-Unsubscribe: <https://lists.example.com/u/"
+expect "m10 Post" "$(cat "$f")" "List-Unsubscribe-Post: List-Unsubscribe=One-Click"
 
 # every header line within 998 octets, none folded inside <...>
 for f in "$SINK"/*; do
