@@ -225,23 +225,22 @@ check_header_name(const char *v)
 	return (0);
 }
 
-/* check_list_name - [A-Za-z0-9][A-Za-z0-9._-]* */
-static int
-check_list_name(const char *v)
+int
+conf_valid_list_name(const char *v)
 {
 	const char *p;
 
 	if (*v == '\0' || strlen(v) > CONF_NAME_MAX)
-		return (-1);
+		return (0);
 	for (p = v; *p != '\0'; p++) {
 		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		    (*p >= '0' && *p <= '9'))
 			continue;
 		if (p != v && (*p == '.' || *p == '_' || *p == '-'))
 			continue;
-		return (-1);
+		return (0);
 	}
-	return (0);
+	return (1);
 }
 
 /* check_list_id - RFC 2919: dot-atom-text with at least one dot */
@@ -613,7 +612,7 @@ parse_list(struct lexer *lx, struct conf *c, const struct stmt *head)
 
 	if (head->nargs != 2)
 		return (conf_perr(lx, head->line, "list takes one name"));
-	if (check_list_name(head->arg[1]) < 0)
+	if (!conf_valid_list_name(head->arg[1]))
 		return (conf_perr(lx, head->line, "bad list name \"%s\" (letters, "
 		    "digits, '.', '_', '-'; %d octets at most)", head->arg[1],
 		    CONF_NAME_MAX));

@@ -92,6 +92,9 @@ int	conf_parse(const char *buf, size_t len, const char *name,
 
 void	conf_free(struct conf *);
 
+/* conf_valid_list_name - 1 when NAME is a list name ([A-Za-z0-9][A-Za-z0-9._-]*) */
+int	conf_valid_list_name(const char *name);
+
 /* conf_find_list - the list called NAME, or NULL */
 const struct conf_list *conf_find_list(const struct conf *, const char *name);
 

@@ -175,6 +175,22 @@ open_dbis(struct store *st, int create, char *err, size_t errlen)
 	return (0);
 }
 
+/* grow - double the map, up to MAP_LIMIT; -1 when it cannot grow */
+static int
+grow(struct store *st)
+{
+	MDB_envinfo info;
+	int rc = -1;
+
+	(void)pthread_rwlock_wrlock(&st->resize);
+	if (mdb_env_info(st->env, &info) == 0 &&
+	    (uint64_t)info.me_mapsize * 2 <= MAP_LIMIT &&
+	    mdb_env_set_mapsize(st->env, info.me_mapsize * 2) == 0)
+		rc = 0;
+	(void)pthread_rwlock_unlock(&st->resize);
+	return (rc);
+}
+
 int
 store_open(const char *dir, uint64_t mapsize, int flags, struct store **out,
     char *err, size_t errlen)
@@ -234,14 +250,8 @@ store_open(const char *dir, uint64_t mapsize, int flags, struct store **out,
 	(void)mdb_reader_check(st->env, &dead);
 	for (tries = 0;; tries++) {
 		rc = open_dbis(st, (flags & STORE_CREATE) != 0, err, errlen);
-		if (rc != -2 || tries >= MAX_GROWTH)
+		if (rc != -2 || tries >= MAX_GROWTH || grow(st) < 0)
 			break;
-		{
-			MDB_envinfo info;
-
-			(void)mdb_env_info(st->env, &info);
-			(void)mdb_env_set_mapsize(st->env, info.me_mapsize * 2);
-		}
 	}
 	if (rc != 0) {
 		char tmp[256];
@@ -283,22 +293,6 @@ adopt_resize(struct store *st)
 	(void)pthread_rwlock_wrlock(&st->resize);
 	(void)mdb_env_set_mapsize(st->env, 0);
 	(void)pthread_rwlock_unlock(&st->resize);
-}
-
-/* grow - double the map, up to MAP_LIMIT; -1 when it cannot grow */
-static int
-grow(struct store *st)
-{
-	MDB_envinfo info;
-	int rc = -1;
-
-	(void)pthread_rwlock_wrlock(&st->resize);
-	if (mdb_env_info(st->env, &info) == 0 &&
-	    (uint64_t)info.me_mapsize * 2 <= MAP_LIMIT &&
-	    mdb_env_set_mapsize(st->env, info.me_mapsize * 2) == 0)
-		rc = 0;
-	(void)pthread_rwlock_unlock(&st->resize);
-	return (rc);
 }
 
 /* begin - a transaction under the resize lock (held until end) */

@@ -216,14 +216,6 @@ token_seal(const struct token_keys *k, const char *list, const char *rcpt,
 	return (0);
 }
 
-/* valid_list_name - what conf.c accepts as a list name */
-static int
-valid_list_name(const char *s)
-{
-	return (*s != '\0' && strspn(s, "abcdefghijklmnopqrstuvwxyz"
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == strlen(s));
-}
-
 int
 token_open(const struct token_keys *k, const char *tok, size_t len,
     struct token *out, char *err, size_t errlen)
@@ -295,7 +287,7 @@ token_open(const struct token_keys *k, const char *tok, size_t len,
 		goto bad;
 	memcpy(out->rcpt, plain + pos, rl);
 	out->rcpt[rl] = '\0';
-	if (!valid_list_name(out->list) || memchr(out->list, '\0', ll) ||
+	if (!conf_valid_list_name(out->list) || memchr(out->list, '\0', ll) ||
 	    memchr(out->rcpt, '\0', rl))
 		goto bad;
 	if (rl > 0 && (addr_normalize(out->rcpt, rl, ADDR_ALLOW_DOMAIN, check,
