@@ -6,8 +6,7 @@
 . "$(dirname "$0")/../milter/lib.sh"
 . "$(dirname "$0")/lib.sh"
 
-test_conf "$T/om.conf"
-sed -i 's/^socket-mode .*/socket-mode 0666/' "$T/om.conf"
+e2e_conf "$T/om.conf"
 "$C" -c "$T/om.conf" init >/dev/null
 "$C" -c "$T/om.conf" subscribe alice@example.org marketing >/dev/null
 

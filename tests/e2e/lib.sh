@@ -8,6 +8,15 @@ PF="$T/postfix"			# configuration directory
 SINK="$T/sink"			# one file per delivered message
 chmod 755 "$T"			# postfix's daemons reach the milter socket here
 
+# e2e_conf FILE [SED-EXPRESSION...]: the test configuration with a socket
+# Postfix's daemons (user postfix) can open, edited by the expressions
+e2e_conf() {
+	_f=$1
+	shift
+	[ -f "$_f" ] || test_conf "$_f"
+	sed -i -e 's/^socket-mode .*/socket-mode 0666/' "$@" "$_f"
+}
+
 # pf_register - allow "postfix -c $PF": list it in the default main.cf
 pf_register() {
 	touch /etc/postfix/main.cf

@@ -6,8 +6,7 @@
 . "$(dirname "$0")/../milter/lib.sh"
 . "$(dirname "$0")/lib.sh"
 
-test_conf "$T/om.conf"
-sed -i -e 's/^socket-mode .*/socket-mode 0666/' -e 's/^mode .*/mode monitor/' "$T/om.conf"
+e2e_conf "$T/om.conf" -e 's/^mode .*/mode monitor/'
 "$C" -c "$T/om.conf" init >/dev/null
 "$C" -c "$T/om.conf" subscribe alice@example.org marketing >/dev/null
 

@@ -6,8 +6,7 @@
 . "$(dirname "$0")/../milter/lib.sh"
 . "$(dirname "$0")/lib.sh"
 
-test_conf "$T/om.conf"
-sed -i -e 's/^socket-mode .*/socket-mode 0666/' -e 's/^denied .*/denied reject/' "$T/om.conf"
+e2e_conf "$T/om.conf" -e 's/^denied .*/denied reject/'
 ctl() { "$C" -c "$T/om.conf" "$@" >/dev/null; }
 ctl init
 ctl subscribe alice@example.org marketing

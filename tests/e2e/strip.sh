@@ -5,8 +5,7 @@
 . "$(dirname "$0")/../milter/lib.sh"
 . "$(dirname "$0")/lib.sh"
 
-test_conf "$T/om.conf"
-sed -i 's/^socket-mode .*/socket-mode 0666/' "$T/om.conf"
+e2e_conf "$T/om.conf"
 ctl() { "$C" -c "$T/om.conf" "$@" >/dev/null; }
 ctl init
 # every consent status

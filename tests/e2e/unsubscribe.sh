@@ -8,9 +8,9 @@
 . "$(dirname "$0")/lib.sh"
 
 unsubd_conf
-sed -i -e 's/^socket-mode .*/socket-mode 0666/' \
+e2e_conf "$T/om.conf" \
     -e "s|^unsubscribe-url .*|unsubscribe-url http://127.0.0.1:$PORT/u/|" \
-    -e "s|^preferences-url .*|preferences-url http://127.0.0.1:$PORT/p/|" "$T/om.conf"
+    -e "s|^preferences-url .*|preferences-url http://127.0.0.1:$PORT/p/|"
 ctl() { "$C" -c "$T/om.conf" "$@" >/dev/null; }
 ctl init
 for a in alice bob carol dave; do ctl subscribe "$a@example.org" marketing; done
