@@ -135,6 +135,7 @@ verb_import(struct ctl *c, int argc, char **argv)
 	struct csv_reader r;
 	struct import im;
 	char *buf, *f[32], err[512], aerr[128];
+	const char *why;
 	const char *pos[1];
 	int col[NCOLS], rc, ret = EX_DATAERR;
 	size_t len, nf, i, j, cap = 0, ncol;
@@ -216,10 +217,9 @@ verb_import(struct ctl *c, int argc, char **argv)
 			    "relationship, opt-out, pending)",
 			    f[col[COL_STATUS]]);
 			ok = 0;
-		} else if (ok && addr_is_domain(a) &&
-		    it.rec.status == STATUS_OPT_IN) {
-			bad_line(&im, line, "%s: express consent is given by a "
-			    "person, not a domain", a);
+		} else if (ok && store_consent_valid(a, it.rec.status, &why)
+		    < 0) {
+			bad_line(&im, line, "%s: %s", a, why);
 			ok = 0;
 		}
 		if (col[COL_CHANGED] >= 0 && time_parse(f[col[COL_CHANGED]],

@@ -354,7 +354,7 @@ verb_subscribe(struct ctl *c, int argc, char **argv)
 		{ "expires", 1, NULL }, { "source", 1, NULL }, { NULL, 0, NULL },
 	};
 	char addr[ADDR_BUFSIZE], err[512], ev[128];
-	const char *pos[2];
+	const char *pos[2], *why;
 	const struct conf_list *l;
 	struct set_consent s;
 	int rc;
@@ -378,9 +378,8 @@ verb_subscribe(struct ctl *c, int argc, char **argv)
 	s.list = l->name;
 	s.rec.status = opts[0].value ? STATUS_RELATIONSHIP : opts[1].value ?
 	    STATUS_PENDING : STATUS_OPT_IN;
-	if (addr_is_domain(addr) && s.rec.status == STATUS_OPT_IN) {
-		ctl_err("subscribe: express consent is given by a person, not "
-		    "a domain; use --relationship for %s", addr);
+	if (store_consent_valid(addr, s.rec.status, &why) < 0) {
+		ctl_err("subscribe: %s; use --relationship for %s", why, addr);
 		return (EX_DATAERR);
 	}
 	if (opts[2].value && time_parse(opts[2].value, &s.rec.expires) < 0) {

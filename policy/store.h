@@ -109,6 +109,15 @@ int	store_get_consent(struct store_txn *, const char *addr,
 int	store_get_suppression(struct store_txn *, const char *addr,
 	    struct supp_rec *) __attribute__((warn_unused_result));
 
+/*
+ * store_consent_valid - 0 when ADDR may hold a consent record of STATUS,
+ * else -1 with *WHY set (a static string). Express consent (opt-in) is
+ * given by a person: a "@domain" key cannot hold it. store_put_consent()
+ * applies the same rule; callers use this to refuse early.
+ */
+int	store_consent_valid(const char *addr, int status, const char **why)
+	    __attribute__((warn_unused_result));
+
 /* writes: 0 ok, -1 error; the deletes return 1 deleted, 0 absent, -1 */
 int	store_put_consent(struct store_txn *, const char *addr,
 	    const char *list, const struct consent_rec *,

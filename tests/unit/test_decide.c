@@ -18,7 +18,7 @@
 #define FUTURE	(NOW + 86400)
 
 struct op {
-	char	kind;		/* 'c' consent, 's' suppression */
+	char	kind;		/* 'c' consent, 's' suppression, 'r' refused */
 	const char *addr;
 	const char *list;
 	int	value;		/* status or reason */
@@ -36,6 +36,8 @@ struct dcase {
 
 #define C(a, l, s, e) { 'c', a, l, s, e }
 #define S(a, r) { 's', a, NULL, r, 0 }
+/* a consent write the store must refuse */
+#define R(a, l, s) { 'r', a, l, s, 0 }
 
 static const struct dcase cases[] = {
 	/* express */
@@ -100,7 +102,7 @@ static const struct dcase cases[] = {
 	      S("e18@x.test", SUPP_BOUNCE) },
 	    "e18+a@x.test", "news", "+", "suppressed:bounce" },
 	{ "express: a domain cannot give express consent",
-	    { C("@dom-optin.test", "news", STATUS_OPT_IN, 0) },
+	    { R("@dom-optin.test", "news", STATUS_OPT_IN) },
 	    "e19@dom-optin.test", "news", "+", "no-consent" },
 	{ "express: domain opt-out holds back its addresses",
 	    { C("@dom-out.test", "news", STATUS_OPT_OUT, 0) },
@@ -189,7 +191,7 @@ apply(struct store_txn *tx, void *arg)
 	const struct op *op = arg;
 	struct change ch = { ACTOR_CLI, "test", "", NOW - 1000 };
 
-	if (op->kind == 'c') {
+	if (op->kind == 'c' || op->kind == 'r') {
 		struct consent_rec r;
 
 		memset(&r, 0, sizeof(r));
@@ -223,9 +225,11 @@ test_table(void **state)
 		fail_msg("%s", err);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		for (j = 0; j < 3 && cases[i].ops[j].kind != 0; j++)
-			if (store_write(st, apply, (void *)&cases[i].ops[j], err,
-			    sizeof(err)) < 0)
-				fail_msg("%s: %s", cases[i].name, err);
+			if ((store_write(st, apply, (void *)&cases[i].ops[j], err,
+			    sizeof(err)) < 0) != (cases[i].ops[j].kind == 'r'))
+				fail_msg("%s: %s", cases[i].name,
+				    cases[i].ops[j].kind == 'r' ? "not refused" :
+				    err);
 
 	assert_int_equal(store_read_begin(st, &tx, err, sizeof(err)), 0);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

@@ -386,6 +386,25 @@ test_refusals(void **state)
 	assert_int_equal(store_write(st, too_long, NULL, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "source longer"));
 	assert_int_equal(history_count(st, NULL), 0);
+	/* express consent is a person's: the store refuses it for a domain */
+	{
+		struct put p = { "@dom.example", "news", STATUS_OPT_IN, 0, 0 };
+		const char *why;
+
+		assert_int_equal(store_write(st, put_one, &p, err, sizeof(err)),
+		    -1);
+		assert_non_null(strstr(err, "not a domain"));
+		assert_int_equal(store_consent_valid("@dom.example",
+		    STATUS_OPT_IN, &why), -1);
+		assert_int_equal(store_consent_valid("@dom.example",
+		    STATUS_RELATIONSHIP, &why), 0);
+		assert_int_equal(store_consent_valid("a@dom.example",
+		    STATUS_OPT_IN, &why), 0);
+		p.status = STATUS_RELATIONSHIP;
+		assert_int_equal(store_write(st, put_one, &p, err, sizeof(err)),
+		    0);
+	}
+	assert_int_equal(history_count(st, NULL), 1);
 	store_close(st);
 	/* a file where the directory should be */
 	(void)snprintf(path, sizeof(path), "%s/data.mdb", dir);

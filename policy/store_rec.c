@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * store_rec.c - single consent and suppression records, and the history
+ *
+ * SYNOPSIS
+ *	#include "store.h"
+ *
+ * DESCRIPTION
+ *	Get, put and delete one record; every change appends a history
+ *	record in the same transaction (store.h).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "model.h"
+#include "store_priv.h"
+
+/* state names for history: "opt-in", "suppressed:bounce", "none" */
+static void
+consent_state(const struct consent_rec *r, char *buf, size_t len)
+{
+	(void)snprintf(buf, len, "%s", r != NULL ? status_name(r->status) :
+	    "none");
+}
+
+static void
+supp_state(const struct supp_rec *r, char *buf, size_t len)
+{
+	if (r == NULL)
+		(void)snprintf(buf, len, "none");
+	else
+		(void)snprintf(buf, len, "suppressed:%s", supp_name(r->reason));
+}
+
+/* store_history_append - one record at the end of the history */
+int
+store_history_append(struct store_txn *tx, const struct change *ch,
+    const char *addr, const char *list, const char *old_state,
+    const char *new_state)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	unsigned char kb[8];
+	uint64_t seq = 0;
+	struct enc e;
+	int rc, i;
+
+	if ((rc = mdb_cursor_open(tx->txn, tx->st->history, &cur)) != 0)
+		return (store_mdberr(tx, "history cursor", rc));
+	rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+	if (rc == 0 && k.mv_size == 8)
+		for (i = 0; i < 8; i++)
+			seq = (seq << 8) | ((unsigned char *)k.mv_data)[i];
+	else if (rc != 0 && rc != MDB_NOTFOUND) {
+		mdb_cursor_close(cur);
+		return (store_mdberr(tx, "history last", rc));
+	}
+	mdb_cursor_close(cur);
+	seq++;
+	for (i = 7; i >= 0; i--) {
+		kb[i] = (unsigned char)(seq & 0xff);
+		seq >>= 8;
+	}
+	memset(&e, 0, sizeof(e));
+	enc_u8(&e, REC_VERSION);
+	enc_i64(&e, ch->time != 0 ? ch->time : (int64_t)time(NULL));
+	enc_u8(&e, (unsigned)ch->actor);
+	enc_str(&e, addr);
+	enc_str(&e, list);
+	enc_str(&e, old_state);
+	enc_str(&e, new_state);
+	enc_str(&e, ch->source);
+	enc_str(&e, ch->evidence);
+	if (e.overflow)
+		return (store_txerr(tx, "history record too large"));
+	k.mv_data = kb;
+	k.mv_size = 8;
+	v.mv_data = e.buf;
+	v.mv_size = e.len;
+	if ((rc = mdb_put(tx->txn, tx->st->history, &k, &v, MDB_APPEND)) != 0)
+		return (store_mdberr(tx, "history append", rc));
+	return (0);
+}
+
+/* store_check_text - source and evidence fit their fields */
+int
+store_check_text(struct store_txn *tx, const struct change *ch)
+{
+	if (ch->source != NULL && strlen(ch->source) >= STORE_SOURCE_MAX)
+		return (store_txerr(tx, "source longer than %d octets",
+		    STORE_SOURCE_MAX - 1));
+	if (ch->evidence != NULL && strlen(ch->evidence) >= STORE_EVIDENCE_MAX)
+		return (store_txerr(tx, "evidence longer than %d octets",
+		    STORE_EVIDENCE_MAX - 1));
+	return (0);
+}
+
+/* ---------------------------------------------------------- records */
+
+int
+store_get_consent(struct store_txn *tx, const char *addr, const char *list,
+    struct consent_rec *r)
+{
+	char kb[ADDR_BUFSIZE + CONF_NAME_MAX + 2];
+	MDB_val k, v;
+	int rc;
+
+	if (store_consent_key(addr, list, kb, sizeof(kb), &k) < 0)
+		return (store_txerr(tx, "bad consent key"));
+	rc = mdb_get(tx->txn, tx->st->consent, &k, &v);
+	if (rc == MDB_NOTFOUND)
+		return (0);
+	if (rc != 0)
+		return (store_mdberr(tx, "get consent", rc));
+	if (decode_consent(&v, r) < 0)
+		return (store_txerr(tx, "corrupt consent record for %s", addr));
+	return (1);
+}
+
+int
+store_get_suppression(struct store_txn *tx, const char *addr,
+    struct supp_rec *r)
+{
+	MDB_val k, v;
+	int rc;
+
+	k.mv_data = (void *)(uintptr_t)addr;
+	k.mv_size = strlen(addr);
+	if (k.mv_size == 0 || k.mv_size > ADDR_MAX)
+		return (store_txerr(tx, "bad suppression key"));
+	rc = mdb_get(tx->txn, tx->st->supp, &k, &v);
+	if (rc == MDB_NOTFOUND)
+		return (0);
+	if (rc != 0)
+		return (store_mdberr(tx, "get suppression", rc));
+	if (decode_supp(&v, r) < 0)
+		return (store_txerr(tx, "corrupt suppression record for %s", addr));
+	return (1);
+}
+
+int
+store_consent_valid(const char *addr, int status, const char **why)
+{
+	if (status < STATUS_MIN || status > STATUS_MAX) {
+		*why = "bad consent status";
+		return (-1);
+	}
+	if (status == STATUS_OPT_IN && addr_is_domain(addr)) {
+		*why = "express consent is given by a person, not a domain";
+		return (-1);
+	}
+	return (0);
+}
+
+int
+store_put_consent(struct store_txn *tx, const char *addr, const char *list,
+    const struct consent_rec *r, const struct change *ch)
+{
+	char kb[ADDR_BUFSIZE + CONF_NAME_MAX + 2], olds[40], news[40];
+	struct consent_rec old;
+	const char *why;
+	struct enc e;
+	MDB_val k, v;
+	int rc, had;
+
+	if (store_check_text(tx, ch) < 0)
+		return (-1);
+	if (store_consent_valid(addr, r->status, &why) < 0)
+		return (store_txerr(tx, "%s: %s", addr, why));
+	if ((had = store_get_consent(tx, addr, list, &old)) < 0)
+		return (-1);
+	if (store_consent_key(addr, list, kb, sizeof(kb), &k) < 0)
+		return (store_txerr(tx, "bad consent key"));
+	memset(&e, 0, sizeof(e));
+	enc_u8(&e, REC_VERSION);
+	enc_u8(&e, (unsigned)r->status);
+	enc_i64(&e, r->changed != 0 ? r->changed : (ch->time != 0 ? ch->time :
+	    (int64_t)time(NULL)));
+	enc_i64(&e, r->expires);
+	enc_str(&e, ch->source);
+	enc_str(&e, ch->evidence);
+	if (e.overflow)
+		return (store_txerr(tx, "consent record too large"));
+	v.mv_data = e.buf;
+	v.mv_size = e.len;
+	if ((rc = mdb_put(tx->txn, tx->st->consent, &k, &v, 0)) != 0)
+		return (store_mdberr(tx, "put consent", rc));
+	consent_state(had ? &old : NULL, olds, sizeof(olds));
+	consent_state(r, news, sizeof(news));
+	return (store_history_append(tx, ch, addr, list, olds, news));
+}
+
+int
+store_del_consent(struct store_txn *tx, const char *addr, const char *list,
+    const struct change *ch)
+{
+	char kb[ADDR_BUFSIZE + CONF_NAME_MAX + 2], olds[40];
+	struct consent_rec old;
+	MDB_val k;
+	int rc, had;
+
+	if (store_check_text(tx, ch) < 0)
+		return (-1);
+	if ((had = store_get_consent(tx, addr, list, &old)) <= 0)
+		return (had);
+	if (store_consent_key(addr, list, kb, sizeof(kb), &k) < 0)
+		return (store_txerr(tx, "bad consent key"));
+	if ((rc = mdb_del(tx->txn, tx->st->consent, &k, NULL)) != 0)
+		return (store_mdberr(tx, "delete consent", rc));
+	consent_state(&old, olds, sizeof(olds));
+	if (store_history_append(tx, ch, addr, list, olds, "none") < 0)
+		return (-1);
+	return (1);
+}
+
+/* store_supp_write - the record itself, without history */
+int
+store_supp_write(struct store_txn *tx, const char *addr,
+    const struct supp_rec *r, const struct change *ch)
+{
+	struct enc e;
+	MDB_val k, v;
+	int rc;
+
+	if (r->reason < SUPP_MIN || r->reason > SUPP_MAX)
+		return (store_txerr(tx, "bad suppression reason"));
+	k.mv_data = (void *)(uintptr_t)addr;
+	k.mv_size = strlen(addr);
+	if (k.mv_size == 0 || k.mv_size > ADDR_MAX)
+		return (store_txerr(tx, "bad suppression key"));
+	memset(&e, 0, sizeof(e));
+	enc_u8(&e, REC_VERSION);
+	enc_u8(&e, (unsigned)r->reason);
+	enc_i64(&e, r->changed != 0 ? r->changed : (ch->time != 0 ? ch->time :
+	    (int64_t)time(NULL)));
+	enc_str(&e, ch->source);
+	enc_str(&e, ch->evidence);
+	if (e.overflow)
+		return (store_txerr(tx, "suppression record too large"));
+	v.mv_data = e.buf;
+	v.mv_size = e.len;
+	if ((rc = mdb_put(tx->txn, tx->st->supp, &k, &v, 0)) != 0)
+		return (store_mdberr(tx, "put suppression", rc));
+	return (0);
+}
+
+int
+store_put_suppression(struct store_txn *tx, const char *addr,
+    const struct supp_rec *r, const struct change *ch)
+{
+	struct supp_rec old;
+	char olds[40], news[40];
+	int had;
+
+	if (store_check_text(tx, ch) < 0)
+		return (-1);
+	if ((had = store_get_suppression(tx, addr, &old)) < 0)
+		return (-1);
+	if (store_supp_write(tx, addr, r, ch) < 0)
+		return (-1);
+	supp_state(had ? &old : NULL, olds, sizeof(olds));
+	supp_state(r, news, sizeof(news));
+	return (store_history_append(tx, ch, addr, "", olds, news));
+}
+
+int
+store_del_suppression(struct store_txn *tx, const char *addr,
+    const struct change *ch)
+{
+	struct supp_rec old;
+	char olds[40];
+	MDB_val k;
+	int rc, had;
+
+	if (store_check_text(tx, ch) < 0)
+		return (-1);
+	if ((had = store_get_suppression(tx, addr, &old)) <= 0)
+		return (had);
+	k.mv_data = (void *)(uintptr_t)addr;
+	k.mv_size = strlen(addr);
+	if ((rc = mdb_del(tx->txn, tx->st->supp, &k, NULL)) != 0)
+		return (store_mdberr(tx, "delete suppression", rc));
+	supp_state(&old, olds, sizeof(olds));
+	if (store_history_append(tx, ch, addr, "", olds, "none") < 0)
+		return (-1);
+	return (1);
+}
