@@ -180,7 +180,7 @@ main(int argc, char **argv)
 			for (j = 0; j < 10; j++) {
 				(void)snprintf(a, sizeof(a),
 				    "<user%07d@bench.example>", (i * 10 + j) % n);
-				(void)msg_rcpt(m, a, &rp);
+				(void)msg_rcpt(m, a, 1, &rp);
 			}
 			(void)msg_header(m, "Subject", " bench", &rp);
 			(void)msg_eoh(m, &rp);

@@ -216,7 +216,7 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 
 	if (c == NULL || c->msg == NULL || argv[0] == NULL)
 		return (SMFIS_TEMPFAIL);
-	(void)msg_rcpt(c->msg, argv[0], &r);
+	(void)msg_rcpt(c->msg, argv[0], (int64_t)time(NULL), &r);
 	drain(ctx, c);
 	return (answer(ctx, &r));
 }

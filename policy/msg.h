@@ -5,7 +5,7 @@
  * SYNOPSIS
  *	struct msg *m = msg_new(&env);
  *	msg_sender(m, "<news@example.com>", "marketing-app", &reply);
- *	msg_rcpt(m, "<Bob@Example.org>", &reply);	(once per recipient)
+ *	msg_rcpt(m, "<Bob@Example.org>", time(NULL), &reply);	(per recipient)
  *	msg_header(m, "X-Optin-List", " marketing", &reply);
  *	msg_eoh(m, &reply);
  *	msg_eom(m, time(NULL), &res);
@@ -83,7 +83,9 @@ void	msg_set_qid(struct msg *, const char *qid);
 
 int	msg_sender(struct msg *, const char *raw, const char *auth,
 	    struct msg_reply *);
-int	msg_rcpt(struct msg *, const char *raw, struct msg_reply *);
+/* NOW: the time of the RCPT command, for decisions made then */
+int	msg_rcpt(struct msg *, const char *raw, int64_t now,
+	    struct msg_reply *);
 int	msg_header(struct msg *, const char *name, const char *value,
 	    struct msg_reply *);
 int	msg_eoh(struct msg *, struct msg_reply *);

@@ -103,7 +103,7 @@ rcpt(struct msg *m, const char *a)
 {
 	struct msg_reply r;
 
-	assert_int_equal(msg_rcpt(m, a, &r), 0);
+	assert_int_equal(msg_rcpt(m, a, 0, &r), 0);
 	assert_int_equal(r.action, MSG_CONTINUE);
 }
 
@@ -289,7 +289,7 @@ test_no_database(void **state)
 	env.keys = keys;
 	m = msg_new(&env);
 	assert_int_equal(msg_sender(m, "<noreply@example.com>", NULL, &r), 0);
-	assert_int_equal(msg_rcpt(m, "<amy@example.org>", &r), 0);
+	assert_int_equal(msg_rcpt(m, "<amy@example.org>", 0, &r), 0);
 	assert_int_equal(msg_eoh(m, &r), 0);
 	assert_int_equal(msg_eom(m, 0, &res), 0);
 	assert_int_equal(res.reply.action, MSG_TEMPFAIL);

@@ -1,0 +1,180 @@
+/*
+ * msg_class.c - which list a message is on
+ *
+ * DESCRIPTION
+ *	A message belongs to the list named by its list header, else to
+ *	the first list (in file order) with a match that fits, else it is
+ *	unclassified. msg_list_at_rcpt() says whether the envelope alone
+ *	settles the list at RCPT time (for "denied reject").
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "msg_int.h"
+
+/* sender_fits - a "match sender" value against the envelope sender */
+static int
+sender_fits(const struct msg *m, const char *value)
+{
+	if (m->from[0] == '\0')
+		return (0);
+	if (value[0] == '@')
+		return (strcmp(addr_domain(m->from), value + 1) == 0);
+	return (strcmp(m->from, value) == 0);
+}
+
+/* msg_envelope_fits - a sender or auth match of L fits */
+int
+msg_envelope_fits(const struct msg *m, const struct conf_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nmatches; i++) {
+		const struct conf_match *mt = &l->matches[i];
+
+		if (mt->type == MATCH_SENDER && sender_fits(m, mt->value))
+			return (1);
+		if (mt->type == MATCH_AUTH && m->auth[0] != '\0' &&
+		    strcasecmp(m->auth, mt->value) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+static int
+has_header_match(const struct conf_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->nmatches; i++)
+		if (l->matches[i].type == MATCH_HEADER)
+			return (1);
+	return (0);
+}
+
+/* msg_list_at_rcpt - the list, when the envelope alone settles it */
+const struct conf_list *
+msg_list_at_rcpt(const struct msg *m)
+{
+	const struct conf *c = m->env->conf;
+	size_t i;
+
+	for (i = 0; i < c->nlists; i++) {
+		if (msg_envelope_fits(m, &c->lists[i]))
+			return (&c->lists[i]);
+		if (has_header_match(&c->lists[i]))
+			return (NULL);
+	}
+	return (NULL);
+}
+
+int
+msg_sender(struct msg *m, const char *raw, const char *auth,
+    struct msg_reply *r)
+{
+	char err[96];
+
+	if (addr_normalize(raw, strlen(raw), 0, m->from, sizeof(m->from), err,
+	    sizeof(err)) < 0)
+		m->from[0] = '\0';	/* <> or unusable: matches no sender */
+	if (auth != NULL)
+		msg_safe_text(auth, m->auth, sizeof(m->auth));
+	return (msg_go_on(r));
+}
+
+/* header_matches - a "match header" of any list fits NAME: VALUE */
+static void
+header_matches(struct msg *m, const char *name, const char *value)
+{
+	const struct conf *c = m->env->conf;
+	char v[CONF_TEXT_MAX];
+	size_t i, j;
+	int trimmed = 0;
+
+	for (i = 0; i < c->nlists; i++)
+		for (j = 0; j < c->lists[i].nmatches; j++) {
+			const struct conf_match *mt = &c->lists[i].matches[j];
+
+			if (mt->type != MATCH_HEADER ||
+			    strcasecmp(mt->name, name) != 0)
+				continue;
+			if (!trimmed) {
+				if (msg_trim(value, v, sizeof(v)) < 0)
+					return;
+				trimmed = 1;
+			}
+			if (strcasecmp(v, mt->value) == 0)
+				m->hdr_hit[i] = 1;
+		}
+}
+
+int
+msg_header(struct msg *m, const char *name, const char *value,
+    struct msg_reply *r)
+{
+	const struct conf *c = m->env->conf;
+
+	if (strcasecmp(name, c->list_header) == 0) {
+		if (m->list_hdr_count++ == 0 && msg_trim(value, m->list_hdr,
+		    sizeof(m->list_hdr)) < 0)
+			(void)strlcpy(m->list_hdr, "(too long)",
+			    sizeof(m->list_hdr));
+	} else if (strcasecmp(name, "List-Unsubscribe") == 0)
+		m->n_unsub_hdr++;
+	else if (strcasecmp(name, "List-Unsubscribe-Post") == 0)
+		m->n_post_hdr++;
+	else if (strcasecmp(name, "List-Id") == 0)
+		m->n_id_hdr++;
+	else if (strcasecmp(name, "Subject") == 0 && m->subject == NULL) {
+		size_t n = strnlen(value, SUBJECT_MAX);
+
+		if ((m->subject = malloc(n + 1)) != NULL) {
+			memcpy(m->subject, value, n);
+			m->subject[n] = '\0';
+		}
+	}
+	header_matches(m, name, value);
+	return (msg_go_on(r));
+}
+
+int
+msg_eoh(struct msg *m, struct msg_reply *r)
+{
+	const struct conf *c = m->env->conf;
+	size_t i;
+
+	msg_go_on(r);
+	if (m->list_hdr_count > 0) {
+		char name[CONF_NAME_MAX + 1];
+
+		m->list = conf_find_list(c, m->list_hdr);
+		if (m->list != NULL)
+			return (0);
+		m->unknown_list = 1;
+		msg_safe_text(m->list_hdr, name, sizeof(name));
+		msg_log(m, "from=<%s> unknown list \"%s\"%s", m->from, name,
+		    c->mode == MODE_MONITOR ? " (monitor: passed)" : "");
+		if (c->mode == MODE_MONITOR)
+			return (0);
+		return (msg_set_reply(r, MSG_REJECT, "550", "5.7.1",
+		    "unknown list \"%s\"", name));
+	}
+	for (i = 0; i < c->nlists; i++)
+		if (m->hdr_hit[i] || msg_envelope_fits(m, &c->lists[i])) {
+			m->list = &c->lists[i];
+			return (0);
+		}
+	if (c->mode == MODE_MONITOR || msg_only_unsub(m))
+		return (0);
+	if (c->unclassified == UNCL_REJECT)
+		return (msg_set_reply(r, MSG_REJECT, "550", "5.7.1",
+		    "message matches no mailing list"));
+	if (c->unclassified == UNCL_TEMPFAIL)
+		return (msg_set_reply(r, MSG_TEMPFAIL, "451", "4.7.1",
+		    "message matches no mailing list, try again later"));
+	return (0);
+}

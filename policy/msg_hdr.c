@@ -1,0 +1,84 @@
+/*
+ * msg_hdr.c - the headers list mail leaves with
+ *
+ * DESCRIPTION
+ *	List-Id, List-Unsubscribe and List-Unsubscribe-Post replace any
+ *	the sender wrote; the list header itself is removed by msg_eom().
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "listhdr.h"
+#include "msg_int.h"
+
+/* add_header - NAME: VALUE (folded) to the result */
+static void
+add_header(struct msg *m, const char *name, const char *value)
+{
+	char folded[LISTHDR_BUFSIZE * 2];
+	char *v;
+
+	if (m->res.naddhdr >= sizeof(m->res.addhdr) / sizeof(m->res.addhdr[0]))
+		return;
+	if (listhdr_fold(value, strlen(name), folded, sizeof(folded)) < 0) {
+		msg_log(m, "list=%s header %s not added: too long",
+		    m->list->name, name);
+		return;
+	}
+	if ((v = msg_keep(m, strdup(folded))) == NULL)
+		return;
+	m->res.addhdr[m->res.naddhdr].name = name;
+	m->res.addhdr[m->res.naddhdr].value = v;
+	m->res.naddhdr++;
+}
+
+void
+msg_del_header(struct msg *m, const char *name, int count)
+{
+	if (count <= 0 ||
+	    m->res.ndelhdr >= sizeof(m->res.delhdr) / sizeof(m->res.delhdr[0]))
+		return;
+	m->res.delhdr[m->res.ndelhdr].name = name;
+	m->res.delhdr[m->res.ndelhdr].count = count;
+	m->res.ndelhdr++;
+}
+
+/* msg_list_headers - List-Unsubscribe, -Post and List-Id for list mail */
+void
+msg_list_headers(struct msg *m, const struct rcpt *only, int64_t now)
+{
+	const struct conf *c = m->env->conf;
+	const struct conf_list *l = m->list;
+	char tok[TOKEN_BUFSIZE], val[LISTHDR_BUFSIZE];
+
+	if (l->list_id[0] != '\0') {
+		msg_del_header(m, "List-Id", m->n_id_hdr);
+		if (listhdr_id(l, val, sizeof(val)) == 0)
+			add_header(m, "List-Id", val);
+	}
+	if (!l->unsubscribe)
+		return;
+	msg_del_header(m, "List-Unsubscribe", m->n_unsub_hdr);
+	msg_del_header(m, "List-Unsubscribe-Post", m->n_post_hdr);
+	if (m->env->keys == NULL) {
+		msg_log(m, "list=%s no List-Unsubscribe: no token key", l->name);
+		return;
+	}
+	if (token_seal(m->env->keys, l->name, only != NULL ? only->norm : "",
+	    now, tok, sizeof(tok)) < 0) {
+		msg_log(m, "list=%s no List-Unsubscribe: token failed", l->name);
+		return;
+	}
+	if (listhdr_unsubscribe(c, tok, only != NULL, val, sizeof(val)) < 0) {
+		msg_log(m, "list=%s no List-Unsubscribe: several recipients and "
+		    "no unsubscribe-mailto", l->name);
+		return;
+	}
+	add_header(m, "List-Unsubscribe", val);
+	if (only != NULL && c->unsubscribe_url[0] != '\0')
+		add_header(m, "List-Unsubscribe-Post",
+		    "List-Unsubscribe=One-Click");
+}

@@ -1,0 +1,92 @@
+/*
+ * msg_int.h - what the parts of the message engine share, and nothing
+ * outside policy/msg*.c may use
+ *
+ * DESCRIPTION
+ *	The engine is split by concern: msg.c (life cycle, log queue, end
+ *	of message), msg_class.c (which list a message is on), msg_rcpt.c
+ *	(recipient intake, refusal at RCPT, what to delete), msg_hdr.c
+ *	(the List-* headers added) and msg_unsub.c (mailto unsubscribe
+ *	requests). Every function here takes the time it needs from its
+ *	caller; none reads the clock.
+ */
+#ifndef OPTIN_MSG_INT_H
+#define OPTIN_MSG_INT_H
+
+#include <stdint.h>
+
+#include "addr.h"
+#include "decide.h"
+#include "msg.h"
+
+#define MSG_MAX_RCPTS	100000
+#define SUBJECT_MAX	2000
+
+struct rcpt {
+	char	*raw;
+	char	norm[ADDR_BUFSIZE];
+	char	why[96];		/* why it could not be normalised */
+	int	norm_ok;
+	int	unsub;			/* the unsubscribe-mailto address */
+	int	rejected;		/* refused at RCPT time */
+	struct decision d;
+};
+
+struct msg {
+	const struct msg_env *env;
+	char	qid[64];
+	char	from[ADDR_BUFSIZE];	/* "" for <> or unparsable */
+	char	auth[256];
+	struct rcpt *rcpts;
+	size_t	nrcpts, cap;
+	int	path_known, smtpd;
+	int	rcpt_list_known;
+	const struct conf_list *rcpt_list;
+	unsigned char *hdr_hit;		/* per list: a header match fits */
+	char	list_hdr[CONF_TEXT_MAX];
+	int	list_hdr_count;
+	int	n_unsub_hdr, n_post_hdr, n_id_hdr;
+	char	*subject;
+	const struct conf_list *list;
+	int	unknown_list;
+	struct msg_result res;
+	char	**strs;			/* what res points to, for msg_free */
+	size_t	nstrs, capstrs;
+	char	**logq;
+	size_t	nlog, caplog;
+	int	nomem;
+};
+
+/* msg_keep - remember S (malloc'd) for msg_free(); NULL on failure */
+char	*msg_keep(struct msg *, char *s);
+/* msg_log - queue a log line (see msg_log_drain) */
+void	msg_log(struct msg *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* msg_set_reply - fill a reply; returns 0 */
+int	msg_set_reply(struct msg_reply *, enum msg_action, const char *code,
+	    const char *xcode, const char *fmt, ...)
+	    __attribute__((format(printf, 5, 6)));
+/* msg_go_on - a MSG_CONTINUE reply; returns 0 */
+int	msg_go_on(struct msg_reply *);
+/* msg_safe_text - S reduced to characters safe in a reply or log */
+void	msg_safe_text(const char *s, char *out, size_t len);
+/* msg_trim - VALUE without surrounding white space; -1 if it does not fit */
+int	msg_trim(const char *value, char *out, size_t len);
+
+/* msg_class.c */
+int	msg_envelope_fits(const struct msg *, const struct conf_list *);
+const struct conf_list *msg_list_at_rcpt(const struct msg *);
+
+/* msg_rcpt.c */
+int	msg_delrcpt(struct msg *, const char *s);
+void	msg_strip(struct msg *, const struct rcpt *);
+
+/* msg_unsub.c */
+int	msg_only_unsub(const struct msg *);
+int	msg_unsub_request(struct msg *);
+
+/* msg_hdr.c */
+void	msg_del_header(struct msg *, const char *name, int count);
+void	msg_list_headers(struct msg *, const struct rcpt *only, int64_t now);
+
+#endif

@@ -1,0 +1,84 @@
+/*
+ * msg_unsub.c - unsubscribe requests sent to unsubscribe-mailto
+ *
+ * DESCRIPTION
+ *	A message to the unsubscribe-mailto address carries a token in
+ *	its Subject; see msg_unsub_request().
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "model.h"
+#include "msg_int.h"
+#include "unsub.h"
+
+/* msg_only_unsub - every recipient is the unsubscribe address */
+int
+msg_only_unsub(const struct msg *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nrcpts; i++)
+		if (!m->rcpts[i].unsub)
+			return (0);
+	return (m->nrcpts > 0);
+}
+
+/*
+ * msg_unsub_request - the message went to unsubscribe-mailto. A valid token
+ * in the Subject opts the token's recipient (or, for a list-only token,
+ * the envelope sender) out of the token's list, durably. Returns 0, or
+ * -1 when the database could not record it (the message must wait).
+ */
+int
+msg_unsub_request(struct msg *m)
+{
+	char tok[TOKEN_BUFSIZE], err[256], ev[STORE_EVIDENCE_MAX];
+	struct token t;
+	struct change ch;
+	const char *target;
+
+	if (m->subject == NULL || unsub_subject_token(m->subject,
+	    strlen(m->subject), tok, sizeof(tok)) == 0) {
+		msg_log(m, "unsubscribe from=<%s> result=invalid reason=no-token",
+		    m->from);
+		return (0);
+	}
+	if (m->env->keys == NULL || token_open(m->env->keys, tok, strlen(tok),
+	    &t, err, sizeof(err)) < 0) {
+		msg_log(m, "unsubscribe from=<%s> result=invalid reason=bad-token",
+		    m->from);
+		return (0);
+	}
+	target = t.rcpt[0] != '\0' ? t.rcpt : m->from;
+	if (target[0] == '\0') {
+		msg_log(m, "unsubscribe list=%s from=<> result=invalid "
+		    "reason=no-sender", t.list);
+		return (0);
+	}
+	if (m->env->store == NULL) {
+		msg_log(m, "unsubscribe list=%s rcpt=<%s> result=tempfail "
+		    "reason=db-unavailable", t.list, target);
+		return (-1);
+	}
+	(void)snprintf(ev, sizeof(ev), "channel=mailto sender=<%s> qid=%s",
+	    m->from, m->qid);
+	memset(&ch, 0, sizeof(ch));
+	ch.actor = ACTOR_MILTER;
+	ch.source = "mailto";
+	ch.evidence = ev;
+	if (unsub_list_write(m->env->store, target, t.list,
+	    m->env->conf->recipient_delimiter, &ch, err, sizeof(err)) < 0) {
+		char why[128];
+
+		msg_safe_text(err, why, sizeof(why));
+		msg_log(m, "unsubscribe list=%s rcpt=<%s> result=tempfail "
+		    "error=%s", t.list, target, why);
+		return (-1);
+	}
+	msg_log(m, "unsubscribe list=%s rcpt=<%s> result=opt-out channel=mailto",
+	    t.list, target);
+	return (0);
+}
