@@ -36,20 +36,18 @@
 #include "unsub.h"
 #include "unsubd.h"
 
-#define DISCARD_MAX	(1024 * 1024)	/* then close an oversized upload */
-
 struct req {
 	char	body[BODY_MAX + 1];
 	size_t	len;
-	size_t	discarded;
 	int	too_big;
 };
 
 /* ---------------------------------------------------------- responses */
 
+/* respond_close - queue B; CLOSE: and end the connection after it */
 static enum MHD_Result
-respond(struct MHD_Connection *conn, unsigned status, const char *ctype,
-    struct buf *b, const char *allow)
+respond_close(struct MHD_Connection *conn, unsigned status, const char *ctype,
+    struct buf *b, const char *allow, int close)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
@@ -73,9 +71,18 @@ respond(struct MHD_Connection *conn, unsigned status, const char *ctype,
 	    "form-action 'self'; frame-ancestors 'none'");
 	if (allow != NULL)
 		(void)MHD_add_response_header(r, "Allow", allow);
+	if (close)
+		(void)MHD_add_response_header(r, "Connection", "close");
 	ret = MHD_queue_response(conn, status, r);
 	MHD_destroy_response(r);
 	return (ret);
+}
+
+static enum MHD_Result
+respond(struct MHD_Connection *conn, unsigned status, const char *ctype,
+    struct buf *b, const char *allow)
+{
+	return (respond_close(conn, status, ctype, b, allow, 0));
 }
 
 static enum MHD_Result
@@ -86,6 +93,18 @@ error_page(struct MHD_Connection *conn, unsigned status, const char *title,
 
 	page_error(&b, title, text);
 	return (respond(conn, status, "text/html; charset=utf-8", &b, allow));
+}
+
+/* refuse - an error page, then the connection is closed */
+static enum MHD_Result
+refuse(struct MHD_Connection *conn, unsigned status, const char *title,
+    const char *text)
+{
+	struct buf b = { 0 };
+
+	page_error(&b, title, text);
+	return (respond_close(conn, status, "text/html; charset=utf-8", &b,
+	    NULL, 1));
 }
 
 static enum MHD_Result
@@ -629,6 +648,57 @@ route(struct MHD_Connection *conn, const char *url, const char *method,
 	return (ret);
 }
 
+/* ---------------------------------------------------------- framing */
+
+struct framing {
+	int	ncl;		/* Content-Length headers */
+	int	nte;		/* Transfer-Encoding headers */
+	int	chunked;	/* the one Transfer-Encoding is "chunked" */
+};
+
+static enum MHD_Result
+framing_header(void *arg, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct framing *f = arg;
+
+	(void)kind;
+	if (strcasecmp(key, "Content-Length") == 0)
+		f->ncl++;
+	else if (strcasecmp(key, "Transfer-Encoding") == 0) {
+		f->nte++;
+		f->chunked = value != NULL && strcasecmp(value, "chunked") == 0;
+	}
+	return (MHD_YES);
+}
+
+/*
+ * framing_ok - 1 when the request's body has exactly one reading: at
+ * most one Content-Length, or one "Transfer-Encoding: chunked" and no
+ * Content-Length. Anything else could be read differently by a proxy
+ * in front of us (request smuggling).
+ */
+static int
+framing_ok(struct MHD_Connection *conn)
+{
+	struct framing f = { 0, 0, 0 };
+
+	(void)MHD_get_connection_values(conn, MHD_HEADER_KIND, framing_header,
+	    &f);
+	if (f.ncl > 1 || f.nte > 1 || (f.nte == 1 && (f.ncl > 0 || !f.chunked)))
+		return (0);
+	return (1);
+}
+
+/*
+ * handler - called first when the headers are in, then for each piece
+ * of the body, then once more with none. A response queued on the
+ * first call makes libmicrohttpd skip the body and close the
+ * connection: that is how bad framing and a declared oversized body
+ * are refused. A chunked body's size shows only as it arrives; once
+ * over BODY_MAX the rest is read and dropped, and 413 ends it (the
+ * request deadline bounds how long that may take).
+ */
 static enum MHD_Result
 handler(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -644,6 +714,12 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 		if ((rq = calloc(1, sizeof(*rq))) == NULL)
 			return (MHD_NO);
 		*con_cls = rq;
+		if (!framing_ok(conn)) {
+			ulog(LOG_NOTICE, "refused a request with ambiguous "
+			    "framing (Content-Length, Transfer-Encoding)");
+			return (refuse(conn, 400, "Bad request",
+			    "The request is not well formed."));
+		}
 		cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 		    "Content-Length");
 		if (cl != NULL) {
@@ -652,8 +728,8 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 
 			if (errstr != NULL || n > BODY_MAX) {
 				rq->too_big = 1;
-				return (error_page(conn, 413, "Too large",
-				    "The request is too large.", NULL));
+				return (refuse(conn, 413, "Too large",
+				    "The request is too large."));
 			}
 		}
 		return (MHD_YES);
@@ -663,18 +739,14 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 			memcpy(rq->body + rq->len, upload_data,
 			    *upload_data_size);
 			rq->len += *upload_data_size;
-		} else {
+		} else
 			rq->too_big = 1;
-			rq->discarded += *upload_data_size;
-			if (rq->discarded > DISCARD_MAX)
-				return (MHD_NO);	/* close it */
-		}
 		*upload_data_size = 0;
 		return (MHD_YES);
 	}
 	if (rq->too_big)
-		return (error_page(conn, 413, "Too large",
-		    "The request is too large.", NULL));
+		return (refuse(conn, 413, "Too large",
+		    "The request is too large."));
 	rq->body[rq->len] = '\0';
 	return (route(conn, url, method, rq));
 }
