@@ -87,5 +87,6 @@ test_conf() {
 	sed -e "s|^database .*|database $T/db|" \
 	    -e "s|^secret-file .*|secret-file $T/secret.key|" \
 	    -e "s|^socket .*|socket unix:$T/milter.sock|" \
+	    -e "s|^user .*|#user         optin|" \
 	    "$top_srcdir/conf/optin-milter.conf.example" > "$1"
 }
