@@ -21,7 +21,8 @@
 
 #include "token.h"
 
-#define TOKEN_VERSION	1
+#define TOKEN_VERSION	1	/* unsubscribe: base64url */
+#define TOKEN_FEEDBACK	2	/* return path: base32 */
 #define HDR_LEN		(1 + 4)
 #define NONCE_LEN	crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 #define TAG_LEN		crypto_aead_xchacha20poly1305_ietf_ABYTES
@@ -174,18 +175,22 @@ token_keygen(char line[TOKEN_KEYLINE])
 	return (0);
 }
 
-int
-token_seal(const struct token_keys *k, const char *list, const char *rcpt,
-    int64_t issued, char *out, size_t outlen)
+/*
+ * seal_raw - version, key id, nonce and the sealed payload into RAW;
+ * returns the length, or 0 when the fields do not fit
+ */
+static size_t
+seal_raw(const struct token_keys *k, int version, const char *list,
+    const char *rcpt, int64_t issued, unsigned char raw[RAW_MAX])
 {
-	unsigned char raw[RAW_MAX], plain[PLAIN_MAX];
+	unsigned char plain[PLAIN_MAX];
 	unsigned long long clen;
 	size_t ll = strlen(list), rl = strlen(rcpt), plen = 0;
 	uint64_t u = (uint64_t)issued;
 	int i;
 
 	if (ll == 0 || ll > CONF_NAME_MAX || rl > ADDR_MAX)
-		return (-1);
+		return (0);
 	for (i = 7; i >= 0; i--) {
 		plain[i] = (unsigned char)(u & 0xff);
 		u >>= 8;
@@ -198,7 +203,7 @@ token_seal(const struct token_keys *k, const char *list, const char *rcpt,
 	memcpy(plain + plen, rcpt, rl);
 	plen += rl;
 
-	raw[0] = TOKEN_VERSION;
+	raw[0] = (unsigned char)version;
 	raw[1] = (unsigned char)(k->id[0] >> 24);
 	raw[2] = (unsigned char)(k->id[0] >> 16);
 	raw[3] = (unsigned char)(k->id[0] >> 8);
@@ -207,12 +212,90 @@ token_seal(const struct token_keys *k, const char *list, const char *rcpt,
 	if (crypto_aead_xchacha20poly1305_ietf_encrypt(raw + HDR_LEN +
 	    NONCE_LEN, &clen, plain, plen, raw, HDR_LEN, NULL, raw + HDR_LEN,
 	    k->key[0]) != 0)
+		return (0);
+	return (HDR_LEN + NONCE_LEN + (size_t)clen);
+}
+
+int
+token_seal(const struct token_keys *k, const char *list, const char *rcpt,
+    int64_t issued, char *out, size_t outlen)
+{
+	unsigned char raw[RAW_MAX];
+	size_t rawlen;
+
+	if ((rawlen = seal_raw(k, TOKEN_VERSION, list, rcpt, issued, raw)) == 0)
 		return (-1);
-	if (sodium_base64_encoded_len(HDR_LEN + NONCE_LEN + clen,
+	if (sodium_base64_encoded_len(rawlen,
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) > outlen)
 		return (-1);
-	(void)sodium_bin2base64(out, outlen, raw, HDR_LEN + NONCE_LEN + clen,
+	(void)sodium_bin2base64(out, outlen, raw, rawlen,
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	return (0);
+}
+
+static int open_raw(const struct token_keys *, int, const unsigned char *,
+    size_t, struct token *, char *, size_t);
+
+static const char b32[] = "abcdefghijklmnopqrstuvwxyz234567";
+
+int
+token_seal_feedback(const struct token_keys *k, const char *list,
+    const char *rcpt, int64_t issued, char *out, size_t outlen)
+{
+	unsigned char raw[RAW_MAX];
+	size_t rawlen, i, o = 0;
+	unsigned bits = 0, acc = 0;
+
+	if ((rawlen = seal_raw(k, TOKEN_FEEDBACK, list, rcpt, issued,
+	    raw)) == 0)
+		return (-1);
+	if ((rawlen * 8 + 4) / 5 + 1 > outlen)
+		return (-1);
+	for (i = 0; i < rawlen; i++) {
+		acc = (acc << 8) | raw[i];
+		bits += 8;
+		while (bits >= 5) {
+			out[o++] = b32[(acc >> (bits - 5)) & 31];
+			bits -= 5;
+		}
+	}
+	if (bits > 0)
+		out[o++] = b32[(acc << (5 - bits)) & 31];
+	out[o] = '\0';
+	return (0);
+}
+
+/* b32_decode - base32 (either case, no padding) into RAW; -1 when malformed */
+static int
+b32_decode(const char *tok, size_t len, unsigned char *raw, size_t rawmax,
+    size_t *rawlen)
+{
+	size_t i, o = 0;
+	unsigned bits = 0, acc = 0;
+
+	for (i = 0; i < len; i++) {
+		int c = tok[i], v;
+
+		if (c >= 'a' && c <= 'z')
+			v = c - 'a';
+		else if (c >= 'A' && c <= 'Z')
+			v = c - 'A';
+		else if (c >= '2' && c <= '7')
+			v = c - '2' + 26;
+		else
+			return (-1);
+		acc = ((acc << 5) | (unsigned)v) & 0xfff;
+		bits += 5;
+		if (bits >= 8) {
+			if (o >= rawmax)
+				return (-1);
+			raw[o++] = (unsigned char)(acc >> (bits - 8));
+			bits -= 8;
+		}
+	}
+	if (bits >= 5 || (acc & ((1u << bits) - 1)) != 0)
+		return (-1);	/* not what the encoder makes */
+	*rawlen = o;
 	return (0);
 }
 
@@ -220,12 +303,9 @@ int
 token_open(const struct token_keys *k, const char *tok, size_t len,
     struct token *out, char *err, size_t errlen)
 {
-	unsigned char raw[RAW_MAX], plain[PLAIN_MAX];
-	unsigned long long plen;
-	size_t rawlen, i, ll, rl, pos;
-	uint32_t id;
+	unsigned char raw[RAW_MAX];
+	size_t rawlen, i;
 	const char *end;
-	char check[ADDR_BUFSIZE], aerr[64];
 
 	if (len == 0 || len > (RAW_MAX * 4 + 2) / 3 + 1) {
 		(void)snprintf(err, errlen, "token of bad length");
@@ -246,11 +326,43 @@ token_open(const struct token_keys *k, const char *tok, size_t len,
 		(void)snprintf(err, errlen, "token is not base64url");
 		return (-1);
 	}
+	return (open_raw(k, TOKEN_VERSION, raw, rawlen, out, err, errlen));
+}
+
+int
+token_open_feedback(const struct token_keys *k, const char *tok, size_t len,
+    struct token *out, char *err, size_t errlen)
+{
+	unsigned char raw[RAW_MAX];
+	size_t rawlen;
+
+	if (len == 0 || len > (RAW_MAX * 8 + 4) / 5) {
+		(void)snprintf(err, errlen, "token of bad length");
+		return (-1);
+	}
+	if (b32_decode(tok, len, raw, sizeof(raw), &rawlen) < 0) {
+		(void)snprintf(err, errlen, "token is not base32");
+		return (-1);
+	}
+	return (open_raw(k, TOKEN_FEEDBACK, raw, rawlen, out, err, errlen));
+}
+
+/* open_raw - check and decrypt RAW, a token of type VERSION */
+static int
+open_raw(const struct token_keys *k, int version, const unsigned char *raw,
+    size_t rawlen, struct token *out, char *err, size_t errlen)
+{
+	unsigned char plain[PLAIN_MAX];
+	unsigned long long plen;
+	size_t i, ll, rl, pos;
+	uint32_t id;
+	char check[ADDR_BUFSIZE], aerr[64];
+
 	if (rawlen < HDR_LEN + NONCE_LEN + TAG_LEN + 8 + 2) {
 		(void)snprintf(err, errlen, "token too short");
 		return (-1);
 	}
-	if (raw[0] != TOKEN_VERSION) {
+	if (raw[0] != version) {
 		(void)snprintf(err, errlen, "unknown token version %u", raw[0]);
 		return (-1);
 	}

@@ -17,6 +17,12 @@
  *	address in it. The key file holds one key per line (64 hex digits);
  *	the first seals, all open (rotation: put the new key first).
  *	Tokens do not expire.
+ *
+ *	A feedback token (the return path of a message, see
+ *	token_seal_feedback()) has the same payload under version 2, so
+ *	that neither kind opens as the other, and is written in base32
+ *	(lower case, no padding): it travels in the local part of an
+ *	envelope sender, where some systems fold case.
  */
 #ifndef OPTIN_TOKEN_H
 #define OPTIN_TOKEN_H
@@ -29,6 +35,7 @@
 
 #define TOKEN_KEYS_MAX	16
 #define TOKEN_BUFSIZE	512	/* enough for any token, with NUL */
+#define TOKEN_FEEDBACK_BUFSIZE 640	/* the same for a feedback token */
 #define TOKEN_KEYLINE	65	/* 64 hex digits and NUL */
 
 struct token_keys;
@@ -59,6 +66,19 @@ int	token_keygen(char line[TOKEN_KEYLINE]);
 /* token_seal - a token for (LIST, RCPT) into OUT; RCPT "" for list-only */
 int	token_seal(const struct token_keys *, const char *list,
 	    const char *rcpt, int64_t issued, char *out, size_t outlen)
+	    __attribute__((warn_unused_result));
+
+/*
+ * token_seal_feedback - a feedback token for (LIST, RCPT) sent at
+ * ISSUED, into OUT (about 1.6 characters per byte of payload plus 88)
+ */
+int	token_seal_feedback(const struct token_keys *, const char *list,
+	    const char *rcpt, int64_t issued, char *out, size_t outlen)
+	    __attribute__((warn_unused_result));
+
+/* token_open_feedback - token_open() for a feedback token (any case) */
+int	token_open_feedback(const struct token_keys *, const char *tok,
+	    size_t len, struct token *out, char *err, size_t errlen)
 	    __attribute__((warn_unused_result));
 
 /*

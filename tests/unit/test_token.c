@@ -6,6 +6,8 @@
 
 #include <sys/stat.h>
 
+#include <ctype.h>
+
 #include "testutil.h"
 
 #include "token.h"
@@ -217,6 +219,62 @@ test_keygen(void **state)
 	assert_string_not_equal(a, b);
 }
 
+/* feedback tokens: base32, any case, and neither kind opens as the other */
+static void
+test_feedback(void **state)
+{
+	struct token_keys *k = keys(key_a);
+	struct token t;
+	char tok[TOKEN_FEEDBACK_BUFSIZE], up[TOKEN_FEEDBACK_BUFSIZE];
+	char utok[TOKEN_BUFSIZE], err[128], big[ADDR_BUFSIZE];
+	size_t i, n;
+
+	(void)state;
+	assert_int_equal(token_seal_feedback(k, "marketing", "bob@example.org",
+	    1700000000, tok, sizeof(tok)), 0);
+	n = strlen(tok);
+	assert_true(strspn(tok, "abcdefghijklmnopqrstuvwxyz234567") == n);
+	assert_int_equal(token_open_feedback(k, tok, n, &t, err, sizeof(err)),
+	    0);
+	assert_string_equal(t.list, "marketing");
+	assert_string_equal(t.rcpt, "bob@example.org");
+	assert_int_equal(t.issued, 1700000000);
+	for (i = 0; i <= n; i++)
+		up[i] = (char)toupper((unsigned char)tok[i]);
+	assert_int_equal(token_open_feedback(k, up, n, &t, err, sizeof(err)),
+	    0);
+	/* a feedback token is no unsubscribe token, and the reverse */
+	assert_int_equal(token_open(k, tok, n, &t, err, sizeof(err)), -1);
+	assert_int_equal(token_seal(k, "marketing", "bob@example.org", 1,
+	    utok, sizeof(utok)), 0);
+	assert_int_equal(token_open_feedback(k, utok, strlen(utok), &t, err,
+	    sizeof(err)), -1);
+	/* every character changed, a character dropped or added */
+	for (i = 0; i < n; i++) {
+		memcpy(up, tok, n + 1);
+		up[i] = up[i] == 'a' ? 'b' : 'a';
+		assert_int_equal(token_open_feedback(k, up, n, &t, err,
+		    sizeof(err)), -1);
+	}
+	assert_int_equal(token_open_feedback(k, tok, n - 1, &t, err,
+	    sizeof(err)), -1);
+	memcpy(up, tok, n);
+	up[n] = 'a';
+	assert_int_equal(token_open_feedback(k, up, n + 1, &t, err,
+	    sizeof(err)), -1);
+	assert_int_equal(token_open_feedback(k, "a+b", 3, &t, err,
+	    sizeof(err)), -1);
+	/* the longest address and list fit the buffer */
+	memset(big, 'a', ADDR_MAX);
+	memcpy(big + ADDR_MAX - 12, "@example.org", 12);
+	big[ADDR_MAX] = '\0';
+	memset(up, 'l', CONF_NAME_MAX);
+	up[CONF_NAME_MAX] = '\0';
+	assert_int_equal(token_seal_feedback(k, up, big, 1, tok, sizeof(tok)),
+	    0);
+	token_keys_free(k);
+}
+
 int
 main(void)
 {
@@ -227,6 +285,7 @@ main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_key_file_mode),
 		cmocka_unit_test(test_keygen),
+		cmocka_unit_test(test_feedback),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
