@@ -16,9 +16,12 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 
+#include <netinet/in.h>
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,15 +29,21 @@
 #include <strings.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
 #include "addr.h"
 #include "decide.h"
 #include "form.h"
+#include "guard.h"
 #include "model.h"
 #include "unsub.h"
 #include "unsubd.h"
+
+#define HTTP_CONN_MAX	1024	/* connections, sized for a proxy in front */
+#define HTTP_DEADLINE_MS 10000	/* to receive a whole request */
+#define HTTP_IDLE_S	10	/* libmicrohttpd's inactivity timeout */
 
 struct req {
 	char	body[BODY_MAX + 1];
@@ -650,6 +659,17 @@ route(struct MHD_Connection *conn, const char *url, const char *method,
 
 /* ---------------------------------------------------------- framing */
 
+/* slot_of - the guard's record of CONN's connection */
+static struct guard_slot *
+slot_of(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return (ci != NULL ? ci->socket_context : NULL);
+}
+
+
 struct framing {
 	int	ncl;		/* Content-Length headers */
 	int	nte;		/* Transfer-Encoding headers */
@@ -697,7 +717,8 @@ framing_ok(struct MHD_Connection *conn)
  * connection: that is how bad framing and a declared oversized body
  * are refused. A chunked body's size shows only as it arrives; once
  * over BODY_MAX the rest is read and dropped, and 413 ends it (the
- * request deadline bounds how long that may take).
+ * request deadline bounds how long that may take). From the complete
+ * request until its answer is sent the guard leaves the connection be.
  */
 static enum MHD_Result
 handler(void *cls, struct MHD_Connection *conn, const char *url,
@@ -715,6 +736,7 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 			return (MHD_NO);
 		*con_cls = rq;
 		if (!framing_ok(conn)) {
+			guard_busy(slot_of(conn), 1);
 			ulog(LOG_NOTICE, "refused a request with ambiguous "
 			    "framing (Content-Length, Transfer-Encoding)");
 			return (refuse(conn, 400, "Bad request",
@@ -728,6 +750,7 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 
 			if (errstr != NULL || n > BODY_MAX) {
 				rq->too_big = 1;
+				guard_busy(slot_of(conn), 1);
 				return (refuse(conn, 413, "Too large",
 				    "The request is too large."));
 			}
@@ -744,6 +767,7 @@ handler(void *cls, struct MHD_Connection *conn, const char *url,
 		*upload_data_size = 0;
 		return (MHD_YES);
 	}
+	guard_busy(slot_of(conn), 1);
 	if (rq->too_big)
 		return (refuse(conn, 413, "Too large",
 		    "The request is too large."));
@@ -756,10 +780,41 @@ completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
 	(void)cls;
-	(void)conn;
 	(void)toe;
 	free(*con_cls);
 	*con_cls = NULL;
+	guard_busy(slot_of(conn), 0);
+}
+
+/* notify - a connection begins or ends: the guard watches it */
+static void
+notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	const union MHD_ConnectionInfo *fd, *ca;
+
+	(void)cls;
+	if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		guard_close(*socket_context);
+		*socket_context = NULL;
+		return;
+	}
+	fd = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	ca = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (fd == NULL || ca == NULL || ca->client_addr == NULL) {
+		*socket_context = NULL;
+		return;
+	}
+	*socket_context = guard_open(fd->connect_fd, ca->client_addr,
+	    ca->client_addr->sa_family == AF_INET6 ?
+	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
+}
+
+static enum MHD_Result
+accept_policy(void *cls, const struct sockaddr *sa, socklen_t len)
+{
+	(void)cls;
+	return (guard_accept(sa, len) ? MHD_YES : MHD_NO);
 }
 
 static void
@@ -773,58 +828,157 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	ulog(LOG_WARNING, "http: %s", buf);
 }
 
-struct MHD_Daemon *
-http_start(const struct conf *c, char *err, size_t errlen)
+/*
+ * http_listen - the listening socket for "listen", bound now (before
+ * privileges are dropped) and without SO_REUSEPORT: a second instance on
+ * the same address fails here instead of taking a share of the requests.
+ * Returns the descriptor, or -1 with ERR set.
+ */
+int
+http_listen(const struct conf *c, char *err, size_t errlen)
 {
 	struct sockaddr_storage ss;
-	struct MHD_Daemon *d;
+	socklen_t sslen;
 	char host[64];
 	const char *colon, *errstr = NULL;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
 	long long port;
+	int fd, on = 1;
 
 	memset(&ss, 0, sizeof(ss));
 	if (c->listen[0] == '[') {
 		const char *rb = strchr(c->listen, ']');
 
+		if (rb == NULL || (size_t)(rb - c->listen - 1) >= sizeof(host)) {
+			(void)snprintf(err, errlen, "listen %s: bad address",
+			    c->listen);
+			return (-1);
+		}
 		(void)snprintf(host, sizeof(host), "%.*s",
 		    (int)(rb - c->listen - 1), c->listen + 1);
 		colon = rb + 1;
 	} else {
 		colon = strrchr(c->listen, ':');
+		if (colon == NULL ||
+		    (size_t)(colon - c->listen) >= sizeof(host)) {
+			(void)snprintf(err, errlen, "listen %s: bad address",
+			    c->listen);
+			return (-1);
+		}
 		(void)snprintf(host, sizeof(host), "%.*s",
 		    (int)(colon - c->listen), c->listen);
+	}
+	if (*colon != ':') {
+		(void)snprintf(err, errlen, "listen %s: no port", c->listen);
+		return (-1);
 	}
 	port = strtonum(colon + 1, 1, 65535, &errstr);
 	if (errstr != NULL) {
 		(void)snprintf(err, errlen, "listen %s: bad port", c->listen);
-		return (NULL);
+		return (-1);
 	}
 	if (inet_pton(AF_INET, host, &((struct sockaddr_in *)&ss)->sin_addr)
 	    == 1) {
 		((struct sockaddr_in *)&ss)->sin_family = AF_INET;
 		((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)port);
+		sslen = sizeof(struct sockaddr_in);
 	} else if (inet_pton(AF_INET6, host,
 	    &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
 		((struct sockaddr_in6 *)&ss)->sin6_family = AF_INET6;
 		((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)port);
-		flags |= MHD_USE_IPv6;
+		sslen = sizeof(struct sockaddr_in6);
 	} else {
 		(void)snprintf(err, errlen, "listen %s: bad address", c->listen);
+		return (-1);
+	}
+	if ((fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0) {
+		(void)snprintf(err, errlen, "listen %s: socket: %s", c->listen,
+		    strerror(errno));
+		return (-1);
+	}
+	/* SO_REUSEADDR: a restart may bind despite TIME_WAIT, while Linux
+	 * still refuses a second listener on the address */
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0 ||
+	    (ss.ss_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
+	    IPV6_V6ONLY, &on, sizeof(on)) < 0) ||
+	    bind(fd, (struct sockaddr *)&ss, sslen) < 0 ||
+	    listen(fd, SOMAXCONN) < 0) {
+		(void)snprintf(err, errlen, "cannot listen on %s: %s%s",
+		    c->listen, strerror(errno), errno == EADDRINUSE ?
+		    " (is another optin-unsubd running?)" : "");
+		(void)close(fd);
+		return (-1);
+	}
+	return (fd);
+}
+
+/* conn_limit - connections we take, within the descriptors we may open */
+static unsigned
+conn_limit(void)
+{
+	struct rlimit rl;
+	rlim_t want = HTTP_CONN_MAX + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return (256);
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ||
+		    rl.rlim_max >= want ? want : rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+		(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want)
+		return (HTTP_CONN_MAX);
+	return (rl.rlim_cur > 128 ? (unsigned)(rl.rlim_cur - 64) : 64);
+}
+
+/*
+ * http_start - serve on FD (from http_listen()); TRUSTED(ip) names the
+ * addresses of proxies. NULL with ERR set; FD is closed then.
+ */
+struct MHD_Daemon *
+http_start(int fd, int (*trusted)(const char *), char *err, size_t errlen)
+{
+	struct MHD_Daemon *d;
+	unsigned limit = conn_limit();
+
+	if (guard_init(limit, HTTP_DEADLINE_MS, trusted) < 0) {
+		(void)snprintf(err, errlen, "cannot start the connection "
+		    "guard");
+		(void)close(fd);
 		return (NULL);
 	}
-	d = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, handler, NULL,
+	d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD | MHD_USE_ERROR_LOG,
+	    0, accept_policy, NULL, handler, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)4,
-	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)64,
-	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)15,
+	    MHD_OPTION_CONNECTION_LIMIT, limit,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_IDLE_S,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
 	    MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
-	    MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1,
+	    MHD_OPTION_NOTIFY_CONNECTION, notify, NULL,
 	    MHD_OPTION_END);
-	if (d == NULL)
-		(void)snprintf(err, errlen, "cannot listen on %s", c->listen);
+	if (d == NULL) {
+		(void)snprintf(err, errlen, "cannot start the HTTP service");
+		(void)close(fd);
+		guard_stop();
+	}
 	return (d);
+}
+
+/* http_stop - stop serving and close the socket */
+void
+http_stop(struct MHD_Daemon *d)
+{
+	int fd = -1;
+	const union MHD_DaemonInfo *di;
+
+	if (d == NULL)
+		return;
+	if ((di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_LISTEN_FD)) != NULL)
+		fd = di->listen_fd;
+	MHD_stop_daemon(d);
+	if (fd >= 0)
+		(void)close(fd);
+	guard_stop();
 }

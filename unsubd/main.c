@@ -77,6 +77,20 @@ unsubd_leave(void)
 	(void)pthread_rwlock_unlock(&rt_lock);
 }
 
+int
+unsubd_trusted(const char *ip)
+{
+	size_t i;
+	int yes = 0;
+
+	(void)pthread_rwlock_rdlock(&rt_lock);
+	for (i = 0; i < rt->conf->ntrusted_proxy; i++)
+		if (strcmp(rt->conf->trusted_proxy[i], ip) == 0)
+			yes = 1;
+	(void)pthread_rwlock_unlock(&rt_lock);
+	return (yes);
+}
+
 static void
 reload(void)
 {
@@ -119,7 +133,7 @@ main(int argc, char **argv)
 	const char *pidpath = NULL;
 	char err[1024];
 	sigset_t set;
-	int ch, foreground = 0, check = 0, sig;
+	int ch, foreground = 0, check = 0, sig, lfd;
 
 	conf_path = conf_default_path();
 	while ((ch = getopt(argc, argv, "c:fnp:Vh")) != -1) {
@@ -156,15 +170,22 @@ main(int argc, char **argv)
 	    &set)) != 0)
 		return (ch);
 
-	if ((d = http_start(rt->conf, err, sizeof(err))) == NULL) {
+	/* bind, drop privileges, then serve: no request is served as root */
+	if ((lfd = http_listen(rt->conf, err, sizeof(err))) < 0) {
 		ulog(LOG_ERR, "%s", err);
 		if (pfh != NULL)
 			(void)pidfile_remove(pfh);
 		return (69);
 	}
 	if (daemon_drop_privileges(rt->conf->user) < 0) {
-		MHD_stop_daemon(d);
+		(void)close(lfd);
 		return (77);
+	}
+	if ((d = http_start(lfd, unsubd_trusted, err, sizeof(err))) == NULL) {
+		ulog(LOG_ERR, "%s", err);
+		if (pfh != NULL)
+			(void)pidfile_remove(pfh);
+		return (69);
 	}
 	(void)store_get(rt->conf);
 	ulog(LOG_INFO, "optin-unsubd %s listening on %s", PACKAGE_VERSION,
@@ -179,7 +200,7 @@ main(int argc, char **argv)
 		break;
 	}
 	ulog(LOG_INFO, "stopping");
-	MHD_stop_daemon(d);
+	http_stop(d);
 	if (pfh != NULL)
 		(void)pidfile_remove(pfh);
 	store_close(store);

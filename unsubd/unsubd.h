@@ -41,8 +41,14 @@ void	page_begin(struct buf *, const char *title);
 void	page_end(struct buf *);
 void	page_error(struct buf *, const char *title, const char *text);
 
+/* unsubd_trusted - 1 when IP is a trusted-proxy of the configuration */
+int	unsubd_trusted(const char *ip);
+
 /* http.c */
 struct MHD_Daemon;
-struct MHD_Daemon *http_start(const struct conf *, char *err, size_t errlen);
+int	http_listen(const struct conf *, char *err, size_t errlen);
+struct MHD_Daemon *http_start(int fd, int (*trusted)(const char *), char *err,
+	    size_t errlen);
+void	http_stop(struct MHD_Daemon *);
 
 #endif
