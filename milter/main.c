@@ -38,6 +38,7 @@
 #include <bsd/libutil.h>
 
 #include "milter.h"
+#include "sockopt.h"
 
 #ifndef RUNSTATEDIR
 #define RUNSTATEDIR "/run"
@@ -264,6 +265,10 @@ main(int argc, char **argv)
 		rc = 69;
 		goto out;
 	}
+	/* no Nagle on inet: the actions at end of message go out at once */
+	if (listen_nodelay() < 0)
+		mlog(LOG_WARNING, "TCP_NODELAY on %s: %s", rt->conf->socket,
+		    strerror(errno));
 	if (is_unix) {
 		struct passwd *pw;
 
