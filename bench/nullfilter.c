@@ -1,0 +1,145 @@
+/*
+ * nullfilter - a libmilter filter that does nothing: the floor
+ *
+ * SYNOPSIS
+ *	nullfilter -s SOCKET [-D] [-N]
+ *
+ * DESCRIPTION
+ *	Negotiates as optin-milter does (the same actions, the same steps
+ *	skipped, headers without replies, the same macro lists), answers
+ *	every step with continue and changes nothing. Whatever a message
+ *	costs beyond this is optin-milter's own work.
+ *
+ *	As optin-milter, it sets TCP_NODELAY on an inet listening socket
+ *	(-N leaves it off) and skips DATA when the MTA allows it (-D asks
+ *	for DATA), so that both can be compared on the same terms. It runs
+ *	in the foreground until SIGTERM or SIGINT; it writes nothing.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libmilter/mfapi.h>
+
+#include "sockopt.h"
+
+static int want_data, no_nodelay;
+
+static sfsistat
+nf_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+    unsigned long f2, unsigned long f3, unsigned long *pf0,
+    unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
+{
+	(void)f2;
+	(void)f3;
+	*pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_DELRCPT);
+	*pf1 = f1 & (SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NOBODY |
+	    SMFIP_NR_HDR | SMFIP_HDR_LEADSPC);
+	if (!want_data)
+		*pf1 |= f1 & SMFIP_NODATA;
+	if (f0 & SMFIF_SETSYMLIST) {
+		*pf0 |= SMFIF_SETSYMLIST;
+		(void)smfi_setsymlist(ctx, SMFIM_CONNECT, "j {daemon_name}");
+		(void)smfi_setsymlist(ctx, SMFIM_ENVFROM, "i {auth_authen}");
+		(void)smfi_setsymlist(ctx, SMFIM_ENVRCPT, "i");
+		(void)smfi_setsymlist(ctx, SMFIM_EOH, "i");
+		(void)smfi_setsymlist(ctx, SMFIM_EOM, "i");
+	}
+	*pf2 = 0;
+	*pf3 = 0;
+	return (SMFIS_CONTINUE);
+}
+
+static sfsistat
+nf_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *sa)
+{
+	(void)ctx;
+	(void)host;
+	(void)sa;
+	return (SMFIS_CONTINUE);
+}
+
+static sfsistat
+nf_args(SMFICTX *ctx, char **argv)
+{
+	(void)ctx;
+	(void)argv;
+	return (SMFIS_CONTINUE);
+}
+
+static sfsistat
+nf_header(SMFICTX *ctx, char *name, char *value)
+{
+	(void)ctx;
+	(void)name;
+	(void)value;
+	return (SMFIS_NOREPLY);
+}
+
+static sfsistat
+nf_step(SMFICTX *ctx)
+{
+	(void)ctx;
+	return (SMFIS_CONTINUE);
+}
+
+static struct smfiDesc desc = {
+	.xxfi_name = "nullfilter",
+	.xxfi_version = SMFI_VERSION,
+	.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_DELRCPT,
+	.xxfi_connect = nf_connect,
+	.xxfi_envfrom = nf_args,
+	.xxfi_envrcpt = nf_args,
+	.xxfi_header = nf_header,
+	.xxfi_eoh = nf_step,
+	.xxfi_eom = nf_step,
+	.xxfi_abort = nf_step,
+	.xxfi_close = nf_step,
+	.xxfi_data = nf_step,
+	.xxfi_negotiate = nf_negotiate,
+};
+
+int
+main(int argc, char **argv)
+{
+	const char *sock = NULL;
+	int ch, bad = 0;
+
+	while ((ch = getopt(argc, argv, "DNs:")) != -1) {
+		switch (ch) {
+		case 'D':
+			want_data = 1;
+			break;
+		case 'N':
+			no_nodelay = 1;
+			break;
+		case 's':
+			sock = optarg;
+			break;
+		default:
+			bad = 1;
+			break;
+		}
+	}
+	if (bad || sock == NULL || optind != argc) {
+		fprintf(stderr, "usage: nullfilter -s SOCKET [-D] [-N]\n");
+		return (64);
+	}
+	(void)umask(0);
+	if (smfi_setconn((char *)sock) != MI_SUCCESS ||
+	    smfi_register(desc) != MI_SUCCESS ||
+	    smfi_opensocket(1) != MI_SUCCESS) {
+		fprintf(stderr, "nullfilter: cannot listen on %s\n", sock);
+		return (69);
+	}
+	if (!no_nodelay && listen_nodelay() < 0) {
+		perror("nullfilter: TCP_NODELAY");
+		return (71);
+	}
+	return (smfi_main() == MI_SUCCESS ? 0 : 70);
+}

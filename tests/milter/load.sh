@@ -1,0 +1,74 @@
+#!/bin/sh
+# load.sh - the benchmark's milter-protocol driver against the null
+# filter and against optin-milter, over unix and inet sockets: every
+# message answered, and the recipients optin-milter deletes are exactly
+# the ones without consent. No timing is asserted here.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib.sh"
+
+L="$top_builddir/bench/milterload"
+N="$top_builddir/bench/nullfilter"
+null_pid=""
+
+stop_null() {
+	[ -n "$null_pid" ] && kill "$null_pid" 2>/dev/null
+	[ -n "$null_pid" ] && wait "$null_pid" 2>/dev/null
+	null_pid=""
+}
+cleanup_hooks="$cleanup_hooks stop_null"
+
+# up SOCKET: wait until a filter answers on SOCKET
+up() {
+	_i=0
+	until "$L" -q -s "$1" -m 1 2>/dev/null || [ $_i -ge 100 ]; do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+}
+
+# field NAME: the value of NAME= in the driver's line in $out
+field() {
+	printf '%s\n' "$out" | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+
+port=$(free_port)
+for s in "unix:$T/null.sock" "inet:$port@127.0.0.1"; do
+	"$N" -s "$s" &
+	null_pid=$!
+	up "$s"
+	check "null filter $s" 0 "$L" -s "$s" -c 3 -m 30 -r 4
+	expect_eq "null $s messages" "$(field messages)" 30
+	expect_eq "null $s recipients" "$(field rcpts)" 120
+	expect_eq "null $s deleted" "$(field delrcpt)" 0
+	expect_eq "null $s accepted" "$(field accepted)" 30
+	stop_null
+done
+
+# ten addresses, user0000000 .. user0000009; every fifth has no consent
+test_conf "$T/om.conf"
+"$C" -c "$T/om.conf" init >/dev/null
+{
+	echo "address,list,status"
+	for i in 0 1 2 3 4 5 6 7 8 9; do
+		[ $((i % 5)) -ne 0 ] &&
+		    echo "user000000$i@bench.example,marketing,opt-in"
+	done
+} > "$T/people.csv"
+"$C" -c "$T/om.conf" import "$T/people.csv" >/dev/null
+port=$(free_port)
+cp "$T/om.conf" "$T/inet.conf"
+sed -i "s|^socket .*|socket inet:$port@127.0.0.1|" "$T/inet.conf"
+for conf in om inet; do
+	start_milter "$T/$conf.conf" "$T/$conf.log" || break
+	s=$(sed -n "s/^socket  *//p" "$T/$conf.conf")
+	check "optin-milter $conf" 0 "$L" -s "$s" -c 2 -m 20 -r 5 -a 10
+	expect_eq "$conf messages" "$(field messages)" 20
+	expect_eq "$conf recipients" "$(field rcpts)" 100
+	expect_eq "$conf deleted (1 in 5)" "$(field delrcpt)" 20
+	expect_eq "$conf accepted" "$(field accepted)" 20
+	expect_eq "$conf errors" "$(field errors)" 0
+	n=$(grep -c 'verdict=strip reason=no-consent' "$T/$conf.log")
+	expect_eq "$conf log: stripped" "$n" 20
+	stop_milter
+done
+done_testing
