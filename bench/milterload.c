@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * milterload - drive a milter with the milter protocol, as an MTA would
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * nullfilter - a libmilter filter that does nothing: the floor
  *

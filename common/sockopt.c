@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sockopt.c - TCP_NODELAY on the listening socket libmilter opened
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sockopt.h - socket options the milters need that libmilter does not set
  */

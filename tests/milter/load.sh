@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # load.sh - the benchmark's milter-protocol driver against the null
 # filter and against optin-milter, over unix and inet sockets: every
 # message answered, and the recipients optin-milter deletes are exactly
