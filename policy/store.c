@@ -11,8 +11,11 @@
  *
  *	Records start with a version byte; integers are big-endian; strings
  *	are a 16-bit length and the bytes (record.c). This file holds the
- *	environment and the transactions; store_rec.c the single records
- *	and the history, store_erase.c erasure, store_iter.c iteration.
+ *	handle and the transactions: when the environment is opened,
+ *	checked, closed and opened again. store_env.c opens and closes it,
+ *	store_check.c reads the meta pages without mapping the file,
+ *	store_rec.c holds the single records and the history,
+ *	store_erase.c erasure, store_iter.c iteration.
  *
  *	The environment is opened with MDB_NOTLS, so that a read
  *	transaction is not tied to the thread that began it. A read-write
@@ -29,12 +32,15 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <lmdb.h>
 
@@ -43,8 +49,8 @@
 #include "store.h"
 #include "store_priv.h"
 
-#define MAX_GROWTH	10
-#define MAP_LIMIT	(1ULL << 40)
+#define STORE_READERS_RETRY 5		/* waits of a second when full */
+#define STORE_READER_CHECK 10		/* seconds between stale checks */
 
 /* store_txerr - record why an operation failed */
 int
@@ -58,12 +64,22 @@ store_txerr(struct store_txn *tx, const char *fmt, ...)
 	return (-1);
 }
 
-/* store_mdberr - record an LMDB failure, noting a full map */
+/*
+ * store_mdberr - record an LMDB failure, noting a full map (the map
+ * grows) and a damaged or failed environment (it is opened again).
+ * A full transaction is the caller's to split: growing cannot help.
+ */
 int
 store_mdberr(struct store_txn *tx, const char *what, int rc)
 {
-	if (rc == MDB_MAP_FULL || rc == MDB_TXN_FULL)
+	if (rc == MDB_MAP_FULL)
 		tx->mapfull = 1;
+	if (rc == MDB_PANIC || rc == MDB_CORRUPTED ||
+	    rc == MDB_PAGE_NOTFOUND || rc == MDB_INVALID)
+		tx->panic = 1;
+	if (rc == MDB_TXN_FULL)
+		return (store_txerr(tx, "%s: transaction too large (more "
+		    "dirty pages than LMDB allows in one transaction)", what));
 	return (store_txerr(tx, "%s: %s", what, mdb_strerror(rc)));
 }
 
@@ -92,70 +108,168 @@ store_consent_key(const char *addr, const char *list, char *buf, size_t len,
 
 /* ---------------------------------------------------------- environment */
 
-/* open_dbis - open (or create) the named databases */
-static int
-open_dbis(struct store *st, int create, char *err, size_t errlen)
+/* note - record the state of the database; tell the owner of a change */
+static void __attribute__((format(printf, 3, 4)))
+note(struct store *st, int bad, const char *fmt, ...)
 {
-	MDB_txn *txn;
-	unsigned flags = create ? MDB_CREATE : 0;
-	int rc;
-	const char *which = "";
+	char text[sizeof(st->why)];
+	va_list ap;
+	int changed;
 
-	rc = mdb_txn_begin(st->env, NULL, st->rdonly ? MDB_RDONLY : 0, &txn);
-	if (rc != 0) {
-		(void)snprintf(err, errlen, "begin transaction: %s",
-		    mdb_strerror(rc));
-		return (rc == MDB_MAP_FULL ? -2 : -1);
+	va_start(ap, fmt);
+	(void)vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	(void)pthread_mutex_lock(&st->mu);
+	changed = bad != st->bad || (bad && strcmp(text, st->why) != 0) ||
+	    (!bad && strncmp(text, "database ", 9) != 0);
+	if (bad || strncmp(text, "database ", 9) == 0) {
+		st->bad = bad;
+		(void)strlcpy(st->why, text, sizeof(st->why));
 	}
-	if ((rc = mdb_dbi_open(txn, which = "consent", flags, &st->consent))
-	    != 0 ||
-	    (rc = mdb_dbi_open(txn, which = "suppression", flags, &st->supp))
-	    != 0 ||
-	    (rc = mdb_dbi_open(txn, which = "history", flags, &st->history)) != 0 ||
-	    (rc = mdb_dbi_open(txn, which = "meta", flags, &st->meta)) != 0) {
-		mdb_txn_abort(txn);
-		if (rc == MDB_NOTFOUND)
-			(void)snprintf(err, errlen, "database \"%s\" missing: "
-			    "not an optin-milter database (run optinctl init)",
-			    which);
-		else
-			(void)snprintf(err, errlen, "open database %s: %s",
-			    which, mdb_strerror(rc));
-		return (rc == MDB_MAP_FULL ? -2 : -1);
-	}
-	if (create && !st->rdonly) {
-		MDB_val k, v;
-		char buf[32];
+	if (changed && st->notify != NULL)
+		st->notify(st->notify_arg, bad, text);
+	(void)pthread_mutex_unlock(&st->mu);
+}
 
-		k.mv_data = "schema";
-		k.mv_size = 6;
-		if (mdb_get(txn, st->meta, &k, &v) == MDB_NOTFOUND) {
-			(void)snprintf(buf, sizeof(buf), "%d", STORE_SCHEMA);
-			v.mv_data = buf;
-			v.mv_size = strlen(buf);
-			rc = mdb_put(txn, st->meta, &k, &v, 0);
-			if (rc == 0) {
-				k.mv_data = "created";
-				k.mv_size = 7;
-				(void)snprintf(buf, sizeof(buf), "%lld",
-				    (long long)time(NULL));
-				v.mv_data = buf;
-				v.mv_size = strlen(buf);
-				rc = mdb_put(txn, st->meta, &k, &v, 0);
-			}
-			if (rc != 0) {
-				mdb_txn_abort(txn);
-				(void)snprintf(err, errlen, "write meta: %s",
-				    mdb_strerror(rc));
-				return (rc == MDB_MAP_FULL ? -2 : -1);
-			}
-		}
+/*
+ * reopen - open the environment if it is closed, at most once a second
+ * after a failure; 0 when it is open
+ */
+static int
+reopen(struct store *st, char *err, size_t errlen)
+{
+	time_t now = time(NULL);
+	int rc = 0, wait;
+
+	(void)pthread_rwlock_wrlock(&st->resize);
+	if (st->env != NULL) {
+		(void)pthread_rwlock_unlock(&st->resize);
+		return (0);
 	}
-	if ((rc = mdb_txn_commit(txn)) != 0) {
-		(void)snprintf(err, errlen, "commit: %s", mdb_strerror(rc));
-		return (rc == MDB_MAP_FULL ? -2 : -1);
+	(void)pthread_mutex_lock(&st->mu);
+	wait = st->bad && st->tried == now;
+	if (wait)
+		(void)snprintf(err, errlen, "%s", st->why);
+	(void)pthread_mutex_unlock(&st->mu);
+	if (wait)
+		rc = -1;
+	else if ((rc = store_env_open(st, err, errlen)) < 0) {
+		(void)pthread_mutex_lock(&st->mu);
+		st->tried = now;
+		(void)pthread_mutex_unlock(&st->mu);
+		note(st, 1, "%s", err);
+	} else
+		note(st, 0, "database %s open", st->dir);
+	(void)pthread_rwlock_unlock(&st->resize);
+	return (rc);
+}
+
+/*
+ * invalidate - close the environment of generation GEN (unless it was
+ * already closed or replaced) because of WHY; the next transaction
+ * opens the file at the path again
+ */
+static void
+invalidate(struct store *st, unsigned gen, const char *why)
+{
+	int closed = 0;
+
+	(void)pthread_rwlock_wrlock(&st->resize);
+	if (st->env != NULL && st->gen == gen) {
+		store_env_close(st);
+		closed = 1;
+	}
+	(void)pthread_mutex_lock(&st->mu);
+	st->tried = 0;
+	(void)pthread_mutex_unlock(&st->mu);
+	(void)pthread_rwlock_unlock(&st->resize);
+	if (closed)
+		note(st, 1, "database %s: %s", st->dir, why);
+}
+
+/* moved - is the file at the path another than the one mapped? */
+static int
+moved(struct store *st, char *why, size_t whylen)
+{
+	struct stat sb;
+
+	if (stat(st->path, &sb) < 0) {
+		(void)snprintf(why, whylen, "data.mdb %s; closing the old one",
+		    errno == ENOENT ? "was removed" : strerror(errno));
+		return (1);
+	}
+	if (sb.st_dev != st->dev || sb.st_ino != st->ino) {
+		(void)snprintf(why, whylen, "data.mdb was replaced; opening "
+		    "the new file");
+		return (1);
 	}
 	return (0);
+}
+
+/*
+ * health - may a transaction begin on the open environment? Under the
+ * shared lock. Every time: the size of the mapped file (it never
+ * shrinks in a healthy environment). At most once a second, or when
+ * FORCE: its meta pages, and that it is still the file at the path.
+ * Every ten seconds: stale reader slots. 0 good, -1 with WHY.
+ */
+static int
+health(struct store *st, int force, char *why, size_t whylen)
+{
+	struct store_file f;
+	struct stat sb;
+	time_t now = time(NULL);
+	int meta, id, readers, dead;
+
+	if (fstat(st->fd, &sb) < 0) {
+		(void)snprintf(why, whylen, "fstat data.mdb: %s",
+		    strerror(errno));
+		return (-1);
+	}
+	(void)pthread_mutex_lock(&st->mu);
+	meta = force || now != st->meta_checked ||
+	    (uint64_t)sb.st_size < st->size_seen;
+	id = force || now != st->id_checked;
+	readers = now - st->readers_checked >= STORE_READER_CHECK;
+	if (meta)
+		st->meta_checked = now;
+	if (id)
+		st->id_checked = now;
+	if (readers)
+		st->readers_checked = now;
+	(void)pthread_mutex_unlock(&st->mu);
+	if (meta) {
+		if (store_file_check(st->fd, &f, why, whylen) < 0)
+			return (-1);
+		(void)pthread_mutex_lock(&st->mu);
+		if (f.size < st->size_seen && f.size < f.need) {
+			(void)pthread_mutex_unlock(&st->mu);
+			(void)snprintf(why, whylen, "data.mdb shrank from %llu "
+			    "to %llu octets (truncated?)",
+			    (unsigned long long)st->size_seen,
+			    (unsigned long long)f.size);
+			return (-1);
+		}
+		if (f.size > st->size_seen)
+			st->size_seen = f.size;
+		(void)pthread_mutex_unlock(&st->mu);
+	}
+	if (id && moved(st, why, whylen))
+		return (-1);
+	if (readers && mdb_reader_check(st->env, &dead) == 0 && dead > 0)
+		note(st, 0, "cleared %d stale reader slot%s of dead processes",
+		    dead, dead == 1 ? "" : "s");
+	return (0);
+}
+
+/* adopt_resize - another process grew the map: take its size */
+static void
+adopt_resize(struct store *st)
+{
+	(void)pthread_rwlock_wrlock(&st->resize);
+	if (st->env != NULL)
+		(void)mdb_env_set_mapsize(st->env, 0);
+	(void)pthread_rwlock_unlock(&st->resize);
 }
 
 /* grow - double the map, up to MAP_LIMIT; -1 when it cannot grow */
@@ -166,7 +280,7 @@ grow(struct store *st)
 	int rc = -1;
 
 	(void)pthread_rwlock_wrlock(&st->resize);
-	if (mdb_env_info(st->env, &info) == 0 &&
+	if (st->env != NULL && mdb_env_info(st->env, &info) == 0 &&
 	    (uint64_t)info.me_mapsize * 2 <= MAP_LIMIT &&
 	    mdb_env_set_mapsize(st->env, info.me_mapsize * 2) == 0)
 		rc = 0;
@@ -180,17 +294,18 @@ store_open(const char *dir, uint64_t mapsize, int flags, struct store **out,
 {
 	struct store *st;
 	struct stat sb;
-	int rc, dead, tries;
+	char hint[160];
 
 	*out = NULL;
 	if (stat(dir, &sb) < 0) {
 		if (errno != ENOENT || !(flags & STORE_CREATE)) {
 			(void)snprintf(err, errlen, "database %s: %s%s", dir,
 			    strerror(errno), errno == ENOENT ?
-			    " (run optinctl init)" : "");
-			return (-1);
-		}
-		if (mkdir(dir, 0750) < 0) {
+			    " (run optinctl init)" : errno == EACCES ?
+			    store_user_hint(hint, sizeof(hint)) : "");
+			if (!(flags & STORE_LAZY))
+				return (-1);
+		} else if (mkdir(dir, 0750) < 0) {
 			(void)snprintf(err, errlen, "mkdir %s: %s", dir,
 			    strerror(errno));
 			return (-1);
@@ -199,51 +314,43 @@ store_open(const char *dir, uint64_t mapsize, int flags, struct store **out,
 		(void)snprintf(err, errlen, "database %s: not a directory", dir);
 		return (-1);
 	}
-	if (!(flags & STORE_CREATE)) {
-		char path[4200];
-
-		(void)snprintf(path, sizeof(path), "%s/data.mdb", dir);
-		if (stat(path, &sb) < 0) {
-			(void)snprintf(err, errlen, "database %s: no data.mdb "
-			    "(run optinctl init)", dir);
-			return (-1);
-		}
-	}
 	if ((st = calloc(1, sizeof(*st))) == NULL) {
 		(void)snprintf(err, errlen, "out of memory");
 		return (-1);
 	}
+	if (strlcpy(st->dir, dir, sizeof(st->dir)) >= sizeof(st->dir) ||
+	    (size_t)snprintf(st->path, sizeof(st->path), "%s/data.mdb", dir) >=
+	    sizeof(st->path)) {
+		free(st);
+		(void)snprintf(err, errlen, "database %s: path too long", dir);
+		return (-1);
+	}
+	st->mapsize = mapsize;
+	st->flags = flags;
 	st->rdonly = (flags & STORE_RDONLY) != 0;
+	st->fd = -1;
 	if (pthread_rwlock_init(&st->resize, NULL) != 0) {
 		free(st);
 		(void)snprintf(err, errlen, "rwlock: out of resources");
 		return (-1);
 	}
-	if ((rc = mdb_env_create(&st->env)) != 0 ||
-	    (rc = mdb_env_set_maxdbs(st->env, 4)) != 0 ||
-	    (rc = mdb_env_set_maxreaders(st->env, 256)) != 0 ||
-	    (rc = mdb_env_set_mapsize(st->env, (size_t)mapsize)) != 0 ||
-	    (rc = mdb_env_open(st->env, dir, MDB_NOTLS |
-	    (st->rdonly ? MDB_RDONLY : 0), 0640)) != 0) {
-		(void)snprintf(err, errlen, "database %s: %s", dir,
-		    mdb_strerror(rc));
-		store_close(st);
+	if (pthread_mutex_init(&st->mu, NULL) != 0) {
+		(void)pthread_rwlock_destroy(&st->resize);
+		free(st);
+		(void)snprintf(err, errlen, "mutex: out of resources");
 		return (-1);
 	}
-	(void)mdb_reader_check(st->env, &dead);
-	for (tries = 0;; tries++) {
-		rc = open_dbis(st, (flags & STORE_CREATE) != 0, err, errlen);
-		if (rc != -2 || tries >= MAX_GROWTH || grow(st) < 0)
-			break;
+	if (store_env_open(st, err, errlen) < 0) {
+		if (!(flags & STORE_LAZY)) {
+			store_close(st);
+			return (-1);
+		}
+		st->bad = 1;
+		st->tried = time(NULL);
+		(void)strlcpy(st->why, err, sizeof(st->why));
 	}
-	if (rc != 0) {
-		char tmp[256];
-
-		(void)snprintf(tmp, sizeof(tmp), "%s", err);
-		(void)snprintf(err, errlen, "database %s: %s", dir, tmp);
-		store_close(st);
-		return (-1);
-	}
+	/* a file that goes away later is not made again empty */
+	st->flags &= ~STORE_CREATE;
 	*out = st;
 	return (0);
 }
@@ -253,38 +360,77 @@ store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
-	if (st->env != NULL)
-		mdb_env_close(st->env);
+	store_env_close(st);
+	(void)pthread_mutex_destroy(&st->mu);
 	(void)pthread_rwlock_destroy(&st->resize);
 	free(st);
+}
+
+void
+store_set_notify(struct store *st, store_notify_fn fn, void *arg)
+{
+	(void)pthread_mutex_lock(&st->mu);
+	st->notify = fn;
+	st->notify_arg = arg;
+	(void)pthread_mutex_unlock(&st->mu);
 }
 
 uint64_t
 store_mapsize(struct store *st)
 {
 	MDB_envinfo info;
+	uint64_t size = 0;
 
-	if (mdb_env_info(st->env, &info) != 0)
-		return (0);
-	return ((uint64_t)info.me_mapsize);
-}
-
-/* adopt_resize - another process grew the map: take its size */
-static void
-adopt_resize(struct store *st)
-{
-	(void)pthread_rwlock_wrlock(&st->resize);
-	(void)mdb_env_set_mapsize(st->env, 0);
+	(void)pthread_rwlock_rdlock(&st->resize);
+	if (st->env != NULL && mdb_env_info(st->env, &info) == 0)
+		size = (uint64_t)info.me_mapsize;
 	(void)pthread_rwlock_unlock(&st->resize);
+	return (size);
 }
 
-/* begin - a transaction under the resize lock (held until end) */
+int
+store_check(struct store *st, char *err, size_t errlen)
+{
+	char why[256];
+	unsigned gen;
+	int tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		(void)pthread_rwlock_rdlock(&st->resize);
+		if (st->env == NULL) {
+			(void)pthread_rwlock_unlock(&st->resize);
+			if (reopen(st, err, errlen) < 0)
+				return (-1);
+			continue;
+		}
+		gen = st->gen;
+		if (health(st, 1, why, sizeof(why)) == 0) {
+			(void)pthread_rwlock_unlock(&st->resize);
+			return (0);
+		}
+		(void)pthread_rwlock_unlock(&st->resize);
+		invalidate(st, gen, why);
+	}
+	(void)snprintf(err, errlen, "database %s: %s", st->dir, why);
+	return (-1);
+}
+
+/*
+ * begin - a transaction under the resize lock (held until end). Opens
+ * the environment when it is closed, checks the file first, and hides
+ * a resized map, a full reader table and LMDB's fatal error. A write
+ * transaction checks, once it holds LMDB's writer lock, that the file
+ * is still the one at the path: a restore that replaces data.mdb while
+ * holding that lock (optinctl restore) is then never missed.
+ */
 static int
 begin(struct store *st, unsigned flags, struct store_txn **out, char *err,
     size_t errlen)
 {
 	struct store_txn *tx;
-	int rc, tries;
+	char why[256];
+	int rc, tries, full = 0, resized = 0;
+	unsigned gen;
 
 	*out = NULL;
 	if ((tx = calloc(1, sizeof(*tx))) == NULL) {
@@ -293,20 +439,67 @@ begin(struct store *st, unsigned flags, struct store_txn **out, char *err,
 	}
 	tx->st = st;
 	for (tries = 0;; tries++) {
+		if (tries >= 20) {
+			(void)snprintf(err, errlen, "database %s: the file "
+			    "keeps changing; try again", st->dir);
+			free(tx);
+			return (-1);
+		}
 		(void)pthread_rwlock_rdlock(&st->resize);
+		if (st->env == NULL) {
+			(void)pthread_rwlock_unlock(&st->resize);
+			if (reopen(st, err, errlen) < 0) {
+				free(tx);
+				return (-1);
+			}
+			continue;
+		}
+		gen = st->gen;
+		if (health(st, 0, why, sizeof(why)) < 0) {
+			(void)pthread_rwlock_unlock(&st->resize);
+			invalidate(st, gen, why);
+			continue;
+		}
 		rc = mdb_txn_begin(st->env, NULL, flags, &tx->txn);
+		if (rc == 0 && !(flags & MDB_RDONLY) && moved(st, why,
+		    sizeof(why))) {
+			mdb_txn_abort(tx->txn);
+			(void)pthread_rwlock_unlock(&st->resize);
+			invalidate(st, gen, why);
+			continue;
+		}
 		if (rc == 0)
 			break;
 		(void)pthread_rwlock_unlock(&st->resize);
-		if (rc == MDB_MAP_RESIZED && tries < 3) {
+		if (rc == MDB_MAP_RESIZED && resized++ < 3) {
 			adopt_resize(st);
 			continue;
 		}
-		(void)snprintf(err, errlen, "begin transaction: %s",
-		    mdb_strerror(rc));
+		if (rc == MDB_READERS_FULL && full++ < STORE_READERS_RETRY) {
+			/* as Postfix's slmdb: clear, wait, try again */
+			int dead = 0;
+
+			(void)pthread_rwlock_rdlock(&st->resize);
+			if (st->env != NULL)
+				(void)mdb_reader_check(st->env, &dead);
+			(void)pthread_rwlock_unlock(&st->resize);
+			note(st, 0, "reader table full (%d readers); cleared "
+			    "%d stale slots, trying again", STORE_READERS, dead);
+			if (dead == 0)
+				(void)sleep(1);
+			continue;
+		}
+		if (rc == MDB_PANIC) {
+			invalidate(st, gen, "LMDB fatal error (MDB_PANIC); "
+			    "opening the environment again");
+			continue;
+		}
+		(void)snprintf(err, errlen, "database %s: begin transaction: "
+		    "%s", st->dir, mdb_strerror(rc));
 		free(tx);
 		return (-1);
 	}
+	tx->gen = gen;
 	*out = tx;
 	return (0);
 }
@@ -315,8 +508,15 @@ begin(struct store *st, unsigned flags, struct store_txn **out, char *err,
 static void
 end(struct store_txn *tx)
 {
-	(void)pthread_rwlock_unlock(&tx->st->resize);
+	struct store *st = tx->st;
+	unsigned gen = tx->gen;
+	int panic = tx->panic;
+
+	(void)pthread_rwlock_unlock(&st->resize);
 	free(tx);
+	if (panic)
+		invalidate(st, gen, "LMDB reported a damaged database; "
+		    "opening it again");
 }
 
 int
@@ -340,7 +540,9 @@ store_write(struct store *st, store_write_fn fn, void *arg, char *err,
     size_t errlen)
 {
 	struct store_txn *tx;
-	int rc, tries;
+	char why[256];
+	int rc, tries, again = 0;
+	unsigned gen;
 
 	if (st->rdonly) {
 		(void)snprintf(err, errlen, "database opened read-only");
@@ -354,8 +556,23 @@ store_write(struct store *st, store_write_fn fn, void *arg, char *err,
 			int crc = mdb_txn_commit(tx->txn);
 
 			if (crc == 0) {
+				/*
+				 * Durable in the file we mapped; if that is
+				 * no longer the one at the path, write again
+				 * to the one that is.
+				 */
+				int gone = moved(st, why, sizeof(why));
+
+				gen = tx->gen;
 				end(tx);
-				return (0);
+				if (!gone)
+					return (0);
+				invalidate(st, gen, why);
+				if (again++ < 3)
+					continue;
+				(void)snprintf(err, errlen, "database %s: %s",
+				    st->dir, why);
+				return (-1);
 			}
 			(void)store_mdberr(tx, "commit", crc);
 			rc = -1;

@@ -15,9 +15,23 @@
  * DESCRIPTION
  *	This is the only module that sees LMDB. It hides the recoverable
  *	conditions (map full: the map grows and the write is run again;
- *	map resized by another process: adopted) so that callers see
- *	found / not found / error. Lookups return 1 found, 0 not found,
- *	-1 error (the reason in store_txn_error()).
+ *	map resized by another process: adopted; reader table full: stale
+ *	readers cleared, then retried for a few seconds) so that callers
+ *	see found / not found / error. Lookups return 1 found, 0 not
+ *	found, -1 error (the reason in store_txn_error()).
+ *
+ *	The handle outlives the environment behind it. Before a
+ *	transaction begins, data.mdb is checked without mapping it (its
+ *	size never shrinks, its meta pages are LMDB's and name pages inside
+ *	the file: store_check.c), and at least once a second, and before
+ *	and after every write, that the file at DIR/data.mdb is still the
+ *	one mapped. A damaged file closes the environment (the transaction
+ *	fails with the reason); a replaced or removed one, or LMDB's
+ *	MDB_PANIC, closes it and opens the file now at the path. Stale
+ *	reader slots are cleared at open and every ten seconds. With
+ *	STORE_LAZY the environment need not open at first: it is tried
+ *	again at most once a second, and each failure is the error of the
+ *	transaction that could not begin.
  *
  *	Every change also appends a record to the history. Writes are
  *	committed durably (fsync) before store_write() returns.
@@ -40,6 +54,7 @@
 
 #define STORE_RDONLY	0x01
 #define STORE_CREATE	0x02	/* create the directory and databases */
+#define STORE_LAZY	0x04	/* a handle even if it cannot open now */
 
 struct store;
 struct store_txn;
@@ -85,6 +100,22 @@ int	store_open(const char *dir, uint64_t mapsize, int flags,
 void	store_close(struct store *);
 uint64_t store_mapsize(struct store *);
 
+/*
+ * store_set_notify - FN(ARG, bad, text) is called when the database
+ * goes bad (damaged, replaced, removed, cannot open: BAD 1) or is good
+ * again or had something worth saying (BAD 0), once per change, from
+ * whichever thread noticed. Set it before the handle is shared.
+ */
+typedef void (*store_notify_fn)(void *arg, int bad, const char *text);
+void	store_set_notify(struct store *, store_notify_fn, void *arg);
+
+/*
+ * store_check - check data.mdb now (identity, size, meta pages) and
+ * open it if it is not open; 0 when it can be used, else -1 with ERR.
+ */
+int	store_check(struct store *, char *err, size_t errlen)
+	    __attribute__((warn_unused_result));
+
 int	store_read_begin(struct store *, struct store_txn **, char *err,
 	    size_t errlen) __attribute__((warn_unused_result));
 void	store_read_end(struct store_txn *);
@@ -94,7 +125,10 @@ void	store_read_end(struct store_txn *);
  * FN returns 0 to commit, -1 on a database error, -2 to abort without
  * error from the store (FN reports its own). When the map is full the
  * map grows and FN runs again from the start: FN must not keep state
- * across runs that it does not reset. Returns 0, -1 (ERR set), or -2.
+ * across runs that it does not reset. FN also runs again when data.mdb
+ * was replaced while it ran, so that the change lands in the file that
+ * is at the path when store_write() returns 0. Returns 0, -1 (ERR set),
+ * or -2.
  */
 typedef int (*store_write_fn)(struct store_txn *, void *);
 int	store_write(struct store *, store_write_fn, void *arg, char *err,

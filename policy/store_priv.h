@@ -10,24 +10,87 @@
 #ifndef OPTIN_STORE_PRIV_H
 #define OPTIN_STORE_PRIV_H
 
+#include <sys/types.h>
+
 #include <pthread.h>
+#include <stdint.h>
+#include <time.h>
 
 #include <lmdb.h>
 
 #include "record.h"
 #include "store.h"
 
+#define MAX_GROWTH	10		/* doublings of the map per write */
+#define MAP_LIMIT	(1ULL << 40)
+#define STORE_READERS	256		/* reader slots */
+
+/* what store_file_check() read from a meta page */
+struct store_meta {
+	uint64_t root[2];		/* free and main database roots */
+	uint64_t last_pg;
+	uint64_t txnid;
+};
+
+/* data.mdb as seen through its descriptor */
+struct store_file {
+	dev_t	dev;
+	ino_t	ino;
+	uint64_t size;
+	unsigned psize;
+	struct store_meta meta[2];
+	int	newest;			/* index of the newer meta */
+	uint64_t need;			/* octets up to the newest last page */
+};
+
+/*
+ * store_file_check - read and check the meta pages of the open data.mdb
+ * FD without mapping it; -1 with WHY when mapping it is not safe.
+ */
+int	store_file_check(int fd, struct store_file *, char *why,
+	    size_t whylen);
+
+/*
+ * The handle stays valid while the environment behind it is closed and
+ * opened again (damaged, replaced, LMDB's fatal error). Every
+ * transaction holds RESIZE shared; growing the map, closing and
+ * reopening the environment hold it exclusively. ENV and everything
+ * about the mapped file change only under the exclusive lock; the
+ * times of the last checks are under MU.
+ */
 struct store {
-	MDB_env	*env;
-	MDB_dbi	consent, supp, history, meta;
+	char	dir[4096];
+	char	path[4200];		/* DIR/data.mdb */
+	uint64_t mapsize;
+	int	flags;
 	int	rdonly;
 	pthread_rwlock_t resize;
+
+	MDB_env	*env;			/* NULL: not open now */
+	MDB_dbi	consent, supp, history, meta;
+	int	fd;			/* LMDB's descriptor of data.mdb */
+	dev_t	dev;			/* what is mapped */
+	ino_t	ino;
+	unsigned gen;			/* bumped at every open */
+
+	pthread_mutex_t mu;
+	uint64_t size_seen;		/* largest size of this inode */
+	dev_t	seen_dev;
+	ino_t	seen_ino;
+	time_t	tried;			/* last failed open */
+	time_t	meta_checked, id_checked, readers_checked;
+	int	bad;			/* the last open or check failed */
+	char	why[320];		/* and why */
+	store_notify_fn notify;
+	void	*notify_arg;
 };
 
 struct store_txn {
 	struct store *st;
 	MDB_txn	*txn;
+	unsigned gen;
 	int	mapfull;
+	int	panic;			/* LMDB said MDB_PANIC */
 	char	err[256];
 };
 
@@ -36,6 +99,13 @@ struct store_txn {
 #define decode_supp(v, r) rec_decode_supp((v)->mv_data, (v)->mv_size, (r))
 #define decode_history(k, v, r) rec_decode_history((k)->mv_data, (k)->mv_size, \
 	(v)->mv_data, (v)->mv_size, (r))
+
+/* store_env_open - open ST's directory as it is now; 0 or -1 with ERR */
+int	store_env_open(struct store *, char *err, size_t errlen);
+/* store_env_close - close the environment (if open) */
+void	store_env_close(struct store *);
+/* store_user_hint - " (running as uid N, user U: ...)" into BUF */
+const char *store_user_hint(char *buf, size_t len);
 
 /* store_txerr - record why an operation failed; returns -1 */
 int	store_txerr(struct store_txn *, const char *fmt, ...)

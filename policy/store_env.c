@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * store_env.c - opening and closing the LMDB environment
+ *
+ * SYNOPSIS
+ *	#include "store_priv.h"
+ *
+ *	store_env_open(st, err, sizeof(err));	(under the exclusive lock)
+ *	store_env_close(st);
+ *
+ * DESCRIPTION
+ *	data.mdb is checked before it is mapped (store_check.c), the
+ *	named databases are opened (created with STORE_CREATE), stale
+ *	readers are cleared, and the lock file is checked to belong to the
+ *	data file. store.c decides when to open and close.
+ *
+ * DIAGNOSTICS
+ *	Messages name the directory and what to do; a permission problem
+ *	names the uid the process runs as.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store_priv.h"
+
+/* open_dbis - open (or create) the named databases */
+static int
+open_dbis(struct store *st, int create, char *err, size_t errlen)
+{
+	MDB_txn *txn;
+	unsigned flags = create ? MDB_CREATE : 0;
+	int rc;
+	const char *which = "";
+
+	rc = mdb_txn_begin(st->env, NULL, st->rdonly ? MDB_RDONLY : 0, &txn);
+	if (rc != 0) {
+		(void)snprintf(err, errlen, "begin transaction: %s",
+		    mdb_strerror(rc));
+		return (rc == MDB_MAP_FULL ? -2 : -1);
+	}
+	if ((rc = mdb_dbi_open(txn, which = "consent", flags, &st->consent))
+	    != 0 ||
+	    (rc = mdb_dbi_open(txn, which = "suppression", flags, &st->supp))
+	    != 0 ||
+	    (rc = mdb_dbi_open(txn, which = "history", flags, &st->history)) != 0 ||
+	    (rc = mdb_dbi_open(txn, which = "meta", flags, &st->meta)) != 0) {
+		mdb_txn_abort(txn);
+		if (rc == MDB_NOTFOUND)
+			(void)snprintf(err, errlen, "database \"%s\" missing: "
+			    "not an optin-milter database (run optinctl init)",
+			    which);
+		else
+			(void)snprintf(err, errlen, "open database %s: %s",
+			    which, mdb_strerror(rc));
+		return (rc == MDB_MAP_FULL ? -2 : -1);
+	}
+	if (create && !st->rdonly) {
+		MDB_val k, v;
+		char buf[32];
+
+		k.mv_data = "schema";
+		k.mv_size = 6;
+		if (mdb_get(txn, st->meta, &k, &v) == MDB_NOTFOUND) {
+			(void)snprintf(buf, sizeof(buf), "%d", STORE_SCHEMA);
+			v.mv_data = buf;
+			v.mv_size = strlen(buf);
+			rc = mdb_put(txn, st->meta, &k, &v, 0);
+			if (rc == 0) {
+				k.mv_data = "created";
+				k.mv_size = 7;
+				(void)snprintf(buf, sizeof(buf), "%lld",
+				    (long long)time(NULL));
+				v.mv_data = buf;
+				v.mv_size = strlen(buf);
+				rc = mdb_put(txn, st->meta, &k, &v, 0);
+			}
+			if (rc != 0) {
+				mdb_txn_abort(txn);
+				(void)snprintf(err, errlen, "write meta: %s",
+				    mdb_strerror(rc));
+				return (rc == MDB_MAP_FULL ? -2 : -1);
+			}
+		}
+	}
+	if ((rc = mdb_txn_commit(txn)) != 0) {
+		(void)snprintf(err, errlen, "commit: %s", mdb_strerror(rc));
+		return (rc == MDB_MAP_FULL ? -2 : -1);
+	}
+	return (0);
+}
+
+/* store_user_hint - " (as uid N, user NAME)" for permission messages */
+const char *
+store_user_hint(char *buf, size_t len)
+{
+	struct passwd *pw = getpwuid(geteuid());
+
+	(void)snprintf(buf, len, " (running as uid %lu%s%s%s: it needs to "
+	    "read and write the directory and data.mdb)",
+	    (unsigned long)geteuid(), pw != NULL ? ", user " : "",
+	    pw != NULL ? pw->pw_name : "", "");
+	return (buf);
+}
+
+/*
+ * precheck - data.mdb at the path, checked without mapping it; 0 when
+ * it may be mapped (or does not exist and will be made: CREATE).
+ */
+static int
+precheck(struct store *st, char *err, size_t errlen)
+{
+	struct store_file f;
+	struct stat sb;
+	char why[256], hint[160];
+	int fd, shrank;
+
+	if (stat(st->path, &sb) < 0) {
+		if (errno == ENOENT && (st->flags & STORE_CREATE))
+			return (0);
+		if (errno == ENOENT)
+			(void)snprintf(err, errlen, "database %s: no data.mdb "
+			    "(run optinctl init)", st->dir);
+		else
+			(void)snprintf(err, errlen, "database %s: data.mdb: "
+			    "%s%s", st->dir, strerror(errno), errno == EACCES ?
+			    store_user_hint(hint, sizeof(hint)) : "");
+		return (-1);
+	}
+	if ((fd = open(st->path, O_RDONLY | O_CLOEXEC)) < 0) {
+		(void)snprintf(err, errlen, "database %s: data.mdb: %s%s",
+		    st->dir, strerror(errno), errno == EACCES ?
+		    store_user_hint(hint, sizeof(hint)) : "");
+		return (-1);
+	}
+	if (store_file_check(fd, &f, why, sizeof(why)) < 0) {
+		(void)close(fd);
+		(void)snprintf(err, errlen, "database %s: %s", st->dir, why);
+		return (-1);
+	}
+	(void)close(fd);
+	(void)pthread_mutex_lock(&st->mu);
+	shrank = f.dev == st->seen_dev && f.ino == st->seen_ino &&
+	    f.size < st->size_seen && f.size < f.need;
+	(void)pthread_mutex_unlock(&st->mu);
+	if (shrank) {
+		(void)snprintf(err, errlen, "database %s: data.mdb shrank to "
+		    "%llu octets, its newest meta page needs %llu (truncated?)",
+		    st->dir, (unsigned long long)f.size,
+		    (unsigned long long)f.need);
+		return (-1);
+	}
+	return (0);
+}
+
+/* store_env_close - close the environment; under the exclusive lock */
+void
+store_env_close(struct store *st)
+{
+	if (st->env != NULL)
+		mdb_env_close(st->env);
+	st->env = NULL;
+	st->fd = -1;
+}
+
+/*
+ * lock_matches - does the lock file's transaction id belong to this
+ * data.mdb? A file put in place under a process that kept lock.mdb open
+ * has other ids; a reader would then pick the wrong meta page.
+ */
+static int
+lock_matches(struct store *st, const struct store_file *f)
+{
+	MDB_txn *txn;
+	uint64_t id;
+
+	if (mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn) != 0)
+		return (1);		/* the next transaction says why */
+	id = (uint64_t)mdb_txn_id(txn);
+	mdb_txn_abort(txn);
+	return (f->meta[id & 1].txnid == id || f->meta[0].txnid > id ||
+	    f->meta[1].txnid > id);
+}
+
+/* store_env_open - open DIR as it is now; under the exclusive lock */
+int
+store_env_open(struct store *st, char *err, size_t errlen)
+{
+	struct store_file f;
+	mdb_filehandle_t fd;
+	char why[256], hint[160];
+	int rc, dead, tries;
+
+	if (precheck(st, err, errlen) < 0)
+		return (-1);
+	if ((rc = mdb_env_create(&st->env)) != 0 ||
+	    (rc = mdb_env_set_maxdbs(st->env, 4)) != 0 ||
+	    (rc = mdb_env_set_maxreaders(st->env, STORE_READERS)) != 0 ||
+	    (rc = mdb_env_set_mapsize(st->env, (size_t)st->mapsize)) != 0 ||
+	    (rc = mdb_env_open(st->env, st->dir, MDB_NOTLS |
+	    (st->rdonly ? MDB_RDONLY : 0), 0640)) != 0) {
+		(void)snprintf(err, errlen, "database %s: %s%s", st->dir,
+		    mdb_strerror(rc), rc == EACCES ? store_user_hint(hint,
+		    sizeof(hint)) : "");
+		store_env_close(st);
+		return (-1);
+	}
+	/* the file LMDB opened, which is the one that counts */
+	if ((rc = mdb_env_get_fd(st->env, &fd)) != 0 ||
+	    store_file_check(fd, &f, why, sizeof(why)) < 0) {
+		(void)snprintf(err, errlen, "database %s: %s", st->dir,
+		    rc != 0 ? mdb_strerror(rc) : why);
+		store_env_close(st);
+		return (-1);
+	}
+	st->fd = fd;
+	st->dev = f.dev;
+	st->ino = f.ino;
+	(void)mdb_reader_check(st->env, &dead);
+	for (tries = 0;; tries++) {
+		MDB_envinfo info;
+
+		rc = open_dbis(st, (st->flags & STORE_CREATE) != 0, why,
+		    sizeof(why));
+		if (rc != -2 || tries >= MAX_GROWTH ||
+		    mdb_env_info(st->env, &info) != 0 ||
+		    (uint64_t)info.me_mapsize * 2 > MAP_LIMIT ||
+		    mdb_env_set_mapsize(st->env, info.me_mapsize * 2) != 0)
+			break;
+	}
+	if (rc != 0) {
+		(void)snprintf(err, errlen, "database %s: %s", st->dir, why);
+		store_env_close(st);
+		return (-1);
+	}
+	if (store_file_check(fd, &f, why, sizeof(why)) == 0 &&
+	    !lock_matches(st, &f)) {
+		(void)snprintf(err, errlen, "database %s: lock.mdb does not "
+		    "belong to this data.mdb (it was replaced while another "
+		    "process had it open); waiting for every process to close "
+		    "the old one", st->dir);
+		store_env_close(st);
+		return (-1);
+	}
+	(void)pthread_mutex_lock(&st->mu);
+	if (f.dev != st->seen_dev || f.ino != st->seen_ino ||
+	    f.size > st->size_seen) {
+		st->seen_dev = f.dev;
+		st->seen_ino = f.ino;
+		st->size_seen = f.size;
+	}
+	st->meta_checked = st->id_checked = st->readers_checked = time(NULL);
+	(void)pthread_mutex_unlock(&st->mu);
+	st->gen++;
+	return (0);
+}
