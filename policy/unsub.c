@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "addr.h"
+#include "decide.h"
 #include "model.h"
 #include "unsub.h"
 
@@ -90,6 +91,127 @@ unsub_all(struct store_txn *tx, const char *addr, const char *delims,
 	if (addr_untag(addr, delims, untagged, sizeof(untagged)) == 1 &&
 	    put_supp_all(tx, untagged, ch) < 0)
 		return (-1);
+	return (0);
+}
+
+/* all_keys - ADDR and, when tagged, its untagged form; how many */
+static int
+all_keys(const char *addr, const char *delims, char keys[2][ADDR_BUFSIZE])
+{
+	if (strlcpy(keys[0], addr, ADDR_BUFSIZE) >= ADDR_BUFSIZE)
+		return (-1);
+	return (addr_untag(addr, delims, keys[1], ADDR_BUFSIZE) == 1 ? 2 : 1);
+}
+
+int
+unsub_all_state(struct store_txn *tx, const char *addr, const char *delims)
+{
+	char keys[2][ADDR_BUFSIZE];
+	struct supp_rec s;
+	int i, n, rc, on = 0;
+
+	if ((n = all_keys(addr, delims, keys)) < 0)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		if ((rc = store_get_suppression(tx, keys[i], &s)) < 0)
+			return (-1);
+		if (rc == 1 && s.reason == SUPP_UNSUBSCRIBE_ALL)
+			on = 1;
+	}
+	return (on);
+}
+
+/* lift_all - remove ADDR's own unsubscribe-all (both forms) */
+static int
+lift_all(struct store_txn *tx, const char *addr, const char *delims,
+    const struct change *ch)
+{
+	char keys[2][ADDR_BUFSIZE];
+	struct supp_rec s;
+	int i, n, rc;
+
+	if ((n = all_keys(addr, delims, keys)) < 0)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		if ((rc = store_get_suppression(tx, keys[i], &s)) < 0)
+			return (-1);
+		if (rc == 1 && s.reason == SUPP_UNSUBSCRIBE_ALL &&
+		    store_del_suppression(tx, keys[i], ch) < 0)
+			return (-1);
+	}
+	return (0);
+}
+
+/* opt_in - the person's express request for LIST */
+static int
+opt_in(struct store_txn *tx, const char *addr, const char *list,
+    const char *delims, const struct change *ch)
+{
+	struct consent_rec r;
+	char untagged[ADDR_BUFSIZE];
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.status = STATUS_OPT_IN;
+	if (store_put_consent(tx, addr, list, &r, ch) < 0)
+		return (-1);
+	/* an opt-out of user@d would still hold back user+tag@d */
+	if (addr_untag(addr, delims, untagged, sizeof(untagged)) != 1)
+		return (0);
+	if ((rc = store_get_consent(tx, untagged, list, &r)) < 0)
+		return (-1);
+	if (rc == 1 && r.status == STATUS_OPT_OUT &&
+	    store_del_consent(tx, untagged, list, ch) < 0)
+		return (-1);
+	return (0);
+}
+
+int
+unsub_prefs(struct store_txn *tx, const struct conf *c, const char *addr,
+    struct unsub_prefs *p, const struct change *ch, int64_t now)
+{
+	const char *delims = c->recipient_delimiter;
+	struct decision d;
+	size_t i;
+	int on;
+
+	p->changed = p->blocked = 0;
+	if ((on = unsub_all_state(tx, addr, delims)) < 0)
+		return (-1);
+	if (p->all) {
+		if (!on) {
+			if (unsub_all(tx, addr, delims, ch) < 0)
+				return (-1);
+			p->changed++;
+		}
+		return (0);
+	}
+	if (on) {
+		if (lift_all(tx, addr, delims, ch) < 0)
+			return (-1);
+		p->changed++;
+	}
+	for (i = 0; i < c->nlists; i++) {
+		const struct conf_list *l = &c->lists[i];
+
+		if (!l->unsubscribe)
+			continue;
+		if (decide(tx, l, addr, delims, now, &d) < 0)
+			return (-1);
+		if (!p->want[i] && d.verdict == VERDICT_DELIVER) {
+			if (unsub_list(tx, addr, l->name, delims, ch) < 0)
+				return (-1);
+			p->changed++;
+		} else if (p->want[i] && d.verdict == VERDICT_DENY) {
+			if (d.reason == REASON_SUPPRESSED) {
+				p->blocked++;	/* bounce, complaint, ...: not ours */
+				continue;
+			}
+			if (opt_in(tx, addr, l->name, delims, ch) < 0)
+				return (-1);
+			p->changed++;
+		}
+	}
 	return (0);
 }
 

@@ -7,12 +7,19 @@
  *	token and, when it carries a tag (user+tag@d), for user@d too: the
  *	person asked, whichever of their addresses the mail went to.
  *	"Unsubscribe from all" writes the suppression unsubscribe-all.
+ *
+ *	The preference page's rules (unsub_prefs()): the person may leave
+ *	any list, join a list (an express request: opt-in), suppress
+ *	themselves from all lists and lift that suppression again; a
+ *	suppression they did not make (bounce, complaint, legal, manual)
+ *	stays, and the lists it holds back are counted as blocked.
  */
 #ifndef OPTIN_UNSUB_H
 #define OPTIN_UNSUB_H
 
 #include <stddef.h>
 
+#include "conf.h"
 #include "store.h"
 #include "token.h"
 
@@ -30,6 +37,34 @@ int	unsub_list_write(struct store *, const char *addr, const char *list,
 /* unsub_all - suppress ADDR (unsubscribe-all) */
 int	unsub_all(struct store_txn *, const char *addr, const char *delims,
 	    const struct change *) __attribute__((warn_unused_result));
+
+/*
+ * unsub_all_state - 1 when ADDR, or its untagged form, carries the
+ * suppression unsubscribe-all; 0 when not; -1 on a database error
+ */
+int	unsub_all_state(struct store_txn *, const char *addr, const char *delims)
+	    __attribute__((warn_unused_result));
+
+/* the preference form as submitted, and what applying it did */
+struct unsub_prefs {
+	const unsigned char *want;	/* per list of the conf: 1 checked */
+	int	all;			/* "unsubscribe from all" checked */
+	int	changed;		/* out: records written */
+	int	blocked;		/* out: checked lists a suppression holds */
+};
+
+/*
+ * unsub_prefs - apply the preference form P to ADDR in one transaction:
+ * with "all", suppress ADDR (unsubscribe-all) and change nothing else;
+ * without it, lift ADDR's own unsubscribe-all, opt out of every
+ * delivered list (unsubscribe yes) that is not checked, and opt in to
+ * every checked one that is not delivered unless a suppression holds it
+ * (removing an opt-out of the untagged form, which would still win).
+ * P->want has one entry per list of C. 0, or -1 (store_txn_error()).
+ */
+int	unsub_prefs(struct store_txn *, const struct conf *c, const char *addr,
+	    struct unsub_prefs *p, const struct change *, int64_t now)
+	    __attribute__((warn_unused_result));
 
 /*
  * unsub_subject_token - find the token in the Subject of a mailto

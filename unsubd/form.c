@@ -155,7 +155,12 @@ parse_multipart(const char *ctype, const char *body, size_t len,
 		(void)snprintf(err, errlen, "multipart without a boundary");
 		return (-1);
 	}
-	dl = (size_t)snprintf(delim, sizeof(delim), "--%s", boundary);
+	if ((size_t)snprintf(delim, sizeof(delim), "--%s", boundary) >=
+	    sizeof(delim)) {
+		(void)snprintf(err, errlen, "multipart boundary too long");
+		return (-1);
+	}
+	dl = strlen(delim);
 	if ((p = mem_find(body, len, delim, dl)) == NULL) {
 		(void)snprintf(err, errlen, "multipart boundary not found");
 		return (-1);

@@ -49,13 +49,23 @@ buf_add(struct buf *b, const char *s)
 void
 buf_addf(struct buf *b, const char *fmt, ...)
 {
-	char tmp[2048];
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	(void)vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	buf_add(b, tmp);
+	if (n < 0) {
+		b->oom = 1;		/* never send half a page */
+		return;
+	}
+	grow(b, (size_t)n);
+	if (b->oom)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
 }
 
 void

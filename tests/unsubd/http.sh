@@ -78,9 +78,24 @@ rm -rf "$other"
 http "token of another key" 400 -d "List-Unsubscribe=One-Click" "$BASE/u/$ftok"
 check "cat still subscribed" 0 "$C" -c "$T/om.conf" check cat@example.org marketing
 # a list-only token (the mailto form) names nobody: not for the web
-ltok=$("$C" -c "$T/om.conf" token cat@example.org marketing | sed -n 's/^token: //p')
+ltok=$(mktoken marketing)
+[ -n "$ltok" ] && ok || fail "no list-only token"
+http "list-only token GET /u/" 400 "$BASE/u/$ltok"
+http "list-only token POST /u/" 400 -d "List-Unsubscribe=One-Click" "$BASE/u/$ltok"
+http "list-only token GET /p/" 400 "$BASE/p/$ltok"
+http "list-only token POST /p/" 400 -d "form=preferences&all=1" "$BASE/p/$ltok"
+expect "logged as list-only" "$(cat "$T/unsubd.log")" "list-only token for marketing on the web"
+# a token for a list that is not configured (an old list): 400, nothing
+# recorded that an export could not import back
+otok=$(mktoken oldlist cat@example.org)
+http "unconfigured list POST /u/" 400 -d "List-Unsubscribe=One-Click" "$BASE/u/$otok"
+http "unconfigured list GET /p/" 400 "$BASE/p/$otok"
+http "unconfigured list POST /p/" 400 -d "form=preferences&all=1" "$BASE/p/$otok"
+check "show cat" 0 "$C" -c "$T/om.conf" show cat@example.org
+expect_not "no oldlist record" "$out" "oldlist"
+check "no suppression" 0 "$C" -c "$T/om.conf" check cat@example.org marketing
 http "empty token" 400 "$BASE/u/"
-http "token with a slash" 400 "$BASE/u/$ltok/x"
+http "token with a slash" 400 "$BASE/u/$good/x"
 
 # --- routes and methods
 http "unknown route" 404 "$BASE/nothing"

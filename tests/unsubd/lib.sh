@@ -49,6 +49,12 @@ token() {
 	"$C" -c "$T/om.conf" token "$1" "$2" | sed -n 's/^token: //p'
 }
 
+# mktoken LIST [RCPT]: a token optinctl would not make (list-only, or
+# for a list that is not configured)
+mktoken() {
+	"$top_builddir/tests/unsubd/mktoken" "$T/secret.key" "$@"
+}
+
 # history_count ADDR
 history_count() {
 	"$C" -c "$T/om.conf" show "$1" | grep -c '^history '

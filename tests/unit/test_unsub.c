@@ -1,0 +1,256 @@
+/*
+ * test_unsub - the preference page's rules (unsub_prefs) and the
+ * unsubscribe-all state, table-driven on a real LMDB store
+ */
+#include "config.h"
+
+#include <time.h>
+
+#include "testutil.h"
+
+#include "conf.h"
+#include "decide.h"
+#include "model.h"
+#include "store.h"
+#include "unsub.h"
+
+#define NOW	2000000000LL
+
+struct op {
+	char	kind;		/* 'c' consent, 's' suppression */
+	const char *addr;
+	const char *list;
+	int	value;		/* status or reason */
+};
+
+/* lists of the configuration, in order: news svc tx promo */
+struct pcase {
+	const char *name;
+	struct op ops[3];
+	const char *addr;	/* the token's address */
+	const char *want;	/* one character per list: 1 checked */
+	int	all;
+	int	changed, blocked;
+	const char *after;	/* per list: D deliver, - deny */
+	int	all_after;	/* unsub_all_state afterwards */
+};
+
+#define C(a, l, s) { 'c', a, l, s }
+#define S(a, r) { 's', a, NULL, r }
+
+static const struct pcase cases[] = {
+	{ "nothing checked, nothing held: nothing changes", { { 0 } },
+	    "a1@x.test", "0000", 0, 0, 0, "--D-", 0 },
+	{ "uncheck a delivered list: opt-out",
+	    { C("a2@x.test", "news", STATUS_OPT_IN) },
+	    "a2@x.test", "0000", 0, 1, 0, "--D-", 0 },
+	{ "keep a delivered list: nothing",
+	    { C("a3@x.test", "news", STATUS_OPT_IN) },
+	    "a3@x.test", "1000", 0, 0, 0, "D-D-", 0 },
+	{ "check a list: the person's express request",
+	    { { 0 } }, "a4@x.test", "1001", 0, 2, 0, "D-DD", 0 },
+	{ "check a list opted out before: opt-in again",
+	    { C("a5@x.test", "news", STATUS_OPT_OUT) },
+	    "a5@x.test", "1000", 0, 1, 0, "D-D-", 0 },
+	{ "check a pending list: opt-in",
+	    { C("a6@x.test", "news", STATUS_PENDING) },
+	    "a6@x.test", "1000", 0, 1, 0, "D-D-", 0 },
+	{ "relationship kept when checked",
+	    { C("a7@x.test", "svc", STATUS_RELATIONSHIP) },
+	    "a7@x.test", "0100", 0, 0, 0, "-DD-", 0 },
+	{ "relationship left when unchecked",
+	    { C("a8@x.test", "svc", STATUS_RELATIONSHIP) },
+	    "a8@x.test", "0000", 0, 1, 0, "--D-", 0 },
+	{ "a list with unsubscribe no is not the form's",
+	    { { 0 } }, "a9@x.test", "0000", 0, 0, 0, "--D-", 0 },
+	{ "all: suppress, change nothing else",
+	    { C("b1@x.test", "news", STATUS_OPT_IN) },
+	    "b1@x.test", "1000", 1, 1, 0, "--D-", 1 },
+	{ "all twice: nothing more",
+	    { S("b2@x.test", SUPP_UNSUBSCRIBE_ALL) },
+	    "b2@x.test", "0000", 1, 0, 0, "--D-", 1 },
+	{ "lift one's own unsubscribe-all",
+	    { C("b3@x.test", "news", STATUS_OPT_IN),
+	      S("b3@x.test", SUPP_UNSUBSCRIBE_ALL) },
+	    "b3@x.test", "1000", 0, 1, 0, "D-D-", 0 },
+	{ "a bounce is not the person's to lift: blocked",
+	    { C("b4@x.test", "news", STATUS_OPT_IN),
+	      S("b4@x.test", SUPP_BOUNCE) },
+	    "b4@x.test", "1000", 0, 0, 1, "----", 0 },
+	{ "a complaint holds every checked list",
+	    { S("b5@x.test", SUPP_COMPLAINT) },
+	    "b5@x.test", "1001", 0, 0, 2, "----", 0 },
+	{ "a domain's legal suppression holds",
+	    { S("@legal.test", SUPP_LEGAL) },
+	    "b6@legal.test", "1000", 0, 0, 1, "----", 0 },
+	{ "tagged: the untagged opt-out is removed with the opt-in",
+	    { C("c1@x.test", "news", STATUS_OPT_OUT) },
+	    "c1+tag@x.test", "1000", 0, 1, 0, "D-D-", 0 },
+	{ "tagged: unchecking opts out both forms",
+	    { C("c2@x.test", "news", STATUS_OPT_IN) },
+	    "c2+tag@x.test", "0000", 0, 1, 0, "--D-", 0 },
+	{ "tagged: the untagged form's unsubscribe-all counts and is lifted",
+	    { S("c3@x.test", SUPP_UNSUBSCRIBE_ALL) },
+	    "c3+tag@x.test", "0001", 0, 2, 0, "--DD", 0 },
+};
+
+static const char conftext[] =
+    "unsubscribe-mailto u@example.com\n"
+    "recipient-delimiter +\n"
+    "list news { consent express }\n"
+    "list svc { consent relationship }\n"
+    "list tx { consent none\n unsubscribe no }\n"
+    "list promo { consent express }\n";
+
+static int
+apply(struct store_txn *tx, void *arg)
+{
+	const struct op *op = arg;
+	struct change ch = { ACTOR_CLI, "test", "", NOW - 1000 };
+
+	if (op->kind == 'c') {
+		struct consent_rec r;
+
+		memset(&r, 0, sizeof(r));
+		r.status = op->value;
+		return (store_put_consent(tx, op->addr, op->list, &r, &ch));
+	} else {
+		struct supp_rec r;
+
+		memset(&r, 0, sizeof(r));
+		r.reason = op->value;
+		return (store_put_suppression(tx, op->addr, &r, &ch));
+	}
+}
+
+struct job {
+	const struct conf *c;
+	const char *addr;
+	struct unsub_prefs p;
+};
+
+static int
+run_prefs(struct store_txn *tx, void *arg)
+{
+	struct job *j = arg;
+	struct change ch = { ACTOR_UNSUBD, "preferences", "route=POST /p/", 0 };
+
+	return (unsub_prefs(tx, j->c, j->addr, &j->p, &ch, NOW));
+}
+
+static void
+test_prefs(void **state)
+{
+	struct conf *c;
+	struct store *st;
+	struct store_txn *tx;
+	struct decision d;
+	unsigned char want[4];
+	char err[512], *dir;
+	size_t i, j;
+
+	(void)state;
+	dir = tu_tmpdir();
+	assert_int_equal(conf_parse(conftext, strlen(conftext), "u.conf", NULL,
+	    &c, err, sizeof(err)), 0);
+	assert_int_equal(c->nlists, 4);
+	if (store_open(dir, 1 << 20, STORE_CREATE, &st, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct pcase *k = &cases[i];
+		struct job jb;
+
+		for (j = 0; j < 3 && k->ops[j].kind != 0; j++)
+			if (store_write(st, apply, (void *)&k->ops[j], err,
+			    sizeof(err)) < 0)
+				fail_msg("%s: %s", k->name, err);
+		for (j = 0; j < 4; j++)
+			want[j] = k->want[j] == '1';
+		memset(&jb, 0, sizeof(jb));
+		jb.c = c;
+		jb.addr = k->addr;
+		jb.p.want = want;
+		jb.p.all = k->all;
+		if (store_write(st, run_prefs, &jb, err, sizeof(err)) < 0)
+			fail_msg("%s: %s", k->name, err);
+		if (jb.p.changed != k->changed || jb.p.blocked != k->blocked)
+			fail_msg("%s: changed %d blocked %d, want %d %d",
+			    k->name, jb.p.changed, jb.p.blocked, k->changed,
+			    k->blocked);
+		assert_int_equal(store_read_begin(st, &tx, err, sizeof(err)), 0);
+		for (j = 0; j < 4; j++) {
+			assert_int_equal(decide(tx, &c->lists[j], k->addr,
+			    c->recipient_delimiter, NOW, &d), 0);
+			if ((d.verdict == VERDICT_DELIVER) != (k->after[j] == 'D'))
+				fail_msg("%s: list %s %s", k->name,
+				    c->lists[j].name, d.verdict ==
+				    VERDICT_DELIVER ? "delivered" : "denied");
+		}
+		if (unsub_all_state(tx, k->addr, c->recipient_delimiter) !=
+		    k->all_after)
+			fail_msg("%s: unsubscribe-all state", k->name);
+		store_read_end(tx);
+	}
+	store_close(st);
+	conf_free(c);
+	tu_rmrf(dir);
+	free(dir);
+}
+
+/* a form for more lists than any fixed table: the last one counts too */
+static void
+test_many_lists(void **state)
+{
+	struct conf *c;
+	struct store *st;
+	struct store_txn *tx;
+	struct decision d;
+	struct job jb;
+	unsigned char *want;
+	char *text, err[512], *dir;
+	size_t i, n = 300, len = 0, cap = 64 * 310;
+
+	(void)state;
+	text = malloc(cap);
+	assert_non_null(text);
+	len = (size_t)snprintf(text, cap, "unsubscribe-mailto u@example.com\n");
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(text + len, cap - len,
+		    "list l%03zu { consent express }\n", i);
+	assert_int_equal(conf_parse(text, len, "m.conf", NULL, &c, err,
+	    sizeof(err)), 0);
+	free(text);
+	dir = tu_tmpdir();
+	if (store_open(dir, 1 << 20, STORE_CREATE, &st, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	want = calloc(n, 1);
+	assert_non_null(want);
+	want[n - 1] = 1;
+	memset(&jb, 0, sizeof(jb));
+	jb.c = c;
+	jb.addr = "m@x.test";
+	jb.p.want = want;
+	assert_int_equal(store_write(st, run_prefs, &jb, err, sizeof(err)), 0);
+	assert_int_equal(jb.p.changed, 1);
+	assert_int_equal(store_read_begin(st, &tx, err, sizeof(err)), 0);
+	assert_int_equal(decide(tx, &c->lists[n - 1], "m@x.test", "", NOW, &d),
+	    0);
+	assert_int_equal(d.verdict, VERDICT_DELIVER);
+	store_read_end(tx);
+	free(want);
+	store_close(st);
+	conf_free(c);
+	tu_rmrf(dir);
+	free(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_prefs),
+		cmocka_unit_test(test_many_lists),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}

@@ -1,0 +1,66 @@
+/*
+ * http.h - what optin-unsubd's route files share (libmicrohttpd types)
+ *
+ * DESCRIPTION
+ *	Responses are queued with respond() or one of the error pages;
+ *	refuse() also closes the connection. evidence() describes the
+ *	client for the history. open_token() opens a token that names a
+ *	person and a configured list; anything else is answered with
+ *	bad_link() by the caller.
+ */
+#ifndef OPTIN_HTTP_H
+#define OPTIN_HTTP_H
+
+#include <stddef.h>
+
+#include <microhttpd.h>
+
+#include "token.h"
+#include "unsubd.h"
+
+/* a request and its body, kept across the handler's calls */
+struct req {
+	char	body[BODY_MAX + 1];
+	size_t	len;
+	int	too_big;
+};
+
+enum MHD_Result respond(struct MHD_Connection *, unsigned status,
+	    const char *ctype, struct buf *, const char *allow);
+enum MHD_Result respond_close(struct MHD_Connection *, unsigned status,
+	    const char *ctype, struct buf *, const char *allow, int close);
+enum MHD_Result error_page(struct MHD_Connection *, unsigned status,
+	    const char *title, const char *text, const char *allow);
+enum MHD_Result refuse(struct MHD_Connection *, unsigned status,
+	    const char *title, const char *text);
+enum MHD_Result bad_link(struct MHD_Connection *);
+enum MHD_Result unavailable(struct MHD_Connection *);
+
+/* evidence - "route=R ip=A [fwd=F] ua=\"U\"" for the history */
+void	evidence(struct MHD_Connection *, const struct conf *, const char *route,
+	    char *out, size_t len);
+/* open_token - 1: a valid token for a person and a configured list */
+int	open_token(const struct unsubd_env *, const char *tok, struct token *);
+/* describe - the list's description, or its name */
+const char *describe(const struct conf *, const char *list);
+
+/* the routes */
+enum MHD_Result u_get(struct MHD_Connection *, const struct unsubd_env *,
+	    const char *tok);
+enum MHD_Result u_post(struct MHD_Connection *, const struct unsubd_env *,
+	    const char *tok, const struct req *);
+enum MHD_Result p_get(struct MHD_Connection *, const struct unsubd_env *,
+	    const char *tok);
+enum MHD_Result p_post(struct MHD_Connection *, const struct unsubd_env *,
+	    const char *tok, const struct req *);
+
+/* libmicrohttpd's callbacks (http.c) and the guard's slot (listen.c) */
+enum MHD_Result http_handler(void *, struct MHD_Connection *, const char *url,
+	    const char *method, const char *version, const char *upload_data,
+	    size_t *upload_data_size, void **con_cls);
+void	http_completed(void *, struct MHD_Connection *, void **con_cls,
+	    enum MHD_RequestTerminationCode);
+struct guard_slot;
+struct guard_slot *http_slot(struct MHD_Connection *);
+
+#endif
