@@ -38,6 +38,7 @@
 #include <bsd/libutil.h>
 
 #include "milter.h"
+#include "precheck.h"
 #include "sockopt.h"
 
 #ifndef RUNSTATEDIR
@@ -236,6 +237,10 @@ main(int argc, char **argv)
 		return (78);
 	}
 	if (check) {
+		if (precheck(rt->conf, PRECHECK_SOCKET) < 0) {
+			runtime_free(rt);
+			return (78);
+		}
 		(void)printf("%s: configuration ok (%zu lists, %zu keys)\n",
 		    conf_path, rt->conf->nlists, token_keys_count(rt->keys));
 		runtime_free(rt);

@@ -87,6 +87,7 @@ static const struct keyword keywords[] = {
 };
 #undef F
 #define NKEYWORDS (sizeof(keywords) / sizeof(keywords[0]))
+_Static_assert(NKEYWORDS <= CONF_MAX_KEYWORDS, "CONF_MAX_KEYWORDS too small");
 
 /* enum_list - "a | b | c" for messages */
 static void
@@ -141,6 +142,7 @@ apply_keyword(struct lexer *lx, struct conf *c, const struct stmt *st,
 	if (seen[k - keywords])
 		return (conf_perr(lx, st->line, "duplicate keyword %s", k->name));
 	seen[k - keywords] = 1;
+	c->kwline[k - keywords] = st->line;
 	v = st->arg[1];
 	field = (char *)c + k->off;
 
@@ -151,8 +153,13 @@ apply_keyword(struct lexer *lx, struct conf *c, const struct stmt *st,
 			    k->name));
 		return (0);
 	case K_SOCKET:
-		if (conf_check_socket(v, basedir, field, k->size, &why) < 0)
+		if (conf_check_socket(v, basedir, field, k->size, &why) < 0) {
+			char hint[160];
+
+			if (conf_socket_hint(v, hint, sizeof(hint)))
+				return (conf_perr(lx, st->line, "socket: %s", hint));
 			return (conf_perr(lx, st->line, "socket: %s", why));
+		}
 		return (0);
 	case K_MODE: {
 		unsigned m = 0;
@@ -246,6 +253,17 @@ apply_keyword(struct lexer *lx, struct conf *c, const struct stmt *st,
 	return (0);
 }
 
+
+int
+conf_line(const struct conf *c, const char *keyword)
+{
+	size_t i;
+
+	for (i = 0; i < NKEYWORDS; i++)
+		if (strcmp(keywords[i].name, keyword) == 0)
+			return (c->kwline[i]);
+	return (0);
+}
 
 /* conf_defaults - the values of a file that sets nothing */
 static void

@@ -39,6 +39,8 @@ struct conf_match {
 	char	value[CONF_TEXT_MAX];	/* value, normalised address, login */
 };
 
+#define CONF_MAX_KEYWORDS 32
+
 struct conf_list {
 	char	name[CONF_NAME_MAX + 1];
 	char	description[CONF_TEXT_MAX];
@@ -73,6 +75,7 @@ struct conf {
 	size_t	ntrusted_proxy;
 	struct conf_list *lists;
 	size_t	nlists;
+	int	kwline[CONF_MAX_KEYWORDS]; /* where each keyword was set; 0 */
 };
 
 /*
@@ -97,6 +100,9 @@ int	conf_valid_list_name(const char *name);
 
 /* conf_find_list - the list called NAME, or NULL */
 const struct conf_list *conf_find_list(const struct conf *, const char *name);
+
+/* conf_line - the line of the file that set KEYWORD; 0 for its default */
+int	conf_line(const struct conf *, const char *keyword);
 
 /* conf_default_path - $sysconfdir/optin-milter/optin-milter.conf */
 const char *conf_default_path(void);

@@ -32,6 +32,11 @@ int	conf_join_path(const char *basedir, const char *path, char *out,
 /* conf_check_socket - unix:PATH, inet:PORT[@HOST]; WHY set on -1 */
 int	conf_check_socket(const char *, const char *basedir, char *out,
 	    size_t outlen, const char **why);
+/*
+ * conf_socket_hint - for Postfix's spelling inet:HOST:PORT, the form
+ * libmilter takes (inet:PORT@HOST) in HINT; 1 when written, else 0
+ */
+int	conf_socket_hint(const char *, char *hint, size_t len);
 /* conf_check_listen - IP:PORT or [IPV6]:PORT */
 int	conf_check_listen(const char *);
 /* conf_check_url - http(s) URL with nothing that breaks a header */

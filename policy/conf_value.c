@@ -90,6 +90,27 @@ conf_join_path(const char *basedir, const char *path, char *out, size_t outlen)
 	return (n < 0 || (size_t)n >= outlen ? -1 : 0);
 }
 
+int
+conf_socket_hint(const char *v, char *hint, size_t len)
+{
+	const char *rest, *colon;
+	int n;
+
+	if (strncmp(v, "inet:", 5) == 0)
+		rest = v + 5;
+	else if (strncmp(v, "inet6:", 6) == 0)
+		rest = v + 6;
+	else
+		return (0);
+	if (strchr(rest, '@') != NULL || (colon = strrchr(rest, ':')) == NULL ||
+	    colon == rest || conf_check_port(colon + 1) < 0)
+		return (0);
+	n = snprintf(hint, len, "\"%s\" is Postfix's host:port form; write "
+	    "%.*s%s@%.*s (port@host)", v, (int)(rest - v), v, colon + 1,
+	    (int)(colon - rest), rest);
+	return (n > 0 && (size_t)n < len);
+}
+
 /* conf_check_socket - unix:PATH, local:PATH, inet[6]:PORT[@HOST] */
 int
 conf_check_socket(const char *v, const char *basedir, char *out, size_t outlen,

@@ -27,6 +27,7 @@
 #include <bsd/libutil.h>
 #include <microhttpd.h>
 
+#include "precheck.h"
 #include "unsubd.h"
 
 #ifndef RUNSTATEDIR
@@ -158,6 +159,10 @@ main(int argc, char **argv)
 		return (78);
 	}
 	if (check) {
+		if (precheck(rt->conf, 0) < 0) {
+			runtime_free(rt);
+			return (78);
+		}
 		(void)printf("%s: configuration ok (listen %s)\n", conf_path,
 		    rt->conf->listen);
 		runtime_free(rt);
