@@ -56,7 +56,7 @@ usage(void)
 	    "  export-suppression [--hash sha256] [--salt S]\n"
 	    "  token ADDR LIST\n"
 	    "  lists\n"
-	    "  stats\n"
+	    "  stats [--prometheus] [--output FILE]\n"
 	    "  erase ADDR\n");
 }
 

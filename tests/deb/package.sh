@@ -73,6 +73,8 @@ undo_install() {
 		getent passwd optin >/dev/null && echo "# user optin left behind"
 	fi
 	rm -rf /run/optin-milter /run/optin-unsubd
+	[ "${made_prom:-0}" = 1 ] && rm -f /var/lib/prometheus/node-exporter/optin-milter.prom
+	return 0
 }
 pid1=$(ps -p 1 -o comm= 2>/dev/null)
 cleanup_hooks="undo_install $cleanup_hooks"
@@ -89,6 +91,8 @@ for f in /usr/sbin/optin-milter /usr/sbin/optin-unsubd /usr/sbin/optinctl \
     /etc/optin-milter/optin-milter.conf \
     /lib/systemd/system/optin-milter.service \
     /lib/systemd/system/optin-unsubd.service \
+    /lib/systemd/system/optin-milter-stats.service \
+    /lib/systemd/system/optin-milter-stats.timer \
     /usr/lib/tmpfiles.d/optin-milter.conf; do
 	expect "installs $f" "$files" "$f"
 done
@@ -165,6 +169,17 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H "Content-Type: application/x-ww
     --data "List-Unsubscribe=One-Click" "http://127.0.0.1:8025/u/$tok")
 expect_eq "one-click" "$code" "200"
 check "alice opted out" 1 /usr/sbin/optinctl check alice@example.org marketing
+
+# the metrics service, where node_exporter's directory exists
+tf=/var/lib/prometheus/node-exporter
+if [ -d "$tf" ] && [ ! -e "$tf/optin-milter.prom" ]; then
+	made_prom=1
+	# shellcheck disable=SC2046
+	check "stats service" 0 sh -c "$(sed -n 's/^ExecStart=//p' \
+	    /lib/systemd/system/optin-milter-stats.service)"
+	expect "metrics written" "$(cat "$tf/optin-milter.prom" 2>&1)" \
+	    'optin_consent_records{list="marketing",status="opt-out"} 1'
+fi
 
 # ExecReload: SIGHUP reloads and the milter goes on
 kill -HUP "$milter_pid" 2>/dev/null

@@ -42,6 +42,13 @@ expect_eq "unsubd PIDFile" "$(key PIDFile "$uu")" "/run/optin-unsubd/optin-unsub
 expect "tmpfiles socket dir" "$(cat "$tf")" "d /run/optin-milter 0750 optin postfix"
 expect "tmpfiles database" "$(cat "$tf")" "d $db 0750 optin optin"
 
+# the metrics timer: the configuration, node_exporter's directory
+us="$top_srcdir/conf/optin-milter-stats.service"
+expect "stats ExecStart" "$(key ExecStart "$us")" "/usr/sbin/optinctl -c $conf stats --prometheus --output /var/lib/prometheus/node-exporter/optin-milter.prom"
+expect "stats ReadWritePaths" "$(key ReadWritePaths "$us")" "/var/lib/prometheus/node-exporter"
+expect "stats ReadWritePaths db" "$(key ReadWritePaths "$us")" "$db"
+expect_eq "stats timer" "$(key OnUnitActiveSec "$top_srcdir/conf/optin-milter-stats.timer")" "1min"
+
 # the built-in paths of this build (configure's default sysconfdir /etc)
 if grep -q "^sysconfdir = /etc$" "$top_builddir/Makefile" 2>/dev/null; then
 	strings "$top_builddir/optin-milter" | grep -qxF "$conf" && ok ||
@@ -62,7 +69,7 @@ done
 # exposure: 8.9 before the units were hardened; hold today's level
 if command -v systemd-analyze >/dev/null 2>&1 &&
     systemd-analyze security --offline=true "$um" >/dev/null 2>&1; then
-	for u in "$um" "$uu"; do
+	for u in "$um" "$uu" "$us"; do
 		check "$(basename "$u") exposure" 0 systemd-analyze security \
 		    --offline=true --threshold=20 "$u"
 		check "$(basename "$u") verifies" 0 sh -c \

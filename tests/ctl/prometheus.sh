@@ -1,0 +1,69 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# prometheus.sh - optinctl stats --prometheus: the counts in Prometheus'
+# text format, written atomically with --output, and read by a real
+# node_exporter's textfile collector without a scrape error
+. "$(dirname "$0")/../lib.sh"
+
+C="$top_builddir/optinctl"
+test_conf "$T/om.conf"
+ctl() { "$C" -c "$T/om.conf" "$@"; }
+ctl init >/dev/null
+ctl subscribe a@example.org marketing >/dev/null
+ctl subscribe b@example.org marketing >/dev/null
+ctl subscribe c@example.org status --relationship >/dev/null
+ctl unsubscribe b@example.org marketing >/dev/null
+ctl suppress d@example.org --reason bounce >/dev/null
+
+check "stats --prometheus" 0 ctl stats --prometheus
+p=$out
+expect "TYPE" "$p" "# TYPE optin_consent_records gauge"
+expect "marketing opt-in" "$p" 'optin_consent_records{list="marketing",status="opt-in"} 1'
+expect "marketing opt-out" "$p" 'optin_consent_records{list="marketing",status="opt-out"} 1'
+expect "status relationship" "$p" 'optin_consent_records{list="status",status="relationship"} 1'
+expect "empty list counted" "$p" 'optin_consent_records{list="support",status="opt-in"} 0'
+expect "bounce" "$p" 'optin_suppressions{reason="bounce"} 1'
+expect "history" "$p" "optin_history_records 5"
+expect "changes" "$p" 'optin_changes_total{list="marketing",actor="cli",state="opt-out"} 1'
+expect "configured" "$p" 'optin_list_configured{list="marketing"} 1'
+# every line is a comment or NAME{LABELS} VALUE
+bad=$(printf '%s\n' "$p" | grep -vE '^(# (HELP|TYPE) [a-z_]+ .+|[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? [0-9]+)$')
+expect_eq "format" "$bad" ""
+
+check "plain stats unchanged" 0 ctl stats
+expect "plain" "$out" "list marketing opt-in=1 relationship=0 opt-out=1 pending=0"
+
+mkdir "$T/tf"
+check "--output" 0 ctl stats --prometheus --output "$T/tf/optin-milter.prom"
+expect_eq "file" "$(cat "$T/tf/optin-milter.prom" | grep -v time_seconds)" \
+    "$(printf '%s\n' "$p" | grep -v time_seconds)"
+[ ! -e "$T/tf/optin-milter.prom.tmp" ] && ok || fail "temporary file left"
+expect_eq "mode" "$(stat -c %a "$T/tf/optin-milter.prom")" "644"
+check "--output nowhere" 73 ctl stats --prometheus --output "$T/none/x.prom"
+expect "says where" "$err" "$T/none/x.prom.tmp"
+check "bad option" 64 ctl stats --promethus
+
+# node_exporter reads the file
+ne=$(command -v prometheus-node-exporter || command -v node_exporter || true)
+if [ -n "$ne" ]; then
+	port=$(free_port)
+	"$ne" --web.listen-address="127.0.0.1:$port" --collector.disable-defaults \
+	    --collector.textfile --collector.textfile.directory="$T/tf" \
+	    >"$T/ne.log" 2>&1 &
+	ne_pid=$!
+	stop_ne() { kill "$ne_pid" 2>/dev/null; wait "$ne_pid" 2>/dev/null; }
+	cleanup_hooks="$cleanup_hooks stop_ne"
+	_i=0
+	m=""
+	while [ $_i -lt 100 ]; do
+		m=$(curl -s "http://127.0.0.1:$port/metrics") && [ -n "$m" ] && break
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	expect "node_exporter shows it" "$m" 'optin_consent_records{list="marketing",status="opt-in"} 1'
+	expect "no scrape error" "$m" "node_textfile_scrape_error 0"
+	expect "changes counter" "$m" 'optin_changes_total{actor="cli",list="marketing",state="opt-out"} 1'
+else
+	echo "# prometheus-node-exporter is missing: the collector is not tried"
+fi
+done_testing
