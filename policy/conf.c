@@ -32,6 +32,7 @@
 #include "conf_check.h"
 #include "conf_lex.h"
 #include "model.h"
+#include "report.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -42,7 +43,8 @@
 /* ---------------------------------------------------------- the table */
 
 enum ktype { K_PATH, K_SOCKET, K_MODE, K_SIZE, K_ENUM, K_MAILTO, K_URL,
-	K_DELIM, K_HEADER, K_LISTEN, K_PROXY, K_USER };
+	K_DELIM, K_HEADER, K_LISTEN, K_PROXY, K_USER, K_CODES, K_SCORE,
+	K_DAYS };
 
 static const char *const mode_names[] = { "enforce", "monitor", NULL };
 static const char *const onerr_names[] = { "tempfail", "accept", NULL };
@@ -84,6 +86,17 @@ static const struct keyword keywords[] = {
 	{ "listen", K_LISTEN, F(listen), NULL,
 	    "an IP address and port, such as 127.0.0.1:8025 or [::1]:8025" },
 	{ "trusted-proxy", K_PROXY, 0, 0, NULL, "IP addresses" },
+	{ "bounce-address", K_MAILTO, F(bounce_address), NULL, NULL },
+	{ "bounce-hard", K_CODES, F(bounce_hard), NULL,
+	    "status codes or prefixes such as 5.1.1 or 5.1" },
+	{ "bounce-threshold", K_SCORE, F(bounce_threshold), NULL,
+	    "a score from 0.01 to 1000, such as 5 or 2.5" },
+	{ "bounce-soft-score", K_SCORE, F(bounce_soft_score), NULL,
+	    "a score from 0.01 to 1000, such as 0.5" },
+	{ "bounce-permanent-score", K_SCORE, F(bounce_permanent_score), NULL,
+	    "a score from 0.01 to 1000, such as 1" },
+	{ "bounce-stale-after", K_DAYS, F(bounce_stale_after), NULL,
+	    "a number of days from 1 to 365, such as 7d" },
 };
 #undef F
 #define NKEYWORDS (sizeof(keywords) / sizeof(keywords[0]))
@@ -134,6 +147,25 @@ apply_keyword(struct lexer *lx, struct conf *c, const struct stmt *st,
 				    CONF_MAX_PROXIES));
 			(void)strlcpy(c->trusted_proxy[c->ntrusted_proxy++],
 			    st->arg[i], sizeof(c->trusted_proxy[0]));
+		}
+		return (0);
+	}
+	if (k->type == K_CODES) {
+		char *codes = (char *)c + k->off;
+
+		if (seen[k - keywords])
+			return (conf_perr(lx, st->line, "duplicate keyword %s",
+			    k->name));
+		seen[k - keywords] = 1;
+		codes[0] = '\0';
+		for (i = 1; i < (size_t)st->nargs; i++) {
+			if (conf_check_codes(st->arg[i]) < 0)
+				return (conf_perr(lx, st->line, "%s: expected %s",
+				    k->name, k->help));
+			if ((i > 1 && strlcat(codes, " ", k->size) >= k->size) ||
+			    strlcat(codes, st->arg[i], k->size) >= k->size)
+				return (conf_perr(lx, st->line,
+				    "%s: value too long", k->name));
 		}
 		return (0);
 	}
@@ -245,6 +277,30 @@ apply_keyword(struct lexer *lx, struct conf *c, const struct stmt *st,
 			return (conf_perr(lx, st->line, "%s: expected %s", k->name,
 			    k->help));
 		break;
+	case K_SCORE:
+		if (conf_parse_score(v, (int64_t *)(void *)field) < 0)
+			return (conf_perr(lx, st->line, "%s: expected %s", k->name,
+			    k->help));
+		return (0);
+	case K_DAYS: {
+		long long d;
+		char num[16];
+		size_t n = strlen(v);
+
+		if (n > 0 && v[n - 1] == 'd')
+			n--;
+		if (n == 0 || n >= sizeof(num))
+			return (conf_perr(lx, st->line, "%s: expected %s", k->name,
+			    k->help));
+		memcpy(num, v, n);
+		num[n] = '\0';
+		if (conf_parse_uint(num, 1, 365, &d) < 0)
+			return (conf_perr(lx, st->line, "%s: expected %s", k->name,
+			    k->help));
+		*(int *)(void *)field = (int)d;
+		return (0);
+	}
+	case K_CODES:
 	case K_PROXY:
 		break;
 	}
@@ -282,6 +338,12 @@ conf_defaults(struct conf *c)
 	c->denied = DENIED_STRIP;
 	(void)strlcpy(c->list_header, "X-Optin-List", sizeof(c->list_header));
 	(void)strlcpy(c->listen, "127.0.0.1:8025", sizeof(c->listen));
+	(void)strlcpy(c->bounce_hard, REPORT_HARD_DEFAULT,
+	    sizeof(c->bounce_hard));
+	c->bounce_threshold = 500;
+	c->bounce_soft_score = 50;
+	c->bounce_permanent_score = 100;
+	c->bounce_stale_after = 7;
 }
 
 int

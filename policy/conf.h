@@ -73,6 +73,13 @@ struct conf {
 	char	listen[CONF_TEXT_MAX];
 	char	trusted_proxy[CONF_MAX_PROXIES][64];
 	size_t	ntrusted_proxy;
+	/* optin-feedback and the return path (scores in hundredths) */
+	char	bounce_address[ADDR_BUFSIZE];	/* "" : no VERP */
+	char	bounce_hard[CONF_TEXT_MAX];	/* codes that suppress at once */
+	int64_t	bounce_threshold;	/* 500: suppressed at a score of 5 */
+	int64_t	bounce_soft_score;	/* 50 */
+	int64_t	bounce_permanent_score;	/* 100 */
+	int	bounce_stale_after;	/* days without a bounce: score reset */
 	struct conf_list *lists;
 	size_t	nlists;
 	int	kwline[CONF_MAX_KEYWORDS]; /* where each keyword was set; 0 */

@@ -46,6 +46,11 @@ int	conf_check_header_name(const char *);
 /* conf_check_list_id - RFC 2919 list identifier */
 int	conf_check_list_id(const char *);
 
+/* conf_parse_score - "5", "2.5", "0.25" (0.01 to 1000) in hundredths */
+int	conf_parse_score(const char *, int64_t *out);
+/* conf_check_codes - a status code or prefix: "5", "5.1", "5.1.1" */
+int	conf_check_codes(const char *);
+
 /* conf_parse_list - "list NAME {" has been read; read up to "}" */
 int	conf_parse_list(struct lexer *, struct conf *, const struct stmt *head);
 

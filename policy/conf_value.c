@@ -260,3 +260,55 @@ conf_check_list_id(const char *v)
 	return (0);
 }
 
+
+/* conf_parse_score - a decimal with at most two decimals, in hundredths */
+int
+conf_parse_score(const char *v, int64_t *out)
+{
+	char whole[8], frac[3] = "00";
+	const char *dot = strchr(v, '.');
+	size_t wl = dot != NULL ? (size_t)(dot - v) : strlen(v), fl;
+	long long w, f;
+
+	if (wl == 0 || wl >= sizeof(whole))
+		return (-1);
+	memcpy(whole, v, wl);
+	whole[wl] = '\0';
+	if (conf_parse_uint(whole, 0, 1000, &w) < 0)
+		return (-1);
+	if (dot != NULL) {
+		fl = strlen(dot + 1);
+		if (fl == 0 || fl > 2 || strspn(dot + 1, "0123456789") != fl)
+			return (-1);
+		memcpy(frac, dot + 1, fl);
+	}
+	if (conf_parse_uint(frac, 0, 99, &f) < 0)
+		return (-1);
+	if (w * 100 + f < 1 || w * 100 + f > 100000)
+		return (-1);
+	*out = w * 100 + f;
+	return (0);
+}
+
+/* conf_check_codes - "5", "4.2", "5.1.1": a class and up to two numbers */
+int
+conf_check_codes(const char *v)
+{
+	const char *p = v;
+	int parts = 0;
+	size_t d;
+
+	if (*p != '2' && *p != '4' && *p != '5')
+		return (-1);
+	if (*++p == '\0')
+		return (0);
+	while (*p == '.' && parts < 2) {
+		p++;
+		d = strspn(p, "0123456789");
+		if (d == 0 || d > 3)
+			return (-1);
+		p += d;
+		parts++;
+	}
+	return (*p == '\0' ? 0 : -1);
+}

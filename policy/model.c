@@ -19,7 +19,7 @@ static const char *const kind_names[] = {
 	NULL, "express", "relationship", "none",
 };
 static const char *const actor_names[] = {
-	NULL, "cli", "unsubd", "milter", "import",
+	NULL, "cli", "unsubd", "milter", "import", "feedback",
 };
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))

@@ -44,6 +44,7 @@ enum actor {
 	ACTOR_UNSUBD,
 	ACTOR_MILTER,
 	ACTOR_IMPORT,
+	ACTOR_FEEDBACK,		/* optin-feedback: bounces and complaints */
 };
 
 /* name <-> value; *_parse return 0 when the name is unknown */

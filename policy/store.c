@@ -2,12 +2,13 @@
  * store.c - the consent and suppression database on LMDB
  *
  * DESCRIPTION
- *	One environment with four named databases:
+ *	One environment with five named databases:
  *
  *	consent		"address\0list" -> consent record
  *	suppression	"address" -> suppression record
  *	history		8-byte big-endian sequence -> history record
  *	meta		"schema", "created"
+ *	bounce		"address" -> bounce score (store_bounce.c)
  *
  *	Records start with a version byte; integers are big-endian; strings
  *	are a 16-bit length and the bytes (record.c). This file holds the

@@ -189,6 +189,32 @@ int	store_each_suppression(struct store_txn *, store_supp_cb, void *);
 int	store_each_history(struct store_txn *, const char *addr,
 	    store_history_cb, void *);
 
+/*
+ * Bounce scores (store_bounce.c). SCORE is in hundredths (150 is 1.5);
+ * LAST is when the last bounce was counted. A put or delete appends a
+ * history record ("bounce-score:1.50"). store_note() appends a history
+ * record of an event that changes no state, such as a report received
+ * (NEW_STATE "report:hard", the evidence in CH).
+ */
+struct bounce_rec {
+	int64_t	score;
+	int64_t	last;
+	int64_t	count;			/* bounces counted into the score */
+};
+int	store_get_bounce(struct store_txn *, const char *addr,
+	    struct bounce_rec *) __attribute__((warn_unused_result));
+int	store_put_bounce(struct store_txn *, const char *addr,
+	    const struct bounce_rec *, const struct change *)
+	    __attribute__((warn_unused_result));
+int	store_del_bounce(struct store_txn *, const char *addr,
+	    const struct change *) __attribute__((warn_unused_result));
+int	store_note(struct store_txn *, const char *addr, const char *list,
+	    const char *new_state, const struct change *)
+	    __attribute__((warn_unused_result));
+typedef int (*store_bounce_cb)(void *, const char *addr,
+    const struct bounce_rec *);
+int	store_each_bounce(struct store_txn *, store_bounce_cb, void *);
+
 /* schema version and creation time of the database */
 int	store_meta(struct store_txn *, int *schema, int64_t *created)
 	    __attribute__((warn_unused_result));

@@ -64,6 +64,16 @@ open_dbis(struct store *st, int create, char *err, size_t errlen)
 			    which, mdb_strerror(rc));
 		return (rc == MDB_MAP_FULL ? -2 : -1);
 	}
+	/* bounce scores came later: made on the first writable open */
+	rc = mdb_dbi_open(txn, "bounce", st->rdonly ? 0 : MDB_CREATE,
+	    &st->bounce);
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		mdb_txn_abort(txn);
+		(void)snprintf(err, errlen, "open database bounce: %s",
+		    mdb_strerror(rc));
+		return (rc == MDB_MAP_FULL ? -2 : -1);
+	}
+	st->have_bounce = rc == 0;
 	if (create && !st->rdonly) {
 		MDB_val k, v;
 		char buf[32];
@@ -203,7 +213,7 @@ store_env_open(struct store *st, char *err, size_t errlen)
 	if (precheck(st, err, errlen) < 0)
 		return (-1);
 	if ((rc = mdb_env_create(&st->env)) != 0 ||
-	    (rc = mdb_env_set_maxdbs(st->env, 4)) != 0 ||
+	    (rc = mdb_env_set_maxdbs(st->env, 8)) != 0 ||
 	    (rc = mdb_env_set_maxreaders(st->env, STORE_READERS)) != 0 ||
 	    (rc = mdb_env_set_mapsize(st->env, (size_t)st->mapsize)) != 0 ||
 	    (rc = mdb_env_open(st->env, st->dir, MDB_NOTLS |

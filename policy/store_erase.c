@@ -68,6 +68,9 @@ store_erase(struct store_txn *tx, const char *addr, const struct change *ch)
 	if (rc != MDB_NOTFOUND)
 		return (store_mdberr(tx, "erase history", rc));
 
+	if (store_bounce_erase(tx, addr) < 0)
+		return (-1);
+
 	/* keep the person out of all mail, without naming them */
 	memset(&s, 0, sizeof(s));
 	s.reason = SUPP_LEGAL;

@@ -68,6 +68,8 @@ struct store {
 
 	MDB_env	*env;			/* NULL: not open now */
 	MDB_dbi	consent, supp, history, meta;
+	MDB_dbi	bounce;			/* store_bounce.c */
+	int	have_bounce;		/* 0: an old database opened read-only */
 	int	fd;			/* LMDB's descriptor of data.mdb */
 	dev_t	dev;			/* what is mapped */
 	ino_t	ino;
@@ -106,6 +108,9 @@ int	store_env_open(struct store *, char *err, size_t errlen);
 void	store_env_close(struct store *);
 /* store_user_hint - " (running as uid N, user U: ...)" into BUF */
 const char *store_user_hint(char *buf, size_t len);
+
+/* store_bounce_erase - remove the bounce score of ADDR, without history */
+int	store_bounce_erase(struct store_txn *, const char *addr);
 
 /* store_txerr - record why an operation failed; returns -1 */
 int	store_txerr(struct store_txn *, const char *fmt, ...)

@@ -155,6 +155,18 @@ static const struct bad bads[] = {
 	    "b.conf:1: socket-mode: expected an octal mode such as 0660" },
 	{ "socket-mode 07777\n",
 	    "b.conf:1: socket-mode: expected an octal mode such as 0660" },
+	{ "bounce-threshold 0\n", "b.conf:1: bounce-threshold: expected a "
+	    "score from 0.01 to 1000, such as 5 or 2.5" },
+	{ "bounce-soft-score 0.555\n", "b.conf:1: bounce-soft-score: "
+	    "expected a score from 0.01 to 1000, such as 0.5" },
+	{ "bounce-permanent-score 1001\n", "b.conf:1: bounce-permanent-score: "
+	    "expected a score from 0.01 to 1000, such as 1" },
+	{ "bounce-stale-after 0d\n", "b.conf:1: bounce-stale-after: expected "
+	    "a number of days from 1 to 365, such as 7d" },
+	{ "bounce-hard 5.1.1 6.1\n", "b.conf:1: bounce-hard: expected status "
+	    "codes or prefixes such as 5.1.1 or 5.1" },
+	{ "bounce-hard 5.1.\n", "b.conf:1: bounce-hard: expected status "
+	    "codes or prefixes such as 5.1.1 or 5.1" },
 	{ "map-size 1X\n",
 	    "b.conf:1: map-size: expected a size from 64K to 1T, such as 1G" },
 	{ "map-size 2T\n",
@@ -268,6 +280,40 @@ test_bad(void **state)
 	}
 }
 
+/* the feedback keywords and their defaults */
+static void
+test_feedback_keywords(void **state)
+{
+	static const char text[] =
+	    "bounce-address bounces@Example.COM\n"
+	    "bounce-hard 5.1 5.2.1 5.4.4\n"
+	    "bounce-threshold 2.5\n"
+	    "bounce-soft-score 0.25\n"
+	    "bounce-permanent-score 1\n"
+	    "bounce-stale-after 14d\n";
+	struct conf *c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(conf_parse(text, sizeof(text) - 1, "f.conf", NULL, &c,
+	    err, sizeof(err)), 0);
+	assert_string_equal(c->bounce_address, "bounces@example.com");
+	assert_string_equal(c->bounce_hard, "5.1 5.2.1 5.4.4");
+	assert_int_equal(c->bounce_threshold, 250);
+	assert_int_equal(c->bounce_soft_score, 25);
+	assert_int_equal(c->bounce_permanent_score, 100);
+	assert_int_equal(c->bounce_stale_after, 14);
+	conf_free(c);
+	assert_int_equal(conf_parse("", 0, "f.conf", NULL, &c, err,
+	    sizeof(err)), 0);
+	assert_string_equal(c->bounce_address, "");
+	assert_int_equal(c->bounce_threshold, 500);
+	assert_int_equal(c->bounce_soft_score, 50);
+	assert_int_equal(c->bounce_permanent_score, 100);
+	assert_int_equal(c->bounce_stale_after, 7);
+	conf_free(c);
+}
+
 static void
 test_load(void **state)
 {
@@ -302,6 +348,7 @@ main(void)
 		cmocka_unit_test(test_defaults_and_relative),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_feedback_keywords),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
