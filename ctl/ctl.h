@@ -41,6 +41,10 @@ const struct conf_list *ctl_list(struct ctl *, const char *name);
 
 void	ctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* ctl_feedback.c: bounce scores and reports, for show and stats; 0 / -1 */
+int	ctl_show_feedback(struct store_txn *, const char *key);
+int	ctl_stats_feedback(struct store_txn *);
+
 int	verb_import(struct ctl *, int, char **);
 int	verb_export(struct ctl *, int, char **);
 int	verb_export_suppression(struct ctl *, int, char **);

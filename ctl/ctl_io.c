@@ -504,6 +504,8 @@ verb_show(struct ctl *c, int argc, char **argv)
 			    "evidence=\"%s\"\n", keys[k], supp_name(s.reason),
 			    time_format(s.changed, t, sizeof(t)), s.source,
 			    s.evidence);
+		if (ctl_show_feedback(tx, keys[k]) < 0)
+			goto dberr;
 	}
 	if (!addr_is_domain(addr))
 		for (i = 0; i < c->conf->nlists; i++) {

@@ -34,6 +34,7 @@
 #include "conf.h"
 #include "ctl.h"
 #include "decide.h"
+#include "feedback.h"
 #include "listhdr.h"
 #include "model.h"
 #include "store.h"
@@ -557,6 +558,8 @@ static int
 verb_token(struct ctl *c, int argc, char **argv)
 {
 	char addr[ADDR_BUFSIZE], tok[TOKEN_BUFSIZE], buf[LISTHDR_BUFSIZE];
+	char ftok[TOKEN_FEEDBACK_BUFSIZE], rpath[TOKEN_FEEDBACK_BUFSIZE +
+	    ADDR_BUFSIZE];
 	const char *pos[2];
 	const struct conf_list *l;
 	struct token_keys *k;
@@ -573,12 +576,18 @@ verb_token(struct ctl *c, int argc, char **argv)
 	if ((rc = load_keys(c, &k)) != 0)
 		return (rc);
 	rc = token_seal(k, l->name, addr, time(NULL), tok, sizeof(tok));
+	if (rc == 0 && c->conf->bounce_address[0] != '\0')
+		rc = token_seal_feedback(k, l->name, addr, time(NULL), ftok,
+		    sizeof(ftok));
 	token_keys_free(k);
 	if (rc < 0) {
 		ctl_err("token: cannot seal a token");
 		return (EX_SOFTWARE);
 	}
 	(void)printf("token: %s\n", tok);
+	if (c->conf->bounce_address[0] != '\0' &&
+	    feedback_return_path(c->conf, ftok, rpath, sizeof(rpath)) == 0)
+		(void)printf("return-path: %s\n", rpath);
 	if (listhdr_url(c->conf->unsubscribe_url, tok, buf, sizeof(buf)) == 0 &&
 	    buf[0] != '\0')
 		(void)printf("unsubscribe-url: %s\n", buf);

@@ -284,8 +284,20 @@ verb_stats(struct ctl *c, int argc, char **argv)
 		rc = write_file(opts[1].value, c, s, opts[0].value != NULL);
 	else if (opts[0].value != NULL)
 		print_prometheus(stdout, c, s);
-	else
+	else {
 		print_text(stdout, c, s);
+		/* the reports of optin-feedback, per list and day */
+		if (store_read_begin(c->st, &tx, err, sizeof(err)) < 0) {
+			ctl_err("database: %s", err);
+			rc = EX_TEMPFAIL;
+		} else {
+			if (ctl_stats_feedback(tx) < 0) {
+				ctl_err("database: %s", store_txn_error(tx));
+				rc = EX_TEMPFAIL;
+			}
+			store_read_end(tx);
+		}
+	}
 	free(s);
 	return (rc);
 }

@@ -159,6 +159,22 @@ feedback_apply(struct store_txn *tx, const struct conf *c,
 	}
 }
 
+int
+feedback_return_path(const struct conf *c, const char *tok, char *buf,
+    size_t len)
+{
+	const char *at = strrchr(c->bounce_address, '@');
+	char delim = c->recipient_delimiter[0] != '\0' ?
+	    c->recipient_delimiter[0] : '+';
+	int n;
+
+	if (c->bounce_address[0] == '\0' || at == NULL)
+		return (-1);
+	n = snprintf(buf, len, "%.*s%c%s%s", (int)(at - c->bounce_address),
+	    c->bounce_address, delim, tok, at);
+	return (n < 0 || (size_t)n >= len ? -1 : 0);
+}
+
 const char *
 feedback_action_name(int a)
 {

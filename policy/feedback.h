@@ -71,6 +71,15 @@ int	feedback_apply(struct store_txn *, const struct conf *,
 	    const struct fb_event *, struct fb_result *)
 	    __attribute__((warn_unused_result));
 
+/*
+ * feedback_return_path - the VERP envelope sender for TOK under the
+ * configured bounce-address: local-part, the first character of
+ * recipient-delimiter (or "+"), TOK, "@domain". Returns 0, or -1 when
+ * no bounce-address is set or the result does not fit BUF.
+ */
+int	feedback_return_path(const struct conf *, const char *tok, char *buf,
+	    size_t len) __attribute__((warn_unused_result));
+
 /* feedback_action_name - "recorded", "scored", ..., for log lines */
 const char *feedback_action_name(int);
 

@@ -452,7 +452,7 @@ report_scan_text(const char *buf, size_t len, const char *failed,
 		if ((p[0] != '4' && p[0] != '5') ||
 		    !isdigit((unsigned char)p[1]) ||
 		    !isdigit((unsigned char)p[2]) ||
-		    (p[3] != ' ' && p[3] != '-') ||
+		    (p[3] != ' ' && p[3] != '-' && p[3] != ':') ||
 		    (i > 0 && (isalnum((unsigned char)p[-1]) || p[-1] == '.')))
 			continue;
 		line_of(buf, len, p, &ls, &le);

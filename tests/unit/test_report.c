@@ -197,6 +197,8 @@ test_scan_text(void **state)
 		    "taken: mailbox unavailable'", "5.5.0" },
 		{ "  host mx.x said: 550 No such user here\n", "5.1.1" },
 		{ "  host mx.x said: 552 Mailbox over quota\n", "5.2.2" },
+		{ "554: delivery error: dd This user doesn't have a yahoo.example "
+		    "account\n", "5.1.1" },
 		{ "Status: 4.4.7\n", "4.4.7" },
 		{ "Running Postfix 3.5.1 on Debian 11.2.1\n", NULL },
 		{ "version 5.1.1 released\n", NULL },

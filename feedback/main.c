@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * optin-feedback - bounces and complaints become suppressions
+ *
+ * SYNOPSIS
+ *	optin-feedback [-c FILE] [-f] [-n] [-r RECIPIENT] [-V]
+ *
+ * DESCRIPTION
+ *	Run by Postfix's pipe(8) transport for the bounce and complaint
+ *	addresses: reads one message on standard input (at most
+ *	FEEDBACK_MAX octets are kept, the rest is read and dropped),
+ *	finds the report in it (mime.c), opens the token that names the
+ *	recipient (the envelope recipient RECIPIENT, the VERP address, or
+ *	a token of ours in the returned headers) and records the outcome
+ *	(policy/feedback.c). A report whose token does not open is logged
+ *	and ignored: nothing is ever guessed from free text.
+ *
+ * DIAGNOSTICS
+ *	One log line per message (syslog facility mail, or standard error
+ *	with -f). Exit status per sysexits: 0 when the message was handled
+ *	or deliberately ignored; 75 (EX_TEMPFAIL) when the configuration,
+ *	the key or the database cannot be used, so that Postfix keeps the
+ *	message and tries again; 64 usage; 78 with -n for a bad file.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "mime.h"
+#include "feedback.h"
+#include "store.h"
+#include "token.h"
+
+#define FEEDBACK_MAX	(2 * 1024 * 1024)
+#define CANDIDATES_MAX	32
+
+static void
+usage(void)
+{
+	(void)fprintf(stderr, "usage: optin-feedback [-c FILE] [-f] [-n] "
+	    "[-r RECIPIENT] [-V]\n");
+}
+
+/* read_input - standard input, at most MAX kept; -1 on a read error */
+static int
+read_input(char **out, size_t *outlen, size_t max, int *truncated)
+{
+	char *buf, chunk[65536];
+	size_t len = 0;
+	ssize_t n;
+
+	*truncated = 0;
+	if ((buf = malloc(max)) == NULL)
+		return (-1);
+	for (;;) {
+		n = read(STDIN_FILENO, len < max ? buf + len : chunk,
+		    len < max ? max - len : sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(buf);
+			return (-1);
+		}
+		if (n == 0)
+			break;
+		if (len < max)
+			len += (size_t)n;
+		else
+			*truncated = 1;
+	}
+	*out = buf;
+	*outlen = len;
+	return (0);
+}
+
+/* what the token search found */
+struct found {
+	const struct token_keys *keys;
+	struct token tok;		/* the one that decides */
+	int	have;			/* 1: a personal token, 2: list-only only */
+	int	conflict;		/* personal tokens naming different people */
+	int	bad;			/* candidates that did not open */
+};
+
+/* try_token - open a candidate as a feedback or an unsubscribe token */
+static int
+try_token(void *arg, const char *t, size_t len)
+{
+	struct found *f = arg;
+	struct token tok;
+	char err[128];
+
+	if (token_open_feedback(f->keys, t, len, &tok, err, sizeof(err)) < 0 &&
+	    token_open(f->keys, t, len, &tok, err, sizeof(err)) < 0) {
+		f->bad++;
+		return (0);
+	}
+	if (tok.rcpt[0] == '\0') {
+		if (f->have == 0) {
+			f->tok = tok;
+			f->have = 2;
+		}
+		return (0);
+	}
+	if (f->have == 1 && (strcmp(f->tok.rcpt, tok.rcpt) != 0 ||
+	    strcmp(f->tok.list, tok.list) != 0))
+		f->conflict = 1;
+	if (f->have != 1) {
+		f->tok = tok;
+		f->have = 1;
+	}
+	return (0);
+}
+
+/*
+ * find_token - the envelope recipient first (its extension is the
+ * token), then every place of the message where our marks appear
+ */
+static void
+find_token(const struct conf *c, const char *rcpt, const struct parsed *p,
+    struct found *f)
+{
+	char bmark[ADDR_BUFSIZE + 8], delim = c->recipient_delimiter[0] != '\0' ?
+	    c->recipient_delimiter[0] : '+';
+	const char *marks[6];
+	size_t nmarks = 0, n;
+	const char *at, *ext;
+
+	if (c->bounce_address[0] != '\0' && (at = strrchr(c->bounce_address,
+	    '@')) != NULL) {
+		n = (size_t)(at - c->bounce_address);
+		(void)snprintf(bmark, sizeof(bmark), "%.*s%c", (int)n,
+		    c->bounce_address, delim);
+		marks[nmarks++] = bmark;
+		/* the envelope recipient: bounces+TOKEN@domain */
+		if (rcpt != NULL && strncasecmp(rcpt, bmark, n + 1) == 0 &&
+		    (ext = rcpt + n + 1, at = strrchr(ext, '@')) != NULL &&
+		    at > ext) {
+			(void)try_token(f, ext, (size_t)(at - ext));
+			if (f->have == 1)
+				return;	/* the VERP address decides */
+		}
+	}
+	marks[nmarks++] = "X-Optin-Feedback:";
+	if (c->unsubscribe_url[0] != '\0')
+		marks[nmarks++] = c->unsubscribe_url;
+	if (c->preferences_url[0] != '\0')
+		marks[nmarks++] = c->preferences_url;
+	marks[nmarks++] = "unsubscribe%20";
+	(void)report_find_tokens(p->search, p->searchlen, marks, nmarks,
+	    CANDIDATES_MAX, try_token, f);
+}
+
+/* worst - the failure that counts most among the report's recipients */
+static const struct report_rcpt *
+worst(const struct report *r, const char *hard, int *cls)
+{
+	static const int rank[] = { 0, 4, 3, 2, 1 };	/* by enum bounce_class */
+	const struct report_rcpt *best = NULL;
+	size_t i;
+	int c;
+
+	*cls = BOUNCE_NONE;
+	for (i = 0; i < r->nrcpt; i++) {
+		const struct report_rcpt *x = &r->rcpt[i];
+
+		if (x->action[0] != '\0' && strcmp(x->action, "failed") != 0)
+			continue;	/* delayed, delivered, relayed, expanded */
+		c = report_classify(x->status, x->diag, hard);
+		if (best == NULL || rank[c] > rank[*cls]) {
+			best = x;
+			*cls = c;
+		}
+	}
+	return (best);
+}
+
+struct apply {
+	const struct conf *c;
+	struct fb_event ev;
+	struct fb_result res;
+};
+
+static int
+apply_fn(struct store_txn *tx, void *arg)
+{
+	struct apply *a = arg;
+
+	return (feedback_apply(tx, a->c, &a->ev, &a->res) < 0 ? -1 : 0);
+}
+
+/* handle - one message; returns the exit status */
+static int
+handle(const struct runtime *rt, const char *rcpt, const char *buf,
+    size_t len)
+{
+	const struct conf *c = rt->conf;
+	const struct report_rcpt *x = NULL;
+	struct parsed p;
+	struct found f;
+	struct apply a;
+	struct store *st;
+	char err[512];
+	int cls = BOUNCE_NONE, rc;
+
+	if (mime_parse(buf, len, &p) < 0) {
+		dlog(LOG_ERR, "out of memory");
+		return (EX_TEMPFAIL);
+	}
+	if (p.rep.kind == REPORT_NONE || p.rep.kind == REPORT_AUTOREPLY) {
+		dlog(LOG_INFO, "kind=%s result=ignored reason=%s from=%s",
+		    report_kind_name(p.rep.kind), p.rep.kind == REPORT_NONE ?
+		    "not-a-report" : "auto-reply", p.from);
+		mime_parsed_free(&p);
+		return (EX_OK);
+	}
+	memset(&f, 0, sizeof(f));
+	f.keys = rt->keys;
+	find_token(c, rcpt, &p, &f);
+	if (f.have != 1 || f.conflict) {
+		dlog(LOG_NOTICE, "kind=%s result=ignored reason=%s bad-tokens=%d "
+		    "from=%s", report_kind_name(p.rep.kind), f.conflict ?
+		    "tokens-disagree" : f.have == 2 ? "list-only-token" :
+		    "no-token", f.bad, p.from);
+		mime_parsed_free(&p);
+		return (EX_OK);
+	}
+
+	memset(&a, 0, sizeof(a));
+	a.c = c;
+	a.ev.kind = p.rep.kind;
+	a.ev.addr = f.tok.rcpt;
+	a.ev.list = f.tok.list;
+	a.ev.sent = f.tok.issued;
+	a.ev.now = (int64_t)time(NULL);
+	a.ev.mta = p.rep.reporting_mta;
+	a.ev.date = p.rep.arrival_date;
+	a.ev.feedback_type = p.rep.feedback_type;
+	a.ev.status = "";
+	a.ev.diag = "";
+	if (p.rep.kind == REPORT_ARF) {
+		/* RFC 5965: abuse is a complaint; fraud, virus... are not ours */
+		a.ev.complaint = strcmp(p.rep.feedback_type, "abuse") == 0;
+		a.ev.cls = BOUNCE_NONE;
+	} else {
+		x = worst(&p.rep, c->bounce_hard, &cls);
+		a.ev.cls = cls;
+		if (x != NULL) {
+			a.ev.status = x->status;
+			a.ev.diag = x->diag;
+		}
+	}
+
+	if (store_open(c->database, c->map_size, 0, &st, err,
+	    sizeof(err)) < 0) {
+		dlog(LOG_ERR, "%s: report kept for later", err);
+		mime_parsed_free(&p);
+		return (EX_TEMPFAIL);
+	}
+	rc = store_write(st, apply_fn, &a, err, sizeof(err));
+	store_close(st);
+	if (rc != 0) {
+		dlog(LOG_ERR, "rcpt=<%s> list=%s: %s: report kept for later",
+		    f.tok.rcpt, f.tok.list, err);
+		mime_parsed_free(&p);
+		return (EX_TEMPFAIL);
+	}
+	dlog(LOG_INFO, "kind=%s rcpt=<%s> list=%s class=%s status=%s "
+	    "result=%s score=%lld.%02lld mta=%s", report_kind_name(p.rep.kind),
+	    f.tok.rcpt, f.tok.list, a.ev.complaint ? "complaint" :
+	    p.rep.kind == REPORT_ARF ? p.rep.feedback_type :
+	    report_class_name(cls), a.ev.status[0] != '\0' ? a.ev.status : "-",
+	    feedback_action_name(a.res.action),
+	    (long long)(a.res.score / 100), (long long)(a.res.score % 100),
+	    p.rep.reporting_mta[0] != '\0' ? p.rep.reporting_mta : "-");
+	mime_parsed_free(&p);
+	return (EX_OK);
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *conf_path = NULL, *rcpt = NULL;
+	struct runtime *rt;
+	char err[512], *buf;
+	size_t len;
+	int ch, foreground = 0, check = 0, truncated, rc;
+
+	while ((ch = getopt(argc, argv, "c:fnr:Vh")) != -1) {
+		switch (ch) {
+		case 'c': conf_path = optarg; break;
+		case 'f': foreground = 1; break;
+		case 'n': check = 1; break;
+		case 'r': rcpt = optarg; break;
+		case 'V':
+			(void)printf("optin-feedback %s\n", PACKAGE_VERSION);
+			return (EX_OK);
+		case 'h': usage(); return (EX_OK);
+		default: usage(); return (EX_USAGE);
+		}
+	}
+	if (optind != argc) {
+		usage();
+		return (EX_USAGE);
+	}
+	if (conf_path == NULL)
+		conf_path = conf_default_path();
+	dlog_init("optin-feedback", foreground || check);
+	if ((rt = runtime_load(conf_path, err, sizeof(err))) == NULL) {
+		dlog(LOG_ERR, "%s", err);
+		/* Postfix keeps the message until the file is mended */
+		return (check ? EX_CONFIG : EX_TEMPFAIL);
+	}
+	if (check) {
+		runtime_free(rt);
+		return (EX_OK);
+	}
+	if (read_input(&buf, &len, FEEDBACK_MAX, &truncated) < 0) {
+		dlog(LOG_ERR, "read: %s", strerror(errno));
+		runtime_free(rt);
+		return (EX_TEMPFAIL);
+	}
+	if (truncated)
+		dlog(LOG_INFO, "message over %d octets: the rest is not read",
+		    FEEDBACK_MAX);
+	rc = handle(rt, rcpt, buf, len);
+	free(buf);
+	runtime_free(rt);
+	return (rc);
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * mime.h - optin-feedback's halves: the MIME walk (mime.c, GMime)
+ * and the program (main.c)
+ */
+#ifndef OPTIN_FEEDBACK_PROG_H
+#define OPTIN_FEEDBACK_PROG_H
+
+#include <stddef.h>
+
+#include "report.h"
+
+/* what the MIME walk found in one message */
+struct parsed {
+	struct report rep;		/* kind, fields, recipients */
+	int	structured;		/* 1: a multipart/report */
+	char	subject[256];
+	char	from[256];
+	/* every decoded text where a token may hide, NUL-separated */
+	char	*search;
+	size_t	searchlen;
+};
+
+/*
+ * mime_parse - parse the message BUF (LEN bytes) with GMime and fill P:
+ * a multipart/report is a report (delivery-status or feedback-report)
+ * whatever its other headers say; otherwise a bounce from a mail system
+ * whose text yields a status; otherwise an auto-reply when its headers
+ * say so; otherwise nothing. P->search is the caller's to free().
+ * Returns 0, or -1 when out of memory.
+ */
+int	mime_parse(const char *buf, size_t len, struct parsed *p);
+void	mime_parsed_free(struct parsed *);
+
+#endif

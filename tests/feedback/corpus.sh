@@ -1,0 +1,114 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# corpus.sh - every report shape of tests/feedback/cases through
+# optin-feedback against a real database: what it must suppress, score
+# or leave alone; then the database down (75, nothing lost) and the
+# limits of the input
+. "$(dirname "$0")/../lib.sh"
+
+F="$top_builddir/optin-feedback"
+C="$top_builddir/optinctl"
+D="$top_srcdir/tests/feedback"
+test_conf "$T/om.conf"
+echo "bounce-address bounces@example.com" >> "$T/om.conf"
+ctl() { "$C" -c "$T/om.conf" "$@"; }
+check "init" 0 ctl init
+check "optin-feedback -n" 0 "$F" -n -c "$T/om.conf"
+
+# tokens ADDR: TOK (unsubscribe token) and VERP (return path) for ADDR
+tokens() {
+	_t=$(ctl token "$1" marketing) || { fail "token $1"; return 1; }
+	TOK=$(echo "$_t" | sed -n 's/^token: //p')
+	VERP=$(echo "$_t" | sed -n 's/^return-path: //p')
+	[ -n "$TOK" ] && [ -n "$VERP" ] || fail "no tokens for $1: $_t"
+}
+
+# fill FILE ADDR: the corpus file with its placeholders replaced
+fill() {
+	_tampered=$(echo "$VERP" | sed 's/+\(.\)\(.\)/+\2\1/')
+	_b64=$(printf 'From: News <news@example.com>\nTo: %s\nSubject: Our November news\nList-Unsubscribe: <https://lists.example.com/u/%s>\n\nHello.\n' \
+	    "$2" "$TOK" | base64 -w 76)
+	sed -e "s|@VERP@|$VERP|g" -e "s|@TAMPERED_VERP@|$_tampered|g" \
+	    -e "s|@RCPT@|$2|g" -e "s|@UTOKEN@|$TOK|g" "$1" |
+	    awk -v b="$_b64" '{ if ($0 == "@B64HEADERS@") print b; else print }'
+}
+
+n=0
+while read -r file rcpt env want; do
+	case "$file" in ''|'#'*) continue ;; esac
+	n=$((n + 1))
+	tokens "$rcpt" || continue
+	fill "$D/$file" "$rcpt" > "$T/msg"
+	case "$env" in
+	verp) r=$VERP ;;
+	plain) r=bounces@example.com ;;
+	fbl) r=fbl@example.com ;;
+	tampered) r=$(echo "$VERP" | sed 's/+\(.\)\(.\)/+\2\1/') ;;
+	esac
+	check "$file: exit" 0 "$F" -f -c "$T/om.conf" -r "$r" < "$T/msg"
+	log=$err
+	check "$file: show" 0 ctl show "$rcpt"
+	case "$want" in
+	bounce|complaint)
+		expect "$file: suppressed $want ($log)" "$out" \
+		    "suppression $rcpt $want " ;;
+	score:*)
+		expect_not "$file: not suppressed ($log)" "$out" "suppression "
+		expect "$file: ${want#score:} ($log)" "$out" \
+		    "bounce-score $rcpt ${want#score:} " ;;
+	none)
+		expect_not "$file: not suppressed ($log)" "$out" "suppression "
+		expect_not "$file: no score ($log)" "$out" "bounce-score" ;;
+	esac
+done < "$D/cases"
+expect_eq "every case ran" "$n" 26
+
+# the reports behind a suppression, and what was never ours left no trace
+check "show a hard bounce" 0 ctl show pf-hard@example.org
+expect "the report" "$out" "report "
+expect "its evidence" "$out" "type=dsn status=5.1.1 mta=mx.example.com"
+expect "its diagnostic" "$out" "diag=550 5.1.1 <pf-hard@example.org>: Recipient address rejected"
+check "show an auto-reply" 0 ctl show vacation@example.org
+expect_not "auto-replies leave no history" "$out" "history"
+check "show a forged report" 0 ctl show victim@example.org
+expect_not "forged reports leave no history" "$out" "history"
+check "show a policy refusal" 0 ctl show pf-spamhaus@example.org
+expect "a policy refusal is recorded" "$out" "report:policy"
+
+# stats: per list and per day
+check "stats" 0 ctl stats
+today=$(date -u +%Y-%m-%d)
+expect "bounces and complaints today" "$out" \
+    "feedback marketing $today bounces=10 complaints=2 policy=4"
+
+# a soft bounce counts once a day; a hard one after it suppresses
+tokens pf-expired@example.org
+fill "$D/postfix-expired.eml" pf-expired@example.org > "$T/msg"
+check "second soft bounce today" 0 "$F" -f -c "$T/om.conf" -r "$VERP" < "$T/msg"
+expect "counted once a day" "$err" "result=scored-today"
+
+# the database down: 75 so that Postfix keeps the report; nothing lost
+tokens down@example.org
+fill "$D/postfix-hard.eml" down@example.org > "$T/msg"
+mv "$T/db" "$T/db.away"
+check "database away: tempfail" 75 "$F" -f -c "$T/om.conf" -r "$VERP" < "$T/msg"
+expect "says why" "$err" "report kept for later"
+mv "$T/db.away" "$T/db"
+check "database back" 0 "$F" -f -c "$T/om.conf" -r "$VERP" < "$T/msg"
+check "show after retry" 0 ctl show down@example.org
+expect "suppressed on the retry" "$out" "suppression down@example.org bounce "
+
+# a configuration that cannot be read: 75 as well; -n says 78
+check "bad configuration: tempfail" 75 "$F" -f -c "$T/nonexistent.conf" < "$T/msg"
+check "-n with a bad file" 78 "$F" -n -c "$T/nonexistent.conf"
+check "usage" 64 "$F" -x
+check "-V" 0 "$F" -V
+expect "version" "$out" "optin-feedback "
+
+# no input, garbage, and input over the limit are read and ignored
+check "empty input" 0 "$F" -f -c "$T/om.conf" < /dev/null
+head -c 3000000 /dev/urandom > "$T/big"
+check "3 MB of noise" 0 "$F" -f -c "$T/om.conf" < "$T/big"
+expect "says it was cut" "$err" "the rest is not read"
+
+done_testing
