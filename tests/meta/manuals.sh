@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
-# manuals.sh - the four manual pages are complete and clean: every
+# manuals.sh - the manual pages are complete and clean: every
 # keyword the parser accepts is in optin-milter.conf(5) with its default,
 # every optinctl verb in optinctl(8), each page has FILES, LOGGING,
 # SIGNALS and EXIT STATUS, and mandoc -T lint has nothing to say
@@ -11,7 +11,7 @@ if ! command -v mandoc >/dev/null 2>&1; then
 	exit 77
 fi
 man="$top_srcdir/man"
-pages="optin-milter.8 optin-unsubd.8 optinctl.8 optin-milter.conf.5"
+pages="optin-milter.8 optin-unsubd.8 optinctl.8 optin-feedback.8 optin-milter.conf.5"
 
 for p in $pages; do
 	check "mandoc -T lint $p" 0 mandoc -T lint -W warning "$man/$p"
