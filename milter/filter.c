@@ -10,6 +10,10 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +31,7 @@ struct conn {
 	char	myhost[256];
 	int	leadspc;
 	int	nr_hdr;			/* headers need no reply */
+	enum msg_path path;		/* from the connect event */
 };
 
 /* getconn - the connection state, made on first use */
@@ -167,16 +172,45 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	return (SMFIS_CONTINUE);
 }
 
+/*
+ * conn_path - Postfix's cleanup(8) runs non_smtpd_milters (sendmail(1),
+ * and smtpd's stand-alone mode) with a connect event it makes up:
+ * "localhost", a loopback address and port 0. A real SMTP client
+ * always has a port. Without an address the path stays unknown.
+ */
+static enum msg_path
+conn_path(const char *host, const _SOCK_ADDR *sa)
+{
+	if (sa == NULL)
+		return (MSG_PATH_UNKNOWN);
+	if (host == NULL || strcmp(host, "localhost") != 0)
+		return (MSG_PATH_SMTPD);
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)sa;
+
+		if (in->sin_port == 0 &&
+		    (ntohl(in->sin_addr.s_addr) >> 24) == 127)
+			return (MSG_PATH_LOCAL);
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+
+		if (in6->sin6_port == 0 &&
+		    IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr))
+			return (MSG_PATH_LOCAL);
+	}
+	return (MSG_PATH_SMTPD);
+}
+
 static sfsistat
 cb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *sa)
 {
 	struct conn *c = getconn(ctx);
 	const char *j;
 
-	(void)host;
-	(void)sa;
 	if (c == NULL)
 		return (SMFIS_TEMPFAIL);
+	c->path = conn_path(host, sa);
 	if ((j = smfi_getsymval(ctx, "j")) != NULL)
 		(void)strlcpy(c->myhost, j, sizeof(c->myhost));
 	return (SMFIS_CONTINUE);
@@ -202,6 +236,7 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 		end_message(c);
 		return (SMFIS_TEMPFAIL);
 	}
+	msg_set_path(c->msg, c->path);
 	auth = smfi_getsymval(ctx, "{auth_authen}");
 	(void)msg_sender(c->msg, argv[0] != NULL ? argv[0] : "<>", auth, &r);
 	drain(ctx, c);

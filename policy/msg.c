@@ -162,8 +162,10 @@ msg_free(struct msg *m)
 
 	if (m == NULL)
 		return;
-	for (i = 0; i < m->nrcpts; i++)
+	for (i = 0; i < m->nrcpts; i++) {
 		free(m->rcpts[i].raw);
+		free(m->rcpts[i].del);
+	}
 	free(m->rcpts);
 	for (i = 0; i < m->nstrs; i++)
 		free(m->strs[i]);
@@ -175,6 +177,15 @@ msg_free(struct msg *m)
 	free(m->hdr_hit);
 	free(m->subject);
 	free(m);
+}
+
+void
+msg_set_path(struct msg *m, enum msg_path path)
+{
+	if (path == MSG_PATH_UNKNOWN || m->nrcpts > 0)
+		return;
+	m->path_known = 1;
+	m->smtpd = path == MSG_PATH_SMTPD;
 }
 
 void
@@ -199,9 +210,10 @@ msg_eom(struct msg *m, int64_t now, struct msg_result *res)
 	const struct rcpt *only = NULL;
 	struct store_txn *tx = NULL;
 	char err[256], why[64], shown[128];
-	size_t i, ndeliver = 0, ndeny = 0, nlive = 0;
+	size_t i, ndeliver = 0, ndeny = 0, nrefused = 0, nconsent = 0;
+	size_t ndenied = 0;
 	int enforce = c->mode == MODE_ENFORCE, dberr = 0, any_unsub = 0;
-	int reject_all = 0;
+	int whole = 0, nodel = 0;
 
 	memset(&m->res, 0, sizeof(m->res));
 	msg_go_on(&m->res.reply);
@@ -222,7 +234,8 @@ msg_eom(struct msg *m, int64_t now, struct msg_result *res)
 		}
 		for (i = 0; i < m->nrcpts; i++)
 			if (m->rcpts[i].unsub)
-				(void)msg_delrcpt(m, m->rcpts[i].raw);
+				(void)msg_delrcpt(m, m->rcpts[i].del != NULL ?
+				    m->rcpts[i].del : m->rcpts[i].raw);
 	}
 
 	/* the list header never leaves */
@@ -275,66 +288,91 @@ msg_eom(struct msg *m, int64_t now, struct msg_result *res)
 			}
 	}
 
-	/* verdicts, log lines and what to strip */
+	/* count first: the counts and the path decide what happens */
 	for (i = 0; i < m->nrcpts; i++) {
-		struct rcpt *rc = &m->rcpts[i];
-		const char *verdict;
+		const struct rcpt *rc = &m->rcpts[i];
 
 		if (rc->unsub)
 			continue;
-		if (rc->rejected) {
-			ndeny++;
-			continue;	/* logged when it was refused */
-		}
-		if (rc->d.verdict == VERDICT_DELIVER) {
+		if (rc->rejected)
+			nrefused++;	/* logged when it was refused */
+		else if (rc->d.verdict == VERDICT_DELIVER) {
 			ndeliver++;
 			only = rc;
+		} else {
+			ndeny++;
+			/* over SMTP every one has its deletion string */
+			if (m->smtpd && rc->del == NULL)
+				nodel = 1;
+		}
+	}
+	/*
+	 * Refused whole: under "denied reject" when nobody is left; through
+	 * sendmail(1) whenever a recipient would have to be deleted, because
+	 * Postfix matches the recipient as typed and the milter only sees it
+	 * rewritten (orcp.h); and whenever a deletion would not be certain.
+	 */
+	if (ndeny > 0) {
+		if (ndeliver == 0)
+			whole = c->denied == DENIED_REJECT;
+		else
+			whole = !m->smtpd || nodel;
+	}
+
+	for (i = 0; i < m->nrcpts; i++) {
+		struct rcpt *rc = &m->rcpts[i];
+
+		if (rc->unsub || rc->rejected)
+			continue;
+		if (rc->d.verdict == VERDICT_DELIVER) {
 			msg_log(m, "list=%s rcpt=<%s> verdict=deliver reason=%s",
 			    l->name, rc->norm, rc->d.basis == -1 ? "db-error" :
 			    rc->d.basis == 0 ? "none" : status_name(rc->d.basis));
 			continue;
 		}
-		ndeny++;
 		if (!rc->norm_ok)
 			(void)strlcpy(why, "bad-address", sizeof(why));
 		else
 			(void)decision_reason(&rc->d, why, sizeof(why));
-		if (c->denied == DENIED_REJECT && !m->smtpd) {
-			verdict = "reject";
-			reject_all = 1;
-		} else
-			verdict = "strip";
 		msg_log(m, "list=%s rcpt=<%s> verdict=%s reason=%s", l->name,
-		    rc->norm, verdict, why);
-		if (enforce && !reject_all)
-			msg_strip(m, rc);
+		    rc->norm, whole ? "reject" : "strip", why);
+		if (enforce && !whole && ndeliver > 0 && msg_strip(m, rc) < 0)
+			m->nomem = 1;	/* cannot happen: counted above */
 	}
-	nlive = ndeliver;
+	if (whole) {
+		nconsent = ndeliver;
+		ndenied = ndeny;
+		nrefused += ndeny + ndeliver;
+		ndeliver = ndeny = 0;
+	}
 	msg_log(m, "list=%s from=<%s> rcpts=%zu delivered=%zu stripped=%zu "
-	    "mode=%s", l->name, m->from, ndeliver + ndeny, ndeliver, ndeny,
+	    "rejected=%zu mode=%s", l->name, m->from,
+	    ndeliver + ndeny + nrefused, ndeliver, ndeny, nrefused,
 	    enforce ? "enforce" : "monitor");
 	if (!enforce) {
 		m->res.ndelrcpt = 0;
 		goto out;
 	}
-	if (reject_all) {
+	if (whole) {
 		m->res.ndelrcpt = 0;
-		msg_set_reply(&m->res.reply, MSG_REJECT, "550", "5.7.1",
-		    "no consent for list %s for %zu recipient%s", l->name, ndeny,
-		    ndeny == 1 ? "" : "s");
-		goto out;
-	}
-	if (nlive == 0) {
-		m->res.ndelrcpt = 0;
-		if (c->denied == DENIED_REJECT)
+		if (nconsent == 0)
 			msg_set_reply(&m->res.reply, MSG_REJECT, "550", "5.7.1",
 			    "no recipient has consent for list %s", l->name);
 		else
-			msg_set_reply(&m->res.reply, MSG_DISCARD, "", "",
-			    "no recipient has consent for list %s", l->name);
+			msg_set_reply(&m->res.reply, MSG_REJECT, "550", "5.7.1",
+			    "no consent for list %s for %zu recipient%s%s",
+			    l->name, ndenied, ndenied == 1 ? "" : "s",
+			    m->smtpd ? "" : "; mail submitted with sendmail(1) "
+			    "is refused whole");
 		goto out;
 	}
-	msg_list_headers(m, nlive == 1 ? only : NULL, now);
+	if (ndeliver == 0) {
+		m->res.ndelrcpt = 0;
+		msg_set_reply(&m->res.reply, MSG_DISCARD, "", "",
+		    "no recipient has consent for list %s", l->name);
+		goto out;
+	}
+	msg_list_headers(m, ndeliver == 1 ? only : NULL, now);
 out:
 	if (m->nomem) {
 		msg_set_reply(&m->res.reply, MSG_TEMPFAIL, "451", "4.3.0",

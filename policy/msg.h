@@ -34,7 +34,7 @@ struct msg_env {
 	const struct conf *conf;
 	struct store *store;		/* NULL: the database is unavailable */
 	const struct token_keys *keys;
-	const char *myhostname;		/* for sendmail(1) recipients; may be NULL */
+	const char *myhostname;		/* the MTA's name (j macro); may be NULL */
 };
 
 enum msg_action {
@@ -77,6 +77,16 @@ struct msg;
 /* msg_new - a message checked against ENV (which must outlive it) */
 struct msg *msg_new(const struct msg_env *);
 void	msg_free(struct msg *);
+
+/* how the message reaches the milter */
+enum msg_path {
+	MSG_PATH_UNKNOWN = 0,	/* decided by the first recipient's brackets */
+	MSG_PATH_SMTPD,		/* smtpd_milters: RCPT TO as the client gave it */
+	MSG_PATH_LOCAL,		/* non_smtpd_milters: sendmail(1), rewritten */
+};
+
+/* msg_set_path - say how the message came; before the first msg_rcpt() */
+void	msg_set_path(struct msg *, enum msg_path);
 
 /* the queue id, for evidence in the history (optional) */
 void	msg_set_qid(struct msg *, const char *qid);

@@ -24,6 +24,7 @@
 
 struct rcpt {
 	char	*raw;
+	char	*del;			/* deletes it over SMTP, or NULL */
 	char	norm[ADDR_BUFSIZE];
 	char	why[96];		/* why it could not be normalised */
 	int	norm_ok;
@@ -79,7 +80,7 @@ const struct conf_list *msg_list_at_rcpt(const struct msg *);
 
 /* msg_rcpt.c */
 int	msg_delrcpt(struct msg *, const char *s);
-void	msg_strip(struct msg *, const struct rcpt *);
+int	msg_strip(struct msg *, const struct rcpt *);
 
 /* msg_unsub.c */
 int	msg_only_unsub(const struct msg *);

@@ -5,10 +5,17 @@
  *	Under "denied reject" a recipient is refused at RCPT time when the
  *	list is already known then: a sender or auth match of a list that
  *	no earlier list with a header match could pre-empt. On the
- *	sendmail(1) path (recipients without angle brackets) nothing is
- *	refused per recipient: denied recipients are stripped, or under
- *	"denied reject" the message is. A recipient equal to
+ *	sendmail(1) path nothing is refused per recipient and nothing can
+ *	be deleted with certainty: msg_eom() refuses a list message with
+ *	a denied recipient whole (or discards it when nobody is left
+ *	under "denied strip"). A recipient equal to
  *	unsubscribe-mailto makes the message an unsubscribe request.
+ *
+ *	Over SMTP every recipient gets, at RCPT time, the string that
+ *	deletes it from Postfix's queue file (orcp.h); in enforce mode a
+ *	recipient for which there is none is refused then (550 5.7.1),
+ *	whatever the message turns out to be, because it could not be
+ *	stripped later.
  */
 #include "config.h"
 
@@ -18,6 +25,7 @@
 #include <strings.h>
 
 #include "msg_int.h"
+#include "orcp.h"
 
 /* decide_now - one recipient in its own short read transaction */
 static int
@@ -39,6 +47,69 @@ decide_now(struct msg *m, const struct conf_list *l, struct rcpt *rc,
 		(void)snprintf(err, errlen, "%s", store_txn_error(tx));
 	store_read_end(tx);
 	return (rv);
+}
+
+/*
+ * path_of - settle the path at the first recipient when the caller did
+ * not say: angle brackets mean smtpd(8). A mistake that way only makes
+ * the milter stricter (see msg_eom()).
+ */
+static void
+path_of(struct msg *m, const char *raw)
+{
+	if (m->path_known)
+		return;
+	m->path_known = 1;
+	m->smtpd = raw[0] == '<';
+}
+
+/* shown_raw - RAW for the log, without its outer angle brackets */
+static void
+shown_raw(const char *raw, char *out, size_t len)
+{
+	char tmp[ADDR_BUFSIZE * 2];
+	size_t n = strlen(raw);
+
+	if (n >= 2 && raw[0] == '<' && raw[n - 1] == '>') {
+		raw++;
+		n -= 2;
+	}
+	if (n >= sizeof(tmp))
+		n = sizeof(tmp) - 1;
+	memcpy(tmp, raw, n);
+	tmp[n] = '\0';
+	msg_safe_text(tmp, out, len);
+}
+
+/*
+ * form_ok - over SMTP, find the string that deletes RC from the queue
+ * file; in enforce mode refuse a recipient that has none, since it
+ * could not be stripped. Returns 0 to go on, 1 when refused (R set).
+ */
+static int
+form_ok(struct msg *m, struct rcpt *rc, struct msg_reply *r)
+{
+	char orcp[ORCP_BUFSIZE], del[ORCP_DEL_BUFSIZE], err[128];
+
+	if (!m->smtpd)
+		return (0);
+	if (orcp_smtpd(rc->raw, strlen(rc->raw), orcp, sizeof(orcp), del,
+	    sizeof(del), err, sizeof(err)) == 0) {
+		if ((rc->del = strdup(del)) == NULL) {
+			m->nomem = 1;
+			return (0);
+		}
+		return (0);
+	}
+	if (m->env->conf->mode != MODE_ENFORCE)
+		return (0);
+	rc->rejected = 1;
+	msg_log(m, "rcpt=<%s> verdict=reject reason=address-form error=%s",
+	    rc->norm, err);
+	(void)msg_set_reply(r, MSG_REJECT, "550", "5.7.1",
+	    "<%s>: this form of address cannot be handled here (%s); "
+	    "give it as <local-part@domain>", rc->norm, err);
+	return (1);
 }
 
 int
@@ -65,16 +136,16 @@ msg_rcpt(struct msg *m, const char *raw, int64_t now, struct msg_reply *r)
 	rc = &m->rcpts[m->nrcpts];
 	memset(rc, 0, sizeof(*rc));
 	if ((rc->raw = strdup(raw)) == NULL)
-		return (msg_set_reply(r, MSG_TEMPFAIL, "451", "4.3.0", "out of memory"));
+		return (msg_set_reply(r, MSG_TEMPFAIL, "451", "4.3.0",
+		    "out of memory"));
 	m->nrcpts++;
-	if (!m->path_known) {
-		m->path_known = 1;
-		m->smtpd = raw[0] == '<';
-	}
+	path_of(m, raw);
 	rc->norm_ok = addr_normalize(raw, strlen(raw), 0, rc->norm,
 	    sizeof(rc->norm), rc->why, sizeof(rc->why)) == 0;
 	if (!rc->norm_ok)
-		msg_safe_text(raw, rc->norm, sizeof(rc->norm));
+		shown_raw(raw, rc->norm, sizeof(rc->norm));
+	if (form_ok(m, rc, r))
+		return (0);
 	if (rc->norm_ok && c->unsubscribe_mailto[0] != '\0' &&
 	    strcmp(rc->norm, c->unsubscribe_mailto) == 0) {
 		rc->unsub = 1;
@@ -105,6 +176,7 @@ msg_rcpt(struct msg *m, const char *raw, int64_t now, struct msg_reply *r)
 		    "error=%s", m->rcpt_list->name, rc->norm, why);
 		m->nrcpts--;
 		free(rc->raw);
+		free(rc->del);
 		return (msg_set_reply(r, MSG_TEMPFAIL, "451", "4.3.0",
 		    "consent database unavailable, try again later"));
 	}
@@ -143,27 +215,17 @@ msg_delrcpt(struct msg *m, const char *s)
 }
 
 /*
- * msg_strip - remove recipient RC. On the sendmail(1) path Postfix matches
- * the recipient as given to sendmail, while the milter sees it after
- * Postfix appended its own domain to a bare local part: remove that
- * form too when the domain is this host's or its parent's.
+ * msg_strip - remove recipient RC at the end of the message, by the
+ * string that matches Postfix's original recipient (see orcp.h). Only
+ * over SMTP: through sendmail(1) no string is certain to match, and
+ * msg_eom() refuses the whole message instead. Returns 0, or -1 when
+ * the recipient has no deletion string (it was not refused at RCPT:
+ * monitor mode then) or memory ran out.
  */
-void
+int
 msg_strip(struct msg *m, const struct rcpt *rc)
 {
-	const char *at, *host = m->env->myhostname, *dot;
-	char local[ADDR_BUFSIZE];
-
-	(void)msg_delrcpt(m, rc->raw);
-	if (m->smtpd || host == NULL || *host == '\0' ||
-	    (at = strrchr(rc->raw, '@')) == NULL || at == rc->raw ||
-	    (size_t)(at - rc->raw) >= sizeof(local))
-		return;
-	dot = strchr(host, '.');
-	if (strcasecmp(at + 1, host) != 0 && (dot == NULL ||
-	    strcasecmp(at + 1, dot + 1) != 0))
-		return;
-	memcpy(local, rc->raw, (size_t)(at - rc->raw));
-	local[at - rc->raw] = '\0';
-	(void)msg_delrcpt(m, local);
+	if (!m->smtpd || rc->del == NULL)
+		return (-1);
+	return (msg_delrcpt(m, rc->del));
 }

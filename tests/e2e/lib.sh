@@ -148,3 +148,40 @@ send_local() {
 		echo "body of $_subj"
 	} | sendmail -C "$PF" -f "$_from" "$@"
 }
+
+# smtp_raw SUBJECT FROM RCPT-ARG...: one message over SMTP with each
+# RCPT TO argument sent exactly as given (brackets, routes, quotes: what
+# swaks would rewrite); the transcript, both ways, in $out
+smtp_raw() {
+	out=$(bash -c '
+		port=$1 subj=$2 from=$3
+		shift 3
+		exec 3<>"/dev/tcp/127.0.0.1/$port" || exit 1
+		reply() {
+			while IFS= read -r -t 30 line <&3; do
+				line=${line%$(printf "\r")}
+				echo "<- $line"
+				case $line in [0-9][0-9][0-9]" "*) return 0 ;; esac
+			done
+			echo "<- (no reply)"
+			return 1
+		}
+		say() {
+			echo "-> $1"
+			printf "%s\r\n" "$1" >&3
+			reply
+		}
+		reply || exit 1
+		say "EHLO client.test.example"
+		say "MAIL FROM:<$from>"
+		for r in "$@"; do
+			say "RCPT TO:$r"
+		done
+		say "DATA"
+		printf "From: <%s>\r\nSubject: %s\r\nX-Optin-List: marketing\r\n\r\nbody of %s\r\n.\r\n" \
+		    "$from" "$subj" "$subj" >&3
+		echo "-> (message)"
+		reply
+		say "QUIT"
+	' smtp_raw "$SMTP_PORT" "$@" 2>&1)
+}

@@ -19,7 +19,7 @@ expect_eq "monitor: everyone" "$(rcpts "$f")" "alice@example.org carol@example.o
 expect_not "monitor: no header added" "$(cat "$f")" "List-Unsubscribe"
 expect_not "monitor: list header removed" "$(cat "$f")" "X-Optin-List"
 expect "monitor: logged" "$(cat "$T/milter.log")" "rcpt=<carol@example.org> verdict=strip reason=no-consent"
-expect "monitor: summary" "$(cat "$T/milter.log")" "rcpts=2 delivered=1 stripped=1 mode=monitor"
+expect "monitor: summary" "$(cat "$T/milter.log")" "rcpts=2 delivered=1 stripped=1 rejected=0 mode=monitor"
 stop_milter
 
 # the database is unreadable: enforce + tempfail

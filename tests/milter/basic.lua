@@ -96,18 +96,37 @@ ok(not mt.eom_check(c, MT_RCPTDELETE, "<cto@customer.example>"), "domain: cto ke
 ok(mt.eom_check(c, MT_RCPTDELETE, "<ops@customer.example>"), "domain: opted-out ops removed")
 ok(mt.eom_check(c, MT_RCPTDELETE, "<x@other.example>"), "domain: other removed")
 
--- 8. the sendmail(1) path: no brackets; bare local parts Postfix qualified
+-- 8. the sendmail(1) path: Postfix matches a deletion against the
+-- recipient as typed, the milter sees it rewritten: nothing is deleted,
+-- a list message with a denied recipient is refused whole
 mt.echo("# section 8")
-r = envelope(c, "Q9", "news@example.com", nil, "Erin@mx.test.example",
+local s = open_local()
+r = envelope(s, "Q9", "news@example.com", nil, "Erin@mx.test.example",
     "bob@mx.test.example", "Frank@Example.org")
 ok(r[2] == SMFIR_CONTINUE, "sendmail: RCPT never refused")
-headers(c, {{"Subject", " local"}})
-eom(c)
-ok(mt.eom_check(c, MT_RCPTDELETE, "bob@mx.test.example"), "sendmail: bob@host removed")
-ok(mt.eom_check(c, MT_RCPTDELETE, "bob"), "sendmail: bare bob removed")
-ok(mt.eom_check(c, MT_RCPTDELETE, "Frank@Example.org"), "sendmail: Frank removed as given")
-ok(not mt.eom_check(c, MT_RCPTDELETE, "Frank"), "sendmail: foreign domain not reduced")
-ok(not mt.eom_check(c, MT_RCPTDELETE, "Erin@mx.test.example"), "sendmail: erin kept")
+headers(s, {{"Subject", " local"}})
+ok(eom(s) == SMFIR_REPLYCODE, "sendmail: mixed consent refused whole")
+ok(mt.eom_check(s, MT_SMTPREPLY, "550", "5.7.1",
+    "no consent for list marketing for 2 recipients; mail submitted with sendmail(1) is refused whole"),
+    "sendmail: 550 5.7.1 names the count and why")
+ok(not mt.eom_check(s, MT_RCPTDELETE, "bob@mx.test.example") and
+    not mt.eom_check(s, MT_RCPTDELETE, "bob") and
+    not mt.eom_check(s, MT_RCPTDELETE, "<bob@mx.test.example>") and
+    not mt.eom_check(s, MT_RCPTDELETE, "Frank@Example.org"),
+    "sendmail: nothing deleted")
+-- everybody with consent: goes on untouched
+r = envelope(s, "Q9b", "news@example.com", nil, "Erin@mx.test.example")
+headers(s, {{"Subject", " local ok"}})
+local e8 = eom(s)
+ok(e8 == SMFIR_ACCEPT or e8 == SMFIR_CONTINUE, "sendmail: consented accepted")
+ok(not mt.eom_check(s, MT_RCPTDELETE, "Erin@mx.test.example"),
+    "sendmail: consented not deleted")
+ok(mt.eom_check(s, MT_HDRADD, "List-Unsubscribe-Post"), "sendmail: personal headers")
+-- nobody with consent under strip: discarded, nothing left to leak
+r = envelope(s, "Q9c", "news@example.com", nil, "bob@mx.test.example")
+headers(s, {{"Subject", " local none"}})
+ok(eom(s) == SMFIR_DISCARD, "sendmail: nobody left discarded")
+mt.disconnect(s)
 
 -- 9. transactional (consent none): delivered, but a bounce is honoured
 mt.echo("# section 9")
@@ -123,8 +142,18 @@ ok(not mt.eom_check(c, MT_HDRADD, "List-Unsubscribe"), "none: no unsubscribe hea
 mt.echo("# section 10")
 r = envelope(c, "Q11", "<news@example.com>", nil, "<alice@example.org>",
     "<bad\r\nBcc: x@y.z>")
+ok(r[2] == SMFIR_REPLYCODE, "hostile: CRLF address refused at RCPT")
 ok(headers(c, {{"X-Optin-List", " marketing\r\nBcc: evil@example.org"}}) ==
     SMFIR_REPLYCODE, "hostile: list header with CRLF refused as unknown")
+-- a bare local part: Postfix takes it, the milter cannot normalise it;
+-- decided at the end (no consent) and deleted as Postfix stored it
+r = envelope(c, "Q11b", "<news@example.com>", nil, "<alice@example.org>",
+    "<nobody>")
+ok(r[2] == SMFIR_CONTINUE, "bad address: accepted at RCPT")
+headers(c, {{"X-Optin-List", " marketing"}})
+eom(c)
+ok(mt.eom_check(c, MT_RCPTDELETE, "<nobody>"), "bad address: deleted")
+ok(not mt.eom_check(c, MT_RCPTDELETE, "<alice@example.org>"), "bad address: alice kept")
 mt.disconnect(c)
 
 -- 11. a port probe: connect and close without a word

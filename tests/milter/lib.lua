@@ -37,6 +37,22 @@ function open()
 	return c
 end
 
+-- open_local(): a connection for the sendmail(1) path. Postfix's
+-- cleanup(8) says localhost, 127.0.0.1, port 0; miltertest always sends
+-- a port, so this sends no address and the milter goes by the brackets
+-- of the first recipient (the e2e tests cover port 0 with Postfix)
+function open_local()
+	local c = mt.connect(sock, 100, 0.05)
+	if c == nil then
+		mt.echo("FAIL: cannot connect to " .. tostring(sock))
+		error("connect")
+	end
+	step(mt.macro(c, SMFIC_CONNECT, "j", "mx.test.example",
+	    "{daemon_name}", "mx.test.example"), "connect macros")
+	step(mt.conninfo(c, "localhost", "unspec"), "conninfo")
+	return c
+end
+
 -- envelope(c, qid, from, auth, rcpts...): MAIL and RCPT; returns the
 -- reply to each RCPT in a table
 function envelope(c, qid, from, auth, ...)

@@ -249,10 +249,14 @@ test_actions(void **state)
 	assert_non_null(strstr(logbuf, "list=news rcpt=<bob@example.org> "
 	    "verdict=strip reason=no-consent\n"));
 	assert_non_null(strstr(logbuf, "list=news from=<a@b.example> rcpts=2 "
-	    "delivered=1 stripped=1 mode=enforce\n"));
+	    "delivered=1 stripped=1 rejected=0 mode=enforce\n"));
 	msg_free(m);
 
-	/* sendmail(1) path: the bare local part of this host's domain too */
+	/*
+	 * sendmail(1) path: Postfix matches a deletion against the recipient
+	 * as typed, which the milter never sees: refused whole, nothing
+	 * deleted; nobody with consent under strip: discarded.
+	 */
 	m = start("noreply@example.com", NULL);
 	rcpt(m, "amy@example.org");
 	assert_int_equal(msg_eoh(m, &r), 0);
@@ -267,12 +271,95 @@ test_actions(void **state)
 	assert_int_equal(msg_header(m, "X-Optin-List", "news", &r), 0);
 	assert_int_equal(msg_eoh(m, &r), 0);
 	assert_int_equal(msg_eom(m, 0, &res), 0);
-	assert_true(has_del(&res, "carl@mx.example.net"));
-	assert_true(has_del(&res, "carl"));
-	assert_true(has_del(&res, "dora@example.net"));
-	assert_true(has_del(&res, "dora"));	/* the parent domain */
-	assert_false(has_del(&res, "amy"));
+	assert_int_equal(res.reply.action, MSG_REJECT);
+	assert_string_equal(res.reply.code, "550");
+	assert_string_equal(res.reply.text, "no consent for list news for 2 "
+	    "recipients; mail submitted with sendmail(1) is refused whole");
+	assert_int_equal(res.ndelrcpt, 0);
+	logbuf[0] = '\0';
+	msg_log_drain(m, logcat, NULL);
+	assert_non_null(strstr(logbuf, "rcpt=<carl@mx.example.net> "
+	    "verdict=reject reason=opted-out\n"));
+	assert_non_null(strstr(logbuf, "rcpts=3 delivered=0 stripped=0 "
+	    "rejected=3 mode=enforce\n"));
 	msg_free(m);
+	m = start("a@b.example", NULL);
+	rcpt(m, "carl@mx.example.net");
+	assert_int_equal(msg_header(m, "X-Optin-List", "news", &r), 0);
+	assert_int_equal(msg_eoh(m, &r), 0);
+	assert_int_equal(msg_eom(m, 0, &res), 0);
+	assert_int_equal(res.reply.action, MSG_DISCARD);
+	assert_int_equal(res.ndelrcpt, 0);
+	msg_free(m);
+	/* the path from the connection wins over the brackets */
+	m = start("<a@b.example>", NULL);
+	msg_set_path(m, MSG_PATH_LOCAL);
+	rcpt(m, "<amy@example.org>");
+	rcpt(m, "<dora@example.net>");
+	assert_int_equal(msg_header(m, "X-Optin-List", "news", &r), 0);
+	assert_int_equal(msg_eoh(m, &r), 0);
+	assert_int_equal(msg_eom(m, 0, &res), 0);
+	assert_int_equal(res.reply.action, MSG_REJECT);
+	msg_free(m);
+}
+
+/* every spelling over SMTP is deleted by what Postfix stored for it */
+static void
+test_forms(void **state)
+{
+	static const struct {
+		const char *raw, *del;
+	} strip[] = {
+		{ "<@relay.example:dora@example.org>", "<dora@example.org>" },
+		{ "<@a,@b:dora@example.org>", "<dora@example.org>" },
+		{ "<dora@example.org.>", "<dora@example.org.>" },
+		{ "<\"dora\"@example.org>", "<dora@example.org>" },
+		{ "<\"Dora\"@Example.ORG>", "<Dora@Example.ORG>" },
+		{ "dora@example.org", "<dora@example.org>" },
+		{ "@r.example:dora@example.org", "<dora@example.org>" },
+		{ "<\"x verdict=deliver\"@example.org>",
+		    "<\"x verdict=deliver\"@example.org>" },
+		{ "<nobody>", "<nobody>" },
+		{ "<dora@[192.0.2.1]>", "<dora@[192.0.2.1]>" },
+	};
+	static const char *refuse[] = {
+		"<dora@example.org (comment)>", "<Dora <dora@example.org>>",
+		"<a\\b@example.org>", "<dora@example.org>junk",
+		"<dora@exa mple.org>", "<\"a\"b@example.org>",
+		"<@example.org>", "<dora@@example.org>",
+	};
+	struct msg_reply r;
+	struct msg_result res;
+	struct msg *m;
+	size_t i;
+
+	(void)state;
+	m = start("<a@b.example>", NULL);
+	msg_set_path(m, MSG_PATH_SMTPD);
+	rcpt(m, "<amy@example.org>");
+	for (i = 0; i < sizeof(strip) / sizeof(strip[0]); i++)
+		rcpt(m, strip[i].raw);
+	assert_int_equal(msg_header(m, "X-Optin-List", "news", &r), 0);
+	assert_int_equal(msg_eoh(m, &r), 0);
+	assert_int_equal(msg_eom(m, 0, &res), 0);
+	assert_int_equal(res.reply.action, MSG_CONTINUE);
+	for (i = 0; i < sizeof(strip) / sizeof(strip[0]); i++)
+		if (!has_del(&res, strip[i].del))
+			fail_msg("%s: %s not deleted", strip[i].raw,
+			    strip[i].del);
+	assert_false(has_del(&res, "<amy@example.org>"));
+	msg_free(m);
+
+	for (i = 0; i < sizeof(refuse) / sizeof(refuse[0]); i++) {
+		m = start("<a@b.example>", NULL);
+		msg_set_path(m, MSG_PATH_SMTPD);
+		assert_int_equal(msg_rcpt(m, refuse[i], 0, &r), 0);
+		if (r.action != MSG_REJECT)
+			fail_msg("%s: not refused", refuse[i]);
+		assert_string_equal(r.code, "550");
+		assert_string_equal(r.xcode, "5.7.1");
+		msg_free(m);
+	}
 }
 
 static void
@@ -305,6 +392,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_classification),
 		cmocka_unit_test(test_actions),
+		cmocka_unit_test(test_forms),
 		cmocka_unit_test(test_no_database),
 	};
 
