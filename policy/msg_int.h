@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * msg_int.h - what the parts of the message engine share, and nothing
  * outside policy/msg*.c may use

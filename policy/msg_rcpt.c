@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * msg_rcpt.c - recipients: intake, refusal at RCPT time, deletion
  *

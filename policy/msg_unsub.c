@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * msg_unsub.c - unsubscribe requests sent to unsubscribe-mailto
  *
