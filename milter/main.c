@@ -13,12 +13,16 @@
  *	the daemon detaches and logs to syslog, facility mail. -n checks
  *	the configuration and the key file and exits: 0 good, 78 bad.
  *
- *	SIGHUP and SIGUSR1 reload the configuration and keys; a bad file
- *	keeps the old ones and says why. SIGTERM and SIGINT stop cleanly.
+ *	SIGUSR1 reloads the configuration and keys; a bad file keeps the
+ *	old ones and says why. SIGTERM, SIGHUP and SIGINT stop (libmilter's
+ *	signal thread owns them): the listener closes, callbacks that run
+ *	get up to STOP_WAIT seconds, later ones do nothing (gate.c), and
+ *	only then are the database and the configuration freed.
  *
- *	A database that cannot be opened does not stop the daemon: list
- *	mail gets on-error (tempfail by default) and the database is tried
- *	again, at most once a second, until it opens.
+ *	A database that cannot be opened, is damaged, replaced or removed
+ *	does not stop the daemon (state.c, store.c): list mail gets
+ *	on-error (tempfail by default), the reason is logged once, and the
+ *	database is opened again, at most once a second, once it is good.
  */
 #include "config.h"
 
@@ -39,122 +43,33 @@
 
 #include "milter.h"
 #include "precheck.h"
+#include "state.h"
 #include "sockopt.h"
+
+#define STOP_WAIT	10	/* seconds for running callbacks at stop */
 
 #ifndef RUNSTATEDIR
 #define RUNSTATEDIR "/run"
 #endif
 
-static const char *conf_path;
-static pthread_mutex_t rt_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct runtime *rt_current;
-static struct store *store;
-static time_t store_tried;
-
-/* store_try - open the database if it is not open; under rt_lock */
-static void
-store_try(void)
-{
-	char err[512];
-	time_t now = time(NULL);
-
-	if (store != NULL || now == store_tried)
-		return;
-	store_tried = now;
-	if (store_open(rt_current->conf->database, rt_current->conf->map_size, 0,
-	    &store, err, sizeof(err)) < 0) {
-		store = NULL;
-		mlog(LOG_ERR, "%s; list mail gets on-error (%s)", err,
-		    rt_current->conf->on_error == ONERR_TEMPFAIL ? "tempfail" :
-		    "accept");
-		return;
-	}
-	mlog(LOG_INFO, "database %s open", rt_current->conf->database);
-}
-
 struct runtime *
 runtime_get(struct store **st)
 {
-	struct runtime *rt;
-
-	(void)pthread_mutex_lock(&rt_lock);
-	store_try();
-	rt = rt_current;
-	rt->refs++;
-	*st = store;
-	(void)pthread_mutex_unlock(&rt_lock);
-	return (rt);
+	return (state_get(st));
 }
 
 void
 runtime_put(struct runtime *rt)
 {
-	int gone;
-
-	(void)pthread_mutex_lock(&rt_lock);
-	gone = --rt->refs == 0 && rt != rt_current;
-	(void)pthread_mutex_unlock(&rt_lock);
-	if (gone)
-		runtime_free(rt);
-}
-
-/* reload - swap in a new configuration, or keep the old one */
-static void
-reload(void)
-{
-	struct runtime *rt, *old;
-	char err[1024];
-
-	if ((rt = runtime_load(conf_path, err, sizeof(err))) == NULL) {
-		mlog(LOG_ERR, "reload failed, keeping the old configuration: %s",
-		    err);
-		return;
-	}
-	(void)pthread_mutex_lock(&rt_lock);
-	old = rt_current;
-	if (strcmp(old->conf->database, rt->conf->database) != 0 ||
-	    strcmp(old->conf->socket, rt->conf->socket) != 0 ||
-	    strcmp(old->conf->user, rt->conf->user) != 0) {
-		(void)pthread_mutex_unlock(&rt_lock);
-		mlog(LOG_ERR, "reload failed, keeping the old configuration: "
-		    "database, socket and user change only with a restart");
-		runtime_free(rt);
-		return;
-	}
-	rt_current = rt;
-	old = old->refs == 0 ? old : NULL;	/* else the last user frees it */
-	(void)pthread_mutex_unlock(&rt_lock);
-	runtime_free(old);
-	mlog(LOG_INFO, "configuration %s reloaded (%zu lists, mode %s)",
-	    conf_path, rt->conf->nlists, rt->conf->mode == MODE_ENFORCE ?
-	    "enforce" : "monitor");
+	state_put(rt);
 }
 
 /*
- * sigwait - libmilter's signal thread waits for SIGHUP, SIGTERM and
- * SIGINT and stops the milter on any of them. We want SIGHUP to reload,
- * so this definition, which the dynamic linker gives libmilter in place
- * of libc's, takes SIGHUP and SIGUSR1 out of its set: they belong to
- * the reload thread below. Nothing else in the process calls sigwait().
+ * reload_thread - SIGUSR1 reloads. libmilter's own signal thread waits
+ * for SIGHUP, SIGTERM and SIGINT and stops the milter on each; SIGUSR1
+ * is in no set of libmilter's, so this thread alone receives it, with
+ * no dependence on which sigwait() the dynamic linker picks.
  */
-int
-sigwait(const sigset_t *set, int *sig)
-{
-	sigset_t s = *set;
-	int r;
-
-	(void)sigdelset(&s, SIGHUP);
-	(void)sigdelset(&s, SIGUSR1);
-	for (;;) {
-		if ((r = sigwaitinfo(&s, NULL)) >= 0) {
-			*sig = r;
-			return (0);
-		}
-		if (errno != EINTR)
-			return (errno);
-	}
-}
-
 static void *
 reload_thread(void *arg)
 {
@@ -163,14 +78,12 @@ reload_thread(void *arg)
 
 	(void)arg;
 	(void)sigemptyset(&set);
-	(void)sigaddset(&set, SIGHUP);
 	(void)sigaddset(&set, SIGUSR1);
 	for (;;) {
 		if ((sig = sigwaitinfo(&set, NULL)) < 0)
 			continue;
-		mlog(LOG_INFO, "%s: reloading %s", sig == SIGHUP ? "SIGHUP" :
-		    "SIGUSR1", conf_path);
-		reload();
+		mlog(LOG_INFO, "SIGUSR1: reloading %s", state_path());
+		(void)state_reload();
 	}
 	return (NULL);
 }
@@ -195,12 +108,13 @@ int
 main(int argc, char **argv)
 {
 	struct runtime *rt;
+	struct store *st;
 	struct pidfh *pfh = NULL;
-	const char *pidpath = NULL;
+	const char *pidpath = NULL, *conf_path;
 	char err[1024], path[PATH_MAX];
 	sigset_t set;
 	pthread_t th;
-	int ch, foreground = 0, check = 0, rc, is_unix;
+	int ch, foreground = 0, check = 0, rc, is_unix, left, open = 0;
 
 	conf_path = conf_default_path();
 	while ((ch = getopt(argc, argv, "c:fnp:Vh")) != -1) {
@@ -232,11 +146,11 @@ main(int argc, char **argv)
 		usage();
 		return (64);
 	}
-	if ((rt = runtime_load(conf_path, err, sizeof(err))) == NULL) {
-		(void)fprintf(stderr, "optin-milter: %s\n", err);
-		return (78);
-	}
 	if (check) {
+		if ((rt = runtime_load(conf_path, err, sizeof(err))) == NULL) {
+			(void)fprintf(stderr, "optin-milter: %s\n", err);
+			return (78);
+		}
 		if (precheck(rt->conf, PRECHECK_SOCKET) < 0) {
 			runtime_free(rt);
 			return (78);
@@ -246,7 +160,11 @@ main(int argc, char **argv)
 		runtime_free(rt);
 		return (0);
 	}
-	rt_current = rt;
+	if ((rt = state_init(conf_path, STATE_FIXED_SOCKET, err,
+	    sizeof(err))) == NULL) {
+		(void)fprintf(stderr, "optin-milter: %s\n", err);
+		return (78);
+	}
 	dlog_init("optin-milter", foreground);
 	if (pidpath == NULL && !foreground)
 		pidpath = RUNSTATEDIR "/optin-milter/optin-milter.pid";
@@ -258,13 +176,13 @@ main(int argc, char **argv)
 	}
 	if (is_unix && daemon_rundir(path, rt->conf->user) < 0)
 		return (73);
-	/* every thread inherits the signals blocked; see sigwait() above */
+	/* every thread inherits the signals blocked; see reload_thread() */
 	if ((rc = daemon_start(pidpath, rt->conf->user, foreground, &pfh,
 	    &set)) != 0)
 		return (rc);
 
 	if (smfi_setconn(rt->conf->socket) != MI_SUCCESS ||
-	    smfi_register(filter_desc) != MI_SUCCESS ||
+	    smfi_register(*gate_desc(&filter_desc)) != MI_SUCCESS ||
 	    smfi_opensocket(1) != MI_SUCCESS) {
 		mlog(LOG_ERR, "cannot listen on %s", rt->conf->socket);
 		rc = 69;
@@ -288,25 +206,49 @@ main(int argc, char **argv)
 		rc = 77;
 		goto out;
 	}
-	(void)pthread_mutex_lock(&rt_lock);
-	store_try();
-	(void)pthread_mutex_unlock(&rt_lock);
+	if (state_open_store() < 0) {
+		rc = 71;
+		goto out;
+	}
+	/* from here on a reload may replace RT: hold a reference to log */
+	rt = state_get(&st);
 	if (pthread_create(&th, NULL, reload_thread, NULL) != 0) {
 		mlog(LOG_ERR, "cannot start the reload thread");
+		state_put(rt);
 		rc = 71;
 		goto out;
 	}
 	mlog(LOG_INFO, "optin-milter %s listening on %s (%zu lists, mode %s)",
 	    PACKAGE_VERSION, rt->conf->socket, rt->conf->nlists,
 	    rt->conf->mode == MODE_ENFORCE ? "enforce" : "monitor");
+	state_put(rt);
 	rc = smfi_main() == MI_SUCCESS ? 0 : 70;
-	mlog(LOG_INFO, "stopped");
+	/*
+	 * libmilter's threads are detached and it does not let sessions
+	 * finish once stopped: refuse new callbacks, wait for the ones
+	 * that run, then nothing of ours is used any more.
+	 */
+	gate_close();
+	if ((left = gate_wait(STOP_WAIT, &open)) > 0) {
+		mlog(LOG_WARNING, "stopped with %d callback%s still running; "
+		    "exiting without freeing", left, left == 1 ? "" : "s");
+		if (is_unix)
+			(void)unlink(path);
+		if (pfh != NULL)
+			(void)pidfile_remove(pfh);
+		return (rc);
+	}
+	if (open > 0)
+		mlog(LOG_INFO, "stopped; %d session%s cut short (the MTA "
+		    "applies its milter_default_action)", open, open == 1 ?
+		    "" : "s");
+	else
+		mlog(LOG_INFO, "stopped");
 out:
 	if (is_unix)
 		(void)unlink(path);
 	if (pfh != NULL)
 		(void)pidfile_remove(pfh);
-	store_close(store);
-	runtime_free(rt_current);
+	state_free();
 	return (rc);
 }

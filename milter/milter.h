@@ -16,6 +16,12 @@
 struct runtime *runtime_get(struct store **store);
 void	runtime_put(struct runtime *);
 
+/* gate.c: every callback counted; none of ours runs after gate_close() */
+struct smfiDesc *gate_desc(const struct smfiDesc *);
+void	gate_close(void);
+/* gate_wait - up to SECONDS for running callbacks; how many still run */
+int	gate_wait(int seconds, int *open_sessions);
+
 #define mlog dlog
 
 extern struct smfiDesc filter_desc;

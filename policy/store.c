@@ -109,26 +109,41 @@ store_consent_key(const char *addr, const char *list, char *buf, size_t len,
 
 /* ---------------------------------------------------------- environment */
 
-/* note - record the state of the database; tell the owner of a change */
+/*
+ * note - tell the owner what happened: NOTE_BAD the database cannot be
+ * used (told once per reason), NOTE_GOOD it can again (told only after
+ * it could not), NOTE_INFO something worth a line that changes nothing
+ */
+enum { NOTE_INFO, NOTE_BAD, NOTE_GOOD };
+
 static void __attribute__((format(printf, 3, 4)))
-note(struct store *st, int bad, const char *fmt, ...)
+note(struct store *st, int kind, const char *fmt, ...)
 {
 	char text[sizeof(st->why)];
 	va_list ap;
-	int changed;
+	int tell;
 
 	va_start(ap, fmt);
 	(void)vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	(void)pthread_mutex_lock(&st->mu);
-	changed = bad != st->bad || (bad && strcmp(text, st->why) != 0) ||
-	    (!bad && strncmp(text, "database ", 9) != 0);
-	if (bad || strncmp(text, "database ", 9) == 0) {
-		st->bad = bad;
+	switch (kind) {
+	case NOTE_BAD:
+		tell = !st->bad || strcmp(text, st->why) != 0;
+		st->bad = 1;
 		(void)strlcpy(st->why, text, sizeof(st->why));
+		break;
+	case NOTE_GOOD:
+		tell = st->bad;
+		st->bad = 0;
+		st->why[0] = '\0';
+		break;
+	default:
+		tell = 1;
+		break;
 	}
-	if (changed && st->notify != NULL)
-		st->notify(st->notify_arg, bad, text);
+	if (tell && st->notify != NULL)
+		st->notify(st->notify_arg, kind == NOTE_BAD, text);
 	(void)pthread_mutex_unlock(&st->mu);
 }
 
@@ -158,9 +173,9 @@ reopen(struct store *st, char *err, size_t errlen)
 		(void)pthread_mutex_lock(&st->mu);
 		st->tried = now;
 		(void)pthread_mutex_unlock(&st->mu);
-		note(st, 1, "%s", err);
+		note(st, NOTE_BAD, "%s", err);
 	} else
-		note(st, 0, "database %s open", st->dir);
+		note(st, NOTE_GOOD, "database %s open", st->dir);
 	(void)pthread_rwlock_unlock(&st->resize);
 	return (rc);
 }
@@ -171,7 +186,7 @@ reopen(struct store *st, char *err, size_t errlen)
  * opens the file at the path again
  */
 static void
-invalidate(struct store *st, unsigned gen, const char *why)
+invalidate(struct store *st, unsigned gen, int kind, const char *why)
 {
 	int closed = 0;
 
@@ -185,10 +200,13 @@ invalidate(struct store *st, unsigned gen, const char *why)
 	(void)pthread_mutex_unlock(&st->mu);
 	(void)pthread_rwlock_unlock(&st->resize);
 	if (closed)
-		note(st, 1, "database %s: %s", st->dir, why);
+		note(st, kind, "database %s: %s", st->dir, why);
 }
 
-/* moved - is the file at the path another than the one mapped? */
+/*
+ * moved - is the file at the path another than the one mapped? 0 no,
+ * 1 it is gone (or cannot be seen), 2 another file is there
+ */
 static int
 moved(struct store *st, char *why, size_t whylen)
 {
@@ -202,7 +220,7 @@ moved(struct store *st, char *why, size_t whylen)
 	if (sb.st_dev != st->dev || sb.st_ino != st->ino) {
 		(void)snprintf(why, whylen, "data.mdb was replaced; opening "
 		    "the new file");
-		return (1);
+		return (2);
 	}
 	return (0);
 }
@@ -212,7 +230,8 @@ moved(struct store *st, char *why, size_t whylen)
  * shared lock. Every time: the size of the mapped file (it never
  * shrinks in a healthy environment). At most once a second, or when
  * FORCE: its meta pages, and that it is still the file at the path.
- * Every ten seconds: stale reader slots. 0 good, -1 with WHY.
+ * Every ten seconds: stale reader slots. 0 good, -1 with WHY (damaged
+ * or gone), -2 with WHY (another file at the path).
  */
 static int
 health(struct store *st, int force, char *why, size_t whylen)
@@ -220,7 +239,7 @@ health(struct store *st, int force, char *why, size_t whylen)
 	struct store_file f;
 	struct stat sb;
 	time_t now = time(NULL);
-	int meta, id, readers, dead;
+	int meta, id, readers, dead, m;
 
 	if (fstat(st->fd, &sb) < 0) {
 		(void)snprintf(why, whylen, "fstat data.mdb: %s",
@@ -255,10 +274,10 @@ health(struct store *st, int force, char *why, size_t whylen)
 			st->size_seen = f.size;
 		(void)pthread_mutex_unlock(&st->mu);
 	}
-	if (id && moved(st, why, whylen))
-		return (-1);
+	if (id && (m = moved(st, why, whylen)) != 0)
+		return (m == 2 ? -2 : -1);
 	if (readers && mdb_reader_check(st->env, &dead) == 0 && dead > 0)
-		note(st, 0, "cleared %d stale reader slot%s of dead processes",
+		note(st, NOTE_INFO, "cleared %d stale reader slot%s of dead processes",
 		    dead, dead == 1 ? "" : "s");
 	return (0);
 }
@@ -299,11 +318,13 @@ store_open(const char *dir, uint64_t mapsize, int flags, struct store **out,
 
 	*out = NULL;
 	if (stat(dir, &sb) < 0) {
-		if (errno != ENOENT || !(flags & STORE_CREATE)) {
+		int e = errno;
+
+		if (e != ENOENT || !(flags & STORE_CREATE)) {
 			(void)snprintf(err, errlen, "database %s: %s%s", dir,
-			    strerror(errno), errno == ENOENT ?
-			    " (run optinctl init)" : errno == EACCES ?
-			    store_user_hint(hint, sizeof(hint)) : "");
+			    strerror(e), e == ENOENT ? " (run optinctl init)" :
+			    e == EACCES ? store_user_hint(hint, sizeof(hint)) :
+			    "");
 			if (!(flags & STORE_LAZY))
 				return (-1);
 		} else if (mkdir(dir, 0750) < 0) {
@@ -394,7 +415,7 @@ store_check(struct store *st, char *err, size_t errlen)
 {
 	char why[256];
 	unsigned gen;
-	int tries;
+	int tries, h;
 
 	for (tries = 0; tries < 3; tries++) {
 		(void)pthread_rwlock_rdlock(&st->resize);
@@ -405,12 +426,12 @@ store_check(struct store *st, char *err, size_t errlen)
 			continue;
 		}
 		gen = st->gen;
-		if (health(st, 1, why, sizeof(why)) == 0) {
+		if ((h = health(st, 1, why, sizeof(why))) == 0) {
 			(void)pthread_rwlock_unlock(&st->resize);
 			return (0);
 		}
 		(void)pthread_rwlock_unlock(&st->resize);
-		invalidate(st, gen, why);
+		invalidate(st, gen, h == -2 ? NOTE_INFO : NOTE_BAD, why);
 	}
 	(void)snprintf(err, errlen, "database %s: %s", st->dir, why);
 	return (-1);
@@ -430,7 +451,7 @@ begin(struct store *st, unsigned flags, struct store_txn **out, char *err,
 {
 	struct store_txn *tx;
 	char why[256];
-	int rc, tries, full = 0, resized = 0;
+	int rc, tries, full = 0, resized = 0, h;
 	unsigned gen;
 
 	*out = NULL;
@@ -456,17 +477,17 @@ begin(struct store *st, unsigned flags, struct store_txn **out, char *err,
 			continue;
 		}
 		gen = st->gen;
-		if (health(st, 0, why, sizeof(why)) < 0) {
+		if ((h = health(st, 0, why, sizeof(why))) < 0) {
 			(void)pthread_rwlock_unlock(&st->resize);
-			invalidate(st, gen, why);
+			invalidate(st, gen, h == -2 ? NOTE_INFO : NOTE_BAD, why);
 			continue;
 		}
 		rc = mdb_txn_begin(st->env, NULL, flags, &tx->txn);
-		if (rc == 0 && !(flags & MDB_RDONLY) && moved(st, why,
-		    sizeof(why))) {
+		if (rc == 0 && !(flags & MDB_RDONLY) &&
+		    (h = moved(st, why, sizeof(why))) != 0) {
 			mdb_txn_abort(tx->txn);
 			(void)pthread_rwlock_unlock(&st->resize);
-			invalidate(st, gen, why);
+			invalidate(st, gen, h == 2 ? NOTE_INFO : NOTE_BAD, why);
 			continue;
 		}
 		if (rc == 0)
@@ -484,15 +505,15 @@ begin(struct store *st, unsigned flags, struct store_txn **out, char *err,
 			if (st->env != NULL)
 				(void)mdb_reader_check(st->env, &dead);
 			(void)pthread_rwlock_unlock(&st->resize);
-			note(st, 0, "reader table full (%d readers); cleared "
+			note(st, NOTE_INFO, "reader table full (%d readers); cleared "
 			    "%d stale slots, trying again", STORE_READERS, dead);
 			if (dead == 0)
 				(void)sleep(1);
 			continue;
 		}
 		if (rc == MDB_PANIC) {
-			invalidate(st, gen, "LMDB fatal error (MDB_PANIC); "
-			    "opening the environment again");
+			invalidate(st, gen, NOTE_BAD, "LMDB fatal error "
+			    "(MDB_PANIC); opening the environment again");
 			continue;
 		}
 		(void)snprintf(err, errlen, "database %s: begin transaction: "
@@ -516,8 +537,8 @@ end(struct store_txn *tx)
 	(void)pthread_rwlock_unlock(&st->resize);
 	free(tx);
 	if (panic)
-		invalidate(st, gen, "LMDB reported a damaged database; "
-		    "opening it again");
+		invalidate(st, gen, NOTE_BAD, "LMDB reported a damaged "
+		    "database; opening it again");
 }
 
 int
@@ -568,7 +589,8 @@ store_write(struct store *st, store_write_fn fn, void *arg, char *err,
 				end(tx);
 				if (!gone)
 					return (0);
-				invalidate(st, gen, why);
+				invalidate(st, gen, gone == 2 ? NOTE_INFO :
+				    NOTE_BAD, why);
 				if (again++ < 3)
 					continue;
 				(void)snprintf(err, errlen, "database %s: %s",

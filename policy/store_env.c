@@ -132,23 +132,25 @@ precheck(struct store *st, char *err, size_t errlen)
 	struct store_file f;
 	struct stat sb;
 	char why[256], hint[160];
-	int fd, shrank;
+	int fd, shrank, e;
 
 	if (stat(st->path, &sb) < 0) {
-		if (errno == ENOENT && (st->flags & STORE_CREATE))
+		e = errno;
+		if (e == ENOENT && (st->flags & STORE_CREATE))
 			return (0);
-		if (errno == ENOENT)
+		if (e == ENOENT)
 			(void)snprintf(err, errlen, "database %s: no data.mdb "
 			    "(run optinctl init)", st->dir);
 		else
 			(void)snprintf(err, errlen, "database %s: data.mdb: "
-			    "%s%s", st->dir, strerror(errno), errno == EACCES ?
+			    "%s%s", st->dir, strerror(e), e == EACCES ?
 			    store_user_hint(hint, sizeof(hint)) : "");
 		return (-1);
 	}
 	if ((fd = open(st->path, O_RDONLY | O_CLOEXEC)) < 0) {
+		e = errno;
 		(void)snprintf(err, errlen, "database %s: data.mdb: %s%s",
-		    st->dir, strerror(errno), errno == EACCES ?
+		    st->dir, strerror(e), e == EACCES ?
 		    store_user_hint(hint, sizeof(hint)) : "");
 		return (-1);
 	}

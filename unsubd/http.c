@@ -402,7 +402,7 @@ route(struct MHD_Connection *conn, const char *url, const char *method,
 	} else
 		ret = error_page(conn, 404, "Not found",
 		    "There is nothing here.", NULL);
-	unsubd_leave();
+	unsubd_leave(&env);
 	return (ret);
 }
 

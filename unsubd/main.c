@@ -28,95 +28,42 @@
 #include <microhttpd.h>
 
 #include "precheck.h"
+#include "state.h"
 #include "unsubd.h"
 
 #ifndef RUNSTATEDIR
 #define RUNSTATEDIR "/run"
 #endif
 
-static const char *conf_path;
-static pthread_rwlock_t rt_lock = PTHREAD_RWLOCK_INITIALIZER;
-static pthread_mutex_t store_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct runtime *rt;
-static struct store *store;
-static time_t store_tried;
-
-/* store_get - the database, opened on first need (at most once a second) */
-static struct store *
-store_get(const struct conf *c)
-{
-	struct store *s;
-	char err[512];
-
-	(void)pthread_mutex_lock(&store_lock);
-	if (store == NULL && time(NULL) != store_tried) {
-		store_tried = time(NULL);
-		if (store_open(c->database, c->map_size, 0, &store, err,
-		    sizeof(err)) < 0) {
-			store = NULL;
-			ulog(LOG_ERR, "%s", err);
-		} else
-			ulog(LOG_INFO, "database %s open", c->database);
-	}
-	s = store;
-	(void)pthread_mutex_unlock(&store_lock);
-	return (s);
-}
-
 void
 unsubd_enter(struct unsubd_env *env)
 {
-	(void)pthread_rwlock_rdlock(&rt_lock);
-	env->conf = rt->conf;
-	env->keys = rt->keys;
-	env->store = store_get(rt->conf);
+	env->rt = state_get(&env->store);
+	env->conf = env->rt->conf;
+	env->keys = env->rt->keys;
 }
 
 void
-unsubd_leave(void)
+unsubd_leave(struct unsubd_env *env)
 {
-	(void)pthread_rwlock_unlock(&rt_lock);
+	state_put(env->rt);
+	env->rt = NULL;
 }
 
 int
 unsubd_trusted(const char *ip)
 {
+	struct runtime *rt;
+	struct store *st;
 	size_t i;
 	int yes = 0;
 
-	(void)pthread_rwlock_rdlock(&rt_lock);
+	rt = state_get(&st);
 	for (i = 0; i < rt->conf->ntrusted_proxy; i++)
 		if (strcmp(rt->conf->trusted_proxy[i], ip) == 0)
 			yes = 1;
-	(void)pthread_rwlock_unlock(&rt_lock);
+	state_put(rt);
 	return (yes);
-}
-
-static void
-reload(void)
-{
-	struct runtime *n, *old;
-	char err[1024];
-
-	if ((n = runtime_load(conf_path, err, sizeof(err))) == NULL) {
-		ulog(LOG_ERR, "reload failed, keeping the old configuration: %s",
-		    err);
-		return;
-	}
-	if (strcmp(n->conf->database, rt->conf->database) != 0 ||
-	    strcmp(n->conf->listen, rt->conf->listen) != 0 ||
-	    strcmp(n->conf->user, rt->conf->user) != 0) {
-		ulog(LOG_ERR, "reload failed, keeping the old configuration: "
-		    "database, listen and user change only with a restart");
-		runtime_free(n);
-		return;
-	}
-	(void)pthread_rwlock_wrlock(&rt_lock);
-	old = rt;
-	rt = n;
-	(void)pthread_rwlock_unlock(&rt_lock);
-	runtime_free(old);
-	ulog(LOG_INFO, "configuration %s reloaded", conf_path);
 }
 
 static void
@@ -130,8 +77,9 @@ int
 main(int argc, char **argv)
 {
 	struct MHD_Daemon *d;
+	struct runtime *rt;
 	struct pidfh *pfh = NULL;
-	const char *pidpath = NULL;
+	const char *pidpath = NULL, *conf_path;
 	char err[1024];
 	sigset_t set;
 	int ch, foreground = 0, check = 0, sig, lfd;
@@ -154,11 +102,11 @@ main(int argc, char **argv)
 		usage();
 		return (64);
 	}
-	if ((rt = runtime_load(conf_path, err, sizeof(err))) == NULL) {
-		(void)fprintf(stderr, "optin-unsubd: %s\n", err);
-		return (78);
-	}
 	if (check) {
+		if ((rt = runtime_load(conf_path, err, sizeof(err))) == NULL) {
+			(void)fprintf(stderr, "optin-unsubd: %s\n", err);
+			return (78);
+		}
 		if (precheck(rt->conf, 0) < 0) {
 			runtime_free(rt);
 			return (78);
@@ -167,6 +115,11 @@ main(int argc, char **argv)
 		    rt->conf->listen);
 		runtime_free(rt);
 		return (0);
+	}
+	if ((rt = state_init(conf_path, STATE_FIXED_LISTEN, err,
+	    sizeof(err))) == NULL) {
+		(void)fprintf(stderr, "optin-unsubd: %s\n", err);
+		return (78);
 	}
 	dlog_init("optin-unsubd", foreground);
 	if (pidpath == NULL && !foreground)
@@ -186,29 +139,36 @@ main(int argc, char **argv)
 		(void)close(lfd);
 		return (77);
 	}
+	/* the database as this user, before the first request */
+	if (state_open_store() < 0) {
+		(void)close(lfd);
+		return (71);
+	}
 	if ((d = http_start(lfd, unsubd_trusted, err, sizeof(err))) == NULL) {
 		ulog(LOG_ERR, "%s", err);
 		if (pfh != NULL)
 			(void)pidfile_remove(pfh);
 		return (69);
 	}
-	(void)store_get(rt->conf);
 	ulog(LOG_INFO, "optin-unsubd %s listening on %s", PACKAGE_VERSION,
 	    rt->conf->listen);
+	/* reloads happen only here: RT is not used after the first one */
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
 			continue;
 		if (sig == SIGHUP || sig == SIGUSR1) {
-			reload();
+			ulog(LOG_INFO, "%s: reloading %s", sig == SIGHUP ?
+			    "SIGHUP" : "SIGUSR1", state_path());
+			(void)state_reload();
 			continue;
 		}
 		break;
 	}
 	ulog(LOG_INFO, "stopping");
-	http_stop(d);
+	http_stop(d);		/* every request is answered */
 	if (pfh != NULL)
 		(void)pidfile_remove(pfh);
-	store_close(store);
-	runtime_free(rt);
+	if (state_drain(10) == 0)
+		state_free();
 	return (0);
 }

@@ -13,15 +13,20 @@
 
 #define BODY_MAX	8192		/* a larger request body gets 413 */
 
-/* what a request works with; taken with unsubd_enter(), under a read lock */
+/*
+ * what a request works with: taken with unsubd_enter(), a reference to
+ * the configuration in force that a reload does not free, given back
+ * with unsubd_leave()
+ */
 struct unsubd_env {
+	struct runtime *rt;
 	const struct conf *conf;
 	const struct token_keys *keys;
-	struct store *store;		/* NULL: the database is unavailable */
+	struct store *store;		/* opens lazily; errors say why */
 };
 
 void	unsubd_enter(struct unsubd_env *);
-void	unsubd_leave(void);
+void	unsubd_leave(struct unsubd_env *);
 #define ulog dlog
 
 /* a growing text buffer for pages; buf_free() frees it */

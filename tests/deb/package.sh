@@ -181,10 +181,10 @@ if [ -d "$tf" ] && [ ! -e "$tf/optin-milter.prom" ]; then
 	    'optin_consent_records{list="marketing",status="opt-out"} 1'
 fi
 
-# ExecReload: SIGHUP reloads and the milter goes on
-kill -HUP "$milter_pid" 2>/dev/null
+# ExecReload: SIGUSR1 reloads and the milter goes on
+kill -USR1 "$milter_pid" 2>/dev/null
 sleep 0.5
-kill -0 "$milter_pid" 2>/dev/null && ok || fail "milter died on SIGHUP"
+kill -0 "$milter_pid" 2>/dev/null && ok || fail "milter died on SIGUSR1"
 send_smtp "p2" news@example.com "alice@example.org,carol@example.org"
 expect "p2 discarded (nobody left)" "$out" "250 2.0.0 Ok"
 pf_wait 1 || true

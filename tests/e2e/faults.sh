@@ -33,11 +33,19 @@ expect_eq "f3 checked" "$(rcpts "$(sink_for f3)")" "alice@example.org "
 [ -z "$(sink_for f2)" ] && ok || fail "f2 went out while the milter was dead"
 expect "f3 headers" "$(cat "$(sink_for f3)")" "List-Unsubscribe-Post: List-Unsubscribe=One-Click"
 
-# the database vanishes under a running milter, then returns
+# the database vanishes under a running milter, then returns: no
+# decision from a file that is no longer at the path; list mail waits
 mv "$T/db" "$T/db.away"
+sleep 1.1
 send_smtp "f4" news@example.com "alice@example.org"
-# LMDB keeps the open map: decisions still come from the same database
-expect "f4 answered" "$out" "250 2.0.0 Ok: queued"
+expect "f4 waits" "$out" "451 4.3.0"
+expect_not "f4 not queued" "$out" "queued"
+expect "f4 logged" "$(cat "$T/milter2.log")" "data.mdb was removed"
 mv "$T/db.away" "$T/db"
+sleep 1.1
+send_smtp "f5" news@example.com "alice@example.org,carol@example.org"
+expect "f5 queued" "$out" "250 2.0.0 Ok: queued"
+pf_wait 1 || true
+expect_eq "f5 checked" "$(rcpts "$(sink_for f5)")" "alice@example.org "
 stop_milter
 done_testing

@@ -29,7 +29,7 @@ for u in "$um" "$uu"; do
 	expect_eq "$n Type" "$(key Type "$u")" "forking"
 	expect_eq "$n SyslogFacility" "$(key SyslogFacility "$u")" "mail"
 	expect "$n ReadWritePaths" "$(key ReadWritePaths "$u")" "$db"
-	expect "$n ExecReload" "$(key ExecReload "$u")" 'kill -HUP $MAINPID'
+	expect "$n ExecReload" "$(key ExecReload "$u")" 'kill -USR1 $MAINPID'
 	expect "$n ExecStart -c" "$(key ExecStart "$u")" "-c $conf"
 	expect_not "$n ExecStart -f" "$(key ExecStart "$u") " " -f "
 	expect "$n ExecStartPre -n" "$(key ExecStartPre "$u")" " -n -c $conf"

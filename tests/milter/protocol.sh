@@ -51,9 +51,9 @@ expect "log mailto ok" "$L" "M1: unsubscribe list=marketing rcpt=<alice@example.
 expect "log mailto bad" "$L" "M2: unsubscribe from=<someone@example.net> result=invalid reason=bad-token"
 expect "log mailto none" "$L" "M3: unsubscribe from=<someone@example.net> result=invalid reason=no-token"
 
-# SIGHUP reloads (monitor mode now), and the milter keeps running
+# SIGUSR1 reloads (monitor mode now), and the milter keeps running
 sed -i 's/^mode .*/mode monitor/' "$T/om.conf"
-kill -HUP "$milter_pid"
+kill -USR1 "$milter_pid"
 _i=0
 until grep -q "reloaded" "$log" || [ $_i -ge 100 ]; do sleep 0.05; _i=$((_i+1)); done
 expect "reloaded" "$(cat "$log")" "configuration $T/om.conf reloaded (7 lists, mode monitor)"

@@ -1,0 +1,87 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# lifecycle.sh - reload and stop: SIGUSR1 reloads (also after daemon(3)
+# with a relative -c, and as an unprivileged user whose secret file is
+# root's), SIGHUP stops cleanly, a stop waits for the session under way,
+# and a database the user may not open says so
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib.sh"
+
+chmod 755 "$T"
+test_conf "$T/om.conf"
+"$C" -c "$T/om.conf" init >/dev/null
+"$C" -c "$T/om.conf" subscribe alice@example.org marketing >/dev/null
+sock="unix:$T/milter.sock"
+
+# wait_for FILE TEXT: up to 5 s for TEXT to appear in FILE
+wait_for() {
+	_i=0
+	until grep -q "$2" "$1" 2>/dev/null || [ $_i -ge 100 ]; do sleep 0.05; _i=$((_i+1)); done
+}
+
+# detached, with a relative -c: a reload after daemon(3) changed to /
+# still finds the file (monitor mode afterwards: nobody is removed)
+(cd "$T" && "$M" -c om.conf -p "$T/om.pid") || fail "daemon did not start"
+_i=0
+while [ ! -S "$T/milter.sock" ] && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i+1)); done
+milter_pid=$(cat "$T/om.pid" 2>/dev/null)
+cleanup_hooks="$cleanup_hooks stop_milter_quiet"
+lua monitor_free.lua
+sed -i 's/^mode .*/mode monitor/' "$T/om.conf"
+kill -USR1 "$milter_pid"
+sleep 0.5
+lua monitor.lua
+kill -0 "$milter_pid" 2>/dev/null && ok || fail "daemon died on SIGUSR1"
+# SIGHUP stops (libmilter's signal thread owns it), cleanly
+kill -HUP "$milter_pid"
+_i=0
+while kill -0 "$milter_pid" 2>/dev/null && [ $_i -lt 200 ]; do sleep 0.05; _i=$((_i+1)); done
+kill -0 "$milter_pid" 2>/dev/null && fail "SIGHUP did not stop it" || ok
+[ ! -e "$T/milter.sock" ] && ok || fail "socket left behind after SIGHUP"
+[ ! -e "$T/om.pid" ] && ok || fail "pid file left behind after SIGHUP"
+milter_pid=""
+sed -i 's/^mode .*/mode enforce/' "$T/om.conf"
+
+# a stop with a session open: callbacks under way end first, later ones
+# touch nothing, and the milter exits at once and cleanly
+start_milter "$T/om.conf" "$T/m2.log" || done_testing
+miltertest -s "$top_srcdir/tests/milter/slow.lua" -D sock="$sock" \
+    -D lib="$top_srcdir/tests/milter/lib.lua" > "$T/slow.out" 2>&1 &
+lua_pid=$!
+sleep 0.7
+kill -TERM "$milter_pid"
+wait "$milter_pid"
+expect_eq "exit 0 with a session open" "$?" 0
+milter_pid=""
+wait "$lua_pid"
+expect "session counted" "$(cat "$T/m2.log")" "stopped; 1 session cut short"
+expect_not "nothing left running" "$(cat "$T/m2.log")" "still running"
+
+if [ "$(id -u)" != 0 ] || ! id nobody >/dev/null 2>&1; then
+	echo "# SKIP: the user part needs root and user nobody"
+	done_testing
+fi
+# as user nobody: the secret file stays root's (0600) and a reload works
+sed -e 's/^#user .*/user nobody/' "$T/om.conf" > "$T/user.conf"
+chown -R nobody "$T/db"
+chown root "$T/secret.key"
+chmod 600 "$T/secret.key"
+start_milter "$T/user.conf" "$T/m3.log" || done_testing
+lua monitor_free.lua
+sed -i 's/^mode .*/mode monitor/' "$T/user.conf"
+kill -USR1 "$milter_pid"
+wait_for "$T/m3.log" "reload"
+expect "reload as nobody" "$(cat "$T/m3.log")" "configuration $T/user.conf reloaded"
+lua monitor.lua
+stop_milter
+
+# a database the user may not open: the message says so
+chown -R root "$T/db"
+chmod 700 "$T/db"
+sed -i 's/^mode .*/mode enforce/' "$T/user.conf"
+start_milter "$T/user.conf" "$T/m4.log" || done_testing
+lua nodb.lua
+expect "permission named" "$(cat "$T/m4.log")" "Permission denied (running as uid $(id -u nobody), user nobody"
+expect_not "not called missing" "$(cat "$T/m4.log")" "run optinctl init"
+stop_milter
+done_testing

@@ -1,0 +1,8 @@
+-- slow.lua - a session that is still open when the milter is told to
+-- stop; what it gets afterwards is the MTA's default action, the test
+-- only needs the milter to stop cleanly meanwhile
+dofile(lib)
+local c = open()
+envelope(c, "S1", "<news@example.com>", nil, "<alice@example.org>", "<carol@example.org>")
+mt.sleep(3)
+mt.disconnect(c)
