@@ -39,6 +39,39 @@ static int fixed_keys;
 static char conf_path[PATH_MAX];
 static char secret_path[PATH_MAX];
 static int secret_fd = -1;
+static pthread_t watcher;
+static int watching, stopping;
+static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
+
+/*
+ * watch - check the database once a second even when no request comes:
+ * a replaced or damaged file is let go at once (the old lock.mdb with
+ * it, so that the next opener starts it afresh), and the log and
+ * /healthz say so without waiting for traffic
+ */
+static void *
+watch(void *arg)
+{
+	struct timespec until;
+	char err[512];
+
+	(void)arg;
+	(void)pthread_mutex_lock(&lock);
+	while (!stopping) {
+		(void)clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		(void)pthread_cond_timedwait(&wake, &lock, &until);
+		if (stopping)
+			break;
+		(void)pthread_mutex_unlock(&lock);
+		if (store_check(store, err, sizeof(err)) < 0) {
+			/* store_event() has told the log already */
+		}
+		(void)pthread_mutex_lock(&lock);
+	}
+	(void)pthread_mutex_unlock(&lock);
+	return (NULL);
+}
 
 /* store_event - the database's changes of state, in the log */
 static void
@@ -183,6 +216,11 @@ state_open_store(void)
 	(void)pthread_mutex_lock(&lock);
 	store = st;
 	(void)pthread_mutex_unlock(&lock);
+	if (pthread_create(&watcher, NULL, watch, NULL) == 0)
+		watching = 1;
+	else
+		dlog(LOG_WARNING, "cannot start the database watcher; the "
+		    "database is checked only when it is used");
 	return (0);
 }
 
@@ -282,6 +320,14 @@ state_drain(int seconds)
 void
 state_free(void)
 {
+	if (watching) {
+		(void)pthread_mutex_lock(&lock);
+		stopping = 1;
+		(void)pthread_cond_broadcast(&wake);
+		(void)pthread_mutex_unlock(&lock);
+		(void)pthread_join(watcher, NULL);
+		watching = 0;
+	}
 	(void)pthread_mutex_lock(&lock);
 	store_close(store);
 	store = NULL;

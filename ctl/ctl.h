@@ -50,5 +50,7 @@ int	verb_export(struct ctl *, int, char **);
 int	verb_export_suppression(struct ctl *, int, char **);
 int	verb_show(struct ctl *, int, char **);
 int	verb_stats(struct ctl *, int, char **);
+int	verb_backup(struct ctl *, int, char **);	/* ctl_db.c */
+int	verb_restore(struct ctl *, int, char **);
 
 #endif

@@ -58,7 +58,9 @@ usage(void)
 	    "  token ADDR LIST\n"
 	    "  lists\n"
 	    "  stats [--prometheus] [--output FILE]\n"
-	    "  erase ADDR\n");
+	    "  erase ADDR\n"
+	    "  backup FILE\n"
+	    "  restore FILE [--no-replay]\n");
 }
 
 void
@@ -690,6 +692,8 @@ static const struct {
 	{ "lists", verb_lists },
 	{ "stats", verb_stats },
 	{ "erase", verb_erase },
+	{ "backup", verb_backup },
+	{ "restore", verb_restore },
 };
 
 int

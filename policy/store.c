@@ -315,6 +315,7 @@ store_open(const char *dir, uint64_t mapsize, int flags, struct store **out,
 	struct store *st;
 	struct stat sb;
 	char hint[160];
+	int rc, tries;
 
 	*out = NULL;
 	if (stat(dir, &sb) < 0) {
@@ -362,7 +363,11 @@ store_open(const char *dir, uint64_t mapsize, int flags, struct store **out,
 		(void)snprintf(err, errlen, "mutex: out of resources");
 		return (-1);
 	}
-	if (store_env_open(st, err, errlen) < 0) {
+	/* the daemons let go of a replaced file within a second or so */
+	for (tries = 0; (rc = store_env_open(st, err, errlen)) == -2 &&
+	    !(flags & STORE_LAZY) && tries < 30; tries++)
+		(void)usleep(100000);
+	if (rc < 0) {
 		if (!(flags & STORE_LAZY)) {
 			store_close(st);
 			return (-1);

@@ -175,6 +175,38 @@ int	store_erase(struct store_txn *, const char *addr, const struct change *)
 	    __attribute__((warn_unused_result));
 
 /*
+ * store_backup - a consistent, compacted copy of the database in FILE
+ * (mode 0600) while others read and write; FILE is whole or absent.
+ */
+int	store_backup(struct store *, const char *file, char *err,
+	    size_t errlen) __attribute__((warn_unused_result));
+
+struct store_restore_result {
+	int	same;			/* the backup is of this database */
+	uint64_t backup_seq;		/* its last history record */
+	size_t	replayed;		/* newer history records carried over */
+	size_t	erased;			/* erasures done again */
+};
+
+/*
+ * store_restore - the records of the backup FILE in place of the
+ * database's, in one write transaction, while daemons run. With REPLAY
+ * and a backup of this same database, what changed after the backup
+ * was taken (its history, the records it names, erasures) is kept.
+ */
+int	store_restore(struct store *, const char *file, int replay,
+	    struct store_restore_result *, char *err, size_t errlen)
+	    __attribute__((warn_unused_result));
+
+/*
+ * store_restore_file - for a database that cannot be opened: a checked
+ * copy of FILE in place of DIR/data.mdb (owner kept, synced, renamed);
+ * running daemons open it within a second.
+ */
+int	store_restore_file(const char *dir, const char *file, char *err,
+	    size_t errlen) __attribute__((warn_unused_result));
+
+/*
  * Iteration, in address order (history: in time order). ADDR NULL means
  * every record. The callback returns 0 to go on, non-zero to stop; that
  * value is returned. -1 on a database error.

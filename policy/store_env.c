@@ -203,7 +203,11 @@ lock_matches(struct store *st, const struct store_file *f)
 	    f->meta[1].txnid > id);
 }
 
-/* store_env_open - open DIR as it is now; under the exclusive lock */
+/*
+ * store_env_open - open DIR as it is now; under the exclusive lock.
+ * 0, -1 with ERR, or -2 with ERR when lock.mdb is still another
+ * process's view of a file that was replaced (try again shortly).
+ */
 int
 store_env_open(struct store *st, char *err, size_t errlen)
 {
@@ -261,7 +265,7 @@ store_env_open(struct store *st, char *err, size_t errlen)
 		    "process had it open); waiting for every process to close "
 		    "the old one", st->dir);
 		store_env_close(st);
-		return (-1);
+		return (-2);
 	}
 	(void)pthread_mutex_lock(&st->mu);
 	if (f.dev != st->seen_dev || f.ino != st->seen_ino ||

@@ -102,7 +102,7 @@ struct store_txn {
 #define decode_history(k, v, r) rec_decode_history((k)->mv_data, (k)->mv_size, \
 	(v)->mv_data, (v)->mv_size, (r))
 
-/* store_env_open - open ST's directory as it is now; 0 or -1 with ERR */
+/* store_env_open - open ST's directory as it is now; 0, -1 with ERR, -2 */
 int	store_env_open(struct store *, char *err, size_t errlen);
 /* store_env_close - close the environment (if open) */
 void	store_env_close(struct store *);
@@ -111,6 +111,17 @@ const char *store_user_hint(char *buf, size_t len);
 
 /* store_bounce_erase - remove the bounce score of ADDR, without history */
 int	store_bounce_erase(struct store_txn *, const char *addr);
+
+/* a backup file opened read-only, in a read transaction (store_backup.c) */
+struct store_bak {
+	MDB_env	*env;
+	MDB_txn	*txn;
+	MDB_dbi	main, meta, history, supp;
+};
+/* store_bak_open - FILE checked and opened; 0, or -1 with ERR */
+int	store_bak_open(const char *file, struct store_bak *, char *err,
+	    size_t errlen);
+void	store_bak_close(struct store_bak *);
 
 /* store_txerr - record why an operation failed; returns -1 */
 int	store_txerr(struct store_txn *, const char *fmt, ...)

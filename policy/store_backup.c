@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * store_backup.c - hot backup and restore under running daemons
+ *
+ * SYNOPSIS
+ *	#include "store.h"
+ *
+ *	store_backup(st, "/var/backups/optin.mdb", err, sizeof(err));
+ *	store_restore(st, "/var/backups/optin.mdb", 1, &res, err, sizeof(err));
+ *	store_restore_file(dir, "/var/backups/optin.mdb", err, sizeof(err));
+ *
+ * DESCRIPTION
+ *	A backup is LMDB's compacting copy (mdb_env_copyfd2 with
+ *	MDB_CP_COMPACT): one read transaction, so it is consistent while
+ *	others read and write. It is written to a temporary file beside
+ *	FILE, synced, checked and renamed, so FILE is whole or absent.
+ *
+ *	A restore is one write transaction on the running database: every
+ *	named database is emptied and filled from the backup. Daemons wait
+ *	for LMDB's writer lock as for any write and see the restored data
+ *	at their next transaction; nothing they write afterwards is lost,
+ *	and nothing is written into a file that is about to be replaced.
+ *	With REPLAY, when the backup comes from the same database (the
+ *	same "created" time in meta), what changed after it was taken is
+ *	carried over: for every history record newer than the backup's
+ *	last one the current record of that address and list (or its
+ *	absence) and the history record itself, and every erasure done
+ *	since is done again.
+ *
+ *	When the database cannot be opened at all (damaged, removed),
+ *	store_restore_file() puts a checked copy of the backup in place of
+ *	data.mdb (temporary file, fsync, rename); running daemons notice the
+ *	new file within a second.
+ *
+ * DIAGNOSTICS
+ *	Messages name the file and what is wrong with it.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "model.h"
+#include "store_priv.h"
+
+/* sync_dir - fsync the directory that holds PATH */
+static int
+sync_dir(const char *path)
+{
+	char buf[PATH_MAX];
+	int fd, rc;
+
+	if (strlcpy(buf, path, sizeof(buf)) >= sizeof(buf))
+		return (-1);
+	if ((fd = open(dirname(buf), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return (-1);
+	rc = fsync(fd);
+	(void)close(fd);
+	return (rc);
+}
+
+/* tmp_beside - a new temporary file next to PATH; its fd, name in TMP */
+static int
+tmp_beside(const char *path, char *tmp, size_t len)
+{
+	int fd;
+
+	if ((size_t)snprintf(tmp, len, "%s.tmp.XXXXXX", path) >= len) {
+		errno = ENAMETOOLONG;
+		return (-1);
+	}
+	if ((fd = mkstemp(tmp)) < 0)
+		return (-1);
+	(void)fchmod(fd, 0600);
+	return (fd);
+}
+
+int
+store_backup(struct store *st, const char *file, char *err, size_t errlen)
+{
+	struct store_file f;
+	char tmp[PATH_MAX], why[256];
+	int fd, rc;
+
+	if (store_check(st, err, errlen) < 0)
+		return (-1);
+	if ((fd = tmp_beside(file, tmp, sizeof(tmp))) < 0) {
+		(void)snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		return (-1);
+	}
+	(void)pthread_rwlock_rdlock(&st->resize);
+	rc = st->env != NULL ? mdb_env_copyfd2(st->env, fd, MDB_CP_COMPACT) :
+	    EINVAL;
+	(void)pthread_rwlock_unlock(&st->resize);
+	if (rc != 0) {
+		(void)snprintf(err, errlen, "copy to %s: %s", file,
+		    mdb_strerror(rc));
+		goto fail;
+	}
+	if (fsync(fd) < 0) {
+		(void)snprintf(err, errlen, "fsync %s: %s", tmp,
+		    strerror(errno));
+		goto fail;
+	}
+	if (store_file_check(fd, &f, why, sizeof(why)) < 0) {
+		(void)snprintf(err, errlen, "the copy is not sound: %s", why);
+		goto fail;
+	}
+	(void)close(fd);
+	if (rename(tmp, file) < 0) {
+		(void)snprintf(err, errlen, "rename %s: %s", tmp,
+		    strerror(errno));
+		(void)unlink(tmp);
+		return (-1);
+	}
+	(void)sync_dir(file);
+	return (0);
+fail:
+	(void)close(fd);
+	(void)unlink(tmp);
+	return (-1);
+}
+
+/* ---------------------------------------------------------- the backup */
+
+void
+store_bak_close(struct store_bak *b)
+{
+	if (b->txn != NULL)
+		mdb_txn_abort(b->txn);
+	if (b->env != NULL)
+		mdb_env_close(b->env);
+	memset(b, 0, sizeof(*b));
+}
+
+int
+store_bak_open(const char *file, struct store_bak *b, char *err,
+    size_t errlen)
+{
+	struct store_file f;
+	MDB_val k, v;
+	char why[256], buf[16];
+	int fd, rc;
+
+	memset(b, 0, sizeof(*b));
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
+		(void)snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		return (-1);
+	}
+	rc = store_file_check(fd, &f, why, sizeof(why));
+	(void)close(fd);
+	if (rc < 0) {
+		(void)snprintf(err, errlen, "%s: %s", file, why);
+		return (-1);
+	}
+	if ((rc = mdb_env_create(&b->env)) != 0 ||
+	    (rc = mdb_env_set_maxdbs(b->env, 16)) != 0 ||
+	    (rc = mdb_env_open(b->env, file, MDB_NOSUBDIR | MDB_RDONLY |
+	    MDB_NOLOCK, 0)) != 0 ||
+	    (rc = mdb_txn_begin(b->env, NULL, MDB_RDONLY, &b->txn)) != 0) {
+		(void)snprintf(err, errlen, "%s: %s", file, mdb_strerror(rc));
+		store_bak_close(b);
+		return (-1);
+	}
+	if ((rc = mdb_dbi_open(b->txn, NULL, 0, &b->main)) != 0 ||
+	    (rc = mdb_dbi_open(b->txn, "meta", 0, &b->meta)) != 0 ||
+	    (rc = mdb_dbi_open(b->txn, "history", 0, &b->history)) != 0 ||
+	    (rc = mdb_dbi_open(b->txn, "suppression", 0, &b->supp)) != 0) {
+		(void)snprintf(err, errlen, "%s: not an optin-milter database "
+		    "(%s)", file, mdb_strerror(rc));
+		store_bak_close(b);
+		return (-1);
+	}
+	k.mv_data = "schema";
+	k.mv_size = 6;
+	if (mdb_get(b->txn, b->meta, &k, &v) != 0 || v.mv_size >= sizeof(buf)) {
+		(void)snprintf(err, errlen, "%s: no schema in meta", file);
+		store_bak_close(b);
+		return (-1);
+	}
+	(void)snprintf(buf, sizeof(buf), "%.*s", (int)v.mv_size,
+	    (const char *)v.mv_data);
+	if (atoi(buf) != STORE_SCHEMA) {
+		(void)snprintf(err, errlen, "%s: schema %s, this version reads "
+		    "%d", file, buf, STORE_SCHEMA);
+		store_bak_close(b);
+		return (-1);
+	}
+	return (0);
+}
+
+int
+store_restore_file(const char *dir, const char *file, char *err,
+    size_t errlen)
+{
+	struct store_bak b;
+	struct stat sb;
+	char path[PATH_MAX], tmp[PATH_MAX], buf[65536];
+	ssize_t n;
+	int in, out;
+
+	if (store_bak_open(file, &b, err, errlen) < 0)
+		return (-1);
+	store_bak_close(&b);
+	if ((size_t)snprintf(path, sizeof(path), "%s/data.mdb", dir) >=
+	    sizeof(path)) {
+		(void)snprintf(err, errlen, "%s: path too long", dir);
+		return (-1);
+	}
+	/* the daemons' user owns the database: keep the owner */
+	if (stat(path, &sb) < 0 && stat(dir, &sb) < 0) {
+		(void)snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return (-1);
+	}
+	if ((in = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
+		(void)snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		return (-1);
+	}
+	if ((out = tmp_beside(path, tmp, sizeof(tmp))) < 0) {
+		(void)snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		(void)close(in);
+		return (-1);
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n) {
+			n = -1;
+			break;
+		}
+	(void)close(in);
+	if (n < 0 || fchmod(out, 0640) < 0 ||
+	    (geteuid() == 0 && fchown(out, sb.st_uid, sb.st_gid) < 0) ||
+	    fsync(out) < 0) {
+		(void)snprintf(err, errlen, "write %s: %s", tmp,
+		    strerror(errno));
+		(void)close(out);
+		(void)unlink(tmp);
+		return (-1);
+	}
+	(void)close(out);
+	if (rename(tmp, path) < 0) {
+		(void)snprintf(err, errlen, "rename %s: %s", tmp,
+		    strerror(errno));
+		(void)unlink(tmp);
+		return (-1);
+	}
+	(void)sync_dir(path);
+	return (0);
+}
