@@ -66,8 +66,8 @@ verb_restore(struct ctl *c, int argc, char **argv)
 		    "open it within a second\n", pos[0], c->conf->database);
 		return (0);
 	}
-	if (store_restore(c->st, pos[0], opts[0].value == NULL, &res, err,
-	    sizeof(err)) < 0) {
+	if (store_restore(c->st, pos[0], opts[0].value == NULL,
+	    c->conf->recipient_delimiter, &res, err, sizeof(err)) < 0) {
 		ctl_err("restore: %s", err);
 		return (EX_IOERR);
 	}

@@ -639,6 +639,7 @@ verb_lists(struct ctl *c, int argc, char **argv)
 
 struct erase_arg {
 	const char *addr;
+	const char *delims;
 	struct change ch;
 };
 
@@ -647,7 +648,7 @@ do_erase(struct store_txn *tx, void *arg)
 {
 	struct erase_arg *e = arg;
 
-	return (store_erase(tx, e->addr, &e->ch));
+	return (store_erase(tx, e->addr, e->delims, &e->ch));
 }
 
 static int
@@ -666,6 +667,7 @@ verb_erase(struct ctl *c, int argc, char **argv)
 		return (rc);
 	memset(&e, 0, sizeof(e));
 	e.addr = addr;
+	e.delims = c->conf->recipient_delimiter;
 	e.ch.actor = ACTOR_CLI;
 	e.ch.evidence = evidence_cli(ev, sizeof(ev));
 	if ((rc = ctl_open_store(c, 0)) != 0)

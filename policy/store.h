@@ -166,13 +166,25 @@ int	store_del_suppression(struct store_txn *, const char *addr,
 	    const struct change *) __attribute__((warn_unused_result));
 
 /*
- * store_erase - remove every consent record of ADDR and every history
- * record naming it; then suppress it (reason legal, source erasure) so
- * that it is never mailed again. The history keeps only that an erasure
- * happened, not the address.
+ * store_erase - right to erasure for ADDR: remove every consent and
+ * suppression record, history record and bounce score of an address
+ * whose untagged form (recipient delimiters DELIMS, may be NULL) is
+ * ADDR's, and scrub the address in any tagged form from the source and
+ * evidence of every other record; then suppress it (reason legal,
+ * source erasure) so that it is never mailed again. The history keeps
+ * only that an erasure happened, not the address, and its sequence
+ * numbers are never given out again.
  */
-int	store_erase(struct store_txn *, const char *addr, const struct change *)
-	    __attribute__((warn_unused_result));
+int	store_erase(struct store_txn *, const char *addr, const char *delims,
+	    const struct change *) __attribute__((warn_unused_result));
+
+/*
+ * store_scrub - IN with every address whose untagged form is TARGET
+ * replaced by "(erased)", into OUT; 1 when something was replaced, 0
+ * when not, -1 when OUT is too small.
+ */
+int	store_scrub(const char *in, const char *target, const char *delims,
+	    char *out, size_t outlen);
 
 /*
  * store_backup - a consistent, compacted copy of the database in FILE
@@ -192,10 +204,12 @@ struct store_restore_result {
  * store_restore - the records of the backup FILE in place of the
  * database's, in one write transaction, while daemons run. With REPLAY
  * and a backup of this same database, what changed after the backup
- * was taken (its history, the records it names, erasures) is kept.
+ * was taken (its history, the records it names, erasures with the
+ * recipient delimiters DELIMS) is kept.
  */
 int	store_restore(struct store *, const char *file, int replay,
-	    struct store_restore_result *, char *err, size_t errlen)
+	    const char *delims, struct store_restore_result *, char *err,
+	    size_t errlen)
 	    __attribute__((warn_unused_result));
 
 /*

@@ -5,71 +5,351 @@
  * SYNOPSIS
  *	#include "store.h"
  *
+ *	store_erase(tx, "alice@example.org", "+", &ch);
+ *	store_scrub(text, "alice@example.org", "+", out, sizeof(out));
+ *
  * DESCRIPTION
- *	store_erase() (store.h) in one write transaction.
+ *	store_erase() (store.h) in one write transaction. Every record is
+ *	looked at once: a record of an address whose untagged form is the
+ *	person's (alice@d, alice+news@d) is removed, with its history and
+ *	bounce score; in every other record, source and evidence are
+ *	scrubbed of the person's address in any tagged form (a mailto
+ *	request quoted in someone else's row). Then the person stays
+ *	suppressed (legal, source erasure) and the history records that an
+ *	erasure happened, without the address. History sequence numbers
+ *	come from a counter in meta (store_rec.c), so records removed here
+ *	never have their numbers given out again.
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "model.h"
 #include "store_priv.h"
 
-int
-store_erase(struct store_txn *tx, const char *addr, const struct change *ch)
+#define ERASED	"(erased)"
+
+/* local_char - may C be part of an unquoted local part? */
+static int
+local_char(int c)
 {
-	char kb[ADDR_BUFSIZE + 1];
-	struct history_rec h;
-	struct supp_rec s;
-	struct change quiet;
-	MDB_cursor *cur;
-	MDB_val k, v;
-	size_t alen = strlen(addr);
+	return (isalnum(c) || (c != 0 && strchr(".!#$%&'*+/=?^_`{|}~-", c)
+	    != NULL));
+}
+
+static int
+domain_char(int c)
+{
+	return (isalnum(c) || c == '.' || c == '-' || c == '[' || c == ']' ||
+	    c == ':');
+}
+
+/* same_person - does the address text A..A+LEN untag to TARGET? */
+static int
+same_person(const char *a, size_t len, const char *target, const char *delims)
+{
+	char buf[ADDR_BUFSIZE], un[ADDR_BUFSIZE], *at;
+	size_t i;
+
+	if (len == 0 || len >= sizeof(buf))
+		return (0);
+	memcpy(buf, a, len);
+	buf[len] = '\0';
+	/* domains compare without case, as addr_normalize() stores them */
+	if ((at = strrchr(buf, '@')) != NULL)
+		for (i = (size_t)(at - buf); buf[i] != '\0'; i++)
+			buf[i] = (char)tolower((unsigned char)buf[i]);
+	while (len > 0 && buf[len - 1] == '.')	/* end of a sentence */
+		buf[--len] = '\0';
+	/* local parts too: erasing a differently cased twin errs safe */
+	if (addr_untag(buf, delims, un, sizeof(un)) == 1)
+		return (strcasecmp(un, target) == 0);
+	return (strcasecmp(buf, target) == 0);
+}
+
+int
+store_scrub(const char *in, const char *target, const char *delims,
+    char *out, size_t outlen)
+{
+	const char *p = in, *at, *s, *e;
+	size_t n = 0, len;
+	int changed = 0;
+
+	out[0] = '\0';
+	while ((at = strchr(p, '@')) != NULL) {
+		for (s = at; s > p && local_char((unsigned char)s[-1]); s--)
+			;
+		for (e = at + 1; *e != '\0' && domain_char((unsigned char)*e);
+		    e++)
+			;
+		if (s < at && e > at + 1 &&
+		    same_person(s, (size_t)(e - s), target, delims)) {
+			len = (size_t)(s - p);
+			if (n + len + sizeof(ERASED) > outlen)
+				return (-1);
+			memcpy(out + n, p, len);
+			memcpy(out + n + len, ERASED, sizeof(ERASED) - 1);
+			n += len + sizeof(ERASED) - 1;
+			out[n] = '\0';
+			changed = 1;
+		} else {
+			len = (size_t)(e - p);
+			if (n + len + 1 > outlen)
+				return (-1);
+			memcpy(out + n, p, len);
+			n += len;
+			out[n] = '\0';
+		}
+		p = e;
+	}
+	len = strlen(p);
+	if (n + len + 1 > outlen)
+		return (-1);
+	memcpy(out + n, p, len + 1);
+	return (changed);
+}
+
+struct erasure {
+	struct store_txn *tx;
+	char	target[ADDR_BUFSIZE];
+	const char *delims;
+	char	(*gone)[ADDR_BUFSIZE];	/* addresses whose records went */
+	size_t	ngone;
+};
+
+/* scrub2 - SOURCE and EVIDENCE scrubbed into S and E; 1 when changed */
+static int
+scrub2(struct erasure *er, const char *source, const char *evidence,
+    char *s, size_t slen, char *e, size_t elen)
+{
+	int a, b;
+
+	if ((a = store_scrub(source, er->target, er->delims, s, slen)) < 0)
+		(void)snprintf(s, slen, "%s", ERASED);
+	if ((b = store_scrub(evidence, er->target, er->delims, e, elen)) < 0)
+		(void)snprintf(e, elen, "%s", ERASED);
+	return (a != 0 || b != 0);
+}
+
+/* gone - remember ADDR as erased (for its bounce score) */
+static int
+gone(struct erasure *er, const char *addr)
+{
+	char (*v)[ADDR_BUFSIZE];
+	size_t i;
+
+	for (i = 0; i < er->ngone; i++)
+		if (strcmp(er->gone[i], addr) == 0)
+			return (0);
+	if ((v = reallocarray(er->gone, er->ngone + 1, sizeof(*v))) == NULL)
+		return (store_txerr(er->tx, "out of memory"));
+	er->gone = v;
+	(void)snprintf(v[er->ngone++], ADDR_BUFSIZE, "%s", addr);
+	return (0);
+}
+
+/* put_current - VAL in place of the record under the cursor */
+static int
+put_current(struct erasure *er, MDB_cursor *cur, MDB_val *k,
+    const struct enc *e)
+{
+	char kb[ADDR_BUFSIZE + CONF_NAME_MAX + 2];
+	MDB_val kk, v;
 	int rc;
 
-	if (alen == 0 || alen > ADDR_MAX)
-		return (store_txerr(tx, "bad address"));
-	memcpy(kb, addr, alen);
-	kb[alen] = '\0';
+	if (e->overflow)
+		return (store_txerr(er->tx, "scrubbed record too large"));
+	/* K points into a page that the put may move: copy it first */
+	if (k->mv_size > sizeof(kb))
+		return (store_txerr(er->tx, "key too large"));
+	memcpy(kb, k->mv_data, k->mv_size);
+	kk.mv_data = kb;
+	kk.mv_size = k->mv_size;
+	v.mv_data = (void *)(uintptr_t)e->buf;
+	v.mv_size = e->len;
+	if ((rc = mdb_cursor_put(cur, &kk, &v, MDB_CURRENT)) != 0)
+		return (store_mdberr(er->tx, "scrub", rc));
+	return (0);
+}
 
-	/* consent records: keys "addr\0..." */
+static int
+erase_consent(struct erasure *er)
+{
+	struct store_txn *tx = er->tx;
+	struct consent_rec r;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	char a[ADDR_BUFSIZE], s[STORE_SOURCE_MAX], ev[STORE_EVIDENCE_MAX];
+	const char *z;
+	struct enc e;
+	int rc;
+
 	if ((rc = mdb_cursor_open(tx->txn, tx->st->consent, &cur)) != 0)
 		return (store_mdberr(tx, "consent cursor", rc));
-	k.mv_data = kb;
-	k.mv_size = alen + 1;
-	rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-	while (rc == 0 && k.mv_size > alen && memcmp(k.mv_data, kb, alen + 1)
-	    == 0) {
-		/* after a delete, MDB_NEXT yields the record that followed */
-		if ((rc = mdb_cursor_del(cur, 0)) != 0)
-			break;
+	rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+	while (rc == 0) {
+		z = memchr(k.mv_data, '\0', k.mv_size);
+		if (z != NULL && (size_t)(z - (char *)k.mv_data) < sizeof(a)) {
+			memcpy(a, k.mv_data, (size_t)(z - (char *)k.mv_data));
+			a[z - (char *)k.mv_data] = '\0';
+			if (same_person(a, strlen(a), er->target, er->delims)) {
+				if (gone(er, a) < 0 ||
+				    (rc = mdb_cursor_del(cur, 0)) != 0)
+					break;
+				/* after a delete, NEXT gives what followed */
+				rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+				continue;
+			}
+		}
+		if (decode_consent(&v, &r) == 0 && scrub2(er, r.source,
+		    r.evidence, s, sizeof(s), ev, sizeof(ev))) {
+			memset(&e, 0, sizeof(e));
+			enc_u8(&e, REC_VERSION);
+			enc_u8(&e, (unsigned)r.status);
+			enc_i64(&e, r.changed);
+			enc_i64(&e, r.expires);
+			enc_str(&e, s);
+			enc_str(&e, ev);
+			if (put_current(er, cur, &k, &e) < 0) {
+				mdb_cursor_close(cur);
+				return (-1);
+			}
+		}
 		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
 	}
 	mdb_cursor_close(cur);
 	if (rc != 0 && rc != MDB_NOTFOUND)
 		return (store_mdberr(tx, "erase consent", rc));
+	return (0);
+}
 
-	/* history records naming the address */
-	if ((rc = mdb_cursor_open(tx->txn, tx->st->history, &cur)) != 0)
-		return (store_mdberr(tx, "history cursor", rc));
+static int
+erase_supp(struct erasure *er)
+{
+	struct store_txn *tx = er->tx;
+	struct supp_rec r;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	char a[ADDR_BUFSIZE], s[STORE_SOURCE_MAX], ev[STORE_EVIDENCE_MAX];
+	struct enc e;
+	int rc;
+
+	if ((rc = mdb_cursor_open(tx->txn, tx->st->supp, &cur)) != 0)
+		return (store_mdberr(tx, "suppression cursor", rc));
 	rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
 	while (rc == 0) {
-		if (decode_history(&k, &v, &h) == 0 &&
-		    strcmp(h.address, addr) == 0) {
-			if ((rc = mdb_cursor_del(cur, 0)) != 0)
-				break;
+		if (k.mv_size < sizeof(a)) {
+			memcpy(a, k.mv_data, k.mv_size);
+			a[k.mv_size] = '\0';
+			if (same_person(a, strlen(a), er->target, er->delims)) {
+				if (gone(er, a) < 0 ||
+				    (rc = mdb_cursor_del(cur, 0)) != 0)
+					break;
+				rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+				continue;
+			}
+		}
+		if (decode_supp(&v, &r) == 0 && scrub2(er, r.source,
+		    r.evidence, s, sizeof(s), ev, sizeof(ev))) {
+			memset(&e, 0, sizeof(e));
+			enc_u8(&e, REC_VERSION);
+			enc_u8(&e, (unsigned)r.reason);
+			enc_i64(&e, r.changed);
+			enc_str(&e, s);
+			enc_str(&e, ev);
+			if (put_current(er, cur, &k, &e) < 0) {
+				mdb_cursor_close(cur);
+				return (-1);
+			}
 		}
 		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
 	}
 	mdb_cursor_close(cur);
-	if (rc != MDB_NOTFOUND)
-		return (store_mdberr(tx, "erase history", rc));
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return (store_mdberr(tx, "erase suppression", rc));
+	return (0);
+}
 
-	if (store_bounce_erase(tx, addr) < 0)
-		return (-1);
+static int
+erase_history(struct erasure *er)
+{
+	struct store_txn *tx = er->tx;
+	struct history_rec h;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	char s[STORE_SOURCE_MAX], ev[STORE_EVIDENCE_MAX];
+	struct enc e;
+	int rc;
+
+	if ((rc = mdb_cursor_open(tx->txn, tx->st->history, &cur)) != 0)
+		return (store_mdberr(tx, "history cursor", rc));
+	rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
+	while (rc == 0) {
+		if (decode_history(&k, &v, &h) < 0) {
+			rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+			continue;
+		}
+		if (same_person(h.address, strlen(h.address), er->target,
+		    er->delims)) {
+			if ((rc = mdb_cursor_del(cur, 0)) != 0)
+				break;
+			rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+			continue;
+		}
+		if (scrub2(er, h.source, h.evidence, s, sizeof(s), ev,
+		    sizeof(ev))) {
+			memset(&e, 0, sizeof(e));
+			enc_u8(&e, REC_VERSION);
+			enc_i64(&e, h.time);
+			enc_u8(&e, (unsigned)h.actor);
+			enc_str(&e, h.address);
+			enc_str(&e, h.list);
+			enc_str(&e, h.old_state);
+			enc_str(&e, h.new_state);
+			enc_str(&e, s);
+			enc_str(&e, ev);
+			if (put_current(er, cur, &k, &e) < 0) {
+				mdb_cursor_close(cur);
+				return (-1);
+			}
+		}
+		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
+	}
+	mdb_cursor_close(cur);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return (store_mdberr(tx, "erase history", rc));
+	return (0);
+}
+
+int
+store_erase(struct store_txn *tx, const char *addr, const char *delims,
+    const struct change *ch)
+{
+	struct erasure er;
+	struct supp_rec s;
+	struct change quiet;
+	size_t i, alen = strlen(addr);
+	int rc = -1;
+
+	if (alen == 0 || alen > ADDR_MAX || strchr(addr, '@') == NULL ||
+	    addr[0] == '@')
+		return (store_txerr(tx, "bad address"));
+	memset(&er, 0, sizeof(er));
+	er.tx = tx;
+	er.delims = delims;
+	if (addr_untag(addr, delims, er.target, sizeof(er.target)) != 1)
+		(void)snprintf(er.target, sizeof(er.target), "%s", addr);
+	if (gone(&er, er.target) < 0 || erase_consent(&er) < 0 ||
+	    erase_supp(&er) < 0 || erase_history(&er) < 0)
+		goto out;
+	for (i = 0; i < er.ngone; i++)
+		if (store_bounce_erase(tx, er.gone[i]) < 0)
+			goto out;
 
 	/* keep the person out of all mail, without naming them */
 	memset(&s, 0, sizeof(s));
@@ -77,8 +357,10 @@ store_erase(struct store_txn *tx, const char *addr, const struct change *ch)
 	quiet = *ch;
 	quiet.source = "erasure";
 	quiet.evidence = "";
-	if (store_supp_write(tx, addr, &s, &quiet) < 0)
-		return (-1);
-	return (store_history_append(tx, &quiet, "(erased)", "", "", "erased"));
+	if (store_supp_write(tx, er.target, &s, &quiet) < 0)
+		goto out;
+	rc = store_history_append(tx, &quiet, ERASED, "", "", "erased");
+out:
+	free(er.gone);
+	return (rc);
 }
-

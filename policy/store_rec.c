@@ -43,9 +43,12 @@ store_history_append(struct store_txn *tx, const struct change *ch,
     const char *new_state)
 {
 	MDB_cursor *cur;
-	MDB_val k, v;
+	MDB_val k, v, mk, mv;
 	unsigned char kb[8];
 	uint64_t seq = 0;
+	long long counter;
+	const char *errstr;
+	char num[32];
 	struct enc e;
 	int rc, i;
 
@@ -60,7 +63,24 @@ store_history_append(struct store_txn *tx, const struct change *ch,
 		return (store_mdberr(tx, "history last", rc));
 	}
 	mdb_cursor_close(cur);
+	/* the counter in meta: numbers of erased records are not reused */
+	mk.mv_data = "history-seq";
+	mk.mv_size = 11;
+	if ((rc = mdb_get(tx->txn, tx->st->meta, &mk, &mv)) == 0 &&
+	    mv.mv_size < sizeof(num)) {
+		memcpy(num, mv.mv_data, mv.mv_size);
+		num[mv.mv_size] = '\0';
+		counter = strtonum(num, 0, INT64_MAX, &errstr);
+		if (errstr == NULL && (uint64_t)counter > seq)
+			seq = counter;
+	} else if (rc != 0 && rc != MDB_NOTFOUND)
+		return (store_mdberr(tx, "history counter", rc));
 	seq++;
+	(void)snprintf(num, sizeof(num), "%llu", (unsigned long long)seq);
+	mv.mv_data = num;
+	mv.mv_size = strlen(num);
+	if ((rc = mdb_put(tx->txn, tx->st->meta, &mk, &mv, 0)) != 0)
+		return (store_mdberr(tx, "history counter", rc));
 	for (i = 7; i >= 0; i--) {
 		kb[i] = (unsigned char)(seq & 0xff);
 		seq >>= 8;

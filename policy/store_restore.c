@@ -32,6 +32,7 @@ struct item {
 struct rctx {
 	struct store_bak *b;
 	int	replay;
+	const char *delims;
 	struct store_restore_result *res;
 	struct item *items;
 	size_t	nitems;
@@ -338,7 +339,7 @@ apply(struct store_txn *tx, struct rctx *r)
 			return (store_mdberr(tx, "restore: history", rc));
 	}
 	for (i = 0; i < r->nerase; i++)
-		if (store_erase(tx, r->erase[i], &ch) < 0)
+		if (store_erase(tx, r->erase[i], r->delims, &ch) < 0)
 			return (-1);
 	r->res->replayed = r->nhist;
 	r->res->erased = r->nerase;
@@ -373,7 +374,8 @@ restore_fn(struct store_txn *tx, void *arg)
 
 int
 store_restore(struct store *st, const char *file, int replay,
-    struct store_restore_result *res, char *err, size_t errlen)
+    const char *delims, struct store_restore_result *res, char *err,
+    size_t errlen)
 {
 	struct store_bak b;
 	struct rctx r;
@@ -385,6 +387,7 @@ store_restore(struct store *st, const char *file, int replay,
 	memset(&r, 0, sizeof(r));
 	r.b = &b;
 	r.replay = replay;
+	r.delims = delims;
 	r.res = res;
 	rc = store_write(st, restore_fn, &r, err, errlen);
 	rctx_reset(&r);

@@ -312,7 +312,7 @@ erase_one(struct store_txn *tx, void *arg)
 	struct erase_op *e = arg;
 	struct change ch = { ACTOR_CLI, "", "", 0 };
 
-	return (store_erase(tx, e->addr, &ch));
+	return (store_erase(tx, e->addr, NULL, &ch));
 }
 
 static void
@@ -353,6 +353,122 @@ test_erase(void **state)
 	store_read_end(tx);
 	assert_int_equal(history_count(st, "eve@example.orgx"), 1);
 	assert_int_equal(history_count(st, "(erased)"), 1);
+	store_close(st);
+	tu_rmrf(dir);
+	free(dir);
+}
+
+struct witness {
+	const char *addr, *source, *evidence;
+	int	supp;
+};
+
+static int
+put_witness(struct store_txn *tx, void *arg)
+{
+	struct witness *w = arg;
+	struct change ch = { ACTOR_MILTER, w->source, w->evidence, 0 };
+	struct consent_rec r;
+	struct supp_rec s;
+
+	if (w->supp) {
+		memset(&s, 0, sizeof(s));
+		s.reason = SUPP_BOUNCE;
+		return (store_put_suppression(tx, w->addr, &s, &ch));
+	}
+	memset(&r, 0, sizeof(r));
+	r.status = STATUS_OPT_OUT;
+	return (store_put_consent(tx, w->addr, "news", &r, &ch));
+}
+
+struct erase_tagged {
+	const char *addr;
+};
+
+static int
+erase_plus(struct store_txn *tx, void *arg)
+{
+	struct erase_tagged *e = arg;
+	struct change ch = { ACTOR_CLI, "", "", 0 };
+
+	return (store_erase(tx, e->addr, "+", &ch));
+}
+
+static int
+last_seq(void *arg, const struct history_rec *h)
+{
+	*(uint64_t *)arg = h->seq;
+	return (0);
+}
+
+static int
+no_amy(void *arg, const struct history_rec *h)
+{
+	(void)arg;
+	assert_null(strstr(h->address, "amy"));
+	assert_null(strstr(h->source, "amy"));
+	assert_null(strstr(h->evidence, "amy"));
+	return (0);
+}
+
+/* tagged forms, their history, and the address inside other rows */
+static void
+test_erase_tagged(void **state)
+{
+	struct store *st;
+	struct store_txn *tx;
+	struct consent_rec r;
+	struct supp_rec s;
+	struct witness w[] = {
+		{ "amy@example.org", "unit", "", 0 },
+		{ "amy+news@example.org", "unsubd", "one-click", 0 },
+		{ "amy+x@example.org", "feedback", "bounce", 1 },
+		{ "bob@example.org", "mailto", "mailto from=<amy+fwd@Example.ORG> "
+		    "for bob", 0 },
+		{ "cy@example.org", "forwarded by amy@example.org.", "", 1 },
+	};
+	struct erase_tagged e = { "amy+whatever@example.org" };
+	char err[256], out[128], *dir;
+	uint64_t seq = 0;
+	size_t i;
+
+	(void)state;
+	/* the scrubber on its own */
+	assert_int_equal(store_scrub("x <amy+a@example.org> y amy@EXAMPLE.org",
+	    "amy@example.org", "+", out, sizeof(out)), 1);
+	assert_string_equal(out, "x <(erased)> y (erased)");
+	assert_int_equal(store_scrub("amy@example.orgx bamy@example.org",
+	    "amy@example.org", "+", out, sizeof(out)), 0);
+	assert_string_equal(out, "amy@example.orgx bamy@example.org");
+
+	dir = tu_tmpdir();
+	assert_int_equal(store_open(dir, 1 << 20, STORE_CREATE, &st, err,
+	    sizeof(err)), 0);
+	for (i = 0; i < sizeof(w) / sizeof(w[0]); i++)
+		assert_int_equal(store_write(st, put_witness, &w[i], err,
+		    sizeof(err)), 0);
+	assert_int_equal(store_write(st, erase_plus, &e, err, sizeof(err)), 0);
+
+	assert_int_equal(store_read_begin(st, &tx, err, sizeof(err)), 0);
+	assert_int_equal(store_get_consent(tx, "amy@example.org", "news", &r),
+	    0);
+	assert_int_equal(store_get_consent(tx, "amy+news@example.org", "news",
+	    &r), 0);
+	assert_int_equal(store_get_suppression(tx, "amy+x@example.org", &s), 0);
+	assert_int_equal(store_get_suppression(tx, "amy@example.org", &s), 1);
+	assert_int_equal(s.reason, SUPP_LEGAL);
+	/* the other rows stay, without the address */
+	assert_int_equal(store_get_consent(tx, "bob@example.org", "news", &r),
+	    1);
+	assert_string_equal(r.evidence, "mailto from=<(erased)> for bob");
+	assert_int_equal(store_get_suppression(tx, "cy@example.org", &s), 1);
+	assert_string_equal(s.source, "forwarded by (erased)");
+	assert_int_equal(store_each_history(tx, NULL, no_amy, NULL), 0);
+	/* five changes and the erasure: the erasure is number 6, not a
+	 * number an erased record had */
+	assert_int_equal(store_each_history(tx, NULL, last_seq, &seq), 0);
+	assert_int_equal(seq, 6);
+	store_read_end(tx);
 	store_close(st);
 	tu_rmrf(dir);
 	free(dir);
@@ -423,6 +539,7 @@ main(void)
 		cmocka_unit_test(test_map_growth),
 		cmocka_unit_test(test_reader_during_writer),
 		cmocka_unit_test(test_erase),
+		cmocka_unit_test(test_erase_tagged),
 		cmocka_unit_test(test_refusals),
 	};
 

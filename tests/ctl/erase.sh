@@ -1,0 +1,43 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# erase.sh - optinctl erase: the tagged forms go too, with their history,
+# the address is scrubbed from other people's rows, nothing of it is left
+# in show, export or the raw database, and it stays suppressed
+. "$(dirname "$0")/../lib.sh"
+
+C="$top_builddir/optinctl"
+test_conf "$T/om.conf"
+ctl() { "$C" -c "$T/om.conf" "$@"; }
+ctl init >/dev/null
+ctl subscribe amy@example.org marketing >/dev/null
+ctl subscribe amy+news@example.org releases >/dev/null
+ctl unsubscribe amy+promo@example.org marketing >/dev/null
+ctl suppress amy+old@example.org --reason bounce >/dev/null
+ctl subscribe bob@example.org marketing --source "referred by amy+ref@example.org" >/dev/null
+ctl suppress cy@example.org --reason manual --source "asked on behalf of AMY@Example.org" >/dev/null
+ctl subscribe amyx@example.org marketing >/dev/null
+
+check "erase" 0 ctl erase amy@example.org
+for a in amy@example.org amy+news@example.org amy+promo@example.org amy+old@example.org; do
+	check "show $a" 0 ctl show "$a"
+	expect_not "$a: no consent left" "$out" "consent "
+	expect_not "$a: no history left" "$out" "history "
+done
+check "still suppressed" 1 ctl check amy@example.org marketing
+expect "legal" "$out" "deny suppressed:legal"
+check "tagged suppressed too" 1 ctl check amy+news@example.org releases
+check "bob kept" 0 ctl show bob@example.org
+expect "bob scrubbed" "$out" 'referred by (erased)'
+check "cy kept" 0 ctl show cy@example.org
+expect "cy scrubbed" "$out" 'asked on behalf of (erased)'
+check "neighbour kept" 0 ctl check amyx@example.org marketing
+check "export" 0 ctl export
+expect_not "export has no amy" "$(echo "$out" | grep -v amyx)" "amy"
+# nothing of the address anywhere in the database file
+if command -v mdb_dump >/dev/null 2>&1; then
+	dump=$(mdb_dump -p -a "$T/db" 2>/dev/null | grep -a -v amyx)
+	# only the key of the suppression that keeps the person out
+	expect_eq "raw database: amy@ once" "$(echo "$dump" | grep -a -c -i 'amy@')" 1
+	expect_not "raw database: no amy+" "$dump" "amy+"
+fi
+done_testing
