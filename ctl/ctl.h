@@ -40,6 +40,13 @@ int	ctl_addr(const char *in, int allow_domain, char *out, size_t outlen);
 const struct conf_list *ctl_list(struct ctl *, const char *name);
 
 void	ctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * ctl_w, ctl_q - S escaped for output by the rule of text.h (as a word
+ * or <address>; inside "..."); the result lives until the next call
+ * with the same SLOT (0 to 3).
+ */
+const char *ctl_w(int slot, const char *s);
+const char *ctl_q(int slot, const char *s);
 
 /* ctl_feedback.c: bounce scores and reports, for show and stats; 0 / -1 */
 int	ctl_show_feedback(struct store_txn *, const char *key);

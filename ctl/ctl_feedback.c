@@ -33,8 +33,9 @@ show_report(void *arg, const struct history_rec *h)
 	if (strncmp(h->new_state, "report:", 7) != 0)
 		return (0);
 	(void)printf("report %s %s list=%s %s\n", time_format(h->time, t,
-	    sizeof(t)), h->address, h->list, h->new_state + 7);
-	(void)printf("  %s\n", h->evidence);
+	    sizeof(t)), ctl_w(0, h->address), ctl_w(1, h->list),
+	    h->new_state + 7);
+	(void)printf("  %s\n", ctl_q(3, h->evidence));
 	return (0);
 }
 

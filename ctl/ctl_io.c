@@ -28,6 +28,7 @@
 #include "ctl.h"
 #include "decide.h"
 #include "model.h"
+#include "text.h"
 
 #define IMPORT_MAX	(512UL * 1024 * 1024)
 #define MAX_REPORTED	100
@@ -439,6 +440,31 @@ verb_export_suppression(struct ctl *c, int argc, char **argv)
 
 /* ---------------------------------------------------------- show */
 
+/* escaped - S in CTX into one of four static buffers */
+static const char *
+escaped(int slot, const char *s, enum text_ctx ctx)
+{
+	static char buf[4][TEXT_ESC_SIZE(STORE_EVIDENCE_MAX)];
+
+	if (slot < 0 || slot > 3)
+		slot = 0;
+	/* every stored field is shorter than the evidence field: fits */
+	(void)text_esc(s, strlen(s), ctx, buf[slot], sizeof(buf[slot]));
+	return (buf[slot]);
+}
+
+const char *
+ctl_w(int slot, const char *s)
+{
+	return (escaped(slot, s, TEXT_WORD));
+}
+
+const char *
+ctl_q(int slot, const char *s)
+{
+	return (escaped(slot, s, TEXT_QUOTED));
+}
+
 static int
 show_consent(void *arg, const char *addr, const char *list,
     const struct consent_rec *r)
@@ -447,10 +473,10 @@ show_consent(void *arg, const char *addr, const char *list,
 
 	(void)arg;
 	(void)printf("consent %s %s %s changed=%s expires=%s source=\"%s\" "
-	    "evidence=\"%s\"\n", addr, list, status_name(r->status),
-	    time_format(r->changed, t1, sizeof(t1)),
+	    "evidence=\"%s\"\n", ctl_w(0, addr), ctl_w(1, list),
+	    status_name(r->status), time_format(r->changed, t1, sizeof(t1)),
 	    r->expires ? time_format(r->expires, t2, sizeof(t2)) : "never",
-	    r->source, r->evidence);
+	    ctl_q(2, r->source), ctl_q(3, r->evidence));
 	return (0);
 }
 
@@ -462,8 +488,9 @@ show_history(void *arg, const struct history_rec *h)
 	(void)arg;
 	(void)printf("history %s %s %s%s%s %s -> %s source=\"%s\" "
 	    "evidence=\"%s\"\n", time_format(h->time, t, sizeof(t)),
-	    actor_name(h->actor), h->address, h->list[0] ? " list=" : "",
-	    h->list, h->old_state, h->new_state, h->source, h->evidence);
+	    actor_name(h->actor), ctl_w(0, h->address),
+	    h->list[0] ? " list=" : "", ctl_w(1, h->list), h->old_state,
+	    h->new_state, ctl_q(2, h->source), ctl_q(3, h->evidence));
 	return (0);
 }
 
@@ -491,7 +518,7 @@ verb_show(struct ctl *c, int argc, char **argv)
 		ctl_err("database: %s", err);
 		return (EX_TEMPFAIL);
 	}
-	(void)printf("address %s\n", addr);
+	(void)printf("address %s\n", ctl_w(0, addr));
 	n = addr_keys(addr, c->conf->recipient_delimiter, kbuf, keys);
 	for (k = 0; k < n; k++) {
 		if (store_each_consent(tx, keys[k], show_consent, NULL) < 0)
@@ -501,9 +528,10 @@ verb_show(struct ctl *c, int argc, char **argv)
 			goto dberr;
 		if (rc == 1)
 			(void)printf("suppression %s %s changed=%s source=\"%s\" "
-			    "evidence=\"%s\"\n", keys[k], supp_name(s.reason),
-			    time_format(s.changed, t, sizeof(t)), s.source,
-			    s.evidence);
+			    "evidence=\"%s\"\n", ctl_w(0, keys[k]),
+			    supp_name(s.reason),
+			    time_format(s.changed, t, sizeof(t)),
+			    ctl_q(2, s.source), ctl_q(3, s.evidence));
 		if (ctl_show_feedback(tx, keys[k]) < 0)
 			goto dberr;
 	}

@@ -106,19 +106,33 @@ msg_go_on(struct msg_reply *r)
 	return (0);
 }
 
-/* msg_safe_text - S reduced to characters that are safe in a reply or log */
-void
-msg_safe_text(const char *s, char *out, size_t len)
+/* esc - S escaped in CTX, kept for msg_free() */
+static const char *
+esc(struct msg *m, const char *s, enum text_ctx ctx)
 {
-	size_t o = 0;
+	size_t n = strlen(s);
+	char *out;
 
-	for (; *s != '\0' && o + 1 < len; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		out[o++] = (c > 0x20 && c < 0x7f && c != '%' && c != '"' &&
-		    c != '\\') ? (char)c : '?';
+	if ((out = malloc(TEXT_ESC_SIZE(n))) == NULL) {
+		m->nomem = 1;
+		return ("?");
 	}
-	out[o] = '\0';
+	(void)text_esc(s, n, ctx, out, TEXT_ESC_SIZE(n));	/* fits */
+	if (msg_keep(m, out) == NULL)
+		return ("?");
+	return (out);
+}
+
+const char *
+msg_w(struct msg *m, const char *s)
+{
+	return (esc(m, s, TEXT_WORD));
+}
+
+const char *
+msg_qt(struct msg *m, const char *s)
+{
+	return (esc(m, s, TEXT_QUOTED));
 }
 
 /* msg_trim - copy VALUE without surrounding white space into OUT */
@@ -191,7 +205,9 @@ msg_set_path(struct msg *m, enum msg_path path)
 void
 msg_set_qid(struct msg *m, const char *qid)
 {
-	msg_safe_text(qid != NULL ? qid : "", m->qid, sizeof(m->qid));
+	/* a cut queue id is still the best name the log has */
+	(void)text_esc(qid, qid != NULL ? strlen(qid) : 0, TEXT_WORD, m->qid,
+	    sizeof(m->qid));
 }
 
 const struct conf_list *
@@ -209,7 +225,8 @@ msg_eom(struct msg *m, int64_t now, struct msg_result *res)
 	const struct conf_list *l;
 	const struct rcpt *only = NULL;
 	struct store_txn *tx = NULL;
-	char err[256], why[64], shown[128];
+	char err[256], why[64];
+	const char *shown;
 	size_t i, ndeliver = 0, ndeny = 0, nrefused = 0, nconsent = 0;
 	size_t ndenied = 0;
 	int enforce = c->mode == MODE_ENFORCE, dberr = 0, any_unsub = 0;
@@ -270,16 +287,17 @@ msg_eom(struct msg *m, int64_t now, struct msg_result *res)
 	store_read_end(tx);
 
 	if (dberr) {
-		msg_safe_text(err, shown, sizeof(shown));
+		shown = msg_qt(m, err);
 		if (c->on_error == ONERR_TEMPFAIL && enforce) {
-			msg_log(m, "list=%s from=<%s> rcpts=%zu error=%s "
-			    "action=tempfail", l->name, m->from, m->nrcpts, shown);
+			msg_log(m, "list=%s from=<%s> rcpts=%zu error=\"%s\" "
+			    "action=tempfail", l->name, msg_w(m, m->from),
+			    m->nrcpts, shown);
 			msg_set_reply(&m->res.reply, MSG_TEMPFAIL, "451", "4.3.0",
 			    "consent database unavailable, try again later");
 			goto out;
 		}
-		msg_log(m, "list=%s from=<%s> error=%s action=accept", l->name,
-		    m->from, shown);
+		msg_log(m, "list=%s from=<%s> error=\"%s\" action=accept",
+		    l->name, msg_w(m, m->from), shown);
 		for (i = 0; i < m->nrcpts; i++)
 			if (!m->rcpts[i].rejected) {
 				m->rcpts[i].d.verdict = VERDICT_DELIVER;
@@ -326,7 +344,8 @@ msg_eom(struct msg *m, int64_t now, struct msg_result *res)
 			continue;
 		if (rc->d.verdict == VERDICT_DELIVER) {
 			msg_log(m, "list=%s rcpt=<%s> verdict=deliver reason=%s",
-			    l->name, rc->norm, rc->d.basis == -1 ? "db-error" :
+			    l->name, msg_w(m, rc->norm),
+			    rc->d.basis == -1 ? "db-error" :
 			    rc->d.basis == 0 ? "none" : status_name(rc->d.basis));
 			continue;
 		}
@@ -335,7 +354,7 @@ msg_eom(struct msg *m, int64_t now, struct msg_result *res)
 		else
 			(void)decision_reason(&rc->d, why, sizeof(why));
 		msg_log(m, "list=%s rcpt=<%s> verdict=%s reason=%s", l->name,
-		    rc->norm, whole ? "reject" : "strip", why);
+		    msg_w(m, rc->norm), whole ? "reject" : "strip", why);
 		if (enforce && !whole && ndeliver > 0 && msg_strip(m, rc) < 0)
 			m->nomem = 1;	/* cannot happen: counted above */
 	}
@@ -346,7 +365,7 @@ msg_eom(struct msg *m, int64_t now, struct msg_result *res)
 		ndeliver = ndeny = 0;
 	}
 	msg_log(m, "list=%s from=<%s> rcpts=%zu delivered=%zu stripped=%zu "
-	    "rejected=%zu mode=%s", l->name, m->from,
+	    "rejected=%zu mode=%s", l->name, msg_w(m, m->from),
 	    ndeliver + ndeny + nrefused, ndeliver, ndeny, nrefused,
 	    enforce ? "enforce" : "monitor");
 	if (!enforce) {

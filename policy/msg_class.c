@@ -83,7 +83,8 @@ msg_sender(struct msg *m, const char *raw, const char *auth,
 	    sizeof(err)) < 0)
 		m->from[0] = '\0';	/* <> or unusable: matches no sender */
 	if (auth != NULL)
-		msg_safe_text(auth, m->auth, sizeof(m->auth));
+		(void)text_esc(auth, strlen(auth), TEXT_WORD, m->auth,
+		    sizeof(m->auth));
 	return (msg_go_on(r));
 }
 
@@ -150,14 +151,15 @@ msg_eoh(struct msg *m, struct msg_reply *r)
 
 	msg_go_on(r);
 	if (m->list_hdr_count > 0) {
-		char name[CONF_NAME_MAX + 1];
+		const char *name;
 
 		m->list = conf_find_list(c, m->list_hdr);
 		if (m->list != NULL)
 			return (0);
 		m->unknown_list = 1;
-		msg_safe_text(m->list_hdr, name, sizeof(name));
-		msg_log(m, "from=<%s> unknown list \"%s\"%s", m->from, name,
+		name = msg_qt(m, m->list_hdr);
+		msg_log(m, "from=<%s> unknown list \"%s\"%s", msg_w(m, m->from),
+		    name,
 		    c->mode == MODE_MONITOR ? " (monitor: passed)" : "");
 		if (c->mode == MODE_MONITOR)
 			return (0);

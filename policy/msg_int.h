@@ -19,6 +19,7 @@
 #include "addr.h"
 #include "decide.h"
 #include "msg.h"
+#include "text.h"
 
 #define MSG_MAX_RCPTS	100000
 #define SUBJECT_MAX	2000
@@ -70,8 +71,13 @@ int	msg_set_reply(struct msg_reply *, enum msg_action, const char *code,
 	    __attribute__((format(printf, 5, 6)));
 /* msg_go_on - a MSG_CONTINUE reply; returns 0 */
 int	msg_go_on(struct msg_reply *);
-/* msg_safe_text - S reduced to characters safe in a reply or log */
-void	msg_safe_text(const char *s, char *out, size_t len);
+/*
+ * msg_w, msg_qt - S escaped by the rule of text.h for a log line or a
+ * reply: as a word or <address>, or inside "...". The result is kept
+ * until msg_free(); "?" when memory ran out.
+ */
+const char *msg_w(struct msg *, const char *s);
+const char *msg_qt(struct msg *, const char *s);
 /* msg_trim - VALUE without surrounding white space; -1 if it does not fit */
 int	msg_trim(const char *value, char *out, size_t len);
 

@@ -64,22 +64,24 @@ path_of(struct msg *m, const char *raw)
 	m->smtpd = raw[0] == '<';
 }
 
-/* shown_raw - RAW for the log, without its outer angle brackets */
+/*
+ * shown_raw - RAW without its outer angle brackets, for the log and
+ * replies (escaped there); cut to OUT's size, which only shortens what
+ * is shown of an address that could not be normalised anyway.
+ */
 static void
 shown_raw(const char *raw, char *out, size_t len)
 {
-	char tmp[ADDR_BUFSIZE * 2];
 	size_t n = strlen(raw);
 
 	if (n >= 2 && raw[0] == '<' && raw[n - 1] == '>') {
 		raw++;
 		n -= 2;
 	}
-	if (n >= sizeof(tmp))
-		n = sizeof(tmp) - 1;
-	memcpy(tmp, raw, n);
-	tmp[n] = '\0';
-	msg_safe_text(tmp, out, len);
+	if (n >= len)
+		n = len - 1;
+	memcpy(out, raw, n);
+	out[n] = '\0';
 }
 
 /*
@@ -105,11 +107,11 @@ form_ok(struct msg *m, struct rcpt *rc, struct msg_reply *r)
 	if (m->env->conf->mode != MODE_ENFORCE)
 		return (0);
 	rc->rejected = 1;
-	msg_log(m, "rcpt=<%s> verdict=reject reason=address-form error=%s",
-	    rc->norm, err);
+	msg_log(m, "rcpt=<%s> verdict=reject reason=address-form "
+	    "error=\"%s\"", msg_w(m, rc->norm), msg_qt(m, err));
 	(void)msg_set_reply(r, MSG_REJECT, "550", "5.7.1",
 	    "<%s>: this form of address cannot be handled here (%s); "
-	    "give it as <local-part@domain>", rc->norm, err);
+	    "give it as <local-part@domain>", msg_w(m, rc->norm), err);
 	return (1);
 }
 
@@ -165,16 +167,17 @@ msg_rcpt(struct msg *m, const char *raw, int64_t now, struct msg_reply *r)
 	if (!rc->norm_ok) {
 		rc->rejected = 1;
 		msg_log(m, "list=%s rcpt=<%s> verdict=reject reason=bad-address",
-		    m->rcpt_list->name, rc->norm);
+		    m->rcpt_list->name, msg_w(m, rc->norm));
 		return (msg_set_reply(r, MSG_REJECT, "550", "5.1.3",
-		    "<%s>: bad address: %s", rc->norm, rc->why));
+		    "<%s>: bad address: %s", msg_w(m, rc->norm),
+		    msg_qt(m, rc->why)));
 	}
 	if (decide_now(m, m->rcpt_list, rc, now, err, sizeof(err)) < 0) {
 		if (c->on_error == ONERR_ACCEPT)
 			return (0);
-		msg_safe_text(err, why, sizeof(why));
 		msg_log(m, "list=%s rcpt=<%s> verdict=tempfail reason=db-error "
-		    "error=%s", m->rcpt_list->name, rc->norm, why);
+		    "error=\"%s\"", m->rcpt_list->name, msg_w(m, rc->norm),
+		    msg_qt(m, err));
 		m->nrcpts--;
 		free(rc->raw);
 		free(rc->del);
@@ -184,10 +187,10 @@ msg_rcpt(struct msg *m, const char *raw, int64_t now, struct msg_reply *r)
 	if (rc->d.verdict == VERDICT_DENY) {
 		rc->rejected = 1;
 		msg_log(m, "list=%s rcpt=<%s> verdict=reject reason=%s",
-		    m->rcpt_list->name, rc->norm,
+		    m->rcpt_list->name, msg_w(m, rc->norm),
 		    decision_reason(&rc->d, why, sizeof(why)));
 		return (msg_set_reply(r, MSG_REJECT, "550", "5.7.1",
-		    "<%s>: no consent for list %s", rc->norm,
+		    "<%s>: no consent for list %s", msg_w(m, rc->norm),
 		    m->rcpt_list->name));
 	}
 	return (0);

@@ -44,42 +44,43 @@ msg_unsub_request(struct msg *m)
 	if (m->subject == NULL || unsub_subject_token(m->subject,
 	    strlen(m->subject), tok, sizeof(tok)) == 0) {
 		msg_log(m, "unsubscribe from=<%s> result=invalid reason=no-token",
-		    m->from);
+		    msg_w(m, m->from));
 		return (0);
 	}
 	if (m->env->keys == NULL || token_open(m->env->keys, tok, strlen(tok),
 	    &t, err, sizeof(err)) < 0) {
 		msg_log(m, "unsubscribe from=<%s> result=invalid reason=bad-token",
-		    m->from);
+		    msg_w(m, m->from));
 		return (0);
 	}
 	target = t.rcpt[0] != '\0' ? t.rcpt : m->from;
 	if (target[0] == '\0') {
 		msg_log(m, "unsubscribe list=%s from=<> result=invalid "
-		    "reason=no-sender", t.list);
+		    "reason=no-sender", msg_w(m, t.list));
 		return (0);
 	}
 	if (m->env->store == NULL) {
 		msg_log(m, "unsubscribe list=%s rcpt=<%s> result=tempfail "
-		    "reason=db-unavailable", t.list, target);
+		    "reason=db-unavailable", msg_w(m, t.list), msg_w(m, target));
 		return (-1);
 	}
-	(void)snprintf(ev, sizeof(ev), "channel=mailto sender=<%s> qid=%s",
-	    m->from, m->qid);
+	if ((size_t)snprintf(ev, sizeof(ev), "channel=mailto sender=<%s> qid=%s",
+	    msg_w(m, m->from), m->qid) >= sizeof(ev))
+		/* an escaped sender can be longer than the evidence field */
+		(void)snprintf(ev, sizeof(ev), "channel=mailto "
+		    "sender=(too-long) qid=%s", m->qid);
 	memset(&ch, 0, sizeof(ch));
 	ch.actor = ACTOR_MILTER;
 	ch.source = "mailto";
 	ch.evidence = ev;
 	if (unsub_list_write(m->env->store, target, t.list,
 	    m->env->conf->recipient_delimiter, &ch, err, sizeof(err)) < 0) {
-		char why[128];
-
-		msg_safe_text(err, why, sizeof(why));
 		msg_log(m, "unsubscribe list=%s rcpt=<%s> result=tempfail "
-		    "error=%s", t.list, target, why);
+		    "error=\"%s\"", msg_w(m, t.list), msg_w(m, target),
+		    msg_qt(m, err));
 		return (-1);
 	}
 	msg_log(m, "unsubscribe list=%s rcpt=<%s> result=opt-out channel=mailto",
-	    t.list, target);
+	    msg_w(m, t.list), msg_w(m, target));
 	return (0);
 }

@@ -33,6 +33,7 @@
 #include "form.h"
 #include "guard.h"
 #include "model.h"
+#include "text.h"
 #include "unsub.h"
 #include "unsubd.h"
 #include "http.h"
@@ -136,18 +137,6 @@ trusted_proxy(void *arg, const char *ip)
 	return (0);
 }
 
-/* clean - printable ASCII, no quotes or backslashes, at most LEN - 1 */
-static void
-clean(const char *s, char *out, size_t len)
-{
-	size_t o = 0;
-
-	for (; s != NULL && *s != '\0' && o + 1 < len; s++)
-		out[o++] = (*s >= 0x20 && *s < 0x7f && *s != '"' &&
-		    *s != '\\') ? *s : '?';
-	out[o] = '\0';
-}
-
 #define XFF_FIELDS_MAX	32	/* X-Forwarded-For lines read, the last ones */
 
 struct xff {
@@ -203,7 +192,9 @@ evidence(struct MHD_Connection *conn, const struct conf *c, const char *route,
 			fwd[0] = '\0';
 	}
 	v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "User-Agent");
-	clean(v, ua, sizeof(ua));
+	/* the rule of text.h; a long user agent is cut, which is harmless */
+	(void)text_esc(v, v != NULL ? strlen(v) : 0, TEXT_QUOTED, ua,
+	    sizeof(ua));
 	if (snprintf(out, len, "route=%s ip=%s%s%s ua=\"%s\"", route, ip,
 	    fwd[0] ? " fwd=" : "", fwd, ua) >= (int)len)
 		ulog(LOG_WARNING, "evidence truncated to %zu octets", len - 1);

@@ -21,8 +21,15 @@ check "domain" 0 ctl check x@cust.example maintenance
 check "ben pending" 1 ctl check ben@example.org marketing
 check "cy opted out" 1 ctl check cy@example.org status
 check "show source" 0 ctl show @cust.example
-expect "quoted source kept" "$out" 'source="contract "A-17""'
+expect "quoted source kept, quotes escaped" "$out" 'source="contract \x22A-17\x22"'
 expect "actor import" "$out" " import @cust.example"
+# a source with a line break cannot print as a forged history line
+printf 'address,list,status,source\r\n' > "$T/forge.csv"
+printf 'forge@example.org,marketing,opt-in,"ok\nhistory 2001-01-01T00:00:00Z cli forge@example.org list=marketing opt-out -> opt-in source=""x"" evidence="""""\r\n' >> "$T/forge.csv"
+check "import a source with a line break" 0 ctl import "$T/forge.csv"
+check "show it" 0 ctl show forge@example.org
+expect_eq "one history line" "$(printf '%s\n' "$out" | grep -c '^history')" 1
+expect "line break escaped" "$out" 'source="ok\x0ahistory 2001-01-01T00:00:00Z cli forge@example.org list=marketing opt-out -\x3e opt-in source=\x22x\x22'
 
 # --- a bad file: every bad line named, nothing written
 cat > "$T/bad.csv" <<'CSV'

@@ -48,7 +48,7 @@ nsmtp=$n
 
 # forms no deletion string can be sure of: refused at RCPT
 smtp_raw "c1" news@example.com "<alice@example.org>" '<nobody@example.org (comment)>'
-expect "c1 comment refused at RCPT" "$out" "550 5.7.1 <nobody@example.org?(comment)>: this form of address cannot be handled here"
+expect "c1 comment refused at RCPT" "$out" "550 5.7.1 <nobody@example.org\\x20(comment)>: this form of address cannot be handled here"
 expect "c1 alice queued" "$out" "250 2.0.0 Ok: queued"
 smtp_raw "c2" news@example.com "<alice@example.org>" '<Nobody <nobody@example.org>>'
 expect "c2 phrase refused at RCPT" "$out" "550 5.7.1"
@@ -114,6 +114,9 @@ expect_eq "ok2 delivered" "$(rcpts "$(sink_for ok2)")" "alice@example.org "
 L=$(cat "$T/milter.log")
 expect "log route form" "$L" "list=marketing rcpt=<nobody@example.org> verdict=strip reason=no-consent"
 expect "log refused form" "$L" "verdict=reject reason=address-form"
+# a quoted local part cannot forge fields in the log
+expect "log quoted local part escaped" "$L" 'rcpt=<\x22x\x20verdict=deliver\x20reason=opt-in\x22@example.org> verdict=strip reason=no-consent'
+expect_eq "no forged verdict" "$(grep -c ' verdict=deliver reason=opt-in@' "$T/milter.log")" 0
 expect "log local refused whole" "$L" "verdict=reject reason=no-consent"
 M=$(cat "$T/maillog")
 expect "postfix saw the discard" "$M" "milter-discard"

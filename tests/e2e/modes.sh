@@ -40,7 +40,7 @@ expect_eq "n3 delivered" "$(rcpts "$(sink_for n3)")" "alice@example.org "
 expect_eq "n4 checked again" "$(rcpts "$(sink_for n4)")" "alice@example.org "
 [ -z "$(sink_for n2)" ] && ok || fail "n2 went out unchecked"
 # the reason is the database's own, and it is said once when it changes
-expect "nodb log" "$(cat "$T/nodb.log")" "no?data.mdb?(run?optinctl?init) action=tempfail"
+expect "nodb log" "$(cat "$T/nodb.log")" 'db: no data.mdb (run optinctl init)" action=tempfail'
 expect "nodb state logged" "$(cat "$T/nodb.log")" "no data.mdb (run optinctl init); list mail gets on-error (tempfail)"
 stop_milter
 

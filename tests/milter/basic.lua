@@ -148,11 +148,14 @@ ok(headers(c, {{"X-Optin-List", " marketing\r\nBcc: evil@example.org"}}) ==
 -- a bare local part: Postfix takes it, the milter cannot normalise it;
 -- decided at the end (no consent) and deleted as Postfix stored it
 r = envelope(c, "Q11b", "<news@example.com>", nil, "<alice@example.org>",
-    "<nobody>")
+    "<nobody>", '<"x verdict=deliver reason=opt-in"@example.org>')
 ok(r[2] == SMFIR_CONTINUE, "bad address: accepted at RCPT")
+ok(r[3] == SMFIR_CONTINUE, "quoted local part: accepted at RCPT")
 headers(c, {{"X-Optin-List", " marketing"}})
 eom(c)
 ok(mt.eom_check(c, MT_RCPTDELETE, "<nobody>"), "bad address: deleted")
+ok(mt.eom_check(c, MT_RCPTDELETE, '<"x verdict=deliver reason=opt-in"@example.org>'),
+    "quoted local part: deleted")
 ok(not mt.eom_check(c, MT_RCPTDELETE, "<alice@example.org>"), "bad address: alice kept")
 mt.disconnect(c)
 

@@ -32,7 +32,13 @@ expect "log none" "$L" "Q10: list=transactional rcpt=<carol@example.org> verdict
 expect "log bounce" "$L" "Q10: list=transactional rcpt=<bounced@example.org> verdict=strip reason=suppressed:bounce"
 expect "log unknown list" "$L" 'unknown list "nosuchlist"'
 expect "log bad address" "$L" "Q11b: list=marketing rcpt=<nobody> verdict=strip reason=bad-address"
-expect "log address form" "$L" "Q11: rcpt=<bad??Bcc:?x@y.z> verdict=reject reason=address-form"
+expect "log address form" "$L" 'Q11: rcpt=<bad\x0d\x0aBcc:\x20x@y.z> verdict=reject reason=address-form error="a control character"'
+# text from outside cannot forge a field: quotes and spaces escaped
+expect "log quoted local part" "$L" 'Q11b: list=marketing rcpt=<\x22x\x20verdict=deliver\x20reason=opt-in\x22@example.org> verdict=strip reason=no-consent'
+expect_eq "only alice delivered in Q11b" \
+    "$(grep -c 'Q11b: .* verdict=deliver' "$log")" 1
+expect_eq "no line with a bare space-separated fake field" \
+    "$(grep -c ' verdict=deliver reason=opt-in@' "$log")" 0
 expect "log sendmail refused whole" "$L" "Q9: list=marketing rcpt=<bob@mx.test.example> verdict=reject reason=no-consent"
 expect "log sendmail summary" "$L" "Q9: list=marketing from=<news@example.com> rcpts=3 delivered=0 stripped=0 rejected=3 mode=enforce"
 expect_not "unclassified not logged as list mail" "$L" "Q4: list="

@@ -43,7 +43,7 @@ h1=$(history_count amy@example.org)
 http "POST /u/ again" 200 -d "List-Unsubscribe=One-Click" "$BASE/u/$tok"
 expect_eq "idempotent: no new history" "$(history_count amy@example.org)" "$h1"
 check "evidence" 0 "$C" -c "$T/om.conf" show amy@example.org
-expect "evidence route" "$out" 'source="one-click" evidence="route=POST /u/ ip=127.0.0.1 ua="curl/'
+expect "evidence route" "$out" 'source="one-click" evidence="route=POST /u/ ip=127.0.0.1 ua=\x22curl/'
 expect "actor unsubd" "$out" "unsubd amy@example.org list=marketing opt-in -> opt-out"
 
 # --- POST /u/ multipart/form-data
@@ -153,7 +153,7 @@ tok=$(token cat@example.org marketing)
 http "via proxy" 200 -H "X-Forwarded-For: 198.51.100.7, 127.0.0.1" -A "Mozilla/5.0 test" \
     -d "List-Unsubscribe=One-Click" "$BASE/u/$tok"
 check "show cat" 0 "$C" -c "$T/om.conf" show cat@example.org
-expect "forwarded address" "$out" 'evidence="route=POST /u/ ip=127.0.0.1 fwd=198.51.100.7 ua="Mozilla/5.0 test"'
+expect "forwarded address" "$out" 'evidence="route=POST /u/ ip=127.0.0.1 fwd=198.51.100.7 ua=\x22Mozilla/5.0 test\x22"'
 
 # --- the database goes away: 503, nothing acknowledged; health says so
 stop_unsubd
