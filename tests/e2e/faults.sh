@@ -1,7 +1,9 @@
 #!/bin/sh
 # faults.sh - the milter killed under a running Postfix: list mail waits
 # (milter_default_action = tempfail) and nothing goes out unchecked; after
-# a restart the same mail is checked and delivered
+# a restart the same mail is checked and delivered. The database removed
+# or cut short under the running milter: list mail waits, the milter
+# lives, and it decides again once the file is back
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../milter/lib.sh"
 . "$(dirname "$0")/lib.sh"
@@ -47,5 +49,24 @@ send_smtp "f5" news@example.com "alice@example.org,carol@example.org"
 expect "f5 queued" "$out" "250 2.0.0 Ok: queued"
 pf_wait 1 || true
 expect_eq "f5 checked" "$(rcpts "$(sink_for f5)")" "alice@example.org "
+
+# truncated under the running milter (8 KiB, then nothing): list mail
+# waits, the milter lives (a SIGBUS would have killed it), and once the
+# file is put back it decides again without a restart
+cp "$T/db/data.mdb" "$T/saved.mdb"
+for size in 8192 0; do
+	truncate -s "$size" "$T/db/data.mdb"
+	send_smtp "t$size" news@example.com "alice@example.org,carol@example.org"
+	expect "t$size waits" "$out" "451 4.3.0"
+	expect_not "t$size not queued" "$out" "queued"
+	kill -0 "$milter_pid" 2>/dev/null && ok || fail "milter died on a file cut to $size"
+	cp "$T/saved.mdb" "$T/db/data.mdb"
+	sleep 1.1
+done
+send_smtp "f6" news@example.com "alice@example.org,carol@example.org"
+expect "f6 queued" "$out" "250 2.0.0 Ok: queued"
+pf_wait 1 || true
+expect_eq "f6 checked" "$(rcpts "$(sink_for f6)")" "alice@example.org "
+[ -z "$(sink_for t8192)$(sink_for t0)" ] && ok || fail "mail went out while the file was cut short"
 stop_milter
 done_testing
