@@ -279,6 +279,42 @@ test_readers_full(void **state)
 	free(dir);
 }
 
+/* one reader slot left behind by a process that died: cleared within
+ * ten seconds by the periodic check, without the table being full */
+static void
+test_stale_reader(void **state)
+{
+	struct store *st, *child;
+	struct store_txn *tx;
+	struct events ev = { 0, 0, "" };
+	char err[512], *dir;
+	pid_t pid;
+	int status;
+
+	(void)state;
+	dir = tu_tmpdir();
+	assert_int_equal(store_open(dir, 1 << 20, STORE_CREATE, &st, err,
+	    sizeof(err)), 0);
+	assert_int_equal(put(st, "a@example.org", err, sizeof(err)), 0);
+	store_set_notify(st, on_event, &ev);
+	if ((pid = fork()) == 0) {
+		if (store_open(dir, 1 << 20, 0, &child, err, sizeof(err)) < 0 ||
+		    store_read_begin(child, &tx, err, sizeof(err)) < 0)
+			_exit(1);
+		(void)kill(getpid(), SIGKILL);
+		_exit(2);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	(void)sleep(11);
+	assert_int_equal(has(st, "a@example.org", err, sizeof(err)), 1);
+	assert_non_null(strstr(ev.last, "cleared 1 stale reader slot"));
+	store_close(st);
+	tu_rmrf(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -286,6 +322,7 @@ main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_replaced),
 		cmocka_unit_test(test_readers_full),
+		cmocka_unit_test(test_stale_reader),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
