@@ -59,5 +59,6 @@ int	verb_show(struct ctl *, int, char **);
 int	verb_stats(struct ctl *, int, char **);
 int	verb_backup(struct ctl *, int, char **);	/* ctl_db.c */
 int	verb_restore(struct ctl *, int, char **);
+int	verb_report(struct ctl *, int, char **);
 
 #endif

@@ -58,6 +58,7 @@ usage(void)
 	    "  token ADDR LIST\n"
 	    "  lists\n"
 	    "  stats [--prometheus] [--output FILE]\n"
+	    "  report [--json] [--html FILE] [LOGFILE...]\n"
 	    "  erase ADDR\n"
 	    "  backup FILE\n"
 	    "  restore FILE [--no-replay]\n");
@@ -693,6 +694,7 @@ static const struct {
 	{ "token", verb_token },
 	{ "lists", verb_lists },
 	{ "stats", verb_stats },
+	{ "report", verb_report },
 	{ "erase", verb_erase },
 	{ "backup", verb_backup },
 	{ "restore", verb_restore },
