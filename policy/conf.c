@@ -44,7 +44,7 @@
 
 enum ktype { K_PATH, K_SOCKET, K_MODE, K_SIZE, K_ENUM, K_MAILTO, K_URL,
 	K_DELIM, K_HEADER, K_LISTEN, K_PROXY, K_USER, K_CODES, K_SCORE,
-	K_DAYS };
+	K_DAYS, K_TEXT };
 
 static const char *const mode_names[] = { "enforce", "monitor", NULL };
 static const char *const onerr_names[] = { "tempfail", "accept", NULL };
@@ -83,6 +83,10 @@ static const struct keyword keywords[] = {
 	{ "preferences-url", K_URL, F(preferences_url), NULL,
 	    "an http:// or https:// URL without spaces, quotes, <, > or commas" },
 	{ "unsubscribe-mailto", K_MAILTO, F(unsubscribe_mailto), NULL, NULL },
+	{ "organisation", K_TEXT, F(organisation), NULL,
+	    "a name in printable characters, \"quoted\" when it has spaces" },
+	{ "privacy-url", K_URL, F(privacy_url), NULL,
+	    "an http:// or https:// URL without spaces, quotes, <, > or commas" },
 	{ "listen", K_LISTEN, F(listen), NULL,
 	    "an IP address and port, such as 127.0.0.1:8025 or [::1]:8025" },
 	{ "trusted-proxy", K_PROXY, 0, 0, NULL, "IP addresses" },
@@ -264,6 +268,18 @@ apply_keyword(struct lexer *lx, struct conf *c, const struct stmt *st,
 			return (conf_perr(lx, st->line, "%s: expected %s", k->name,
 			    k->help));
 		break;
+	case K_TEXT: {
+		const unsigned char *p;
+
+		if (*v == '\0')
+			return (conf_perr(lx, st->line, "%s: expected %s", k->name,
+			    k->help));
+		for (p = (const unsigned char *)v; *p != '\0'; p++)
+			if (*p < 0x20 || *p == 0x7f)
+				return (conf_perr(lx, st->line, "%s: expected %s",
+				    k->name, k->help));
+		break;
+	}
 	case K_LISTEN:
 		if (conf_check_listen(v) < 0)
 			return (conf_perr(lx, st->line, "%s: expected %s", k->name,

@@ -70,6 +70,8 @@ struct conf {
 	char	unsubscribe_url[CONF_URL_MAX];
 	char	preferences_url[CONF_URL_MAX];
 	char	unsubscribe_mailto[ADDR_BUFSIZE];
+	char	organisation[CONF_TEXT_MAX];	/* on optin-unsubd's pages; "" */
+	char	privacy_url[CONF_URL_MAX];	/* linked from them; "" */
 	char	listen[CONF_TEXT_MAX];
 	char	trusted_proxy[CONF_MAX_PROXIES][64];
 	size_t	ntrusted_proxy;

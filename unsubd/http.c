@@ -261,6 +261,20 @@ u_get(struct MHD_Connection *conn, const struct unsubd_env *env,
 	if (!open_token(env, tok, &t))
 		return (bad_link(conn));
 	addr_mask(t.rcpt, masked, sizeof(masked));
+	if (u_unsubscribed(env, &t) == 1) {
+		page_begin(&b, "Unsubscribed");
+		buf_add(&b, "<h1>You are already unsubscribed</h1>\n<p>");
+		buf_html(&b, masked);
+		buf_add(&b, " no longer receives <strong>");
+		buf_html(&b, describe(env->conf, t.list));
+		buf_add(&b, "</strong>.</p>\n<p><a href=\"../p/");
+		buf_html(&b, tok);
+		buf_add(&b, "\">Choose which emails you get</a></p>\n");
+		page_footer(&b, env->conf);
+		page_end(&b);
+		return (respond(conn, 200, "text/html; charset=utf-8", &b,
+		    NULL));
+	}
 	page_begin(&b, "Unsubscribe");
 	buf_add(&b, "<h1>Unsubscribe</h1>\n<p>Stop sending <strong>");
 	buf_html(&b, describe(env->conf, t.list));
@@ -272,6 +286,7 @@ u_get(struct MHD_Connection *conn, const struct unsubd_env *env,
 	    "</button>\n</form>\n<p><a href=\"../p/");
 	buf_html(&b, tok);
 	buf_add(&b, "\">Choose which emails you get</a></p>\n");
+	page_footer(&b, env->conf);
 	page_end(&b);
 	return (respond(conn, 200, "text/html; charset=utf-8", &b, NULL));
 }
@@ -319,6 +334,7 @@ u_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	    "<p><a href=\"../p/");
 	buf_html(&b, tok);
 	buf_add(&b, "\">Choose which emails you get</a></p>\n");
+	page_footer(&b, env->conf);
 	page_end(&b);
 	return (respond(conn, 200, "text/html; charset=utf-8", &b, NULL));
 }
@@ -371,7 +387,10 @@ route(struct MHD_Connection *conn, const char *url, const char *method,
 	enum MHD_Result ret;
 
 	unsubd_enter(&env);
-	if (strcmp(url, "/healthz") == 0)
+	if (strcmp(url, "/") == 0)
+		ret = get ? home_get(conn, &env) : error_page(conn, 405,
+		    "Method not allowed", "Use GET.", "GET, HEAD");
+	else if (strcmp(url, "/healthz") == 0)
 		ret = get ? healthz(conn, &env) : error_page(conn, 405,
 		    "Method not allowed", "Use GET.", "GET, HEAD");
 	else if ((tok = token_of(url, "/u/")) != NULL ||

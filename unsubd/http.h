@@ -45,6 +45,9 @@ int	open_token(const struct unsubd_env *, const char *tok, struct token *);
 const char *describe(const struct conf *, const char *list);
 
 /* the routes */
+enum MHD_Result home_get(struct MHD_Connection *, const struct unsubd_env *);
+/* u_unsubscribed - 1: the token's person has left its list; 0; -1 unknown */
+int	u_unsubscribed(const struct unsubd_env *, const struct token *);
 enum MHD_Result u_get(struct MHD_Connection *, const struct unsubd_env *,
 	    const char *tok);
 enum MHD_Result u_post(struct MHD_Connection *, const struct unsubd_env *,

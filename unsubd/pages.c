@@ -119,8 +119,30 @@ page_begin(struct buf *b, const char *title)
 	    "margin-top:.15rem}\n"
 	    ".state{color:#5f6b7a;font-size:.9rem;display:block}\n"
 	    ".note{background:#e8f5e9;padding:.6rem;border-radius:.4rem}\n"
+	    "footer{margin-top:1.5rem;padding-top:.8rem;border-top:1px solid "
+	    "#e5e7eb;color:#5f6b7a;font-size:.9rem}\n"
 	    "@media (max-width:36rem){main{margin:0;border-radius:0}}\n"
 	    "</style>\n</head>\n<body>\n<main>\n");
+}
+
+void
+page_footer(struct buf *b, const struct conf *c)
+{
+	if (c->organisation[0] == '\0' && c->privacy_url[0] == '\0')
+		return;
+	buf_add(b, "<footer>");
+	if (c->organisation[0] != '\0') {
+		buf_add(b, "<span class=\"org\">");
+		buf_html(b, c->organisation);
+		buf_add(b, "</span>");
+	}
+	if (c->privacy_url[0] != '\0') {
+		buf_add(b, c->organisation[0] != '\0' ? " &middot; " : "");
+		buf_add(b, "<a class=\"privacy\" href=\"");
+		buf_html(b, c->privacy_url);
+		buf_add(b, "\">Privacy policy</a>");
+	}
+	buf_add(b, "</footer>\n");
 }
 
 void

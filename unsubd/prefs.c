@@ -122,6 +122,7 @@ prefs_page(struct MHD_Connection *conn, const struct unsubd_env *env,
 	    "still reach you.</span></span></label>\n", all ? " checked" : "");
 	buf_add(&b, "</fieldset>\n<button type=\"submit\" name=\"save\" "
 	    "value=\"1\">Save preferences</button>\n</form>\n");
+	page_footer(&b, c);
 	page_end(&b);
 	store_read_end(tx);
 	return (respond(conn, 200, "text/html; charset=utf-8", &b, NULL));

@@ -44,6 +44,8 @@ void	buf_free(struct buf *);
 /* pages.c */
 void	page_begin(struct buf *, const char *title);
 void	page_end(struct buf *);
+/* page_footer - the organisation and its privacy policy, when configured */
+void	page_footer(struct buf *, const struct conf *);
 void	page_error(struct buf *, const char *title, const char *text);
 
 /* unsubd_trusted - 1 when IP is a trusted-proxy of the configuration */

@@ -14,7 +14,7 @@ man="$top_srcdir/man"
 pages="optin-milter.8 optin-unsubd.8 optinctl.8 optin-feedback.8 optin-milter.conf.5"
 
 for p in $pages; do
-	check "mandoc -T lint $p" 0 mandoc -T lint -W warning "$man/$p"
+	check "mandoc -T lint $p" 0 mandoc -T lint "$man/$p"
 	[ -z "$out$err" ] && ok || fail "mandoc -T lint $p: $out $err"
 	for s in FILES LOGGING SIGNALS "EXIT STATUS"; do
 		grep -q "^\.SH $s\$" "$man/$p" && ok || fail "$p has no $s section"

@@ -99,7 +99,8 @@ http "token with a slash" 400 "$BASE/u/$good/x"
 
 # --- routes and methods
 http "unknown route" 404 "$BASE/nothing"
-http "root" 404 "$BASE/"
+http "root: what the service is" 200 "$BASE/"
+http "unknown path" 404 "$BASE/x"
 http "PUT /u/" 405 -X PUT -d x "$BASE/u/$good"
 expect "Allow" "$hdrs" "Allow: GET, HEAD, POST"
 http "DELETE /p/" 405 -X DELETE "$BASE/p/$good"
