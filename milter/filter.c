@@ -31,6 +31,7 @@ struct conn {
 	char	myhost[256];
 	int	leadspc;
 	int	nr_hdr;			/* headers need no reply */
+	int	chgfrom;		/* the MTA lets us change the sender */
 	enum msg_path path;		/* from the connect event */
 };
 
@@ -140,6 +141,11 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	if ((c = getconn(ctx)) == NULL)
 		return (SMFIS_TEMPFAIL);
 	*pf0 = want;
+	/* the VERP return path (bounce-address) needs it; Postfix offers it */
+	if (f0 & SMFIF_CHGFROM) {
+		*pf0 |= SMFIF_CHGFROM;
+		c->chgfrom = 1;
+	}
 	*pf1 = 0;
 	/* skip what is not used: HELO, DATA, unknown commands, the body */
 	if (f1 & SMFIP_NOHELO)
@@ -317,6 +323,14 @@ cb_eom(SMFICTX *ctx)
 				if (smfi_chgheader(ctx, (char *)res.delhdr[i].name,
 				    k, NULL) != MI_SUCCESS)
 					ok = 0;
+		if (res.chgfrom != NULL && ok) {
+			if (!c->chgfrom)
+				mlog(LOG_WARNING, "%s: the MTA does not let the "
+				    "envelope sender change: no return path", q);
+			else if (smfi_chgfrom(ctx, res.chgfrom, NULL) !=
+			    MI_SUCCESS)
+				ok = 0;
+		}
 		for (i = 0; i < res.naddhdr && ok; i++) {
 			(void)snprintf(value, sizeof(value), "%s%s",
 			    c->leadspc ? " " : "", res.addhdr[i].value);
@@ -368,7 +382,8 @@ cb_close(SMFICTX *ctx)
 struct smfiDesc filter_desc = {
 	.xxfi_name = "optin-milter",
 	.xxfi_version = SMFI_VERSION,
-	.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_DELRCPT,
+	.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_DELRCPT |
+	    SMFIF_CHGFROM,
 	.xxfi_connect = cb_connect,
 	.xxfi_helo = NULL,
 	.xxfi_envfrom = cb_envfrom,

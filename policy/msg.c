@@ -255,6 +255,10 @@ msg_eom(struct msg *m, int64_t now, struct msg_result *res)
 				    m->rcpts[i].del : m->rcpts[i].raw);
 	}
 
+	/* reports to bounce-address are optin-feedback's: untouched */
+	if (msg_only_feedback(m))
+		goto out;
+
 	/* the list header never leaves */
 	msg_del_header(m, c->list_header, m->list_hdr_count);
 	if ((l = m->list) == NULL)
@@ -270,7 +274,7 @@ msg_eom(struct msg *m, int64_t now, struct msg_result *res)
 	for (i = 0; i < m->nrcpts && !dberr; i++) {
 		struct rcpt *rc = &m->rcpts[i];
 
-		if (rc->unsub || rc->rejected)
+		if (rc->unsub || rc->rejected || rc->fb)
 			continue;
 		if (!rc->norm_ok) {
 			rc->d.verdict = VERDICT_DENY;
@@ -310,7 +314,7 @@ msg_eom(struct msg *m, int64_t now, struct msg_result *res)
 	for (i = 0; i < m->nrcpts; i++) {
 		const struct rcpt *rc = &m->rcpts[i];
 
-		if (rc->unsub)
+		if (rc->unsub || rc->fb)
 			continue;
 		if (rc->rejected)
 			nrefused++;	/* logged when it was refused */
@@ -340,7 +344,7 @@ msg_eom(struct msg *m, int64_t now, struct msg_result *res)
 	for (i = 0; i < m->nrcpts; i++) {
 		struct rcpt *rc = &m->rcpts[i];
 
-		if (rc->unsub || rc->rejected)
+		if (rc->unsub || rc->rejected || rc->fb)
 			continue;
 		if (rc->d.verdict == VERDICT_DELIVER) {
 			msg_log(m, "list=%s rcpt=<%s> verdict=deliver reason=%s",

@@ -67,8 +67,9 @@ struct msg_result {
 	size_t	ndelrcpt;
 	struct msg_header_change delhdr[4];
 	size_t	ndelhdr;
-	struct msg_header_add addhdr[3];
+	struct msg_header_add addhdr[4];
 	size_t	naddhdr;
+	char	*chgfrom;		/* new envelope sender "<...>", or NULL */
 	int	classified;		/* the message is on a list */
 };
 

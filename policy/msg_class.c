@@ -131,6 +131,8 @@ msg_header(struct msg *m, const char *name, const char *value,
 		m->n_post_hdr++;
 	else if (strcasecmp(name, "List-Id") == 0)
 		m->n_id_hdr++;
+	else if (strcasecmp(name, MSG_FEEDBACK_HEADER) == 0)
+		m->n_fb_hdr++;
 	else if (strcasecmp(name, "Subject") == 0 && m->subject == NULL) {
 		size_t n = strnlen(value, SUBJECT_MAX);
 
@@ -171,7 +173,8 @@ msg_eoh(struct msg *m, struct msg_reply *r)
 			m->list = &c->lists[i];
 			return (0);
 		}
-	if (c->mode == MODE_MONITOR || msg_only_unsub(m))
+	if (c->mode == MODE_MONITOR || msg_only_unsub(m) ||
+	    msg_only_feedback(m))
 		return (0);
 	if (c->unclassified == UNCL_REJECT)
 		return (msg_set_reply(r, MSG_REJECT, "550", "5.7.1",

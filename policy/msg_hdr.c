@@ -5,6 +5,8 @@
  * DESCRIPTION
  *	List-Id, List-Unsubscribe and List-Unsubscribe-Post replace any
  *	the sender wrote; the list header itself is removed by msg_eom().
+ *	With a bounce-address, msg_feedback() sets the VERP return path
+ *	or adds X-Optin-Feedback.
  */
 #include "config.h"
 
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "feedback.h"
 #include "listhdr.h"
 #include "msg_int.h"
 
@@ -55,6 +58,7 @@ msg_list_headers(struct msg *m, const struct rcpt *only, int64_t now)
 	const struct conf_list *l = m->list;
 	char tok[TOKEN_BUFSIZE], val[LISTHDR_BUFSIZE];
 
+	msg_feedback(m, only, now);
 	if (l->list_id[0] != '\0') {
 		msg_del_header(m, "List-Id", m->n_id_hdr);
 		if (listhdr_id(l, val, sizeof(val)) == 0)
@@ -82,4 +86,41 @@ msg_list_headers(struct msg *m, const struct rcpt *only, int64_t now)
 	if (only != NULL && c->unsubscribe_url[0] != '\0')
 		add_header(m, "List-Unsubscribe-Post",
 		    "List-Unsubscribe=One-Click");
+}
+
+/*
+ * msg_feedback - with a bounce-address: for one recipient the VERP
+ * return path (a feedback token naming recipient, list and time), for
+ * several a list-only feedback token in X-Optin-Feedback. A sender's
+ * own X-Optin-Feedback never leaves; mail with the null sender keeps it.
+ */
+void
+msg_feedback(struct msg *m, const struct rcpt *only, int64_t now)
+{
+	const struct conf *c = m->env->conf;
+	const struct conf_list *l = m->list;
+	char tok[TOKEN_FEEDBACK_BUFSIZE];
+	char path[TOKEN_FEEDBACK_BUFSIZE + ADDR_BUFSIZE + 4];
+
+	if (c->bounce_address[0] == '\0')
+		return;
+	msg_del_header(m, MSG_FEEDBACK_HEADER, m->n_fb_hdr);
+	if (m->env->keys == NULL || token_seal_feedback(m->env->keys, l->name,
+	    only != NULL ? only->norm : "", now, tok, sizeof(tok)) < 0) {
+		msg_log(m, "list=%s no return path: token failed", l->name);
+		return;
+	}
+	if (only == NULL) {
+		add_header(m, MSG_FEEDBACK_HEADER, tok);
+		return;
+	}
+	if (m->from[0] == '\0')
+		return;		/* <> asks for no bounces: keep it */
+	path[0] = '<';
+	if (feedback_return_path(c, tok, path + 1, sizeof(path) - 2) < 0 ||
+	    strlcat(path, ">", sizeof(path)) >= sizeof(path)) {
+		msg_log(m, "list=%s no return path: too long", l->name);
+		return;
+	}
+	m->res.chgfrom = msg_keep(m, strdup(path));
 }

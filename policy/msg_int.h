@@ -23,6 +23,7 @@
 
 #define MSG_MAX_RCPTS	100000
 #define SUBJECT_MAX	2000
+#define MSG_FEEDBACK_HEADER "X-Optin-Feedback"
 
 struct rcpt {
 	char	*raw;
@@ -31,6 +32,7 @@ struct rcpt {
 	char	why[96];		/* why it could not be normalised */
 	int	norm_ok;
 	int	unsub;			/* the unsubscribe-mailto address */
+	int	fb;			/* the bounce-address: passes untouched */
 	int	rejected;		/* refused at RCPT time */
 	struct decision d;
 };
@@ -48,7 +50,7 @@ struct msg {
 	unsigned char *hdr_hit;		/* per list: a header match fits */
 	char	list_hdr[CONF_TEXT_MAX];
 	int	list_hdr_count;
-	int	n_unsub_hdr, n_post_hdr, n_id_hdr;
+	int	n_unsub_hdr, n_post_hdr, n_id_hdr, n_fb_hdr;
 	char	*subject;
 	const struct conf_list *list;
 	int	unknown_list;
@@ -93,8 +95,12 @@ int	msg_strip(struct msg *, const struct rcpt *);
 int	msg_only_unsub(const struct msg *);
 int	msg_unsub_request(struct msg *);
 
+/* msg_rcpt.c: every recipient is the bounce-address */
+int	msg_only_feedback(const struct msg *);
+
 /* msg_hdr.c */
 void	msg_del_header(struct msg *, const char *name, int count);
 void	msg_list_headers(struct msg *, const struct rcpt *only, int64_t now);
+void	msg_feedback(struct msg *, const struct rcpt *only, int64_t now);
 
 #endif

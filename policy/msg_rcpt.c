@@ -10,7 +10,8 @@
  *	be deleted with certainty: msg_eom() refuses a list message with
  *	a denied recipient whole (or discards it when nobody is left
  *	under "denied strip"). A recipient equal to
- *	unsubscribe-mailto makes the message an unsubscribe request.
+ *	unsubscribe-mailto makes the message an unsubscribe request; mail
+ *	to bounce-address (with any extension) is left to optin-feedback.
  *
  *	Over SMTP every recipient gets, at RCPT time, the string that
  *	deletes it from Postfix's queue file (orcp.h); in enforce mode a
@@ -115,6 +116,40 @@ form_ok(struct msg *m, struct rcpt *rc, struct msg_reply *r)
 	return (1);
 }
 
+/*
+ * is_bounce_address - ADDR is bounce-address, or its local part with a
+ * recipient-delimiter and anything after it (the VERP return path)
+ */
+static int
+is_bounce_address(const struct conf *c, const char *addr)
+{
+	const char *at = strrchr(c->bounce_address, '@'), *aat;
+	size_t ll;
+
+	if (c->bounce_address[0] == '\0' || at == NULL ||
+	    (aat = strrchr(addr, '@')) == NULL ||
+	    strcasecmp(at, aat) != 0)
+		return (0);
+	ll = (size_t)(at - c->bounce_address);
+	if (strncasecmp(addr, c->bounce_address, ll) != 0)
+		return (0);
+	if (addr + ll == aat)
+		return (1);
+	return (strchr(c->recipient_delimiter[0] != '\0' ?
+	    c->recipient_delimiter : "+", addr[ll]) != NULL);
+}
+
+int
+msg_only_feedback(const struct msg *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nrcpts; i++)
+		if (!m->rcpts[i].fb)
+			return (0);
+	return (m->nrcpts > 0);
+}
+
 int
 msg_rcpt(struct msg *m, const char *raw, int64_t now, struct msg_reply *r)
 {
@@ -152,6 +187,10 @@ msg_rcpt(struct msg *m, const char *raw, int64_t now, struct msg_reply *r)
 	if (rc->norm_ok && c->unsubscribe_mailto[0] != '\0' &&
 	    strcmp(rc->norm, c->unsubscribe_mailto) == 0) {
 		rc->unsub = 1;
+		return (0);
+	}
+	if (rc->norm_ok && is_bounce_address(c, rc->norm)) {
+		rc->fb = 1;	/* reports for optin-feedback: not ours here */
 		return (0);
 	}
 
