@@ -19,6 +19,7 @@
 #include "report.h"
 
 #define DAY	86400
+#define COMPLAINT_MAX_AGE	(30 * DAY)
 
 /* evidence - the report, in one line that fits the history */
 static void
@@ -137,6 +138,12 @@ feedback_apply(struct store_txn *tx, const struct conf *c,
 	if (!ev->complaint && ev->cls != BOUNCE_HARD &&
 	    ev->cls != BOUNCE_PERMANENT && ev->cls != BOUNCE_SOFT)
 		return (0);
+	/* a report about old mail is a replay, or too late to believe */
+	if (ev->sent > ev->now + DAY || ev->now - ev->sent > (ev->complaint ?
+	    COMPLAINT_MAX_AGE : (int64_t)c->bounce_stale_after * DAY)) {
+		res->action = FB_TOO_OLD;
+		return (0);
+	}
 
 	if ((supp = store_get_suppression(tx, ev->addr, &s)) < 0)
 		return (-1);
@@ -184,6 +191,7 @@ feedback_action_name(int a)
 	case FB_SCORED_TODAY:	return ("scored-today");
 	case FB_SUPPRESSED:	return ("suppressed");
 	case FB_ALREADY:	return ("already-suppressed");
+	case FB_TOO_OLD:	return ("too-old");
 	default:		return ("none");
 	}
 }

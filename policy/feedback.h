@@ -25,6 +25,11 @@
  *	from zero; when it reaches bounce-threshold the address is
  *	suppressed ("bounce"). An address that is already suppressed
  *	keeps its suppression and reason; the report is still recorded.
+ *
+ *	A report about a message sent more than bounce-stale-after days
+ *	ago (a complaint: 30 days), or in the future, is recorded and does
+ *	nothing else: a replayed old report cannot suppress anyone again
+ *	after an operator lifted the suppression.
  */
 #ifndef OPTIN_FEEDBACK_H
 #define OPTIN_FEEDBACK_H
@@ -55,6 +60,7 @@ enum fb_action {
 	FB_SCORED_TODAY,		/* a bounce was counted today already */
 	FB_SUPPRESSED,			/* suppressed now */
 	FB_ALREADY,			/* suppressed before */
+	FB_TOO_OLD,			/* about mail sent too long ago: noted */
 };
 
 struct fb_result {

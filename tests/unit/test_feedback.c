@@ -118,6 +118,36 @@ test_hard_and_complaint(void **state)
 	assert_int_equal(report(st, c, "angry@example.org", BOUNCE_HARD, 0, T0,
 	    NULL), FB_ALREADY);
 	assert_int_equal(suppressed(st, "angry@example.org"), SUPP_COMPLAINT);
+	/* reports about old mail (replays) and from the future do nothing */
+	{
+		struct apply a;
+		char err[256];
+
+		memset(&a, 0, sizeof(a));
+		a.c = c;
+		a.ev.kind = REPORT_DSN;
+		a.ev.cls = BOUNCE_HARD;
+		a.ev.addr = "old@example.org";
+		a.ev.list = "marketing";
+		a.ev.now = T0;
+		a.ev.sent = T0 - 8 * DAY;
+		a.ev.status = "5.1.1";
+		a.ev.diag = a.ev.mta = a.ev.date = a.ev.feedback_type = "";
+		assert_int_equal(store_write(st, apply_fn, &a, err,
+		    sizeof(err)), 0);
+		assert_int_equal(a.res.action, FB_TOO_OLD);
+		a.ev.sent = T0 + 2 * DAY;
+		assert_int_equal(store_write(st, apply_fn, &a, err,
+		    sizeof(err)), 0);
+		assert_int_equal(a.res.action, FB_TOO_OLD);
+		a.ev.complaint = 1;
+		a.ev.sent = T0 - 20 * DAY;
+		assert_int_equal(store_write(st, apply_fn, &a, err,
+		    sizeof(err)), 0);
+		assert_int_equal(a.res.action, FB_SUPPRESSED);
+		assert_int_equal(suppressed(st, "old@example.org"),
+		    SUPP_COMPLAINT);
+	}
 	/* policy refusals are only recorded */
 	assert_int_equal(report(st, c, "fine@example.org", BOUNCE_POLICY, 0, T0,
 	    NULL), FB_RECORDED);
