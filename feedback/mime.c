@@ -112,8 +112,10 @@ visit(GMimeObject *parent, GMimeObject *obj, gpointer data)
 		    &w->p->rep) == 0)
 			w->have_arf = 1;
 	} else if (is_type(ct, "text", "plain")) {
-		if (w->text->len + ba->len < TEXT_MAX) {
-			g_byte_array_append(w->text, ba->data, ba->len);
+		if (w->text->len + 1 < TEXT_MAX) {
+			guint n = MIN(ba->len, TEXT_MAX - 1 - w->text->len);
+
+			g_byte_array_append(w->text, ba->data, n);
 			g_byte_array_append(w->text, (const guint8 *)"\n", 1);
 		}
 	}

@@ -343,6 +343,7 @@ static const char *const mailbox_words[] = {
 	"deactivated", "unrouteable address", "no longer available",
 	"doesn't have a", "not a valid mailbox", "unknown local part",
 	"address not found", "unknown address", "mailbox is inactive",
+	"suspended", "mailbox disabled", "no longer accepts mail",
 	NULL
 };
 

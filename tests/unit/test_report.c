@@ -129,6 +129,7 @@ test_classify(void **state)
 		{ "4.2.2", "452 4.2.2 Mailbox full", BOUNCE_SOFT },
 		{ "4.4.1", "connect to mx.example.org[192.0.2.1]:25: "
 		    "Connection timed out", BOUNCE_SOFT },
+		{ "5.0.0", "550 Mailbox currently suspended", BOUNCE_HARD },
 		{ "5.4.4", "Host or domain name not found", BOUNCE_PERMANENT },
 		{ "5.0.0", "", BOUNCE_PERMANENT },
 		/* policy and reputation refusals, whatever the code says */
