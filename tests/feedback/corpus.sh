@@ -67,7 +67,7 @@ expect_eq "every case ran" "$n" 26
 check "show a hard bounce" 0 ctl show pf-hard@example.org
 expect "the report" "$out" "report "
 expect "its evidence" "$out" "type=dsn status=5.1.1 mta=mx.example.com"
-expect "its diagnostic" "$out" "diag=550 5.1.1 <pf-hard@example.org>: Recipient address rejected"
+expect "its diagnostic" "$out" "diag=550 5.1.1 \\x3cpf-hard@example.org\\x3e: Recipient address rejected"
 check "show an auto-reply" 0 ctl show vacation@example.org
 expect_not "auto-replies leave no history" "$out" "history"
 check "show a forged report" 0 ctl show victim@example.org
