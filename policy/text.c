@@ -17,10 +17,9 @@
 static int
 needs_esc(unsigned char c, enum text_ctx ctx)
 {
-	if (c == ' ')
+	if (c == ' ' || c == '<' || c == '>')
 		return (ctx != TEXT_QUOTED);
-	return (c < 0x21 || c > 0x7e || c == '"' || c == '\\' || c == '<' ||
-	    c == '>');
+	return (c < 0x21 || c > 0x7e || c == '"' || c == '\\');
 }
 
 int

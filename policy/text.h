@@ -13,12 +13,13 @@
  *	from outside (an address, a list name read from a header, an
  *	error, a user agent, a source or evidence text) is written in angle
  *	brackets (addresses) or double quotes (other text), and inside it
- *	every octet below 0x21 or above 0x7e, and '"', '\\', '<' and '>',
- *	is written as \xHH (two lower-case hex digits); a space is kept
+ *	every octet below 0x21 or above 0x7e, and '"' and '\\', is written
+ *	as \xHH (two lower-case hex digits); a space, '<' and '>' are kept
  *	only inside double quotes (TEXT_QUOTED). So a value never holds
- *	a line break, its own closing delimiter or, outside quotes, a
- *	space: nothing from outside can end a value early, start a field
- *	or a line. The original octets come back by replacing each \xHH.
+ *	a line break or its own closing delimiter, a word or an address
+ *	never a space: nothing from outside can end a value early, start a
+ *	field or a line. The original octets come back by replacing each
+ *	\xHH.
  */
 #ifndef OPTIN_TEXT_H
 #define OPTIN_TEXT_H

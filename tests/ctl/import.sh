@@ -29,7 +29,7 @@ printf 'forge@example.org,marketing,opt-in,"ok\nhistory 2001-01-01T00:00:00Z cli
 check "import a source with a line break" 0 ctl import "$T/forge.csv"
 check "show it" 0 ctl show forge@example.org
 expect_eq "one history line" "$(printf '%s\n' "$out" | grep -c '^history')" 1
-expect "line break escaped" "$out" 'source="ok\x0ahistory 2001-01-01T00:00:00Z cli forge@example.org list=marketing opt-out -\x3e opt-in source=\x22x\x22'
+expect "line break escaped" "$out" 'source="ok\x0ahistory 2001-01-01T00:00:00Z cli forge@example.org list=marketing opt-out -> opt-in source=\x22x\x22'
 
 # --- a bad file: every bad line named, nothing written
 cat > "$T/bad.csv" <<'CSV'
