@@ -44,7 +44,7 @@
 
 enum ktype { K_PATH, K_SOCKET, K_MODE, K_SIZE, K_ENUM, K_MAILTO, K_URL,
 	K_DELIM, K_HEADER, K_LISTEN, K_PROXY, K_USER, K_CODES, K_SCORE,
-	K_DAYS, K_TEXT };
+	K_DAYS, K_TEXT, K_AUTHSERV };
 
 static const char *const mode_names[] = { "enforce", "monitor", NULL };
 static const char *const onerr_names[] = { "tempfail", "accept", NULL };
@@ -90,6 +90,8 @@ static const struct keyword keywords[] = {
 	{ "listen", K_LISTEN, F(listen), NULL,
 	    "an IP address and port, such as 127.0.0.1:8025 or [::1]:8025" },
 	{ "trusted-proxy", K_PROXY, 0, 0, NULL, "IP addresses" },
+	{ "authserv-id", K_AUTHSERV, 0, 0, NULL,
+	    "host names such as mx.example.com" },
 	{ "bounce-address", K_MAILTO, F(bounce_address), NULL, NULL },
 	{ "bounce-hard", K_CODES, F(bounce_hard), NULL,
 	    "status codes or prefixes such as 5.1.1 or 5.1" },
@@ -152,6 +154,24 @@ apply_keyword(struct lexer *lx, struct conf *c, const struct stmt *st,
 			(void)strlcpy(c->trusted_proxy[c->ntrusted_proxy++],
 			    st->arg[i], sizeof(c->trusted_proxy[0]));
 		}
+		return (0);
+	}
+	if (k->type == K_AUTHSERV) {
+		for (i = 1; i < (size_t)st->nargs; i++) {
+			if (!conf_is_authserv_id(st->arg[i]))
+				return (conf_perr(lx, st->line, "authserv-id: "
+				    "expected %s, not \"%s\"", k->help,
+				    st->arg[i]));
+			if (c->nauthserv_id >= CONF_MAX_AUTHSERV)
+				return (conf_perr(lx, st->line,
+				    "authserv-id: more than %d", CONF_MAX_AUTHSERV));
+			if (strlcpy(c->authserv_id[c->nauthserv_id++],
+			    st->arg[i], sizeof(c->authserv_id[0])) >=
+			    sizeof(c->authserv_id[0]))
+				return (conf_perr(lx, st->line,
+				    "authserv-id: too long"));
+		}
+		c->kwline[k - keywords] = st->line;
 		return (0);
 	}
 	if (k->type == K_CODES) {
@@ -318,6 +338,7 @@ apply_keyword(struct lexer *lx, struct conf *c, const struct stmt *st,
 	}
 	case K_CODES:
 	case K_PROXY:
+	case K_AUTHSERV:
 		break;
 	}
 	if (strlcpy(field, v, k->size) >= k->size)

@@ -26,6 +26,7 @@
 #define CONF_TEXT_MAX	256	/* descriptions, header values, ids */
 #define CONF_URL_MAX	512
 #define CONF_MAX_PROXIES 16
+#define CONF_MAX_AUTHSERV 8
 
 enum conf_mode { MODE_ENFORCE = 1, MODE_MONITOR };
 enum conf_on_error { ONERR_TEMPFAIL = 1, ONERR_ACCEPT };
@@ -75,6 +76,9 @@ struct conf {
 	char	listen[CONF_TEXT_MAX];
 	char	trusted_proxy[CONF_MAX_PROXIES][64];
 	size_t	ntrusted_proxy;
+	/* Authentication-Results from these prove a mailto request */
+	char	authserv_id[CONF_MAX_AUTHSERV][CONF_TEXT_MAX];
+	size_t	nauthserv_id;
 	/* optin-feedback and the return path (scores in hundredths) */
 	char	bounce_address[ADDR_BUFSIZE];	/* "" : no VERP */
 	char	bounce_hard[CONF_TEXT_MAX];	/* codes that suppress at once */

@@ -24,6 +24,9 @@ int	conf_parse_uint(const char *, long long min, long long max,
 int	conf_parse_size(const char *, uint64_t *out);
 /* conf_is_ip - 1 when the text is an IPv4 or IPv6 address */
 int	conf_is_ip(const char *);
+
+/* conf_is_authserv_id - 1 for a host-name-like id: letters, digits, . - _ */
+int	conf_is_authserv_id(const char *);
 /* conf_check_port - "1".."65535" */
 int	conf_check_port(const char *);
 /* conf_join_path - BASEDIR/PATH for a relative PATH */

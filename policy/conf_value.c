@@ -68,6 +68,21 @@ conf_is_ip(const char *s)
 	    inet_pton(AF_INET6, s, buf) == 1);
 }
 
+int
+conf_is_authserv_id(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n >= CONF_TEXT_MAX)
+		return (0);
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '-' ||
+		    s[i] == '_'))
+			return (0);
+	return (1);
+}
+
 /* conf_check_port - "1".."65535" */
 int
 conf_check_port(const char *s)

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "authres.h"
 #include "msg_int.h"
 
 /* sender_fits - a "match sender" value against the envelope sender */
@@ -114,6 +115,29 @@ header_matches(struct msg *m, const char *name, const char *value)
 		}
 }
 
+/*
+ * authres_header - for a mailto unsubscribe request: does this
+ * Authentication-Results header, from a configured authserv-id, prove
+ * the envelope sender (authres.h)? The first one that does counts.
+ */
+static void
+authres_header(struct msg *m, const char *value)
+{
+	const struct conf *c = m->env->conf;
+	const char *ids[CONF_MAX_AUTHSERV];
+	struct authres ar;
+	size_t i;
+
+	if (!m->any_unsub || c->nauthserv_id == 0 || m->authn[0] != '\0' ||
+	    m->n_authres++ >= 32)
+		return;
+	for (i = 0; i < c->nauthserv_id; i++)
+		ids[i] = c->authserv_id[i];
+	if (authres_parse(value, strlen(value), &ar) == 0)
+		(void)authres_aligned(&ar, ids, c->nauthserv_id, m->from,
+		    m->authn, sizeof(m->authn));
+}
+
 int
 msg_header(struct msg *m, const char *name, const char *value,
     struct msg_reply *r)
@@ -141,6 +165,8 @@ msg_header(struct msg *m, const char *name, const char *value,
 			m->subject[n] = '\0';
 		}
 	}
+	else if (strcasecmp(name, "Authentication-Results") == 0)
+		authres_header(m, value);
 	header_matches(m, name, value);
 	return (msg_go_on(r));
 }

@@ -52,6 +52,9 @@ struct msg {
 	int	list_hdr_count;
 	int	n_unsub_hdr, n_post_hdr, n_id_hdr, n_fb_hdr;
 	char	*subject;
+	int	any_unsub;		/* a recipient is unsubscribe-mailto */
+	int	n_authres;		/* Authentication-Results read */
+	char	authn[8];		/* "dkim", "spf": the sender proven */
 	const struct conf_list *list;
 	int	unknown_list;
 	struct msg_result res;

@@ -187,6 +187,7 @@ msg_rcpt(struct msg *m, const char *raw, int64_t now, struct msg_reply *r)
 	if (rc->norm_ok && c->unsubscribe_mailto[0] != '\0' &&
 	    strcmp(rc->norm, c->unsubscribe_mailto) == 0) {
 		rc->unsub = 1;
+		m->any_unsub = 1;
 		return (0);
 	}
 	if (rc->norm_ok && is_bounce_address(c, rc->norm)) {

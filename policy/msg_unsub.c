@@ -53,7 +53,19 @@ msg_unsub_request(struct msg *m)
 		    msg_w(m, m->from));
 		return (0);
 	}
+	if (conf_find_list(m->env->conf, t.list) == NULL) {
+		msg_log(m, "unsubscribe list=%s from=<%s> result=invalid "
+		    "reason=unknown-list", msg_w(m, t.list), msg_w(m, m->from));
+		return (0);
+	}
 	target = t.rcpt[0] != '\0' ? t.rcpt : m->from;
+	if (t.rcpt[0] == '\0' && m->from[0] != '\0' && m->authn[0] == '\0') {
+		/* anyone who got the message has the token: prove the sender */
+		msg_log(m, "unsubscribe list=%s from=<%s> result=ignored "
+		    "reason=unauthenticated", msg_w(m, t.list),
+		    msg_w(m, m->from));
+		return (0);
+	}
 	if (target[0] == '\0') {
 		msg_log(m, "unsubscribe list=%s from=<> result=invalid "
 		    "reason=no-sender", msg_w(m, t.list));
@@ -64,8 +76,9 @@ msg_unsub_request(struct msg *m)
 		    "reason=db-unavailable", msg_w(m, t.list), msg_w(m, target));
 		return (-1);
 	}
-	if ((size_t)snprintf(ev, sizeof(ev), "channel=mailto sender=<%s> qid=%s",
-	    msg_w(m, m->from), m->qid) >= sizeof(ev))
+	if ((size_t)snprintf(ev, sizeof(ev), "channel=mailto sender=<%s> qid=%s%s%s",
+	    msg_w(m, m->from), m->qid, m->authn[0] ? " authn=" : "",
+	    m->authn) >= sizeof(ev))
 		/* an escaped sender can be longer than the evidence field */
 		(void)snprintf(ev, sizeof(ev), "channel=mailto "
 		    "sender=(too-long) qid=%s", m->qid);
@@ -80,7 +93,8 @@ msg_unsub_request(struct msg *m)
 		    msg_qt(m, err));
 		return (-1);
 	}
-	msg_log(m, "unsubscribe list=%s rcpt=<%s> result=opt-out channel=mailto",
-	    msg_w(m, t.list), msg_w(m, target));
+	msg_log(m, "unsubscribe list=%s rcpt=<%s> result=opt-out channel=mailto%s%s",
+	    msg_w(m, t.list), msg_w(m, target), m->authn[0] ? " authn=" : "",
+	    m->authn);
 	return (0);
 }

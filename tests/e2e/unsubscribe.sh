@@ -11,6 +11,7 @@ unsubd_conf
 e2e_conf "$T/om.conf" \
     -e "s|^unsubscribe-url .*|unsubscribe-url http://127.0.0.1:$PORT/u/|" \
     -e "s|^preferences-url .*|preferences-url http://127.0.0.1:$PORT/p/|"
+echo "authserv-id mx.test.example" >> "$T/om.conf"
 ctl() { "$C" -c "$T/om.conf" "$@" >/dev/null; }
 ctl init
 for a in alice bob carol dave; do ctl subscribe "$a@example.org" marketing; done
@@ -64,7 +65,8 @@ pf_wait 4 || true
 expect_eq "u4 held bob back" "$(rcpts "$(sink_for u4)")" "dave@example.org "
 [ -z "$(grep -l 'please' "$SINK"/* 2>/dev/null)" ] && ok || fail "the request itself was delivered"
 
-# --- several recipients: a list-only token; the sender of the request counts
+# --- several recipients: a list-only token; the sender of the request
+# counts, when an Authentication-Results header proves it
 send_smtp "u5" news@example.com "carol@example.org,dave@example.org"
 pf_wait 5 || true
 lu=$(header List-Unsubscribe "$(sink_for u5)")
@@ -73,14 +75,24 @@ mailto=$(printf '%s' "$lu" | sed -n 's/.*<mailto:\([^>]*\)>.*/\1/p')
 subj=$(printf '%s' "${mailto#*subject=}" | sed 's/%20/ /g')
 ltok=${subj#unsubscribe }
 http "list-only token on the web" 400 -d "List-Unsubscribe=One-Click" "http://127.0.0.1:$PORT/u/$ltok"
+# anyone who got the message could send this claiming to be dave: ignored
+out=$(swaks --server "127.0.0.1:$SMTP_PORT" --from dave@example.org \
+    --to unsubscribe@example.com --header "Subject: $subj" \
+    --header "Authentication-Results: other.example; spf=pass smtp.mailfrom=dave@example.org" \
+    --body "stop" 2>&1)
+expect "forged request accepted (and ignored)" "$out" "250 2.0.0 Ok: queued"
 out=$(swaks --server "127.0.0.1:$SMTP_PORT" --from Carol@Example.org \
-    --to unsubscribe@example.com --header "Subject: $subj" --body "stop" 2>&1)
+    --to unsubscribe@example.com --header "Subject: $subj" \
+    --header "Authentication-Results: mx.test.example; spf=pass smtp.mailfrom=Carol@Example.org" \
+    --body "stop" 2>&1)
 expect "carol's request accepted" "$out" "250 2.0.0 Ok: queued"
 send_smtp "u6" news@example.com "carol@example.org,dave@example.org"
 pf_wait 6 || true
 expect_eq "u6 held carol back" "$(rcpts "$(sink_for u6)")" "dave@example.org "
 check "history" 0 "$C" -c "$T/om.conf" show carol@example.org
 expect "mailto evidence" "$out" 'source="mailto" evidence="channel=mailto sender=<carol@example.org>'
+expect "mailto evidence names the proof" "$out" "authn=spf"
+expect "forged request logged" "$(cat "$T/milter.log")" "unsubscribe list=marketing from=<dave@example.org> result=ignored reason=unauthenticated"
 
 stop_unsubd
 stop_milter

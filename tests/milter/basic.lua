@@ -52,6 +52,14 @@ ok(not mt.eom_check(c, MT_HDRADD, "List-Unsubscribe-Post"), "two: no Post")
 ok(mt.eom_check(c, MT_HDRDELETE, "List-Unsubscribe"), "two: old List-Unsubscribe removed")
 ok(mt.eom_check(c, MT_HDRDELETE, "List-Unsubscribe-Post"), "two: old Post removed")
 ok(mt.eom_check(c, MT_HDRDELETE, "List-Id"), "two: old List-Id removed")
+-- the list-only token, for the mailto test
+f = io.open(tokfile .. ".list", "w")
+if f == nil then
+	fail("cannot write " .. tostring(tokfile) .. ".list")
+else
+	f:write(tostring(lu))
+	f:close()
+end
 
 -- 3. nobody left under strip: discarded, never queued empty
 mt.echo("# section 3")

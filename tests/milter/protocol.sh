@@ -5,10 +5,12 @@
 . "$(dirname "$0")/lib.sh"
 
 test_conf "$T/om.conf"
+echo "authserv-id mx.test.example" >> "$T/om.conf"
 ctl() { "$C" -c "$T/om.conf" "$@" >/dev/null; }
 ctl init
 ctl subscribe alice@example.org marketing
 ctl subscribe dave@example.org marketing
+ctl subscribe pat@example.org marketing
 ctl subscribe pending@example.org marketing --pending
 ctl subscribe erin@mx.test.example marketing
 ctl subscribe @customer.example status --relationship
@@ -47,13 +49,28 @@ expect_not "no crash" "$L" "Sanitizer"
 # the mailto channel: the token of message Q1 (alice, marketing)
 tok=$(sed -n 's/.*subject=unsubscribe%20\([A-Za-z0-9_-]*\)>.*/\1/p' "$T/token")
 [ -n "$tok" ] && ok || fail "no token in $(cat "$T/token")"
-lua mailto.lua -D token="$tok"
+listtok=$(sed -n 's/.*subject=unsubscribe%20\([A-Za-z0-9_-]*\)>.*/\1/p' "$T/token.list")
+[ -n "$listtok" ] && ok || fail "no list-only token in $(cat "$T/token.list")"
+check "dave has consent before" 0 "$C" -c "$T/om.conf" check dave@example.org marketing
+# M4-M8 must change nothing for dave
+lua mailto.lua -D token="$tok" -D listtoken="$listtok"
 check "mailto opted alice out" 1 "$C" -c "$T/om.conf" check alice@example.org marketing
 expect_eq "mailto reason" "$out" "deny opted-out"
 check "history names the channel" 0 "$C" -c "$T/om.conf" show alice@example.org
 expect "history mailto" "$out" "milter alice@example.org list=marketing opt-in -> opt-out source=\"mailto\""
 L=$(cat "$log")
 expect "log mailto ok" "$L" "M1: unsubscribe list=marketing rcpt=<alice@example.org> result=opt-out channel=mailto"
+# a list-only token acts only for a sender an Authentication-Results proves
+for q in M4 M5 M6 M7 M8; do
+	expect "log $q ignored" "$L" "$q: unsubscribe list=marketing from=<dave@example.org> result=ignored reason=unauthenticated"
+done
+expect "log M9 dkim" "$L" "M9: unsubscribe list=marketing rcpt=<erin@mx.test.example> result=opt-out channel=mailto authn=dkim"
+expect "log M10 spf" "$L" "M10: unsubscribe list=marketing rcpt=<pat@example.org> result=opt-out channel=mailto authn=spf"
+check "dave untouched" 0 "$C" -c "$T/om.conf" check dave@example.org marketing
+check "erin opted out by dkim" 1 "$C" -c "$T/om.conf" check erin@mx.test.example marketing
+check "pat opted out by spf" 0 "$C" -c "$T/om.conf" show pat@example.org
+expect_eq "pat: one change" "$(printf '%s\n' "$out" | grep -c '^history.*opt-in -> opt-out')" 1
+expect "pat: evidence names the proof" "$out" "authn=spf"
 expect "log mailto bad" "$L" "M2: unsubscribe from=<someone@example.net> result=invalid reason=bad-token"
 expect "log mailto none" "$L" "M3: unsubscribe from=<someone@example.net> result=invalid reason=no-token"
 

@@ -29,6 +29,7 @@ static const char good[] =
     "listen        [::1]:8025\n"
     "trusted-proxy 127.0.0.1 ::1\n"
     "trusted-proxy 10.0.0.1\n"
+    "authserv-id mx.example.net border.example.net\n"
     "\n"
     "list marketing {\n"
     "    description \"Best \\\"practices\\\", events\"\n"
@@ -72,6 +73,8 @@ test_good(void **state)
 	assert_string_equal(c->listen, "[::1]:8025");
 	assert_int_equal(c->ntrusted_proxy, 3);
 	assert_string_equal(c->trusted_proxy[2], "10.0.0.1");
+	assert_int_equal(c->nauthserv_id, 2);
+	assert_string_equal(c->authserv_id[1], "border.example.net");
 	assert_int_equal(c->nlists, 3);
 
 	l = conf_find_list(c, "marketing");
@@ -207,6 +210,8 @@ static const struct bad bads[] = {
 	{ "trusted-proxy 127.0.0.1 proxy.example\n",
 	    "b.conf:1: trusted-proxy: \"proxy.example\" is not an IP address" },
 	{ "user root;rm\n", "b.conf:1: user: expected a user name" },
+	{ "authserv-id mx.example.net a;b\n", "b.conf:1: authserv-id: "
+	    "expected host names such as mx.example.com, not \"a;b\"" },
 	{ "database \"unterminated\n", "b.conf:1: unterminated string" },
 	{ "database \"a\tb\"\n", "b.conf:1: control character in string" },
 	{ "mode enf\x01orce\n", "b.conf:1: control character" },
