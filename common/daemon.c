@@ -21,6 +21,7 @@
 #include <bsd/libutil.h>
 
 #include "daemon.h"
+#include "logbuf.h"
 
 static int use_stderr;
 static const char *log_ident = "optin";
@@ -30,6 +31,7 @@ dlog_init(const char *ident, int to_stderr)
 {
 	log_ident = ident;
 	use_stderr = to_stderr;
+	logbuf_init(ident, to_stderr);
 	if (!to_stderr)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_MAIL);
 }
@@ -42,10 +44,21 @@ dlog(int prio, const char *fmt, ...)
 	va_start(ap, fmt);
 	if (use_stderr) {
 		char buf[4096];
+		int n, k;
 
-		(void)vsnprintf(buf, sizeof(buf), fmt, ap);
-		(void)fprintf(stderr, "%s[%ld]: %s\n", log_ident,
-		    (long)getpid(), buf);
+		/* one write, no stdio lock, the pid kept by logbuf */
+		n = snprintf(buf, sizeof(buf), "%s[%ld]: ", log_ident,
+		    (long)logbuf_pid());
+		if (n < 0 || (size_t)n >= sizeof(buf) - 1)
+			n = 0;
+		k = vsnprintf(buf + n, sizeof(buf) - (size_t)n - 1, fmt, ap);
+		if (k < 0)
+			k = 0;
+		else if ((size_t)k >= sizeof(buf) - (size_t)n - 1)
+			k = (int)(sizeof(buf) - (size_t)n - 2);
+		buf[n + k] = '\n';
+		if (write(STDERR_FILENO, buf, (size_t)(n + k + 1)) < 0)
+			k = 0;		/* nowhere else to say it */
 	} else
 		vsyslog(prio, fmt, ap);
 	va_end(ap);

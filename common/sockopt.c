@@ -18,8 +18,10 @@
  *	returns from it. Unix sockets have no Nagle and are left alone.
  *
  * DIAGNOSTICS
- *	Returns the number of listening TCP sockets changed (0 for a unix
- *	socket), or -1 with errno set when setsockopt() fails.
+ *	Returns 1 when it set TCP_NODELAY, 0 when the listening socket is
+ *	not TCP (or there is none), -1 with errno set when setsockopt()
+ *	fails. It stops at the first listening socket, which is low in the
+ *	descriptor table right after start-up.
  */
 #include "config.h"
 
@@ -38,7 +40,7 @@ listen_nodelay(void)
 {
 	long max = sysconf(_SC_OPEN_MAX);
 	socklen_t len;
-	int fd, on, dom, one = 1, n = 0;
+	int fd, on, dom, one = 1;
 
 	if (max < 0 || max > 65536)
 		max = 65536;
@@ -47,14 +49,15 @@ listen_nodelay(void)
 		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &on, &len) < 0 ||
 		    !on)
 			continue;
+		/* the only one: libmilter's, just opened */
 		len = sizeof(dom);
 		if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &len) < 0 ||
 		    (dom != AF_INET && dom != AF_INET6))
-			continue;
+			return (0);
 		if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
 		    sizeof(one)) < 0)
 			return (-1);
-		n++;
+		return (1);
 	}
-	return (n);
+	return (0);
 }

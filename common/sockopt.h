@@ -5,7 +5,7 @@
 #ifndef OPTIN_SOCKOPT_H
 #define OPTIN_SOCKOPT_H
 
-/* listen_nodelay - TCP_NODELAY on the listening TCP sockets; count / -1 */
+/* listen_nodelay - TCP_NODELAY on the listening TCP socket; 1, 0, -1 */
 int	listen_nodelay(void);
 
 #endif

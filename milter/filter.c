@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "listhdr.h"
+#include "logbuf.h"
 #include "milter.h"
 
 struct conn {
@@ -33,6 +34,7 @@ struct conn {
 	int	nr_hdr;			/* headers need no reply */
 	int	chgfrom;		/* the MTA lets us change the sender */
 	enum msg_path path;		/* from the connect event */
+	struct logbuf log;		/* this message's lines, written once */
 };
 
 /* getconn - the connection state, made on first use */
@@ -53,6 +55,7 @@ getconn(SMFICTX *ctx)
 }
 
 struct logctx {
+	struct conn *c;
 	const char *qid;
 };
 
@@ -61,7 +64,7 @@ log_line(void *arg, const char *line)
 {
 	struct logctx *l = arg;
 
-	mlog(LOG_INFO, "%s: %s", l->qid, line);
+	logbuf_add(&l->c->log, "%s: %s", l->qid, line);
 }
 
 /* qid - the queue id, "NOQUEUE" while there is none */
@@ -82,14 +85,16 @@ drain(SMFICTX *ctx, struct conn *c)
 
 	if (c->msg == NULL)
 		return;
+	l.c = c;
 	l.qid = qid(ctx, c);
 	msg_log_drain(c->msg, log_line, &l);
 }
 
-/* end_message - forget the message and its configuration reference */
+/* end_message - log it, forget it and its configuration reference */
 static void
 end_message(struct conn *c)
 {
+	logbuf_flush(&c->log);
 	msg_free(c->msg);
 	c->msg = NULL;
 	if (c->rt != NULL)
@@ -289,8 +294,8 @@ cb_eoh(SMFICTX *ctx)
 	drain(ctx, c);
 	st = answer(ctx, &r);
 	if (st != SMFIS_CONTINUE) {
-		mlog(LOG_INFO, "%s: %s %s %s", qid(ctx, c), r.code, r.xcode,
-		    r.text);
+		logbuf_add(&c->log, "%s: %s %s %s", qid(ctx, c), r.code,
+		    r.xcode, r.text);
 		end_message(c);
 	}
 	return (st);
@@ -347,7 +352,7 @@ cb_eom(SMFICTX *ctx)
 			return (SMFIS_TEMPFAIL);
 		}
 	} else if (res.reply.action != MSG_DISCARD || res.classified)
-		mlog(LOG_INFO, "%s: %s %s %s", q, res.reply.code,
+		logbuf_add(&c->log, "%s: %s %s %s", q, res.reply.code,
 		    res.reply.xcode, res.reply.text);
 	st = answer(ctx, &res.reply);
 	end_message(c);
@@ -374,6 +379,7 @@ cb_close(SMFICTX *ctx)
 	if (c == NULL)
 		return (SMFIS_CONTINUE);
 	end_message(c);
+	logbuf_free(&c->log);
 	free(c);
 	(void)smfi_setpriv(ctx, NULL);
 	return (SMFIS_CONTINUE);

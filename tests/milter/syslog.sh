@@ -63,6 +63,10 @@ while [ \$i -lt 200 ]; do
 	sleep 0.05
 	i=\$((i + 1))
 done
+# two list messages: their lines go out per message, one call each
+"$top_builddir/bench/milterload" -s "unix:$T/milter.sock" -m 2 -r 2 -a 10 \
+    >"$T/load.out" 2>&1 || true
+sleep 0.2
 kill -TERM "\$(cat "$T/milter.pid")" "\$(cat "$T/unsubd.pid")"
 i=0
 while { [ -e "$T/milter.pid" ] || [ -e "$T/unsubd.pid" ]; } && [ \$i -lt 200 ]; do
@@ -79,6 +83,12 @@ expect "milter logged to syslog" "$log" "optin-milter["
 expect "milter says it listens" "$log" "listening on unix:$T/milter.sock"
 expect "unsubd logged to syslog" "$log" "optin-unsubd["
 expect "milter says it stopped" "$log" "stopped"
+expect "a recipient's line" "$log" \
+    "list=marketing rcpt=<user0000001@bench.example> verdict=strip reason=no-consent"
+expect "a message's line" "$log" \
+    "list=marketing from=<news@example.com> rcpts=2 delivered=0 stripped=2"
+expect_eq "both messages logged" \
+    "$(grep -c 'rcpts=2 delivered=0 stripped=2' "$T/syslog")" 2
 
 # <PRI> = facility * 8 + severity; mail is facility 2 (PRI 16..23)
 n=0
