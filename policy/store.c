@@ -579,6 +579,8 @@ store_write(struct store *st, store_write_fn fn, void *arg, char *err,
 		if (begin(st, 0, &tx, err, errlen) < 0)
 			return (-1);
 		rc = fn(tx, arg);
+		if (rc == 0 && store_history_flush(tx) < 0)
+			rc = -1;	/* the history counter, once */
 		if (rc == 0) {
 			int crc = mdb_txn_commit(tx->txn);
 

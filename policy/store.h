@@ -168,6 +168,14 @@ int	store_del_suppression(struct store_txn *, const char *addr,
 	    const struct change *) __attribute__((warn_unused_result));
 
 /*
+ * store_history_note - a history record of CH with no address or list and
+ * WHAT as its new state, e.g. the start of an import naming its file in
+ * the evidence; its sequence number in *SEQ. 0 / -1.
+ */
+int	store_history_note(struct store_txn *, const struct change *,
+	    const char *what, uint64_t *seq) __attribute__((warn_unused_result));
+
+/*
  * store_erase - right to erasure for ADDR: remove every consent and
  * suppression record, history record and bounce score of an address
  * whose untagged form (recipient delimiters DELIMS, may be NULL) is

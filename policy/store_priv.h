@@ -93,6 +93,7 @@ struct store_txn {
 	unsigned gen;
 	int	mapfull;
 	int	panic;			/* LMDB said MDB_PANIC */
+	uint64_t hist_next;		/* next history sequence; 0 unknown */
 	char	err[256];
 };
 
@@ -131,6 +132,11 @@ int	store_mdberr(struct store_txn *, const char *what, int rc);
 /* store_consent_key - "addr\0list" into BUF; -1 when it does not fit */
 int	store_consent_key(const char *addr, const char *list, char *buf,
 	    size_t len, MDB_val *);
+/*
+ * store_history_flush - write the history counter of TX's appends to
+ * meta; store_write() calls it before each commit. 0 / -1.
+ */
+int	store_history_flush(struct store_txn *);
 /* store_history_append - one record at the end of the history */
 int	store_history_append(struct store_txn *, const struct change *,
 	    const char *addr, const char *list, const char *old_state,

@@ -36,51 +36,92 @@ supp_state(const struct supp_rec *r, char *buf, size_t len)
 		(void)snprintf(buf, len, "suppressed:%s", supp_name(r->reason));
 }
 
-/* store_history_append - one record at the end of the history */
-int
-store_history_append(struct store_txn *tx, const struct change *ch,
-    const char *addr, const char *list, const char *old_state,
-    const char *new_state)
+#define HISTORY_SEQ	"history-seq"
+
+/*
+ * history_seq - the next history sequence number of TX. The first call
+ * in a transaction finds it: after the last record and after the counter
+ * in meta (numbers of erased records are not given out again); later
+ * calls count on in memory (one writer at a time), and
+ * store_history_flush() writes the counter once before the commit.
+ */
+static int
+history_seq(struct store_txn *tx, uint64_t *seqp)
 {
 	MDB_cursor *cur;
 	MDB_val k, v, mk, mv;
-	unsigned char kb[8];
 	uint64_t seq = 0;
 	long long counter;
 	const char *errstr;
 	char num[32];
-	struct enc e;
 	int rc, i;
 
-	if ((rc = mdb_cursor_open(tx->txn, tx->st->history, &cur)) != 0)
-		return (store_mdberr(tx, "history cursor", rc));
-	rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
-	if (rc == 0 && k.mv_size == 8)
-		for (i = 0; i < 8; i++)
-			seq = (seq << 8) | ((unsigned char *)k.mv_data)[i];
-	else if (rc != 0 && rc != MDB_NOTFOUND) {
+	if (tx->hist_next == 0) {
+		if ((rc = mdb_cursor_open(tx->txn, tx->st->history, &cur)) != 0)
+			return (store_mdberr(tx, "history cursor", rc));
+		rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+		if (rc == 0 && k.mv_size == 8)
+			for (i = 0; i < 8; i++)
+				seq = (seq << 8) |
+				    ((unsigned char *)k.mv_data)[i];
+		else if (rc != 0 && rc != MDB_NOTFOUND) {
+			mdb_cursor_close(cur);
+			return (store_mdberr(tx, "history last", rc));
+		}
 		mdb_cursor_close(cur);
-		return (store_mdberr(tx, "history last", rc));
+		mk.mv_data = HISTORY_SEQ;
+		mk.mv_size = sizeof(HISTORY_SEQ) - 1;
+		if ((rc = mdb_get(tx->txn, tx->st->meta, &mk, &mv)) == 0 &&
+		    mv.mv_size < sizeof(num)) {
+			memcpy(num, mv.mv_data, mv.mv_size);
+			num[mv.mv_size] = '\0';
+			counter = strtonum(num, 0, INT64_MAX, &errstr);
+			if (errstr == NULL && (uint64_t)counter > seq)
+				seq = counter;
+		} else if (rc != 0 && rc != MDB_NOTFOUND)
+			return (store_mdberr(tx, "history counter", rc));
+		tx->hist_next = seq + 1;
 	}
-	mdb_cursor_close(cur);
-	/* the counter in meta: numbers of erased records are not reused */
-	mk.mv_data = "history-seq";
-	mk.mv_size = 11;
-	if ((rc = mdb_get(tx->txn, tx->st->meta, &mk, &mv)) == 0 &&
-	    mv.mv_size < sizeof(num)) {
-		memcpy(num, mv.mv_data, mv.mv_size);
-		num[mv.mv_size] = '\0';
-		counter = strtonum(num, 0, INT64_MAX, &errstr);
-		if (errstr == NULL && (uint64_t)counter > seq)
-			seq = counter;
-	} else if (rc != 0 && rc != MDB_NOTFOUND)
-		return (store_mdberr(tx, "history counter", rc));
-	seq++;
-	(void)snprintf(num, sizeof(num), "%llu", (unsigned long long)seq);
+	*seqp = tx->hist_next++;
+	return (0);
+}
+
+int
+store_history_flush(struct store_txn *tx)
+{
+	MDB_val mk, mv;
+	char num[32];
+	int rc;
+
+	if (tx->hist_next == 0)
+		return (0);		/* no history written */
+	(void)snprintf(num, sizeof(num), "%llu",
+	    (unsigned long long)(tx->hist_next - 1));
+	mk.mv_data = HISTORY_SEQ;
+	mk.mv_size = sizeof(HISTORY_SEQ) - 1;
 	mv.mv_data = num;
 	mv.mv_size = strlen(num);
 	if ((rc = mdb_put(tx->txn, tx->st->meta, &mk, &mv, 0)) != 0)
 		return (store_mdberr(tx, "history counter", rc));
+	return (0);
+}
+
+/* history_put - append one history record; its sequence in *SEQP */
+static int
+history_put(struct store_txn *tx, const struct change *ch, const char *addr,
+    const char *list, const char *old_state, const char *new_state,
+    uint64_t *seqp)
+{
+	MDB_val k, v;
+	unsigned char kb[8];
+	uint64_t seq = 0;
+	struct enc e;
+	int rc, i;
+
+	if (history_seq(tx, &seq) < 0)
+		return (-1);
+	if (seqp != NULL)
+		*seqp = seq;
 	for (i = 7; i >= 0; i--) {
 		kb[i] = (unsigned char)(seq & 0xff);
 		seq >>= 8;
@@ -104,6 +145,24 @@ store_history_append(struct store_txn *tx, const struct change *ch,
 	if ((rc = mdb_put(tx->txn, tx->st->history, &k, &v, MDB_APPEND)) != 0)
 		return (store_mdberr(tx, "history append", rc));
 	return (0);
+}
+
+/* store_history_append - one record at the end of the history */
+int
+store_history_append(struct store_txn *tx, const struct change *ch,
+    const char *addr, const char *list, const char *old_state,
+    const char *new_state)
+{
+	return (history_put(tx, ch, addr, list, old_state, new_state, NULL));
+}
+
+int
+store_history_note(struct store_txn *tx, const struct change *ch,
+    const char *what, uint64_t *seqp)
+{
+	if (store_check_text(tx, ch) < 0)
+		return (-1);
+	return (history_put(tx, ch, "", "", "", what, seqp));
 }
 
 /* store_check_text - source and evidence fit their fields */

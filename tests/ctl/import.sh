@@ -103,6 +103,31 @@ size=$(stat -c %s "$T/db3/data.mdb")
 [ "$size" -gt 65536 ] && ok || fail "data.mdb did not grow ($size)"
 check "bulk stats" 0 "$C" -c "$T/om3.conf" stats
 expect "bulk stats count" "$out" "list marketing opt-in=5000"
-expect "bulk history" "$out" "history records=5000"
+# one record per line, and one naming the file for the whole import
+expect "bulk history" "$out" "history records=5001"
+check "bulk show" 0 "$C" -c "$T/om3.conf" show user7@bulk.example
+expect "line's evidence refers to the import" "$out" 'evidence="import #1"'
+expect_not "the file is not named per line" "$out" "bulk.csv"
+
+# --- a file larger than the reader's window (1 MB), with line breaks
+# inside quoted fields across it; standard input; a bad last line
+awk 'BEGIN {
+	print "address,list,status,source"
+	for (i = 0; i < 40000; i++)
+		if (i % 97 == 0)
+			printf "big%d@bulk.example,marketing,opt-in,\"two\nlines\"\n", i
+		else
+			printf "big%d@bulk.example,marketing,opt-in,bulk\n", i
+}' > "$T/big.csv"
+check "big import" 0 "$C" -c "$T/om3.conf" import - < "$T/big.csv"
+expect "big count" "$out" "imported 40000 records from -"
+check "big last" 0 "$C" -c "$T/om3.conf" check big39999@bulk.example marketing
+lines=$(wc -l < "$T/big.csv")
+{ cat "$T/big.csv"; echo "bad-address,marketing,opt-in,x"; } > "$T/bigbad.csv"
+check "big bad" 65 "$C" -c "$T/om3.conf" import "$T/bigbad.csv"
+expect "big bad line number" "$err" "$T/bigbad.csv:$((lines + 1)): bad address"
+expect "big bad nothing" "$err" "1 bad line; nothing imported"
+check "big stats" 0 "$C" -c "$T/om3.conf" stats
+expect "big history" "$out" "history records=45002"
 
 done_testing
