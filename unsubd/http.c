@@ -29,6 +29,7 @@
 #include <microhttpd.h>
 
 #include "addr.h"
+#include "commit.h"
 #include "client.h"
 #include "form.h"
 #include "guard.h"
@@ -318,7 +319,8 @@ u_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	ch.actor = ACTOR_UNSUBD;
 	ch.source = "one-click";
 	ch.evidence = ev;
-	if (unsub_list_write(env->store, t.rcpt, t.list,
+	/* shares one durable commit with the requests waiting now */
+	if (commit_unsub_list(env->store, t.rcpt, t.list,
 	    env->conf->recipient_delimiter, &ch, err, sizeof(err)) < 0) {
 		ulog(LOG_ERR, "unsubscribe list=%s rcpt=<%s>: %s", t.list, t.rcpt,
 		    err);

@@ -31,6 +31,8 @@
 #define HTTP_CONN_MAX	1024	/* connections, sized for a proxy in front */
 #define HTTP_DEADLINE_MS 10000	/* to receive a whole request */
 #define HTTP_IDLE_S	10	/* libmicrohttpd's inactivity timeout */
+#define HTTP_THREADS	32	/* a one-click waits for its group commit in
+				   its thread: the group is at most this */
 
 /* http_slot - the guard's record of CONN's connection */
 struct guard_slot *
@@ -208,7 +210,7 @@ http_start(int fd, int (*trusted)(const char *), char *err, size_t errlen)
 	    0, accept_policy, NULL, http_handler, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_LISTEN_SOCKET, fd,
-	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)4,
+	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)HTTP_THREADS,
 	    MHD_OPTION_CONNECTION_LIMIT, limit,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)HTTP_IDLE_S,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),

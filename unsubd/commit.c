@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * commit.c - group commit for optin-unsubd
+ *
+ * SYNOPSIS
+ *	#include "commit.h"
+ *
+ *	commit_unsub_list(store, addr, list, delims, &change, err, len);
+ *
+ * DESCRIPTION
+ *	Every one-click unsubscribe must be durable before it is answered,
+ *	and a durable commit costs a sync: one commit per request caps the
+ *	daemon at the disk's syncs per second, however many clients wait.
+ *	Here a request queues its change and waits. The first waiting
+ *	thread that finds no commit under way becomes the leader: it takes
+ *	every change queued so far (for the same store), applies them all
+ *	in one write transaction, commits it with one sync, and wakes the
+ *	others, whose changes are now durable. Requests that arrive during a
+ *	commit queue up for the next one, so the group grows with the load
+ *	and one request alone pays a single commit, as before.
+ *
+ *	When the group's transaction fails, each change of the group is
+ *	tried again alone, so that one bad change cannot fail the others;
+ *	a change is reported recorded only after a commit that holds it.
+ *
+ * DIAGNOSTICS
+ *	commit_write() returns what store_write() would for the change alone.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commit.h"
+#include "unsub.h"
+
+struct job {
+	struct store *st;
+	store_write_fn fn;
+	void	*arg;
+	int	done;
+	int	rc;
+	char	err[256];
+	struct job *next;
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+static struct job *head, **tail = &head;
+static int committing;
+
+/* run_group - apply every job of the list in one transaction */
+static int
+run_group(struct store_txn *tx, void *arg)
+{
+	struct job *j;
+
+	for (j = arg; j != NULL; j = j->next)
+		if (j->fn(tx, j->arg) != 0)
+			return (-1);
+	return (0);
+}
+
+/* take - unlink the queued jobs for store ST; under lock */
+static struct job *
+take(struct store *st)
+{
+	struct job *group = NULL, **gt = &group, **pp, *j;
+
+	tail = &head;
+	for (pp = &head; (j = *pp) != NULL; ) {
+		if (j->st == st) {
+			*pp = j->next;
+			j->next = NULL;
+			*gt = j;
+			gt = &j->next;
+		} else {
+			pp = &j->next;
+			tail = &j->next;
+		}
+	}
+	return (group);
+}
+
+/* lead - commit GROUP, then each job alone if that failed; no lock held */
+static void
+lead(struct job *group)
+{
+	struct job *j;
+	char err[256];
+
+	if (group->next == NULL) {
+		group->rc = store_write(group->st, group->fn, group->arg,
+		    group->err, sizeof(group->err)) < 0 ? -1 : 0;
+		return;
+	}
+	if (store_write(group->st, run_group, group, err, sizeof(err)) == 0) {
+		for (j = group; j != NULL; j = j->next)
+			j->rc = 0;
+		return;
+	}
+	for (j = group; j != NULL; j = j->next)
+		j->rc = store_write(j->st, j->fn, j->arg, j->err,
+		    sizeof(j->err)) < 0 ? -1 : 0;
+}
+
+int
+commit_write(struct store *st, store_write_fn fn, void *arg, char *err,
+    size_t errlen)
+{
+	struct job me, *group, *j, *next;
+
+	memset(&me, 0, sizeof(me));
+	me.st = st;
+	me.fn = fn;
+	me.arg = arg;
+	(void)pthread_mutex_lock(&lock);
+	*tail = &me;
+	tail = &me.next;
+	while (!me.done) {
+		if (committing) {
+			(void)pthread_cond_wait(&cond, &lock);
+			continue;
+		}
+		committing = 1;
+		group = take(st);
+		(void)pthread_mutex_unlock(&lock);
+		lead(group);
+		(void)pthread_mutex_lock(&lock);
+		for (j = group; j != NULL; j = next) {
+			next = j->next;		/* J may be gone once done */
+			j->done = 1;
+		}
+		committing = 0;
+		(void)pthread_cond_broadcast(&cond);
+	}
+	(void)pthread_mutex_unlock(&lock);
+	if (me.rc < 0)
+		(void)snprintf(err, errlen, "%s", me.err);
+	return (me.rc);
+}
+
+struct unsub_job {
+	const char *addr, *list, *delims;
+	const struct change *ch;
+};
+
+static int
+do_unsub(struct store_txn *tx, void *arg)
+{
+	struct unsub_job *u = arg;
+
+	return (unsub_list(tx, u->addr, u->list, u->delims, u->ch));
+}
+
+int
+commit_unsub_list(struct store *st, const char *addr, const char *list,
+    const char *delims, const struct change *ch, char *err, size_t errlen)
+{
+	struct unsub_job u = { addr, list, delims, ch };
+
+	return (commit_write(st, do_unsub, &u, err, errlen));
+}
