@@ -12,8 +12,10 @@
  *	finds the report in it (mime.c), opens the token that names the
  *	recipient (the envelope recipient RECIPIENT, the VERP address, or
  *	a token of ours in the returned headers) and records the outcome
- *	(policy/feedback.c). A report whose token does not open is logged
- *	and ignored: nothing is ever guessed from free text.
+ *	(policy/feedback.c). A message whose token does not open is logged
+ *	and not acted on: nothing is ever guessed from free text. Such a
+ *	message is not ours to delete either: it is kept in the Maildir
+ *	DATABASE/kept (keep.c).
  *
  * DIAGNOSTICS
  *	One log line per message (syslog facility mail, or standard error
@@ -40,7 +42,7 @@
 #include "store.h"
 #include "token.h"
 
-#define FEEDBACK_MAX	(2 * 1024 * 1024)
+#define FEEDBACK_MAX	(16 * 1024 * 1024)	/* over Postfix's default limit */
 #define CANDIDATES_MAX	32
 
 static void
@@ -198,6 +200,26 @@ apply_fn(struct store_txn *tx, void *arg)
 	return (feedback_apply(tx, a->c, &a->ev, &a->res) < 0 ? -1 : 0);
 }
 
+/*
+ * keep - a message not acted on goes to DATABASE/kept; the exit status
+ * (75 when it cannot be kept: Postfix keeps it instead)
+ */
+static int
+keep(const struct conf *c, const char *buf, size_t len, const char *what)
+{
+	char dir[4200], name[512], err[512];
+
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/kept", c->database) >=
+	    sizeof(dir) || keep_message(dir, buf, len, name, sizeof(name),
+	    err, sizeof(err)) < 0) {
+		dlog(LOG_ERR, "%s: cannot keep it (%s): kept for later",
+		    what, err);
+		return (EX_TEMPFAIL);
+	}
+	dlog(LOG_INFO, "%s kept=%s/new/%s", what, dir, name);
+	return (EX_OK);
+}
+
 /* handle - one message; returns the exit status */
 static int
 handle(const struct runtime *rt, const char *rcpt, const char *buf,
@@ -209,7 +231,7 @@ handle(const struct runtime *rt, const char *rcpt, const char *buf,
 	struct found f;
 	struct apply a;
 	struct store *st;
-	char err[512];
+	char err[512], what[512];
 	int cls = BOUNCE_NONE, rc;
 
 	if (mime_parse(buf, len, &p) < 0) {
@@ -217,22 +239,23 @@ handle(const struct runtime *rt, const char *rcpt, const char *buf,
 		return (EX_TEMPFAIL);
 	}
 	if (p.rep.kind == REPORT_NONE || p.rep.kind == REPORT_AUTOREPLY) {
-		dlog(LOG_INFO, "kind=%s result=ignored reason=%s from=%s",
-		    report_kind_name(p.rep.kind), p.rep.kind == REPORT_NONE ?
-		    "not-a-report" : "auto-reply", p.from);
+		(void)snprintf(what, sizeof(what), "kind=%s result=ignored "
+		    "reason=%s from=%s", report_kind_name(p.rep.kind),
+		    p.rep.kind == REPORT_NONE ? "not-a-report" : "auto-reply",
+		    p.from);
 		mime_parsed_free(&p);
-		return (EX_OK);
+		return (keep(c, buf, len, what));
 	}
 	memset(&f, 0, sizeof(f));
 	f.keys = rt->keys;
 	find_token(c, rcpt, &p, &f);
 	if (f.have != 1 || f.conflict) {
-		dlog(LOG_NOTICE, "kind=%s result=ignored reason=%s bad-tokens=%d "
-		    "from=%s", report_kind_name(p.rep.kind), f.conflict ?
-		    "tokens-disagree" : f.have == 2 ? "list-only-token" :
-		    "no-token", f.bad, p.from);
+		(void)snprintf(what, sizeof(what), "kind=%s result=ignored "
+		    "reason=%s bad-tokens=%d from=%s", report_kind_name(
+		    p.rep.kind), f.conflict ? "tokens-disagree" : f.have == 2 ?
+		    "list-only-token" : "no-token", f.bad, p.from);
 		mime_parsed_free(&p);
-		return (EX_OK);
+		return (keep(c, buf, len, what));
 	}
 
 	memset(&a, 0, sizeof(a));

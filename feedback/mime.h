@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * mime.h - optin-feedback's halves: the MIME walk (mime.c, GMime)
- * and the program (main.c)
+ * mime.h - optin-feedback's parts: the MIME walk (mime.c, GMime), the
+ * Maildir for what is not ours (keep.c) and the program (main.c)
  */
 #ifndef OPTIN_FEEDBACK_PROG_H
 #define OPTIN_FEEDBACK_PROG_H
@@ -31,5 +31,12 @@ struct parsed {
  */
 int	mime_parse(const char *buf, size_t len, struct parsed *p);
 void	mime_parsed_free(struct parsed *);
+
+/*
+ * keep_message - deliver BUF (LEN bytes) into the Maildir DIR (keep.c);
+ * the file's name goes to NAME. 0, or -1 with ERR set.
+ */
+int	keep_message(const char *dir, const char *buf, size_t len, char *name,
+	    size_t namelen, char *err, size_t errlen);
 
 #endif

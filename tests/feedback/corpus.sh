@@ -63,6 +63,12 @@ while read -r file rcpt env want; do
 done < "$D/cases"
 expect_eq "every case ran" "$n" 26
 
+# what was not acted on is kept for a person to read, not deleted
+expect_eq "nine messages kept" "$(ls "$T/db/kept/new" | wc -l)" 9
+expect "the vacation reply kept" "$(cat "$T/db/kept/new/"*)" "away from my mail"
+expect "the forged report kept" "$(cat "$T/db/kept/new/"*)" "mx.attacker.example"
+[ -z "$(ls "$T/db/kept/tmp")" ] && ok || fail "files left in kept/tmp"
+
 # the reports behind a suppression, and what was never ours left no trace
 check "show a hard bounce" 0 ctl show pf-hard@example.org
 expect "the report" "$out" "report "
@@ -107,8 +113,22 @@ expect "version" "$out" "optin-feedback "
 
 # no input, garbage, and input over the limit are read and ignored
 check "empty input" 0 "$F" -f -c "$T/om.conf" < /dev/null
-head -c 3000000 /dev/urandom > "$T/big"
-check "3 MB of noise" 0 "$F" -f -c "$T/om.conf" < "$T/big"
+head -c 17000000 /dev/zero > "$T/big"
+check "17 MB of zeros" 0 "$F" -f -c "$T/om.conf" < "$T/big"
 expect "says it was cut" "$err" "the rest is not read"
+expect "and kept the rest" "$err" "kept=$T/db/kept/new/"
+rm -f "$T/big" "$T/db/kept/new/"*
+
+# a person writing to the bounce address: kept; a kept folder that
+# cannot be written makes the message wait (75) instead of vanishing
+printf 'From: Carol <carol@example.org>\nTo: bounces@example.com\nSubject: hello\n\nAre you there?\n' > "$T/msg"
+check "a person's mail" 0 "$F" -f -c "$T/om.conf" -r bounces@example.com < "$T/msg"
+expect "kept" "$err" "reason=not-a-report from=Carol <carol@example.org> kept="
+expect "its text kept" "$(cat "$T/db/kept/new/"*)" "Are you there?"
+rm -rf "$T/db/kept"
+: > "$T/db/kept"
+check "kept folder broken: tempfail" 75 "$F" -f -c "$T/om.conf" < "$T/msg"
+expect "says why" "$err" "cannot keep it"
+rm -f "$T/db/kept"
 
 done_testing

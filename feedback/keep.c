@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * keep.c - what optin-feedback does not act on is kept, not deleted
+ *
+ * SYNOPSIS
+ *	keep_message(dir, buf, len, name, sizeof(name), err, sizeof(err));
+ *
+ * DESCRIPTION
+ *	A message to the bounce or complaint address that carries no token
+ *	of ours (a person writing to it, a forged or foreign report, an
+ *	auto-reply) is not ours to delete. It goes into a Maildir, DIR
+ *	(made with tmp/, new/ and cur/, mode 0700, when missing), written
+ *	to tmp/, synced, and renamed into new/, so that a reader never
+ *	sees half of it and any mail reader opens the folder.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mime.h"
+
+/* mkdir_p - DIR itself (its parent must exist); 0 when it is there */
+static int
+mkdir_one(const char *dir)
+{
+	if (mkdir(dir, 0700) == 0 || errno == EEXIST)
+		return (0);
+	return (-1);
+}
+
+int
+keep_message(const char *dir, const char *buf, size_t len, char *name,
+    size_t namelen, char *err, size_t errlen)
+{
+	static const char *const sub[] = { "tmp", "new", "cur" };
+	char path[4096], tmp[4096], host[256], *p;
+	size_t i, off;
+	ssize_t n;
+	int fd;
+
+	if (mkdir_one(dir) < 0) {
+		(void)snprintf(err, errlen, "mkdir %s: %s", dir, strerror(errno));
+		return (-1);
+	}
+	for (i = 0; i < 3; i++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, sub[i]) >=
+		    sizeof(path) || mkdir_one(path) < 0) {
+			(void)snprintf(err, errlen, "mkdir %s: %s", path,
+			    strerror(errno));
+			return (-1);
+		}
+	}
+	if (gethostname(host, sizeof(host)) < 0)
+		(void)strlcpy(host, "localhost", sizeof(host));
+	host[sizeof(host) - 1] = '\0';
+	for (p = host; *p != '\0'; p++)
+		if (*p == '/' || *p == ':')
+			*p = '_';
+	if ((size_t)snprintf(name, namelen, "%lld.P%ldR%08x.%s",
+	    (long long)time(NULL), (long)getpid(), arc4random(), host) >=
+	    namelen ||
+	    (size_t)snprintf(tmp, sizeof(tmp), "%s/tmp/%s", dir, name) >=
+	    sizeof(tmp) ||
+	    (size_t)snprintf(path, sizeof(path), "%s/new/%s", dir, name) >=
+	    sizeof(path)) {
+		(void)snprintf(err, errlen, "%s: path too long", dir);
+		return (-1);
+	}
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) <
+	    0) {
+		(void)snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		return (-1);
+	}
+	for (off = 0; off < len; off += (size_t)n)
+		if ((n = write(fd, buf + off, len - off)) <= 0) {
+			if (n < 0 && errno == EINTR) {
+				n = 0;
+				continue;
+			}
+			goto fail;
+		}
+	if (fsync(fd) < 0)
+		goto fail;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0)
+		goto fail;
+	return (0);
+fail:
+	(void)snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+	if (fd >= 0)
+		(void)close(fd);
+	(void)unlink(tmp);
+	return (-1);
+}
