@@ -195,9 +195,12 @@ mime_parse(const char *buf, size_t len, struct parsed *p)
 		if (w.have_arf || (x != NULL && g_ascii_strcasecmp(x,
 		    "feedback-report") == 0))
 			p->rep.kind = REPORT_ARF;
-		else
+		else if (w.have_dsn || x == NULL || g_ascii_strncasecmp(x,
+		    "delivery-status", 15) == 0 || g_ascii_strcasecmp(x,
+		    "global-delivery-status") == 0)
 			p->rep.kind = REPORT_DSN;
-		p->structured = 1;
+		/* else disposition notifications (read receipts): not ours */
+		p->structured = p->rep.kind != REPORT_NONE;
 		/* a report without a usable status: its text may have one */
 		if (p->rep.kind == REPORT_DSN && p->rep.nrcpt == 0)
 			(void)report_scan_text((const char *)w.text->data,
