@@ -337,10 +337,11 @@ cb_eom(SMFICTX *ctx)
 				ok = 0;
 		}
 		for (i = 0; i < res.naddhdr && ok; i++) {
-			(void)snprintf(value, sizeof(value), "%s%s",
-			    c->leadspc ? " " : "", res.addhdr[i].value);
-			if (smfi_addheader(ctx, (char *)res.addhdr[i].name,
-			    value) != MI_SUCCESS)
+			/* a cut header would be a wrong one: wait instead */
+			if ((size_t)snprintf(value, sizeof(value), "%s%s",
+			    c->leadspc ? " " : "", res.addhdr[i].value) >=
+			    sizeof(value) || smfi_addheader(ctx,
+			    (char *)res.addhdr[i].name, value) != MI_SUCCESS)
 				ok = 0;
 		}
 		if (!ok) {

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "conf_check.h"
 #include "model.h"
@@ -167,11 +168,12 @@ conf_parse_list(struct lexer *lx, struct conf *c, const struct stmt *head)
 		return (conf_perr(lx, head->line, "bad list name \"%s\" (letters, "
 		    "digits, '.', '_', '-'; %d octets at most)", head->arg[1],
 		    CONF_NAME_MAX));
+	/* the list header names a list without regard to case */
 	for (i = 0; i < c->nlists; i++)
-		if (strcmp(c->lists[i].name, head->arg[1]) == 0)
+		if (strcasecmp(c->lists[i].name, head->arg[1]) == 0)
 			return (conf_perr(lx, head->line, "duplicate list %s (first "
-			    "defined at line %d)", head->arg[1],
-			    c->lists[i].line));
+			    "defined at line %d as %s)", head->arg[1],
+			    c->lists[i].line, c->lists[i].name));
 	nl = reallocarray(c->lists, c->nlists + 1, sizeof(*nl));
 	if (nl == NULL)
 		return (conf_perr(lx, head->line, "out of memory"));

@@ -12,6 +12,11 @@
 
 #define LINE_SOFT	78
 #define LINE_HARD	998
+/*
+ * octets of text in one encoded-word: 48 base64, a word of 60 characters,
+ * so that a line holding one stays within RFC 2047's 76 after "List-Id: "
+ */
+#define WORD_TEXT_MAX	36
 
 int
 listhdr_url(const char *base, const char *token, char *out, size_t len)
@@ -57,6 +62,39 @@ listhdr_unsubscribe(const struct conf *c, const char *token, int with_url,
 	return (n < 0 || (size_t)n >= len ? -1 : 0);
 }
 
+/*
+ * encoded_words - TEXT as RFC 2047 "B" encoded-words of at most 60
+ * characters (WORD_TEXT_MAX octets of text each), separated by spaces
+ * (where listhdr_fold() may fold), never
+ * splitting a UTF-8 character; into OUT, *O octets used.
+ */
+static int
+encoded_words(const char *text, char *out, size_t len, size_t *o)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t n = strlen(text), at = 0, chunk;
+	char b64[WORD_TEXT_MAX * 4 / 3 + 4];
+	int w;
+
+	*o = 0;
+	while (at < n) {
+		chunk = n - at > WORD_TEXT_MAX ? WORD_TEXT_MAX : n - at;
+		/* end before a continuation octet: keep characters whole */
+		while (at + chunk < n && chunk > 1 &&
+		    (p[at + chunk] & 0xc0) == 0x80)
+			chunk--;
+		(void)sodium_bin2base64(b64, sizeof(b64), p + at, chunk,
+		    sodium_base64_VARIANT_ORIGINAL);
+		w = snprintf(out + *o, len - *o, "%s=?UTF-8?B?%s?=",
+		    at > 0 ? " " : "", b64);
+		if (w < 0 || (size_t)w >= len - *o)
+			return (-1);
+		*o += (size_t)w;
+		at += chunk;
+	}
+	return (0);
+}
+
 int
 listhdr_id(const struct conf_list *l, char *out, size_t len)
 {
@@ -70,14 +108,10 @@ listhdr_id(const struct conf_list *l, char *out, size_t len)
 		if (*p >= 0x80 || *p < 0x20)
 			ascii = 0;
 	if (!ascii) {
-		/* RFC 2047 encoded-word; base64 of the UTF-8 text */
-		char b64[CONF_TEXT_MAX * 2];
-
-		(void)sodium_bin2base64(b64, sizeof(b64),
-		    (const unsigned char *)l->description,
-		    strlen(l->description), sodium_base64_VARIANT_ORIGINAL);
-		n = snprintf(out, len, "=?UTF-8?B?%s?= <%s>", b64, l->list_id);
-		return (n < 0 || (size_t)n >= len ? -1 : 0);
+		if (encoded_words(l->description, out, len, &o) < 0)
+			return (-1);
+		n = snprintf(out + o, len - o, " <%s>", l->list_id);
+		return (n < 0 || (size_t)n >= len - o ? -1 : 0);
 	}
 	if (len < 4)
 		return (-1);
@@ -125,7 +159,8 @@ listhdr_fold(const char *value, size_t namelen, char *out, size_t len)
 				inangle = 0;
 			else if (ch == ' ' && !inangle && seg_end > seg_start &&
 			    (value[seg_end - 1] == ',' || (seg_end + 1 < vlen &&
-			    value[seg_end + 1] == '<')))
+			    value[seg_end + 1] == '<') || (seg_end + 2 < vlen &&
+			    value[seg_end + 1] == '=' && value[seg_end + 2] == '?')))
 				break;
 			seg_end++;
 		}

@@ -43,29 +43,34 @@ msg_keep(struct msg *m, char *s)
 	return (s);
 }
 
-/* msg_log - queue a log line */
+/* msg_log - queue a log line, whole: escaped fields can be long */
 void
 msg_log(struct msg *m, const char *fmt, ...)
 {
-	char buf[2048], *s, **n;
+	char *s, **n;
 	va_list ap;
+	int len;
 
 	va_start(ap, fmt);
-	(void)vsnprintf(buf, sizeof(buf), fmt, ap);
+	len = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (len < 0 || (s = malloc((size_t)len + 1)) == NULL) {
+		m->nomem = 1;
+		return;
+	}
+	va_start(ap, fmt);
+	(void)vsnprintf(s, (size_t)len + 1, fmt, ap);	/* fits */
 	va_end(ap);
 	if (m->nlog == m->caplog) {
 		size_t cap = m->caplog ? m->caplog * 2 : 16;
 
 		if ((n = reallocarray(m->logq, cap, sizeof(*n))) == NULL) {
+			free(s);
 			m->nomem = 1;
 			return;
 		}
 		m->logq = n;
 		m->caplog = cap;
-	}
-	if ((s = strdup(buf)) == NULL) {
-		m->nomem = 1;
-		return;
 	}
 	m->logq[m->nlog++] = s;
 }

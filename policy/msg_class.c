@@ -171,6 +171,30 @@ msg_header(struct msg *m, const char *name, const char *value,
 	return (msg_go_on(r));
 }
 
+/*
+ * list_conflict - under "denied reject" the envelope settled a list at
+ * RCPT time and recipients were refused for it; a list header naming
+ * another list cannot undo those refusals, so the envelope's list is
+ * final: the message is refused, saying why. Without refusals the list
+ * header wins as always (every recipient is decided at the end).
+ */
+static int
+list_conflict(struct msg *m, struct msg_reply *r)
+{
+	const struct conf_list *env = m->rcpt_list;
+
+	if (env == NULL || env == m->list || m->n_refused_list == 0)
+		return (0);
+	msg_log(m, "list=%s from=<%s> header-list=%s verdict=reject "
+	    "reason=list-conflict refused=%zu", env->name, msg_w(m, m->from),
+	    m->list->name, m->n_refused_list);
+	return (msg_set_reply(r, MSG_REJECT, "550", "5.7.1",
+	    "the list header names list %s, but the envelope made this list "
+	    "%s mail and refused %zu recipient%s for it; send again without "
+	    "the list header or from another sender", m->list->name,
+	    env->name, m->n_refused_list, m->n_refused_list == 1 ? "" : "s"));
+}
+
 int
 msg_eoh(struct msg *m, struct msg_reply *r)
 {
@@ -181,9 +205,12 @@ msg_eoh(struct msg *m, struct msg_reply *r)
 	if (m->list_hdr_count > 0) {
 		const char *name;
 
-		m->list = conf_find_list(c, m->list_hdr);
+		/* one rule with "match header": without regard to case */
+		for (i = 0; i < c->nlists && m->list == NULL; i++)
+			if (strcasecmp(c->lists[i].name, m->list_hdr) == 0)
+				m->list = &c->lists[i];
 		if (m->list != NULL)
-			return (0);
+			return (list_conflict(m, r));
 		m->unknown_list = 1;
 		name = msg_qt(m, m->list_hdr);
 		msg_log(m, "from=<%s> unknown list \"%s\"%s", msg_w(m, m->from),

@@ -47,6 +47,7 @@ struct msg {
 	int	path_known, smtpd;
 	int	rcpt_list_known;
 	const struct conf_list *rcpt_list;
+	size_t	n_refused_list;		/* refused at RCPT for rcpt_list */
 	unsigned char *hdr_hit;		/* per list: a header match fits */
 	char	list_hdr[CONF_TEXT_MAX];
 	int	list_hdr_count;

@@ -206,6 +206,7 @@ msg_rcpt(struct msg *m, const char *raw, int64_t now, struct msg_reply *r)
 		return (0);
 	if (!rc->norm_ok) {
 		rc->rejected = 1;
+		m->n_refused_list++;
 		msg_log(m, "list=%s rcpt=<%s> verdict=reject reason=bad-address",
 		    m->rcpt_list->name, msg_w(m, rc->norm));
 		return (msg_set_reply(r, MSG_REJECT, "550", "5.1.3",
@@ -226,6 +227,7 @@ msg_rcpt(struct msg *m, const char *raw, int64_t now, struct msg_reply *r)
 	}
 	if (rc->d.verdict == VERDICT_DENY) {
 		rc->rejected = 1;
+		m->n_refused_list++;
 		msg_log(m, "list=%s rcpt=<%s> verdict=reject reason=%s",
 		    m->rcpt_list->name, msg_w(m, rc->norm),
 		    decision_reason(&rc->d, why, sizeof(why)));

@@ -110,5 +110,8 @@ start_milter "$T/reject.conf" "$T/reject.log" || done_testing
 lua reject.lua
 stop_milter
 expect "reject log" "$(cat "$T/reject.log")" "R1: list=marketing rcpt=<carol@example.org> verdict=reject reason=no-consent"
+expect "reject conflict log" "$(cat "$T/reject.log")" "R1b: list=marketing from=<news@example.com> header-list=status verdict=reject reason=list-conflict refused=1"
+expect "reject conflict reply" "$(cat "$T/reject.log")" "R1b: 550 5.7.1 the list header names list status, but the envelope made this list marketing mail and refused 1 recipient for it"
+expect "reject summary counts refusals" "$(cat "$T/reject.log")" "R1: list=marketing from=<news@example.com> rcpts=2 delivered=1 stripped=0 rejected=1 mode=enforce"
 
 done_testing

@@ -12,6 +12,21 @@ ok(e == SMFIR_ACCEPT or e == SMFIR_CONTINUE, "reject: message goes to dave")
 ok(not mt.eom_check(c, MT_RCPTDELETE, "<dave@example.org>"), "reject: dave not stripped")
 ok(mt.eom_check(c, MT_HDRADD, "List-Unsubscribe-Post"), "reject: personal headers")
 
+-- the list header names another list after a refusal for the envelope's
+-- list: the refusal cannot be undone, so the message is refused, saying why
+r = envelope(c, "R1b", "<news@example.com>", nil, "<dave@example.org>",
+    "<carol@example.org>")
+ok(r[2] == SMFIR_REPLYCODE, "conflict: carol refused at RCPT")
+ok(headers(c, {{"X-Optin-List", " status"}}) == SMFIR_REPLYCODE,
+    "conflict: refused at end of headers")
+-- the list header in another case names the same list
+r = envelope(c, "R1c", "<news@example.com>", nil, "<dave@example.org>",
+    "<carol@example.org>")
+local h = headers(c, {{"X-Optin-List", " MarKeting"}})
+ok(h == SMFIR_CONTINUE, "case: the same list, no conflict")
+eom(c)
+ok(mt.eom_check(c, MT_HDRADD, "List-Unsubscribe-Post"), "case: classified as marketing")
+
 -- list known only from a header: strip at end of message instead
 r = envelope(c, "R2", "<ops@example.com>", nil, "<x@other.example>",
     "<cto@customer.example>")

@@ -225,7 +225,9 @@ static const struct bad bads[] = {
 	{ "list bad/name {\n}\n", "b.conf:1: bad list name \"bad/name\" "
 	    "(letters, digits, '.', '_', '-'; 64 octets at most)" },
 	{ "unsubscribe-mailto u@x.org\nlist a {\n}\n\nlist a {\n}\n",
-	    "b.conf:5: duplicate list a (first defined at line 2)" },
+	    "b.conf:5: duplicate list a (first defined at line 2 as a)" },
+	{ "list News {\n consent express\n}\nlist news {\n consent express\n}\n",
+	    "b.conf:4: duplicate list news (first defined at line 1 as News)" },
 	{ "list a {\n consent none\n", "b.conf:1: list a: missing '}'" },
 	{ "list a {\n consent maybe\n}\n", "b.conf:2: consent: \"maybe\" is not "
 	    "one of express | relationship | none" },

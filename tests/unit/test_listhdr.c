@@ -8,6 +8,8 @@
 #include "conf.h"
 #include "listhdr.h"
 
+#include <sodium.h>
+
 static struct conf *
 load(const char *text)
 {
@@ -106,6 +108,58 @@ test_fold(void **state)
 	assert_int_equal(listhdr_fold(value, 16, out, sizeof(out)), -1);
 }
 
+/* a long UTF-8 description: several encoded-words of at most 75 */
+static void
+test_long_utf8(void **state)
+{
+	struct conf_list l;
+	char out[LISTHDR_BUFSIZE], folded[LISTHDR_BUFSIZE * 2];
+	unsigned char dec[CONF_TEXT_MAX], all[CONF_TEXT_MAX];
+	const char *p, *q, *b;
+	size_t dlen, alen = 0, words = 0;
+
+	(void)state;
+	memset(&l, 0, sizeof(l));
+	(void)strlcpy(l.list_id, "news.lists.example.com", sizeof(l.list_id));
+	/* 4 + 2 * 20 + 3 * 10 = 74 octets of UTF-8, "é" and "€" mixed */
+	(void)strlcpy(l.description, "Caf\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+	    "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac"
+	    "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac "
+	    "news", sizeof(l.description));
+	assert_int_equal(listhdr_id(&l, out, sizeof(out)), 0);
+	/* every word at most 75 characters, decodes to whole characters */
+	for (p = out; (b = strstr(p, "=?UTF-8?B?")) != NULL; p = q + 2) {
+		q = strstr(b + 10, "?=");
+		assert_non_null(q);
+		assert_true((size_t)(q + 2 - b) <= 75);
+		assert_int_equal(sodium_base642bin(dec, sizeof(dec), b + 10,
+		    (size_t)(q - b - 10), NULL, &dlen, NULL,
+		    sodium_base64_VARIANT_ORIGINAL), 0);
+		/* no word ends inside a character */
+		assert_true(dlen == 0 || (dec[dlen - 1] & 0xc0) != 0xc0);
+		assert_true(dlen < 1 || (dec[0] & 0xc0) != 0x80);
+		memcpy(all + alen, dec, dlen);
+		alen += dlen;
+		words++;
+	}
+	assert_true(words >= 2);
+	assert_int_equal(alen, strlen(l.description));
+	assert_memory_equal(all, l.description, alen);
+	assert_non_null(strstr(out, "?= <news.lists.example.com>"));
+	/* folded between the words, every line within RFC 2047's 76 */
+	assert_int_equal(listhdr_fold(out, 7, folded, sizeof(folded)), 0);
+	for (p = folded; p != NULL; p = q) {
+		q = strchr(p, '\n');
+		assert_true((size_t)((q != NULL ? q : p + strlen(p)) - p) +
+		    (p == folded ? 9 : 0) <= 76);
+		if (q != NULL)
+			q++;
+	}
+}
+
 int
 main(void)
 {
@@ -113,6 +167,7 @@ main(void)
 		cmocka_unit_test(test_unsubscribe),
 		cmocka_unit_test(test_list_id),
 		cmocka_unit_test(test_fold),
+		cmocka_unit_test(test_long_utf8),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -172,6 +172,15 @@ test_classification(void **state)
 	assert_int_equal(res.delhdr[0].count, 1);
 	msg_free(m);
 
+	/* the list header without regard to case, as "match header" */
+	m = start("<x@ops.example.com>", NULL);
+	rcpt(m, "<amy@example.org>");
+	assert_int_equal(msg_header(m, "X-Optin-List", " TX ", &r), 0);
+	assert_int_equal(msg_eoh(m, &r), 0);
+	assert_int_equal(r.action, MSG_CONTINUE);
+	assert_string_equal(msg_list(m)->name, "tx");
+	msg_free(m);
+
 	/* auth */
 	m = start("<>", "ops-app");
 	rcpt(m, "<cto@cust.example>");
