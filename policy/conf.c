@@ -44,12 +44,13 @@
 
 enum ktype { K_PATH, K_SOCKET, K_MODE, K_SIZE, K_ENUM, K_MAILTO, K_URL,
 	K_DELIM, K_HEADER, K_LISTEN, K_PROXY, K_USER, K_CODES, K_SCORE,
-	K_DAYS, K_TEXT, K_AUTHSERV };
+	K_DAYS, K_TEXT, K_AUTHSERV, K_DURATION, K_COUNT };
 
 static const char *const mode_names[] = { "enforce", "monitor", NULL };
 static const char *const onerr_names[] = { "tempfail", "accept", NULL };
 static const char *const uncl_names[] = { "pass", "reject", "tempfail", NULL };
 static const char *const denied_names[] = { "strip", "reject", NULL };
+static const char *const pref_names[] = { "confirm", "direct", NULL };
 
 struct keyword {
 	const char *name;
@@ -103,6 +104,19 @@ static const struct keyword keywords[] = {
 	    "a score from 0.01 to 1000, such as 1" },
 	{ "bounce-stale-after", K_DAYS, F(bounce_stale_after), NULL,
 	    "a number of days from 1 to 365, such as 7d" },
+	{ "sendmail-path", K_PATH, F(sendmail_path), NULL, NULL },
+	{ "confirm-from", K_MAILTO, F(confirm_from), NULL, NULL },
+	{ "confirm-url", K_URL, F(confirm_url), NULL,
+	    "an http:// or https:// URL without spaces, quotes, <, > or commas" },
+	{ "confirm-ttl", K_DURATION, F(confirm_ttl), NULL,
+	    "a duration from 1h to 90d, such as 7d, 48h or 3600" },
+	{ "confirm-interval", K_DURATION, F(confirm_interval), NULL,
+	    "a duration up to 90d, such as 1h, 30m or 0" },
+	{ "subscribe-rate", K_COUNT, F(subscribe_rate), NULL,
+	    "a number of requests per hour from 1 to 1000000" },
+	{ "pending-max", K_COUNT, F(pending_max), NULL,
+	    "a number of records from 1 to 1000000000" },
+	{ "preference-optin", K_ENUM, F(preference_optin), pref_names, NULL },
 };
 #undef F
 #define NKEYWORDS (sizeof(keywords) / sizeof(keywords[0]))
@@ -313,6 +327,28 @@ apply_keyword(struct lexer *lx, struct conf *c, const struct stmt *st,
 			return (conf_perr(lx, st->line, "%s: expected %s", k->name,
 			    k->help));
 		break;
+	case K_DURATION: {
+		int64_t secs;
+		int64_t min = strcmp(k->name, "confirm-ttl") == 0 ? 3600 : 0;
+
+		if (conf_parse_duration(v, &secs) < 0 || secs < min ||
+		    secs > 90 * 86400)
+			return (conf_perr(lx, st->line, "%s: expected %s", k->name,
+			    k->help));
+		*(int64_t *)(void *)field = secs;
+		return (0);
+	}
+	case K_COUNT: {
+		long long n;
+		long long max = strcmp(k->name, "subscribe-rate") == 0 ?
+		    1000000 : 1000000000;
+
+		if (conf_parse_uint(v, 1, max, &n) < 0)
+			return (conf_perr(lx, st->line, "%s: expected %s", k->name,
+			    k->help));
+		*(long long *)(void *)field = n;
+		return (0);
+	}
 	case K_SCORE:
 		if (conf_parse_score(v, (int64_t *)(void *)field) < 0)
 			return (conf_perr(lx, st->line, "%s: expected %s", k->name,
@@ -381,6 +417,13 @@ conf_defaults(struct conf *c)
 	c->bounce_soft_score = 50;
 	c->bounce_permanent_score = 100;
 	c->bounce_stale_after = 7;
+	(void)strlcpy(c->sendmail_path, "/usr/sbin/sendmail",
+	    sizeof(c->sendmail_path));
+	c->confirm_ttl = 7 * 86400;
+	c->confirm_interval = 3600;
+	c->subscribe_rate = 20;
+	c->pending_max = 100000;
+	c->preference_optin = PREF_OPTIN_CONFIRM;
 }
 
 int
@@ -456,6 +499,12 @@ conf_parse(const char *buf, size_t len, const char *name, const char *basedir,
 			conf_perr(&lx, l->line, "list %s has unsubscribe yes, but "
 			    "neither unsubscribe-url nor unsubscribe-mailto is "
 			    "set", l->name);
+			goto fail;
+		}
+		if (l->subscribe && (c->confirm_from[0] == '\0' ||
+		    c->confirm_url[0] == '\0')) {
+			conf_perr(&lx, l->line, "list %s has subscribe yes, but "
+			    "confirm-from or confirm-url is not set", l->name);
 			goto fail;
 		}
 	}

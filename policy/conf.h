@@ -33,6 +33,9 @@ enum conf_on_error { ONERR_TEMPFAIL = 1, ONERR_ACCEPT };
 enum conf_unclassified { UNCL_PASS = 1, UNCL_REJECT, UNCL_TEMPFAIL };
 enum conf_denied { DENIED_STRIP = 1, DENIED_REJECT };
 enum match_type { MATCH_HEADER = 1, MATCH_SENDER, MATCH_AUTH };
+enum conf_pref_optin { PREF_OPTIN_CONFIRM = 1, PREF_OPTIN_DIRECT };
+
+#define CONF_CONSENT_TEXT_MAX	1024	/* the consent text of a list */
 
 struct conf_match {
 	enum match_type type;
@@ -48,6 +51,9 @@ struct conf_list {
 	int	consent;		/* enum consent_kind */
 	char	list_id[CONF_TEXT_MAX];	/* "" when not set */
 	int	unsubscribe;		/* 1 yes, 0 no */
+	int	subscribe;		/* 1: optin-unsubd's /s offers it */
+	char	consent_text[CONF_CONSENT_TEXT_MAX];	/* shown at /s */
+	char	consent_version[CONF_NAME_MAX + 1];	/* recorded as evidence */
 	unsigned honor;			/* SUPP_BIT() set, consent none */
 	struct conf_match *matches;
 	size_t	nmatches;
@@ -86,6 +92,15 @@ struct conf {
 	int64_t	bounce_soft_score;	/* 50 */
 	int64_t	bounce_permanent_score;	/* 100 */
 	int	bounce_stale_after;	/* days without a bounce: score reset */
+	/* confirmed opt-in */
+	char	sendmail_path[PATH_MAX];
+	char	confirm_from[ADDR_BUFSIZE];
+	char	confirm_url[CONF_URL_MAX];	/* token appended */
+	int64_t	confirm_ttl;			/* seconds a confirmation lives */
+	int64_t	confirm_interval;		/* between two to one address+list */
+	long long subscribe_rate;		/* requests per client and hour */
+	long long pending_max;			/* pending records at most */
+	int	preference_optin;		/* enum conf_pref_optin */
 	struct conf_list *lists;
 	size_t	nlists;
 	int	kwline[CONF_MAX_KEYWORDS]; /* where each keyword was set; 0 */

@@ -20,6 +20,8 @@
 /* conf_parse_uint - strtonum-style decimal parse with bounds */
 int	conf_parse_uint(const char *, long long min, long long max,
 	    long long *out);
+/* conf_parse_duration - "7d", "48h", "30m", "45s", "3600" into seconds */
+int	conf_parse_duration(const char *, int64_t *out);
 /* conf_parse_size - "1G", "512M", "65536" (64K to 1T) */
 int	conf_parse_size(const char *, uint64_t *out);
 /* conf_is_ip - 1 when the text is an IPv4 or IPv6 address */

@@ -20,7 +20,8 @@
 #include "conf_check.h"
 #include "model.h"
 
-enum { L_DESC, L_CONSENT, L_LISTID, L_UNSUB, L_HONOR, L_NSEEN };
+enum { L_DESC, L_CONSENT, L_LISTID, L_UNSUB, L_HONOR, L_SUB, L_CTEXT,
+	L_CVERSION, L_NSEEN };
 
 /* apply_list_stmt - one statement inside list NAME { } */
 static int
@@ -93,6 +94,12 @@ apply_list_stmt(struct lexer *lx, struct conf_list *l, const struct stmt *st,
 		idx = L_UNSUB;
 	else if (strcmp(kw, "honor") == 0 || strcmp(kw, "honour") == 0)
 		idx = L_HONOR;
+	else if (strcmp(kw, "subscribe") == 0)
+		idx = L_SUB;
+	else if (strcmp(kw, "consent-text") == 0)
+		idx = L_CTEXT;
+	else if (strcmp(kw, "consent-version") == 0)
+		idx = L_CVERSION;
 	else
 		return (conf_perr(lx, st->line, "unknown keyword \"%s\" in list %s",
 		    kw, l->name));
@@ -123,6 +130,28 @@ apply_list_stmt(struct lexer *lx, struct conf_list *l, const struct stmt *st,
 			    "list identifier such as news.lists.example.com",
 			    st->arg[1]));
 		(void)strlcpy(l->list_id, st->arg[1], sizeof(l->list_id));
+		break;
+	case L_SUB:
+		if (strcmp(st->arg[1], "yes") == 0)
+			l->subscribe = 1;
+		else if (strcmp(st->arg[1], "no") == 0)
+			l->subscribe = 0;
+		else
+			return (conf_perr(lx, st->line,
+			    "subscribe: expected yes or no"));
+		break;
+	case L_CTEXT:
+		if (strlcpy(l->consent_text, st->arg[1],
+		    sizeof(l->consent_text)) >= sizeof(l->consent_text))
+			return (conf_perr(lx, st->line, "consent-text too long "
+			    "(%zu octets at most)", sizeof(l->consent_text) - 1));
+		break;
+	case L_CVERSION:
+		if (!conf_valid_list_name(st->arg[1]))
+			return (conf_perr(lx, st->line, "consent-version: \"%s\" "
+			    "is not a label such as 2026-11 or v3", st->arg[1]));
+		(void)strlcpy(l->consent_version, st->arg[1],
+		    sizeof(l->consent_version));
 		break;
 	case L_UNSUB:
 		if (strcmp(st->arg[1], "yes") == 0)

@@ -30,6 +30,32 @@ conf_parse_uint(const char *s, long long min, long long max, long long *out)
 	return (errstr != NULL ? -1 : 0);
 }
 
+/* conf_parse_duration - a number with an optional unit s, m, h or d */
+int
+conf_parse_duration(const char *s, int64_t *out)
+{
+	char num[16];
+	size_t n = strlen(s);
+	int64_t mult = 1;
+	long long v;
+
+	if (n == 0 || n >= sizeof(num))
+		return (-1);
+	memcpy(num, s, n + 1);
+	switch (num[n - 1]) {
+	case 's': mult = 1; num[--n] = '\0'; break;
+	case 'm': mult = 60; num[--n] = '\0'; break;
+	case 'h': mult = 3600; num[--n] = '\0'; break;
+	case 'd': mult = 86400; num[--n] = '\0'; break;
+	default: break;
+	}
+	if (n == 0 || conf_parse_uint(num, 0, 100LL * 365 * 86400 / mult,
+	    &v) < 0)
+		return (-1);
+	*out = (int64_t)v * mult;
+	return (0);
+}
+
 /* conf_parse_size - "1G", "512M", "65536" */
 int
 conf_parse_size(const char *s, uint64_t *out)

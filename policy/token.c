@@ -23,6 +23,7 @@
 
 #define TOKEN_VERSION	1	/* unsubscribe: base64url */
 #define TOKEN_FEEDBACK	2	/* return path: base32 */
+#define TOKEN_CONFIRM	3	/* confirmation of a subscription: base64url */
 #define HDR_LEN		(1 + 4)
 #define NONCE_LEN	crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 #define TAG_LEN		crypto_aead_xchacha20poly1305_ietf_ABYTES
@@ -216,14 +217,15 @@ seal_raw(const struct token_keys *k, int version, const char *list,
 	return (HDR_LEN + NONCE_LEN + (size_t)clen);
 }
 
-int
-token_seal(const struct token_keys *k, const char *list, const char *rcpt,
-    int64_t issued, char *out, size_t outlen)
+/* seal_b64 - a token of type VERSION in base64url */
+static int
+seal_b64(const struct token_keys *k, int version, const char *list,
+    const char *rcpt, int64_t issued, char *out, size_t outlen)
 {
 	unsigned char raw[RAW_MAX];
 	size_t rawlen;
 
-	if ((rawlen = seal_raw(k, TOKEN_VERSION, list, rcpt, issued, raw)) == 0)
+	if ((rawlen = seal_raw(k, version, list, rcpt, issued, raw)) == 0)
 		return (-1);
 	if (sodium_base64_encoded_len(rawlen,
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING) > outlen)
@@ -231,6 +233,22 @@ token_seal(const struct token_keys *k, const char *list, const char *rcpt,
 	(void)sodium_bin2base64(out, outlen, raw, rawlen,
 	    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
 	return (0);
+}
+
+int
+token_seal(const struct token_keys *k, const char *list, const char *rcpt,
+    int64_t issued, char *out, size_t outlen)
+{
+	return (seal_b64(k, TOKEN_VERSION, list, rcpt, issued, out, outlen));
+}
+
+int
+token_seal_confirm(const struct token_keys *k, const char *list,
+    const char *rcpt, int64_t issued, char *out, size_t outlen)
+{
+	if (*rcpt == '\0')
+		return (-1);		/* a confirmation names a person */
+	return (seal_b64(k, TOKEN_CONFIRM, list, rcpt, issued, out, outlen));
 }
 
 static int open_raw(const struct token_keys *, int, const unsigned char *,
@@ -299,8 +317,9 @@ b32_decode(const char *tok, size_t len, unsigned char *raw, size_t rawmax,
 	return (0);
 }
 
-int
-token_open(const struct token_keys *k, const char *tok, size_t len,
+/* open_b64 - check and decrypt the base64url token TOK of type VERSION */
+static int
+open_b64(const struct token_keys *k, int version, const char *tok, size_t len,
     struct token *out, char *err, size_t errlen)
 {
 	unsigned char raw[RAW_MAX];
@@ -326,7 +345,39 @@ token_open(const struct token_keys *k, const char *tok, size_t len,
 		(void)snprintf(err, errlen, "token is not base64url");
 		return (-1);
 	}
-	return (open_raw(k, TOKEN_VERSION, raw, rawlen, out, err, errlen));
+	return (open_raw(k, version, raw, rawlen, out, err, errlen));
+}
+
+int
+token_open(const struct token_keys *k, const char *tok, size_t len,
+    struct token *out, char *err, size_t errlen)
+{
+	return (open_b64(k, TOKEN_VERSION, tok, len, out, err, errlen));
+}
+
+int
+token_open_confirm(const struct token_keys *k, const char *tok, size_t len,
+    int64_t now, int64_t ttl, struct token *out, char *err, size_t errlen)
+{
+	if (open_b64(k, TOKEN_CONFIRM, tok, len, out, err, errlen) < 0)
+		return (-1);
+	if (out->rcpt[0] == '\0') {
+		(void)snprintf(err, errlen, "confirmation token without an "
+		    "address");
+		memset(out, 0, sizeof(*out));
+		return (-1);
+	}
+	if (out->issued > now + 300) {
+		(void)snprintf(err, errlen, "confirmation token from the "
+		    "future");
+		memset(out, 0, sizeof(*out));
+		return (-1);
+	}
+	if (now - out->issued >= ttl) {
+		(void)snprintf(err, errlen, "confirmation token expired");
+		return (1);	/* *OUT stays filled: say which list */
+	}
+	return (0);
 }
 
 int

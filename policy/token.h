@@ -14,9 +14,12 @@
  *	with version and key id as associated data, and the payload
  *	    issued(8, big-endian) listlen(1) list rcptlen(1) rcpt.
  *	Nobody without the key can make one, change one, or read the
- *	address in it. The key file holds one key per line (64 hex digits);
- *	the first seals, all open (rotation: put the new key first).
- *	Tokens do not expire.
+ *	address in it. The version byte is the token's type: 1 unsubscribe
+ *	(base64url), 2 feedback (base32), 3 confirmation of a subscription
+ *	(base64url, expires); each opens only as its own type. The key
+ *	file holds one key per line (64 hex digits); the first seals, all
+ *	open (rotation: put the new key first). Unsubscribe tokens do not
+ *	expire; confirmation tokens do, after confirm-ttl.
  *
  *	A feedback token (the return path of a message, see
  *	token_seal_feedback()) has the same payload under version 2, so
@@ -80,6 +83,24 @@ int	token_seal_feedback(const struct token_keys *, const char *list,
 int	token_open_feedback(const struct token_keys *, const char *tok,
 	    size_t len, struct token *out, char *err, size_t errlen)
 	    __attribute__((warn_unused_result));
+
+/*
+ * token_seal_confirm - a confirmation token for (LIST, RCPT) issued at
+ * ISSUED, into OUT: the link of a confirmation message. A type of its
+ * own, so that it never opens as an unsubscribe token or the reverse.
+ */
+int	token_seal_confirm(const struct token_keys *, const char *list,
+	    const char *rcpt, int64_t issued, char *out, size_t outlen)
+	    __attribute__((warn_unused_result));
+
+/*
+ * token_open_confirm - check and decrypt a confirmation token at NOW:
+ * 0 valid; 1 authentic but TTL seconds or more old (*OUT is filled, ERR
+ * says expired); -1 not valid (ERR says why, for logs only).
+ */
+int	token_open_confirm(const struct token_keys *, const char *tok,
+	    size_t len, int64_t now, int64_t ttl, struct token *out, char *err,
+	    size_t errlen) __attribute__((warn_unused_result));
 
 /*
  * token_open - check and decrypt TOK (LEN bytes). Returns 0, or -1 with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * client.c - the client named by X-Forwarded-For; see client.h
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * client.h - who made a request: the X-Forwarded-For chain
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * guard.c - optin-unsubd's connections: a total deadline per request and
  * a limit per client address

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * guard.h - a total deadline per request and a limit per client address
  * for optin-unsubd's connections; see guard.c

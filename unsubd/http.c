@@ -169,29 +169,39 @@ xff_field(void *arg, enum MHD_ValueKind kind, const char *key,
  * header, whatever its length: client.c).
  */
 void
-evidence(struct MHD_Connection *conn, const struct conf *c, const char *route,
-    char *out, size_t len)
+client_of(struct MHD_Connection *conn, const struct conf *c,
+    char ip[CLIENT_IP_MAX], char fwd[CLIENT_IP_MAX])
 {
 	const union MHD_ConnectionInfo *ci;
-	char ip[CLIENT_IP_MAX] = "unknown", fwd[CLIENT_IP_MAX] = "", ua[200];
-	const char *v;
 	struct xff x;
 
+	(void)strlcpy(ip, "unknown", CLIENT_IP_MAX);
+	fwd[0] = '\0';
 	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci != NULL && ci->client_addr != NULL &&
 	    getnameinfo(ci->client_addr,
 	    ci->client_addr->sa_family == AF_INET6 ?
 	    sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in),
-	    ip, sizeof(ip), NULL, 0, NI_NUMERICHOST) != 0)
-		(void)strlcpy(ip, "unknown", sizeof(ip));
+	    ip, CLIENT_IP_MAX, NULL, 0, NI_NUMERICHOST) != 0)
+		(void)strlcpy(ip, "unknown", CLIENT_IP_MAX);
 	if (trusted_proxy((void *)c, ip)) {
 		x.n = 0;
 		(void)MHD_get_connection_values(conn, MHD_HEADER_KIND,
 		    xff_field, &x);
 		if (client_forwarded(x.v, x.n, trusted_proxy, (void *)c, fwd,
-		    sizeof(fwd)) != 1)
+		    CLIENT_IP_MAX) != 1)
 			fwd[0] = '\0';
 	}
+}
+
+void
+evidence(struct MHD_Connection *conn, const struct conf *c, const char *route,
+    char *out, size_t len)
+{
+	char ip[CLIENT_IP_MAX], fwd[CLIENT_IP_MAX], ua[200];
+	const char *v;
+
+	client_of(conn, c, ip, fwd);
 	v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "User-Agent");
 	/* the rule of text.h; a long user agent is cut, which is harmless */
 	(void)text_esc(v, v != NULL ? strlen(v) : 0, TEXT_QUOTED, ua,
@@ -199,6 +209,14 @@ evidence(struct MHD_Connection *conn, const struct conf *c, const char *route,
 	if (snprintf(out, len, "route=%s ip=%s%s%s ua=\"%s\"", route, ip,
 	    fwd[0] ? " fwd=" : "", fwd, ua) >= (int)len)
 		ulog(LOG_WARNING, "evidence truncated to %zu octets", len - 1);
+}
+
+void
+header_text(struct MHD_Connection *conn, const char *name, char *out,
+    size_t len)
+{
+	clean(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name), out,
+	    len);
 }
 
 /* ---------------------------------------------------------- tokens */
@@ -395,7 +413,21 @@ route(struct MHD_Connection *conn, const char *url, const char *method,
 	else if (strcmp(url, "/healthz") == 0)
 		ret = get ? healthz(conn, &env) : error_page(conn, 405,
 		    "Method not allowed", "Use GET.", "GET, HEAD");
-	else if ((tok = token_of(url, "/u/")) != NULL ||
+	else if (strcmp(url, "/s") == 0)
+		ret = get ? s_get(conn, &env) : post ? s_post(conn, &env, rq) :
+		    error_page(conn, 405, "Method not allowed",
+		    "Use GET or POST.", "GET, HEAD, POST");
+	else if ((tok = token_of(url, "/c/")) != NULL) {
+		if (!get && !post)
+			ret = error_page(conn, 405, "Method not allowed",
+			    "Use GET or POST.", "GET, HEAD, POST");
+		else if (*tok == '\0' || strlen(tok) > TOKEN_BUFSIZE ||
+		    strchr(tok, '/') != NULL)
+			ret = bad_link(conn);
+		else
+			ret = get ? c_get(conn, &env, tok) :
+			    c_post(conn, &env, tok, rq);
+	} else if ((tok = token_of(url, "/u/")) != NULL ||
 	    (tok = token_of(url, "/p/")) != NULL) {
 		int is_u = url[1] == 'u';
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * http.h - what optin-unsubd's route files share (libmicrohttpd types)
  *
@@ -15,6 +16,7 @@
 
 #include <microhttpd.h>
 
+#include "client.h"
 #include "token.h"
 #include "unsubd.h"
 
@@ -36,6 +38,12 @@ enum MHD_Result refuse(struct MHD_Connection *, unsigned status,
 enum MHD_Result bad_link(struct MHD_Connection *);
 enum MHD_Result unavailable(struct MHD_Connection *);
 
+/* client_of - the remote address, and the client behind a trusted proxy */
+void	client_of(struct MHD_Connection *, const struct conf *,
+	    char ip[CLIENT_IP_MAX], char fwd[CLIENT_IP_MAX]);
+/* header_text - header NAME as printable ASCII without quotes ("" absent) */
+void	header_text(struct MHD_Connection *, const char *name, char *out,
+	    size_t len);
 /* evidence - "route=R ip=A [fwd=F] ua=\"U\"" for the history */
 void	evidence(struct MHD_Connection *, const struct conf *, const char *route,
 	    char *out, size_t len);
@@ -56,6 +64,20 @@ enum MHD_Result p_get(struct MHD_Connection *, const struct unsubd_env *,
 	    const char *tok);
 enum MHD_Result p_post(struct MHD_Connection *, const struct unsubd_env *,
 	    const char *tok, const struct req *);
+enum MHD_Result s_get(struct MHD_Connection *, const struct unsubd_env *);
+enum MHD_Result s_post(struct MHD_Connection *, const struct unsubd_env *,
+	    const struct req *);
+enum MHD_Result c_get(struct MHD_Connection *, const struct unsubd_env *,
+	    const char *tok);
+enum MHD_Result c_post(struct MHD_Connection *, const struct unsubd_env *,
+	    const char *tok, const struct req *);
+
+/*
+ * confirm_send - after a commit: seal a confirmation token for each of
+ * the N lists and queue one message to ADDR (subscribe.c). 0 / -1.
+ */
+int	confirm_send(const struct unsubd_env *, const char *addr,
+	    const struct conf_list *const *lists, size_t n);
 
 /* libmicrohttpd's callbacks (http.c) and the guard's slot (listen.c) */
 enum MHD_Result http_handler(void *, struct MHD_Connection *, const char *url,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * listen.c - optin-unsubd's socket and libmicrohttpd's daemon
  *

@@ -27,6 +27,7 @@
 #include <bsd/libutil.h>
 #include <microhttpd.h>
 
+#include "outbox.h"
 #include "precheck.h"
 #include "state.h"
 #include "unsubd.h"
@@ -144,6 +145,11 @@ main(int argc, char **argv)
 		(void)close(lfd);
 		return (71);
 	}
+	if (outbox_start() < 0) {
+		ulog(LOG_ERR, "cannot start the confirmation sender");
+		(void)close(lfd);
+		return (69);
+	}
 	if ((d = http_start(lfd, unsubd_trusted, err, sizeof(err))) == NULL) {
 		ulog(LOG_ERR, "%s", err);
 		if (pfh != NULL)
@@ -166,6 +172,7 @@ main(int argc, char **argv)
 	}
 	ulog(LOG_INFO, "stopping");
 	http_stop(d);		/* every request is answered */
+	outbox_stop();		/* then the confirmations they queued */
 	if (pfh != NULL)
 		(void)pidfile_remove(pfh);
 	if (state_drain(10) == 0)

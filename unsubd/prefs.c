@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * prefs.c - the preference page: GET /p/TOKEN shows every list with
  * "unsubscribe yes" and the person's state on it, POST /p/TOKEN applies

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_client - X-Forwarded-For chains: the input, split at newlines,
  * is up to four header lines; 127.0.0.1 and ::1 are trusted

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_client - the client named by X-Forwarded-For: right-most
  * untrusted hop, the whole header whatever its length, several header

@@ -30,6 +30,14 @@ static const char good[] =
     "trusted-proxy 127.0.0.1 ::1\n"
     "trusted-proxy 10.0.0.1\n"
     "authserv-id mx.example.net border.example.net\n"
+    "sendmail-path bin/sendmail\n"
+    "confirm-from  Lists@Example.COM\n"
+    "confirm-url   https://lists.example.com/c/\n"
+    "confirm-ttl   48h\n"
+    "confirm-interval 0\n"
+    "subscribe-rate 5\n"
+    "pending-max   1000\n"
+    "preference-optin direct\n"
     "\n"
     "list marketing {\n"
     "    description \"Best \\\"practices\\\", events\"\n"
@@ -39,6 +47,9 @@ static const char good[] =
     "    match sender News@Example.com\n"
     "    match sender @news.example.com\n"
     "    match auth   marketing-app\n"
+    "    subscribe    yes\n"
+    "    consent-text \"Yes, send me news.\"\n"
+    "    consent-version 2026-11\n"
     "}\n"
     "list transactional {\r\n"
     "    consent none\r\n"
@@ -88,6 +99,17 @@ test_good(void **state)
 	assert_string_equal(l->matches[1].value, "news@example.com");
 	assert_string_equal(l->matches[2].value, "@news.example.com");
 	assert_int_equal(l->matches[3].type, MATCH_AUTH);
+	assert_int_equal(l->subscribe, 1);
+	assert_string_equal(l->consent_text, "Yes, send me news.");
+	assert_string_equal(l->consent_version, "2026-11");
+	assert_string_equal(c->sendmail_path, "/base/bin/sendmail");
+	assert_string_equal(c->confirm_from, "lists@example.com");
+	assert_string_equal(c->confirm_url, "https://lists.example.com/c/");
+	assert_true(c->confirm_ttl == 48 * 3600);
+	assert_true(c->confirm_interval == 0);
+	assert_true(c->subscribe_rate == 5);
+	assert_true(c->pending_max == 1000);
+	assert_int_equal(c->preference_optin, PREF_OPTIN_DIRECT);
 
 	l = conf_find_list(c, "transactional");
 	assert_int_equal(l->consent, CONSENT_NONE);
@@ -127,7 +149,14 @@ test_defaults_and_relative(void **state)
 	assert_int_equal(c->denied, DENIED_STRIP);
 	assert_string_equal(c->list_header, "X-Optin-List");
 	assert_string_equal(c->listen, "127.0.0.1:8025");
+	assert_string_equal(c->sendmail_path, "/usr/sbin/sendmail");
+	assert_true(c->confirm_ttl == 7 * 86400);
+	assert_true(c->confirm_interval == 3600);
+	assert_true(c->subscribe_rate == 20);
+	assert_true(c->pending_max == 100000);
+	assert_int_equal(c->preference_optin, PREF_OPTIN_CONFIRM);
 	l = conf_find_list(c, "news");
+	assert_int_equal(l->subscribe, 0);
 	assert_int_equal(l->consent, CONSENT_EXPRESS);
 	assert_int_equal(l->unsubscribe, 1);
 	l = conf_find_list(c, "tx");
@@ -212,6 +241,30 @@ static const struct bad bads[] = {
 	{ "user root;rm\n", "b.conf:1: user: expected a user name" },
 	{ "authserv-id mx.example.net a;b\n", "b.conf:1: authserv-id: "
 	    "expected host names such as mx.example.com, not \"a;b\"" },
+	{ "confirm-ttl 10m\n", "b.conf:1: confirm-ttl: expected a duration "
+	    "from 1h to 90d, such as 7d, 48h or 3600" },
+	{ "confirm-ttl 91d\n", "b.conf:1: confirm-ttl: expected a duration "
+	    "from 1h to 90d, such as 7d, 48h or 3600" },
+	{ "confirm-interval 1w\n", "b.conf:1: confirm-interval: expected a "
+	    "duration up to 90d, such as 1h, 30m or 0" },
+	{ "confirm-interval -1\n", "b.conf:1: confirm-interval: expected a "
+	    "duration up to 90d, such as 1h, 30m or 0" },
+	{ "subscribe-rate 0\n", "b.conf:1: subscribe-rate: expected a number "
+	    "of requests per hour from 1 to 1000000" },
+	{ "pending-max lots\n", "b.conf:1: pending-max: expected a number of "
+	    "records from 1 to 1000000000" },
+	{ "preference-optin maybe\n", "b.conf:1: preference-optin: \"maybe\" "
+	    "is not one of confirm | direct" },
+	{ "confirm-url ftp://x/c/\n", "b.conf:1: confirm-url: expected an "
+	    "http:// or https:// URL without spaces, quotes, <, > or commas" },
+	{ "unsubscribe-mailto u@x.org\nlist a {\n subscribe yes\n}\n",
+	    "b.conf:2: list a has subscribe yes, but confirm-from or "
+	    "confirm-url is not set" },
+	{ "list a {\n consent none\n subscribe maybe\n}\n",
+	    "b.conf:3: subscribe: expected yes or no" },
+	{ "list a {\n consent none\n consent-version \"v 1\"\n}\n",
+	    "b.conf:3: consent-version: \"v 1\" is not a label such as "
+	    "2026-11 or v3" },
 	{ "database \"unterminated\n", "b.conf:1: unterminated string" },
 	{ "database \"a\tb\"\n", "b.conf:1: control character in string" },
 	{ "mode enf\x01orce\n", "b.conf:1: control character" },

@@ -275,6 +275,52 @@ test_feedback(void **state)
 	token_keys_free(k);
 }
 
+/* confirmation tokens: their own type, an address, expiry */
+static void
+test_confirm(void **state)
+{
+	struct token_keys *k = keys(key_a);
+	struct token t;
+	char tok[TOKEN_BUFSIZE], utok[TOKEN_BUFSIZE], err[128];
+	const int64_t now = 2000000000LL, ttl = 7 * 86400;
+
+	(void)state;
+	assert_int_equal(token_seal_confirm(k, "news", "amy@example.org", now,
+	    tok, sizeof(tok)), 0);
+	assert_int_equal(token_open_confirm(k, tok, strlen(tok), now + 60, ttl,
+	    &t, err, sizeof(err)), 0);
+	assert_string_equal(t.list, "news");
+	assert_string_equal(t.rcpt, "amy@example.org");
+	assert_int_equal(t.issued, now);
+	/* the last valid second, then expired (still says what it was for) */
+	assert_int_equal(token_open_confirm(k, tok, strlen(tok), now + ttl - 1,
+	    ttl, &t, err, sizeof(err)), 0);
+	assert_int_equal(token_open_confirm(k, tok, strlen(tok), now + ttl, ttl,
+	    &t, err, sizeof(err)), 1);
+	assert_string_equal(t.list, "news");
+	assert_non_null(strstr(err, "expired"));
+	/* issued far in the future: refused */
+	assert_int_equal(token_open_confirm(k, tok, strlen(tok), now - 3600,
+	    ttl, &t, err, sizeof(err)), -1);
+	/* a confirmation token is no unsubscribe token, and the reverse */
+	assert_int_equal(token_open(k, tok, strlen(tok), &t, err, sizeof(err)),
+	    -1);
+	assert_int_equal(token_seal(k, "news", "amy@example.org", now, utok,
+	    sizeof(utok)), 0);
+	assert_int_equal(token_open_confirm(k, utok, strlen(utok), now, ttl, &t,
+	    err, sizeof(err)), -1);
+	/* it names a person */
+	assert_int_equal(token_seal_confirm(k, "news", "", now, tok,
+	    sizeof(tok)), -1);
+	/* tampered */
+	assert_int_equal(token_seal_confirm(k, "news", "amy@example.org", now,
+	    tok, sizeof(tok)), 0);
+	tok[30] = tok[30] == 'A' ? 'B' : 'A';
+	assert_int_equal(token_open_confirm(k, tok, strlen(tok), now, ttl, &t,
+	    err, sizeof(err)), -1);
+	token_keys_free(k);
+}
+
 int
 main(void)
 {
@@ -286,6 +332,7 @@ main(void)
 		cmocka_unit_test(test_key_file_mode),
 		cmocka_unit_test(test_keygen),
 		cmocka_unit_test(test_feedback),
+		cmocka_unit_test(test_confirm),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_unsub - the preference page's rules (unsub_prefs) and the
  * unsubscribe-all state, table-driven on a real LMDB store

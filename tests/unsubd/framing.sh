@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # framing.sh - optin-unsubd reads every request body one way only: two
 # Content-Length headers, Content-Length with Transfer-Encoding, or a
 # Transfer-Encoding other than chunked get 400 and the connection is

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # instance.sh - one optin-unsubd per address: a second one on the same
 # listen address refuses to start (no SO_REUSEPORT sharing), and the
 # first keeps every request

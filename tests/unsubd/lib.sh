@@ -50,9 +50,14 @@ token() {
 }
 
 # mktoken LIST [RCPT]: a token optinctl would not make (list-only, or
-# for a list that is not configured)
+# for a list that is not configured); mktoken -c ISSUED LIST RCPT: a
+# confirmation token issued at ISSUED
 mktoken() {
-	"$top_builddir/tests/unsubd/mktoken" "$T/secret.key" "$@"
+	if [ "$1" = -c ]; then
+		"$top_builddir/tests/unsubd/mktoken" -c "$2" "$T/secret.key" "$3" "$4"
+	else
+		"$top_builddir/tests/unsubd/mktoken" "$T/secret.key" "$@"
+	fi
 }
 
 # history_count ADDR
@@ -65,4 +70,49 @@ unsubd_conf() {
 	test_conf "$T/om.conf"
 	PORT=$(free_port)
 	sed -i -e "s/^listen .*/listen 127.0.0.1:$PORT/" "$T/om.conf"
+}
+
+# subscribe_conf: unsubd_conf, with /s on for marketing and releases and
+# confirmation mail going to a script that keeps every message in
+# $T/mail/N (first line: the arguments)
+subscribe_conf() {
+	unsubd_conf
+	mkdir -p "$T/mail"
+	cat > "$T/sendmail" <<'SH'
+#!/bin/sh
+d=$(dirname "$0")/mail
+n=$(ls "$d" | wc -l)
+{ echo "ARGS: $*"; cat; } > "$d/.$n" && mv "$d/.$n" "$d/$n"
+SH
+	chmod 755 "$T/sendmail"
+	sed -i -e '/^list marketing {/a\
+    subscribe yes\
+    consent-version 2026-11\
+    consent-text "I want news about events and products; I can unsubscribe at any time."' \
+	    -e '/^list releases {/a\
+    subscribe yes' "$T/om.conf"
+	cat >> "$T/om.conf" <<EOF2
+sendmail-path $T/sendmail
+confirm-from  lists@example.com
+confirm-url   http://127.0.0.1:$PORT/c/
+EOF2
+}
+
+# mail_count: confirmation messages handed to sendmail so far
+mail_count() {
+	ls "$T/mail" | grep -c '^[0-9]'
+}
+
+# wait_mail N: until N messages are there (10 s at most)
+wait_mail() {
+	_i=0
+	while [ "$(mail_count)" -lt "$1" ] && [ $_i -lt 200 ]; do
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+}
+
+# confirm_link FILE: the /c/ link in a confirmation message
+confirm_link() {
+	grep -o 'http://[^ ]*/c/[A-Za-z0-9_-]*' "$1" | head -1
 }

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # prefs.sh - the preference page with more lists than any fixed table
 # (every list shown is one the form can change), and the client address
 # from an X-Forwarded-For longer than any fixed buffer

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # privileges.sh - optin-unsubd binds, drops privileges, then serves: a
 # privileged port works under "user nobody", every thread runs as
 # nobody, and the lock file the first request creates belongs to nobody.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 # rawhttp.py - send raw bytes to an HTTP server, report what came back
 #
 # usage: rawhttp.py PORT FILE [WAIT]

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # slow.sh - optin-unsubd stays reachable under slow clients: while 200
 # connections sit idle, or 70 trickle header bytes, normal requests are
 # answered within 2 s (a functional deadline, curl --max-time); every

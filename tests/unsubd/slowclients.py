@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 # slowclients.py - slow HTTP clients for optin-unsubd's tests, bounded
 # in count and time, loopback only
 #

@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * confirm.c - confirmed opt-in: request, confirmation, expiry, and the
+ * confirmation message; see confirm.h
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "addr.h"
+#include "confirm.h"
+#include "decide.h"
+#include "model.h"
+
+/* suppressed - 1 when ADDR, its untagged form or its domain is suppressed */
+static int
+suppressed(struct store_txn *tx, const char *addr, const char *delims)
+{
+	char buf[ADDR_KEYS_BUFSIZE];
+	const char *keys[3];
+	struct supp_rec s;
+	int i, n, rc;
+
+	n = addr_keys(addr, delims, buf, keys);
+	for (i = 0; i < n; i++) {
+		if ((rc = store_get_suppression(tx, keys[i], &s)) != 0)
+			return (rc);		/* 1 suppressed, -1 error */
+	}
+	return (0);
+}
+
+int
+confirm_request(struct store_txn *tx, const struct conf *c, const char *addr,
+    const struct conf_list *l, int64_t now, const struct change *ch,
+    enum confirm_req *res)
+{
+	struct consent_rec r;
+	struct decision d;
+	int rc;
+
+	if ((rc = suppressed(tx, addr, c->recipient_delimiter)) != 0) {
+		*res = CREQ_SUPPRESSED;
+		return (rc < 0 ? -1 : 0);
+	}
+	if (decide(tx, l, addr, c->recipient_delimiter, now, &d) < 0)
+		return (-1);
+	if (d.verdict == VERDICT_DELIVER) {
+		*res = CREQ_ALREADY;
+		return (0);
+	}
+	if ((rc = store_get_consent(tx, addr, l->name, &r)) < 0)
+		return (-1);
+	if (rc == 1 && r.status == STATUS_PENDING &&
+	    now - r.changed < c->confirm_interval &&
+	    now - r.changed < c->confirm_ttl && r.changed <= now) {
+		*res = CREQ_RECENT;
+		return (0);
+	}
+	memset(&r, 0, sizeof(r));
+	r.status = STATUS_PENDING;
+	r.changed = now;
+	if (store_put_consent(tx, addr, l->name, &r, ch) < 0)
+		return (-1);
+	*res = CREQ_SEND;
+	return (0);
+}
+
+int
+confirm_accept(struct store_txn *tx, const struct conf *c, const char *addr,
+    const struct conf_list *l, int64_t issued, int64_t now,
+    const struct change *ch, enum confirm_res *res)
+{
+	struct consent_rec r;
+	int rc;
+
+	(void)issued;
+	if ((rc = suppressed(tx, addr, c->recipient_delimiter)) != 0) {
+		*res = CRES_SUPPRESSED;
+		return (rc < 0 ? -1 : 0);
+	}
+	if ((rc = store_get_consent(tx, addr, l->name, &r)) < 0)
+		return (-1);
+	if (rc == 0) {
+		*res = CRES_NOTHING;
+		return (0);
+	}
+	switch (r.status) {
+	case STATUS_OPT_IN:
+		*res = CRES_ALREADY;
+		return (0);
+	case STATUS_OPT_OUT:
+		*res = CRES_OPTED_OUT;
+		return (0);
+	case STATUS_PENDING:
+		if (now - r.changed >= c->confirm_ttl) {
+			*res = CRES_NOTHING;	/* expired, read lazily */
+			return (0);
+		}
+		break;
+	default:
+		*res = CRES_NOTHING;	/* relationship: not a request of ours */
+		return (0);
+	}
+	memset(&r, 0, sizeof(r));
+	r.status = STATUS_OPT_IN;
+	r.changed = now;
+	if (store_put_consent(tx, addr, l->name, &r, ch) < 0)
+		return (-1);
+	*res = CRES_CONFIRMED;
+	return (0);
+}
+
+/* ---------------------------------------------------------- expiry */
+
+struct stale {
+	int64_t	before;
+	char	(*key)[ADDR_BUFSIZE + CONF_NAME_MAX + 2];
+	size_t	n, cap;
+	int	oom;
+};
+
+static int
+collect_stale(void *arg, const char *addr, const char *list,
+    const struct consent_rec *r)
+{
+	struct stale *s = arg;
+	size_t al, ll;
+	void *nk;
+
+	if (r->status != STATUS_PENDING || r->changed > s->before)
+		return (0);
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+
+		if ((nk = reallocarray(s->key, cap, sizeof(*s->key))) == NULL) {
+			s->oom = 1;
+			return (-1);
+		}
+		s->key = nk;
+		s->cap = cap;
+	}
+	/* address NUL list NUL: both come back out of one slot */
+	al = strlen(addr);
+	ll = strlen(list);
+	if (al + ll + 2 > sizeof(s->key[0]))
+		return (0);		/* not a key the store makes */
+	memcpy(s->key[s->n], addr, al + 1);
+	memcpy(s->key[s->n] + al + 1, list, ll + 1);
+	s->n++;
+	return (0);
+}
+
+int
+confirm_expire(struct store_txn *tx, const struct conf *c, int64_t now,
+    const struct change *ch, size_t *n)
+{
+	struct stale s;
+	size_t i;
+	int rc = 0;
+
+	*n = 0;
+	memset(&s, 0, sizeof(s));
+	s.before = now - c->confirm_ttl;
+	if (store_each_consent(tx, NULL, collect_stale, &s) < 0) {
+		free(s.key);
+		return (-1);
+	}
+	for (i = 0; i < s.n && rc == 0; i++) {
+		const char *addr = s.key[i];
+		const char *list = addr + strlen(addr) + 1;
+
+		if (store_del_consent(tx, addr, list, ch) < 0)
+			rc = -1;
+		else
+			(*n)++;
+	}
+	free(s.key);
+	return (rc);
+}
+
+static int
+count_pending(void *arg, const char *addr, const char *list,
+    const struct consent_rec *r)
+{
+	(void)addr;
+	(void)list;
+	if (r->status == STATUS_PENDING)
+		(*(size_t *)arg)++;
+	return (0);
+}
+
+int
+confirm_count_pending(struct store_txn *tx, size_t *n)
+{
+	*n = 0;
+	return (store_each_consent(tx, NULL, count_pending, n) < 0 ? -1 : 0);
+}
+
+/* ---------------------------------------------------------- message */
+
+struct out {
+	char	*buf;
+	size_t	len, cap;
+	int	overflow;
+};
+
+static void
+add(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (o->overflow)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= o->cap - o->len) {
+		o->overflow = 1;
+		return;
+	}
+	o->len += (size_t)n;
+}
+
+/* ttl_text - "7 days", "1 day", or hours when under a day */
+static void
+ttl_text(int64_t ttl, char *buf, size_t len)
+{
+	if (ttl >= 86400)
+		(void)snprintf(buf, len, "%lld day%s", (long long)(ttl / 86400),
+		    ttl / 86400 == 1 ? "" : "s");
+	else
+		(void)snprintf(buf, len, "%lld hour%s", (long long)(ttl / 3600),
+		    ttl / 3600 == 1 ? "" : "s");
+}
+
+size_t
+confirm_message(const struct conf *c, const char *addr,
+    const struct conf_list *const *lists, const char *const *urls, size_t n,
+    int64_t now, const char *msgid, char *buf, size_t len)
+{
+	struct out o = { buf, 0, len, 0 };
+	const char *dom = strrchr(c->confirm_from, '@');
+	char date[64], ttl[32];
+	time_t t = (time_t)now;
+	struct tm tm;
+	size_t i;
+
+	if (len == 0 || n == 0 || gmtime_r(&t, &tm) == NULL ||
+	    strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000",
+	    &tm) == 0)
+		return (0);
+	ttl_text(c->confirm_ttl, ttl, sizeof(ttl));
+	add(&o, "From: <%s>\n", c->confirm_from);
+	add(&o, "To: <%s>\n", addr);
+	add(&o, "Subject: Please confirm your subscription\n");
+	add(&o, "Date: %s\n", date);
+	add(&o, "Message-ID: <%s@%s>\n", msgid, dom != NULL ? dom + 1 :
+	    "localhost");
+	add(&o, "MIME-Version: 1.0\n");
+	add(&o, "Content-Type: text/plain; charset=utf-8\n");
+	add(&o, "Content-Transfer-Encoding: 8bit\n");
+	add(&o, "Auto-Submitted: auto-generated\n");
+	add(&o, "\n");
+	add(&o, "Someone, probably you, asked us to send the following to "
+	    "%s.\n", addr);
+	add(&o, "To confirm, open the link and press the button on the page:"
+	    "\n\n");
+	for (i = 0; i < n; i++)
+		add(&o, "  %s\n  %s\n\n", lists[i]->description, urls[i]);
+	add(&o, "If you did not ask for this, ignore this message: nothing is "
+	    "sent\nwithout your confirmation, and the link%s expire%s in %s."
+	    "\n", n > 1 ? "s" : "", n > 1 ? "" : "s", ttl);
+	if (o.overflow)
+		return (0);
+	return (o.len);
+}

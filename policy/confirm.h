@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * confirm.h - confirmed opt-in: the rules of a subscription request, of
+ * its confirmation and of expiry, and the confirmation message
+ *
+ * SYNOPSIS
+ *	store_write(st, ...confirm_request(tx, c, addr, list, now, &ch)...);
+ *	confirm_message(c, addr, lists, tokens, n, now, msgid, buf, len);
+ *	... sendmail(1) ...
+ *	store_write(st, ...confirm_accept(tx, c, addr, list, issued, now, &ch)...);
+ *
+ * DESCRIPTION
+ *	A request records "pending" with the request's evidence and asks
+ *	the caller to send a confirmation, unless the address is
+ *	suppressed (no confirmation is ever sent to it), already receives
+ *	the list, or was sent one for the list less than confirm-interval
+ *	ago (then nothing is written or sent). The caller answers the same
+ *	in every case, so that the answer reveals nothing.
+ *
+ *	A confirmation turns a pending record into "opt-in" with the
+ *	confirmation's evidence; the history keeps both events. It does
+ *	nothing when the address was suppressed or opted out since the
+ *	link was sent, or when nothing is pending (expired or never).
+ *	Pending records older than confirm-ttl count as expired wherever
+ *	they are read, and confirm_expire() removes them.
+ */
+#ifndef OPTIN_CONFIRM_H
+#define OPTIN_CONFIRM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "store.h"
+
+enum confirm_req {
+	CREQ_SEND = 1,		/* pending recorded: send a confirmation */
+	CREQ_SUPPRESSED,	/* suppressed: nothing recorded or sent */
+	CREQ_ALREADY,		/* receives the list already */
+	CREQ_RECENT,		/* a confirmation went out within the interval */
+};
+
+enum confirm_res {
+	CRES_CONFIRMED = 1,	/* opt-in recorded */
+	CRES_ALREADY,		/* opt-in already */
+	CRES_SUPPRESSED,	/* suppressed: nothing done */
+	CRES_OPTED_OUT,		/* opted out since the link was sent */
+	CRES_NOTHING,		/* nothing pending (expired, or never) */
+};
+
+/*
+ * confirm_request - a person asks for LIST at ADDR (normalised) at NOW;
+ * CH carries the request's evidence. Sets *RES; 0, or -1 (store error).
+ */
+int	confirm_request(struct store_txn *, const struct conf *, const char *addr,
+	    const struct conf_list *, int64_t now, const struct change *,
+	    enum confirm_req *res) __attribute__((warn_unused_result));
+
+/*
+ * confirm_accept - the person confirms (ADDR, LIST) with a link issued at
+ * ISSUED; CH carries the confirmation's evidence. Sets *RES; 0 / -1.
+ */
+int	confirm_accept(struct store_txn *, const struct conf *, const char *addr,
+	    const struct conf_list *, int64_t issued, int64_t now,
+	    const struct change *, enum confirm_res *res)
+	    __attribute__((warn_unused_result));
+
+/*
+ * confirm_expire - remove every pending record older than confirm-ttl;
+ * *N says how many. 0 / -1. CH names who expired them.
+ */
+int	confirm_expire(struct store_txn *, const struct conf *, int64_t now,
+	    const struct change *, size_t *n) __attribute__((warn_unused_result));
+
+/* confirm_count_pending - the number of pending records (expired too) */
+int	confirm_count_pending(struct store_txn *, size_t *n)
+	    __attribute__((warn_unused_result));
+
+/*
+ * confirm_message - the confirmation message to ADDR for N lists, each
+ * with its link (URLS[i]), as RFC 5322 text with CRLF-free LF line ends
+ * (sendmail -i reads them). MSGID is a unique string for Message-ID.
+ * Returns the length, or 0 when BUF is too small.
+ */
+size_t	confirm_message(const struct conf *, const char *addr,
+	    const struct conf_list *const *lists, const char *const *urls,
+	    size_t n, int64_t now, const char *msgid, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * test_confirm - confirmed opt-in on a real LMDB store: a request's
+ * outcomes, the interval, confirmation and what stops it, lazy and
+ * explicit expiry, the pending count, the confirmation message; and the
+ * per-client rate limit
+ */
+#include "config.h"
+
+#include "testutil.h"
+
+#include "conf.h"
+#include "confirm.h"
+#include "decide.h"
+#include "model.h"
+#include "rate.h"
+#include "store.h"
+
+#define NOW	2000000000LL
+#define HOUR	3600
+
+static const char conftext[] =
+    "unsubscribe-mailto u@example.com\n"
+    "recipient-delimiter +\n"
+    "confirm-from lists@example.com\n"
+    "confirm-url https://lists.example.com/c/\n"
+    "confirm-ttl 2d\n"
+    "confirm-interval 1h\n"
+    "list news { description \"News \\u00e9\"\n subscribe yes }\n"
+    "list svc { consent relationship\n subscribe yes }\n";
+
+struct env {
+	struct conf *c;
+	struct store *st;
+	char	*dir;
+};
+
+static void
+setup(struct env *e)
+{
+	char err[512];
+
+	e->dir = tu_tmpdir();
+	assert_int_equal(conf_parse(conftext, strlen(conftext), "c.conf", NULL,
+	    &e->c, err, sizeof(err)), 0);
+	if (store_open(e->dir, 1 << 20, STORE_CREATE, &e->st, err,
+	    sizeof(err)) < 0)
+		fail_msg("%s", err);
+}
+
+static void
+teardown(struct env *e)
+{
+	store_close(e->st);
+	conf_free(e->c);
+	tu_rmrf(e->dir);
+	free(e->dir);
+}
+
+struct job {
+	struct env *e;
+	char	op;		/* r request, a accept, s suppress, o opt-out,
+				   i opt-in, x expire */
+	const char *addr, *list;
+	int64_t	now;
+	int	res;
+	size_t	n;
+};
+
+static int
+run(struct store_txn *tx, void *arg)
+{
+	struct job *j = arg;
+	const struct conf_list *l = j->list ? conf_find_list(j->e->c, j->list) :
+	    NULL;
+	struct change ch = { ACTOR_UNSUBD, "test", "route=test", j->now };
+	enum confirm_req rq;
+	enum confirm_res rs;
+	struct consent_rec r;
+	struct supp_rec s;
+
+	memset(&r, 0, sizeof(r));
+	memset(&s, 0, sizeof(s));
+	switch (j->op) {
+	case 'r':
+		if (confirm_request(tx, j->e->c, j->addr, l, j->now, &ch,
+		    &rq) < 0)
+			return (-1);
+		j->res = (int)rq;
+		return (0);
+	case 'a':
+		if (confirm_accept(tx, j->e->c, j->addr, l, j->now, j->now,
+		    &ch, &rs) < 0)
+			return (-1);
+		j->res = (int)rs;
+		return (0);
+	case 's':
+		s.reason = SUPP_BOUNCE;
+		return (store_put_suppression(tx, j->addr, &s, &ch));
+	case 'o':
+	case 'i':
+		r.status = j->op == 'o' ? STATUS_OPT_OUT : STATUS_OPT_IN;
+		return (store_put_consent(tx, j->addr, j->list, &r, &ch));
+	case 'x':
+		return (confirm_expire(tx, j->e->c, j->now, &ch, &j->n));
+	}
+	return (-1);
+}
+
+/* op - run one operation, return its result */
+static int
+op(struct env *e, char what, const char *addr, const char *list,
+    int64_t now)
+{
+	struct job j = { e, what, addr, list, now, 0, 0 };
+	char err[256];
+
+	if (store_write(e->st, run, &j, err, sizeof(err)) < 0)
+		fail_msg("%c %s: %s", what, addr, err);
+	return (what == 'x' ? (int)j.n : j.res);
+}
+
+/* verdict - 'D' delivered or '-' */
+static char
+verdict(struct env *e, const char *addr, const char *list, int64_t now)
+{
+	struct store_txn *tx;
+	struct decision d;
+	char err[256];
+
+	assert_int_equal(store_read_begin(e->st, &tx, err, sizeof(err)), 0);
+	assert_int_equal(decide(tx, conf_find_list(e->c, list), addr,
+	    e->c->recipient_delimiter, now, &d), 0);
+	store_read_end(tx);
+	return (d.verdict == VERDICT_DELIVER ? 'D' : '-');
+}
+
+static size_t
+pending(struct env *e)
+{
+	struct store_txn *tx;
+	char err[256];
+	size_t n;
+
+	assert_int_equal(store_read_begin(e->st, &tx, err, sizeof(err)), 0);
+	assert_int_equal(confirm_count_pending(tx, &n), 0);
+	store_read_end(tx);
+	return (n);
+}
+
+static void
+test_request(void **state)
+{
+	struct env e;
+
+	(void)state;
+	setup(&e);
+	/* a new address: pending, a confirmation to send */
+	assert_int_equal(op(&e, 'r', "a@x.test", "news", NOW), CREQ_SEND);
+	assert_int_equal(verdict(&e, "a@x.test", "news", NOW), '-');
+	/* again within the interval: nothing; after it: again */
+	assert_int_equal(op(&e, 'r', "a@x.test", "news", NOW + 60), CREQ_RECENT);
+	assert_int_equal(op(&e, 'r', "a@x.test", "news", NOW + HOUR - 1),
+	    CREQ_RECENT);
+	assert_int_equal(op(&e, 'r', "a@x.test", "news", NOW + HOUR),
+	    CREQ_SEND);
+	/* another list is another request */
+	assert_int_equal(op(&e, 'r', "a@x.test", "svc", NOW + 60), CREQ_SEND);
+	/* suppressed: nothing written or sent, also for the tagged form and
+	 * the domain */
+	op(&e, 's', "b@x.test", NULL, NOW);
+	assert_int_equal(op(&e, 'r', "b@x.test", "news", NOW), CREQ_SUPPRESSED);
+	assert_int_equal(op(&e, 'r', "b+tag@x.test", "news", NOW),
+	    CREQ_SUPPRESSED);
+	op(&e, 's', "@bounced.test", NULL, NOW);
+	assert_int_equal(op(&e, 'r', "c@bounced.test", "news", NOW),
+	    CREQ_SUPPRESSED);
+	/* subscribed already: nothing */
+	op(&e, 'i', "d@x.test", "news", NOW);
+	assert_int_equal(op(&e, 'r', "d@x.test", "news", NOW), CREQ_ALREADY);
+	/* opted out before: a new request is pending again */
+	op(&e, 'o', "f@x.test", "news", NOW);
+	assert_int_equal(op(&e, 'r', "f@x.test", "news", NOW + 1), CREQ_SEND);
+	assert_int_equal(pending(&e), 3);
+	teardown(&e);
+}
+
+static void
+test_accept(void **state)
+{
+	struct env e;
+
+	(void)state;
+	setup(&e);
+	assert_int_equal(op(&e, 'r', "a@x.test", "news", NOW), CREQ_SEND);
+	assert_int_equal(op(&e, 'a', "a@x.test", "news", NOW + 60),
+	    CRES_CONFIRMED);
+	assert_int_equal(verdict(&e, "a@x.test", "news", NOW + 60), 'D');
+	assert_int_equal(op(&e, 'a', "a@x.test", "news", NOW + 90),
+	    CRES_ALREADY);
+	/* opted out since */
+	assert_int_equal(op(&e, 'r', "b@x.test", "news", NOW), CREQ_SEND);
+	op(&e, 'o', "b@x.test", "news", NOW + 10);
+	assert_int_equal(op(&e, 'a', "b@x.test", "news", NOW + 20),
+	    CRES_OPTED_OUT);
+	assert_int_equal(verdict(&e, "b@x.test", "news", NOW + 20), '-');
+	/* suppressed since */
+	assert_int_equal(op(&e, 'r', "c@x.test", "news", NOW), CREQ_SEND);
+	op(&e, 's', "c@x.test", NULL, NOW + 10);
+	assert_int_equal(op(&e, 'a', "c@x.test", "news", NOW + 20),
+	    CRES_SUPPRESSED);
+	/* nothing requested */
+	assert_int_equal(op(&e, 'a', "d@x.test", "news", NOW), CRES_NOTHING);
+	/* pending but older than confirm-ttl: expired when read */
+	assert_int_equal(op(&e, 'r', "f@x.test", "news", NOW), CREQ_SEND);
+	assert_int_equal(op(&e, 'a', "f@x.test", "news", NOW + 2 * 86400),
+	    CRES_NOTHING);
+	assert_int_equal(verdict(&e, "f@x.test", "news", NOW + 2 * 86400), '-');
+	/* and a new request after expiry is sent at once */
+	assert_int_equal(op(&e, 'r', "f@x.test", "news", NOW + 2 * 86400),
+	    CREQ_SEND);
+	teardown(&e);
+}
+
+static void
+test_expire(void **state)
+{
+	struct env e;
+
+	(void)state;
+	setup(&e);
+	assert_int_equal(op(&e, 'r', "a@x.test", "news", NOW), CREQ_SEND);
+	assert_int_equal(op(&e, 'r', "b@x.test", "news", NOW + 86400),
+	    CREQ_SEND);
+	assert_int_equal(op(&e, 'r', "c@x.test", "svc", NOW), CREQ_SEND);
+	op(&e, 'i', "d@x.test", "news", NOW);
+	assert_int_equal(pending(&e), 3);
+	/* nothing is old enough yet */
+	assert_int_equal(op(&e, 'x', NULL, NULL, NOW + 2 * 86400 - 1), 0);
+	/* two of them now; the younger and the opt-in stay */
+	assert_int_equal(op(&e, 'x', NULL, NULL, NOW + 2 * 86400), 2);
+	assert_int_equal(pending(&e), 1);
+	assert_int_equal(verdict(&e, "d@x.test", "news", NOW), 'D');
+	assert_int_equal(op(&e, 'x', NULL, NULL, NOW + 3 * 86400), 1);
+	assert_int_equal(pending(&e), 0);
+	teardown(&e);
+}
+
+static void
+test_message(void **state)
+{
+	struct env e;
+	const struct conf_list *l[2];
+	const char *urls[2] = { "https://lists.example.com/c/AAA",
+	    "https://lists.example.com/c/BBB" };
+	char buf[4096], small[100];
+	size_t n;
+
+	(void)state;
+	setup(&e);
+	l[0] = conf_find_list(e.c, "news");
+	l[1] = conf_find_list(e.c, "svc");
+	n = confirm_message(e.c, "amy@x.test", l, urls, 2, NOW, "id1", buf,
+	    sizeof(buf));
+	assert_true(n > 0 && n < sizeof(buf));
+	buf[n] = '\0';
+	assert_non_null(strstr(buf, "From: <lists@example.com>\n"));
+	assert_non_null(strstr(buf, "To: <amy@x.test>\n"));
+	assert_non_null(strstr(buf, "Subject: Please confirm your "
+	    "subscription\n"));
+	assert_non_null(strstr(buf, "Date: Wed, 18 May 2033 03:33:20 +0000\n"));
+	assert_non_null(strstr(buf, "Message-ID: <id1@example.com>\n"));
+	assert_non_null(strstr(buf, "Auto-Submitted: auto-generated\n"));
+	assert_non_null(strstr(buf, "\n\n"));
+	assert_non_null(strstr(buf, urls[0]));
+	assert_non_null(strstr(buf, urls[1]));
+	assert_non_null(strstr(buf, "the links expire in 2 days"));
+	assert_null(strchr(buf, '\r'));
+	/* too small a buffer: nothing, not half a message */
+	assert_int_equal(confirm_message(e.c, "amy@x.test", l, urls, 2, NOW,
+	    "id1", small, sizeof(small)), 0);
+	teardown(&e);
+}
+
+static void
+test_rate(void **state)
+{
+	struct rate *r = rate_new(16);
+	char key[32];
+	int i, ok = 0;
+
+	(void)state;
+	assert_non_null(r);
+	for (i = 0; i < 5; i++)
+		ok += rate_take(r, "192.0.2.1", NOW, 3, HOUR);
+	assert_int_equal(ok, 3);
+	/* another client has its own count */
+	assert_int_equal(rate_take(r, "192.0.2.2", NOW, 3, HOUR), 1);
+	/* the next window */
+	assert_int_equal(rate_take(r, "192.0.2.1", NOW + HOUR - 1, 3, HOUR), 0);
+	assert_int_equal(rate_take(r, "192.0.2.1", NOW + HOUR, 3, HOUR), 1);
+	/* more clients than slots: the table takes them all over */
+	for (i = 0; i < 100; i++) {
+		(void)snprintf(key, sizeof(key), "198.51.100.%d", i);
+		assert_int_equal(rate_take(r, key, NOW + 2 * HOUR, 1, HOUR), 1);
+	}
+	/* a key longer than a slot's */
+	assert_int_equal(rate_take(r, "2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff:"
+	    "0000:1111:2222:3333", NOW, 1, HOUR), 1);
+	rate_free(r);
+	rate_free(NULL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_request),
+		cmocka_unit_test(test_accept),
+		cmocka_unit_test(test_expire),
+		cmocka_unit_test(test_message),
+		cmocka_unit_test(test_rate),
+	};
+
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}

@@ -1,0 +1,156 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# subscribe.sh - confirmed opt-in with curl: GET and POST /s, the
+# confirmation message (through sendmail-path), GET /c/ changes nothing,
+# POST /c/ confirms; the answer never tells whether the address was
+# subscribed; suppressed and opted-out addresses; expired and foreign
+# tokens; the limits: one message per address and list per interval,
+# a rate per client, a bound on pending records
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib.sh"
+
+subscribe_conf
+echo "subscribe-rate 30" >> "$T/om.conf"
+"$C" -c "$T/om.conf" init >/dev/null
+"$C" -c "$T/om.conf" subscribe cat@example.org marketing >/dev/null
+"$C" -c "$T/om.conf" suppress bob@example.org --reason complaint >/dev/null
+start_unsubd "$T/om.conf" "$T/unsubd.log" || done_testing
+
+# --- GET /s: the lists with subscribe yes, and their consent text
+http "GET /s" 200 "$BASE/s"
+expect "marketing offered" "$out" 'name="list" value="marketing"'
+expect "releases offered" "$out" 'name="list" value="releases"'
+expect_not "maintenance not offered" "$out" 'value="maintenance"'
+expect "consent text" "$out" "I want news about events and products"
+expect "address field" "$out" 'name="address"'
+http "PUT /s" 405 -X PUT -d x "$BASE/s"
+
+# --- POST /s: pending, one confirmation message
+XA="X-Forwarded-For: 203.0.113.10"
+http "POST /s" 200 -H "$XA" -H "Origin: https://www.example.com" \
+    -d "address=Amy@Example.ORG&list=marketing" "$BASE/s"
+expect "check your email" "$out" "Check your email"
+page_sent=$out
+wait_mail 1
+expect_eq "one message" "$(mail_count)" 1
+m="$T/mail/0"
+expect "sendmail arguments" "$(head -1 "$m")" "ARGS: -i -f lists@example.com -- amy@example.org"
+expect "To" "$(cat "$m")" "To: <amy@example.org>"
+expect "From" "$(cat "$m")" "From: <lists@example.com>"
+expect "names the list" "$(cat "$m")" "Best practices, events and product news"
+expect "says when it expires" "$(cat "$m")" "expires in 7 days"
+link=$(confirm_link "$m")
+[ -n "$link" ] && ok || fail "no link in: $(cat "$m")"
+check "pending, not delivered" 1 "$C" -c "$T/om.conf" check amy@example.org marketing
+expect_eq "reason" "$out" "deny pending"
+check "show amy" 0 "$C" -c "$T/om.conf" show amy@example.org
+expect "request evidence" "$out" 'source="subscribe" evidence="route=POST /s ip=127.0.0.1 fwd=203.0.113.10 ua="curl/'
+expect "form origin" "$out" 'origin="https://www.example.com"'
+expect "consent version" "$out" "consent=2026-11"
+
+# --- asking again within the interval sends nothing more (mail bomb)
+i=0
+while [ $i -lt 10 ]; do
+	curl -s -o /dev/null -H "$XA" -d "address=amy@example.org&list=marketing" "$BASE/s"
+	i=$((i + 1))
+done
+sleep 0.5
+expect_eq "still one message" "$(mail_count)" 1
+
+# --- a link scanner: GET changes nothing
+h0=$(history_count amy@example.org)
+http "GET /c/" 200 "$link"
+expect "confirm page" "$out" "Confirm your subscription"
+expect "masked" "$out" "a***@example.org"
+expect "button posts" "$out" 'name="confirm" value="1"'
+http "HEAD /c/" 200 -I "$link"
+expect_eq "GET changed nothing" "$(history_count amy@example.org)" "$h0"
+check "still pending" 1 "$C" -c "$T/om.conf" check amy@example.org marketing
+http "POST /c/ without confirm=1" 400 -d "x=1" "$link"
+check "still pending after a bad POST" 1 "$C" -c "$T/om.conf" check amy@example.org marketing
+
+# --- POST /c/ confirms
+http "POST /c/" 200 -H "X-Forwarded-For: 198.51.100.20" -d "confirm=1" "$link"
+expect "confirmed" "$out" "your subscription is confirmed"
+check "delivered now" 0 "$C" -c "$T/om.conf" check amy@example.org marketing
+check "show amy" 0 "$C" -c "$T/om.conf" show amy@example.org
+expect "request in history" "$out" "none -> pending"
+expect "confirmation in history" "$out" "pending -> opt-in"
+expect "confirmation evidence" "$out" 'source="confirm" evidence="route=POST /c/ ip=127.0.0.1 fwd=198.51.100.20'
+http "POST /c/ again" 200 -d "confirm=1" "$link"
+expect "already" "$out" "confirmed already"
+
+# --- the answer is the same whatever the state; nothing to suppressed
+# or subscribed addresses
+n0=$(mail_count)
+http "POST /s suppressed" 200 -H "$XA" -d "address=bob@example.org&list=marketing" "$BASE/s"
+expect_eq "same page (suppressed)" "$out" "$page_sent"
+http "POST /s subscribed" 200 -H "$XA" -d "address=cat@example.org&list=marketing" "$BASE/s"
+expect_eq "same page (subscribed)" "$out" "$page_sent"
+sleep 0.5
+expect_eq "no message to them" "$(mail_count)" "$n0"
+check "show bob" 0 "$C" -c "$T/om.conf" show bob@example.org
+expect_not "no pending for bob" "$out" "pending"
+
+# --- opted out since the link was sent: nothing changes, politely
+http "POST /s dan" 200 -H "$XA" -d "address=dan@example.org&list=marketing&list=releases" "$BASE/s"
+wait_mail $((n0 + 1))
+m="$T/mail/$n0"
+expect "two lists, one message" "$(grep -c '/c/' "$m")" 2
+dlink=$(confirm_link "$m")
+"$C" -c "$T/om.conf" unsubscribe dan@example.org marketing >/dev/null
+http "POST /c/ after opt-out" 200 -d "confirm=1" "$dlink"
+expect "says so" "$out" "asked us to stop sending"
+check "dan stays out" 1 "$C" -c "$T/om.conf" check dan@example.org marketing
+expect_eq "reason" "$out" "deny opted-out"
+
+# --- tokens: expired, tampered, of the wrong kind
+old=$(mktoken -c $(( $(date +%s) - 8 * 86400 )) marketing eve@example.org)
+http "expired link" 410 "$BASE/c/$old"
+expect "expired page" "$out" "has expired"
+http "expired POST" 410 -d "confirm=1" "$BASE/c/$old"
+tok=${link##*/}
+c21=$(printf '%s' "$tok" | cut -c21)
+[ "$c21" = A ] && r=B || r=A
+bad="$(printf '%s' "$tok" | cut -c1-20)$r$(printf '%s' "$tok" | cut -c22-)"
+http "tampered" 400 "$BASE/c/$bad"
+http "an unsubscribe token on /c/" 400 -d confirm=1 "$BASE/c/$(token amy@example.org marketing)"
+http "a confirmation token on /u/" 400 -d List-Unsubscribe=One-Click "$BASE/u/$tok"
+http "a confirmation token on /p/" 400 "$BASE/p/$tok"
+http "unconfigured list" 400 "$BASE/c/$(mktoken -c $(date +%s) oldlist amy@example.org)"
+http "PUT /c/" 405 -X PUT -d x "$link"
+
+# --- bad forms
+http "not an address" 400 -H "$XA" -d "address=not-an-address&list=marketing" "$BASE/s"
+http "a domain" 400 -H "$XA" -d "address=@example.org&list=marketing" "$BASE/s"
+http "no list" 400 -H "$XA" -d "address=fay@example.org" "$BASE/s"
+http "unknown list" 400 -H "$XA" -d "address=fay@example.org&list=nope" "$BASE/s"
+http "list without subscribe yes" 400 -H "$XA" -d "address=fay@example.org&list=maintenance" "$BASE/s"
+http "two addresses" 400 -H "$XA" -d "address=fay@example.org&address=gus@example.org&list=marketing" "$BASE/s"
+http "multipart" 200 -H "$XA" -F address=fay@example.org -F list=releases "$BASE/s"
+check "fay pending" 1 "$C" -c "$T/om.conf" check fay@example.org releases
+
+# --- the rate per client address (30 an hour here): another client is
+# still served
+XB="X-Forwarded-For: 203.0.113.99"
+i=0 codes=""
+while [ $i -lt 31 ]; do
+	codes="$codes $(curl -s -o /dev/null -w '%{http_code}' -H "$XB" -d "address=r$i@example.org&list=releases" "$BASE/s")"
+	i=$((i + 1))
+done
+expect "30 served" "$codes" "$(printf ' 200%.0s' $(seq 30))"
+expect "then 429" "$codes" " 429"
+http "the 32nd" 429 -H "$XB" -d "address=r99@example.org&list=releases" "$BASE/s"
+http "another client" 200 -H "X-Forwarded-For: 203.0.113.100" -d "address=hal@example.org&list=releases" "$BASE/s"
+stop_unsubd
+
+# --- the bound on pending records: 503 when reached, nothing written
+echo "pending-max 5" >> "$T/om.conf"
+start_unsubd "$T/om.conf" "$T/unsubd2.log" || done_testing
+http "pending-max reached" 503 -H "$XA" -d "address=ivy@example.org&list=releases" "$BASE/s"
+check "nothing for ivy" 1 "$C" -c "$T/om.conf" check ivy@example.org releases
+expect_eq "no record" "$out" "deny no-consent"
+expect "logged" "$(cat "$T/unsubd2.log")" "pending-max (5) reached"
+stop_unsubd
+expect_not "no sanitizer report" "$(cat "$T/unsubd.log" "$T/unsubd2.log")" "Sanitizer"
+done_testing
