@@ -60,5 +60,11 @@ int	verb_stats(struct ctl *, int, char **);
 int	verb_backup(struct ctl *, int, char **);	/* ctl_db.c */
 int	verb_restore(struct ctl *, int, char **);
 int	verb_report(struct ctl *, int, char **);
+int	verb_expire(struct ctl *, int, char **);
+
+/* ctl_confirm.c: subscribe --confirm, show --json */
+int	ctl_subscribe_confirm(struct ctl *, const char *addr,
+	    const struct conf_list *, const char *source);
+int	ctl_show_json(struct ctl *, const char *addr);
 
 #endif

@@ -228,12 +228,16 @@ verb_show(struct ctl *c, int argc, char **argv)
 	size_t i;
 	int n, k, rc;
 
-	if (ctl_args("show", argc, argv, NULL, pos, 1) != 1) {
-		ctl_err("usage: show ADDR");
+	struct ctl_opt opts[] = { { "json", 0, NULL }, { NULL, 0, NULL } };
+
+	if (ctl_args("show", argc, argv, opts, pos, 1) != 1) {
+		ctl_err("usage: show ADDR [--json]");
 		return (EX_USAGE);
 	}
 	if ((rc = ctl_addr(pos[0], 1, addr, sizeof(addr))) != 0)
 		return (rc);
+	if (opts[0].value)
+		return (ctl_show_json(c, addr));
 	if ((rc = ctl_open_store(c, STORE_RDONLY)) != 0)
 		return (rc);
 	if (store_read_begin(c->st, &tx, err, sizeof(err)) < 0) {

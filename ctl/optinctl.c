@@ -46,12 +46,12 @@ usage(void)
 	(void)fprintf(stderr,
 	    "usage: optinctl [-c FILE] VERB ...\n"
 	    "  init\n"
-	    "  subscribe ADDR LIST [--relationship] [--pending] [--expires DATE] [--source TEXT]\n"
+	    "  subscribe ADDR LIST [--relationship] [--pending] [--confirm] [--expires DATE] [--source TEXT]\n"
 	    "  unsubscribe ADDR LIST|--all [--source TEXT]\n"
 	    "  suppress ADDR|@DOMAIN --reason REASON [--source TEXT]\n"
 	    "  unsuppress ADDR|@DOMAIN\n"
 	    "  check ADDR LIST\n"
-	    "  show ADDR\n"
+	    "  show ADDR [--json]\n"
 	    "  import FILE.csv\n"
 	    "  export [--list LIST]\n"
 	    "  export-suppression [--hash sha256] [--salt S]\n"
@@ -61,7 +61,8 @@ usage(void)
 	    "  report [--json] [--html FILE] [LOGFILE...]\n"
 	    "  erase ADDR\n"
 	    "  backup FILE\n"
-	    "  restore FILE [--no-replay]\n");
+	    "  restore FILE [--no-replay]\n"
+	    "  expire\n");
 }
 
 void
@@ -355,7 +356,8 @@ verb_subscribe(struct ctl *c, int argc, char **argv)
 {
 	struct ctl_opt opts[] = {
 		{ "relationship", 0, NULL }, { "pending", 0, NULL },
-		{ "expires", 1, NULL }, { "source", 1, NULL }, { NULL, 0, NULL },
+		{ "expires", 1, NULL }, { "source", 1, NULL },
+		{ "confirm", 0, NULL }, { NULL, 0, NULL },
 	};
 	char addr[ADDR_BUFSIZE], err[512], ev[128];
 	const char *pos[2], *why;
@@ -365,7 +367,13 @@ verb_subscribe(struct ctl *c, int argc, char **argv)
 
 	if (ctl_args("subscribe", argc, argv, opts, pos, 2) != 2) {
 		ctl_err("usage: subscribe ADDR LIST [--relationship] "
-		    "[--pending] [--expires DATE] [--source TEXT]");
+		    "[--pending] [--confirm] [--expires DATE] [--source TEXT]");
+		return (EX_USAGE);
+	}
+	if (opts[4].value && (opts[0].value || opts[1].value ||
+	    opts[2].value)) {
+		ctl_err("subscribe: --confirm excludes --relationship, "
+		    "--pending and --expires");
 		return (EX_USAGE);
 	}
 	if (opts[0].value && opts[1].value) {
@@ -377,6 +385,8 @@ verb_subscribe(struct ctl *c, int argc, char **argv)
 		return (rc);
 	if ((l = ctl_list(c, pos[1])) == NULL)
 		return (EX_DATAERR);
+	if (opts[4].value)
+		return (ctl_subscribe_confirm(c, addr, l, opts[3].value));
 	memset(&s, 0, sizeof(s));
 	s.addr = addr;
 	s.list = l->name;
@@ -698,6 +708,7 @@ static const struct {
 	{ "erase", verb_erase },
 	{ "backup", verb_backup },
 	{ "restore", verb_restore },
+	{ "expire", verb_expire },
 };
 
 int

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "addr.h"
+#include "confirm.h"
 #include "decide.h"
 #include "model.h"
 #include "unsub.h"
@@ -166,6 +167,41 @@ opt_in(struct store_txn *tx, const char *addr, const char *list,
 	return (0);
 }
 
+/*
+ * confirm_list - a checked list that needs a confirmation: pending, and
+ * a message to send (policy/confirm.c decides both)
+ */
+static int
+confirm_list(struct store_txn *tx, const struct conf *c, const char *addr,
+    const struct conf_list *l, struct unsub_prefs *p, size_t i,
+    const struct change *ch, int64_t now)
+{
+	enum confirm_req res;
+
+	if (!p->can_send) {
+		p->held++;
+		return (0);
+	}
+	if (confirm_request(tx, c, addr, l, now, ch, &res) < 0)
+		return (-1);
+	switch (res) {
+	case CREQ_SEND:
+		p->send[i] = 1;
+		p->changed++;
+		p->waiting++;
+		break;
+	case CREQ_RECENT:
+		p->waiting++;		/* a confirmation is on its way */
+		break;
+	case CREQ_SUPPRESSED:
+		p->blocked++;
+		break;
+	case CREQ_ALREADY:
+		break;
+	}
+	return (0);
+}
+
 int
 unsub_prefs(struct store_txn *tx, const struct conf *c, const char *addr,
     struct unsub_prefs *p, const struct change *ch, int64_t now)
@@ -175,7 +211,7 @@ unsub_prefs(struct store_txn *tx, const struct conf *c, const char *addr,
 	size_t i;
 	int on;
 
-	p->changed = p->blocked = 0;
+	p->changed = p->blocked = p->waiting = p->held = 0;
 	if ((on = unsub_all_state(tx, addr, delims)) < 0)
 		return (-1);
 	if (p->all) {
@@ -205,6 +241,13 @@ unsub_prefs(struct store_txn *tx, const struct conf *c, const char *addr,
 		} else if (p->want[i] && d.verdict == VERDICT_DENY) {
 			if (d.reason == REASON_SUPPRESSED) {
 				p->blocked++;	/* bounce, complaint, ...: not ours */
+				continue;
+			}
+			if (p->confirm && (p->own_list == NULL ||
+			    strcmp(p->own_list, l->name) != 0)) {
+				if (confirm_list(tx, c, addr, l, p, i, ch,
+				    now) < 0)
+					return (-1);
 				continue;
 			}
 			if (opt_in(tx, addr, l->name, delims, ch) < 0)

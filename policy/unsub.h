@@ -49,8 +49,14 @@ int	unsub_all_state(struct store_txn *, const char *addr, const char *delims)
 struct unsub_prefs {
 	const unsigned char *want;	/* per list of the conf: 1 checked */
 	int	all;			/* "unsubscribe from all" checked */
+	const char *own_list;		/* the token's list: joined in one step */
+	int	confirm;		/* other lists need a confirmation */
+	int	can_send;		/* ... and one can be sent */
+	unsigned char *send;		/* out, per list: send a confirmation */
 	int	changed;		/* out: records written */
 	int	blocked;		/* out: checked lists a suppression holds */
+	int	waiting;		/* out: checked lists now pending */
+	int	held;			/* out: checked, but no confirmation possible */
 };
 
 /*
@@ -60,7 +66,11 @@ struct unsub_prefs {
  * delivered list (unsubscribe yes) that is not checked, and opt in to
  * every checked one that is not delivered unless a suppression holds it
  * (removing an opt-out of the untagged form, which would still win).
- * P->want has one entry per list of C. 0, or -1 (store_txn_error()).
+ * With P->confirm, a checked list other than P->own_list is not joined
+ * at once: it is recorded pending by confirm_request() (confirm.h) and
+ * P->send marks it for a confirmation message, unless P->can_send is 0
+ * (then it is only counted as held). P->want and P->send have one entry
+ * per list of C. 0, or -1 (store_txn_error()).
  */
 int	unsub_prefs(struct store_txn *, const struct conf *c, const char *addr,
 	    struct unsub_prefs *p, const struct change *, int64_t now)

@@ -106,7 +106,9 @@ prefs_page(struct MHD_Connection *conn, const struct unsubd_env *env,
 		state = d.verdict == VERDICT_DELIVER ? "You receive these." :
 		    d.reason == REASON_SUPPRESSED && d.supp !=
 		    SUPP_UNSUBSCRIBE_ALL ? "Paused: we cannot deliver to this "
-		    "address." : "You do not receive these.";
+		    "address." : d.reason == REASON_PENDING ? "Waiting for "
+		    "your confirmation: see the message we sent you." :
+		    "You do not receive these.";
 		buf_add(&b, "<label><input type=\"checkbox\" name=\"list\" "
 		    "value=\"");
 		buf_html(&b, l->name);
@@ -152,7 +154,10 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	struct prefs p;
 	struct prefs_job j;
 	struct token t;
-	char err[256], ev[STORE_EVIDENCE_MAX];
+	const struct conf_list *sel[16];
+	unsigned char *send;
+	char err[256], ev[STORE_EVIDENCE_MAX], note[400];
+	size_t i, n;
 	const char *ctype;
 	enum MHD_Result ret;
 
@@ -162,16 +167,22 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	p.conf = env->conf;
 	if ((p.want = calloc(env->conf->nlists + 1, 1)) == NULL)
 		return (MHD_NO);
+	if ((send = calloc(env->conf->nlists + 1, 1)) == NULL) {
+		free(p.want);
+		return (MHD_NO);
+	}
 	ctype = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
 	    "Content-Type");
 	if (form_parse(ctype, rq->body, rq->len, prefs_field, &p, err,
 	    sizeof(err)) < 0 || !p.saw_form) {
 		free(p.want);
+		free(send);
 		return (error_page(conn, 400, "Not understood",
 		    "This request is not the preference form.", NULL));
 	}
 	if (env->store == NULL) {
 		free(p.want);
+		free(send);
 		return (unavailable(conn));
 	}
 	evidence(conn, env->conf, "POST /p/", ev, sizeof(ev));
@@ -180,20 +191,46 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	j.addr = t.rcpt;
 	j.up.want = p.want;
 	j.up.all = p.all;
+	j.up.own_list = t.list;
+	j.up.confirm = env->conf->preference_optin == PREF_OPTIN_CONFIRM;
+	j.up.can_send = env->conf->confirm_from[0] != '\0' &&
+	    env->conf->confirm_url[0] != '\0';
+	j.up.send = send;
 	j.ch.actor = ACTOR_UNSUBD;
 	j.ch.source = "preferences";
 	j.ch.evidence = ev;
 	if (store_write(env->store, do_prefs, &j, err, sizeof(err)) < 0) {
 		ulog(LOG_ERR, "preferences rcpt=<%s>: %s", t.rcpt, err);
 		free(p.want);
+		free(send);
 		return (unavailable(conn));
 	}
 	free(p.want);
-	ulog(LOG_INFO, "preferences rcpt=<%s> changes=%d all=%d %s", t.rcpt,
-	    j.up.changed, j.up.all, ev);
-	ret = prefs_page(conn, env, t.rcpt, j.up.blocked ?
-	    "Saved. Some lists stay paused because mail to this address could "
-	    "not be delivered before." : "Your preferences are saved. They "
-	    "take effect at once.");
+	ulog(LOG_INFO, "preferences rcpt=<%s> changes=%d all=%d waiting=%d "
+	    "held=%d %s", t.rcpt, j.up.changed, j.up.all, j.up.waiting,
+	    j.up.held, ev);
+	for (i = 0, n = 0; i < env->conf->nlists && n < 16; i++)
+		if (send[i])
+			sel[n++] = &env->conf->lists[i];
+	free(send);
+	if (n > 0 && confirm_send(env, t.rcpt, sel, n) < 0)
+		ulog(LOG_ERR, "preferences rcpt=<%s>: no confirmation queued",
+		    t.rcpt);
+	note[0] = '\0';
+	(void)strlcat(note, j.up.blocked || j.up.waiting || j.up.held ?
+	    "Saved." : "Your preferences are saved. They take effect at once.",
+	    sizeof(note));
+	if (j.up.waiting)
+		(void)strlcat(note, " We have sent you a message to confirm the "
+		    "lists you added: they start once you confirm.",
+		    sizeof(note));
+	if (j.up.held)
+		(void)strlcat(note, " Other lists can be added only by "
+		    "subscribing to them on our web site.", sizeof(note));
+	if (j.up.blocked)
+		(void)strlcat(note, " Some lists stay paused because mail to "
+		    "this address could not be delivered before.",
+		    sizeof(note));
+	ret = prefs_page(conn, env, t.rcpt, note);
 	return (ret);
 }

@@ -66,10 +66,20 @@ for m in optin-milter.8 optin-unsubd.8 optin-milter.conf.5 optinctl.8; do
 	expect "$m names $conf" "$(cat "$top_srcdir/man/$m")" "$conf"
 done
 
+# the expiry of unconfirmed subscriptions: a daily timer
+ue="$top_srcdir/conf/optin-expire.service"
+ut="$top_srcdir/conf/optin-expire.timer"
+expect_eq "optin-expire.service User" "$(key User "$ue")" "$user"
+expect_eq "optin-expire.service Type" "$(key Type "$ue")" "oneshot"
+expect_eq "optin-expire.service ExecStart" "$(key ExecStart "$ue")" "/usr/sbin/optinctl -c $conf expire"
+expect "optin-expire.service ReadWritePaths" "$(key ReadWritePaths "$ue")" "$db"
+expect_eq "optin-expire.timer daily" "$(key OnCalendar "$ut")" "daily"
+expect_eq "optin-expire.timer Persistent" "$(key Persistent "$ut")" "true"
+
 # exposure: 8.9 before the units were hardened; hold today's level
 if command -v systemd-analyze >/dev/null 2>&1 &&
     systemd-analyze security --offline=true "$um" >/dev/null 2>&1; then
-	for u in "$um" "$uu" "$us"; do
+	for u in "$um" "$uu" "$us" "$ue"; do
 		check "$(basename "$u") exposure" 0 systemd-analyze security \
 		    --offline=true --threshold=20 "$u"
 		check "$(basename "$u") verifies" 0 sh -c \

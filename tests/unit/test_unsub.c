@@ -245,12 +245,72 @@ test_many_lists(void **state)
 	free(dir);
 }
 
+/* preference-optin confirm: the token's own list at once, others pending */
+static void
+test_prefs_confirm(void **state)
+{
+	struct conf *c;
+	struct store *st;
+	struct store_txn *tx;
+	struct decision d;
+	struct job jb;
+	unsigned char want[4] = { 1, 0, 0, 1 }, send[4] = { 0 };
+	char err[512], *dir;
+
+	(void)state;
+	dir = tu_tmpdir();
+	assert_int_equal(conf_parse(conftext, strlen(conftext), "u.conf", NULL,
+	    &c, err, sizeof(err)), 0);
+	if (store_open(dir, 1 << 20, STORE_CREATE, &st, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	memset(&jb, 0, sizeof(jb));
+	jb.c = c;
+	jb.addr = "k@x.test";
+	jb.p.want = want;
+	jb.p.own_list = "news";
+	jb.p.confirm = 1;
+	jb.p.can_send = 1;
+	jb.p.send = send;
+	assert_int_equal(store_write(st, run_prefs, &jb, err, sizeof(err)), 0);
+	assert_int_equal(jb.p.changed, 2);
+	assert_int_equal(jb.p.waiting, 1);
+	assert_int_equal(send[0], 0);
+	assert_int_equal(send[3], 1);
+	assert_int_equal(store_read_begin(st, &tx, err, sizeof(err)), 0);
+	assert_int_equal(decide(tx, &c->lists[0], "k@x.test", "+", NOW, &d), 0);
+	assert_int_equal(d.verdict, VERDICT_DELIVER);
+	assert_int_equal(decide(tx, &c->lists[3], "k@x.test", "+", NOW, &d), 0);
+	assert_int_equal(d.reason, REASON_PENDING);
+	store_read_end(tx);
+	/* the same form again: the confirmation is on its way, none more */
+	send[3] = 0;
+	assert_int_equal(store_write(st, run_prefs, &jb, err, sizeof(err)), 0);
+	assert_int_equal(jb.p.waiting, 1);
+	assert_int_equal(jb.p.changed, 0);
+	assert_int_equal(send[3], 0);
+	/* no way to send a confirmation: held, nothing written */
+	jb.addr = "m@x.test";
+	jb.p.can_send = 0;
+	assert_int_equal(store_write(st, run_prefs, &jb, err, sizeof(err)), 0);
+	assert_int_equal(jb.p.held, 1);
+	assert_int_equal(jb.p.changed, 1);	/* its own list */
+	assert_int_equal(store_read_begin(st, &tx, err, sizeof(err)), 0);
+	assert_int_equal(decide(tx, &c->lists[3], "m@x.test", "+", NOW, &d), 0);
+	assert_int_equal(d.reason, REASON_NO_CONSENT);
+	store_read_end(tx);
+	store_close(st);
+	conf_free(c);
+	tu_rmrf(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_prefs),
 		cmocka_unit_test(test_many_lists),
+		cmocka_unit_test(test_prefs_confirm),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -6,6 +6,9 @@
 . "$(dirname "$0")/lib.sh"
 
 unsubd_conf
+# the preference page joins lists at once here (subscribe.sh tests the
+# default, preference-optin confirm)
+echo "preference-optin direct" >> "$T/om.conf"
 "$C" -c "$T/om.conf" init >/dev/null
 for a in amy bea cat dan eve; do
 	"$C" -c "$T/om.conf" subscribe "$a@example.org" marketing >/dev/null

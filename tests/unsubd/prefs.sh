@@ -12,6 +12,7 @@ while [ $i -lt 300 ]; do
 	printf 'list extra-%03d {\n    description "Extra list %03d"\n    consent express\n    unsubscribe yes\n}\n' $i $i
 	i=$((i + 1))
 done >> "$T/om.conf"
+echo "preference-optin direct" >> "$T/om.conf"
 "$C" -c "$T/om.conf" init >/dev/null
 "$C" -c "$T/om.conf" subscribe amy@example.org extra-299 >/dev/null
 start_unsubd "$T/om.conf" "$T/unsubd.log" || done_testing

@@ -130,6 +130,34 @@ http "two addresses" 400 -H "$XA" -d "address=fay@example.org&address=gus@exampl
 http "multipart" 200 -H "$XA" -F address=fay@example.org -F list=releases "$BASE/s"
 check "fay pending" 1 "$C" -c "$T/om.conf" check fay@example.org releases
 
+# --- the preference page (preference-optin confirm, the default): the
+# token's own list joins at once, another list waits for a confirmation
+# sent to the token's address; unsubscribing stays one step
+"$C" -c "$T/om.conf" subscribe kim@example.org releases >/dev/null
+ktok=$(token kim@example.org marketing)
+n0=$(mail_count)
+http "prefs: join own list and another" 200 -d "form=preferences&list=marketing&list=releases&list=maintenance" "$BASE/p/$ktok"
+expect "says a confirmation went out" "$out" "We have sent you a message to confirm"
+check "own list at once" 0 "$C" -c "$T/om.conf" check kim@example.org marketing
+check "the other waits" 1 "$C" -c "$T/om.conf" check kim@example.org maintenance
+expect_eq "pending" "$out" "deny pending"
+check "releases kept (relationship)" 0 "$C" -c "$T/om.conf" check kim@example.org releases
+wait_mail $((n0 + 1))
+m="$T/mail/$n0"
+expect "to the token's address" "$(head -1 "$m")" "-- kim@example.org"
+expect "for the other list only" "$(grep -c '/c/' "$m")" 1
+expect "the other list" "$(cat "$m")" "Scheduled maintenance"
+http "prefs page shows it waiting" 200 "$BASE/p/$ktok"
+expect "waiting" "$out" "Waiting for your confirmation"
+http "prefs: again, nothing more sent" 200 -d "form=preferences&list=marketing&list=releases&list=maintenance" "$BASE/p/$ktok"
+sleep 0.5
+expect_eq "one confirmation" "$(mail_count)" $((n0 + 1))
+http "the confirmation" 200 -d "confirm=1" "$(confirm_link "$m")"
+check "maintenance after confirmation" 0 "$C" -c "$T/om.conf" check kim@example.org maintenance
+http "prefs: leave everything, one step" 200 -d "form=preferences" "$BASE/p/$ktok"
+check "marketing left" 1 "$C" -c "$T/om.conf" check kim@example.org marketing
+check "maintenance left" 1 "$C" -c "$T/om.conf" check kim@example.org maintenance
+
 # --- the rate per client address (30 an hour here): another client is
 # still served
 XB="X-Forwarded-For: 203.0.113.99"
