@@ -192,8 +192,9 @@ conn_limit(void)
 }
 
 /*
- * http_start - serve on FD (from http_listen()); TRUSTED(ip) names the
- * addresses of proxies. NULL with ERR set; FD is closed then.
+ * http_start - serve on FD (from http_listen()), which libmicrohttpd then
+ * owns and closes; TRUSTED(ip) names the addresses of proxies. NULL with
+ * ERR set.
  */
 struct MHD_Daemon *
 http_start(int fd, int (*trusted)(const char *), char *err, size_t errlen)
@@ -219,26 +220,20 @@ http_start(int fd, int (*trusted)(const char *), char *err, size_t errlen)
 	    MHD_OPTION_NOTIFY_CONNECTION, notify, NULL,
 	    MHD_OPTION_END);
 	if (d == NULL) {
+		/* the caller exits: FD is left to the exit, as libmicrohttpd
+		 * may have closed it already */
 		(void)snprintf(err, errlen, "cannot start the HTTP service");
-		(void)close(fd);
 		guard_stop();
 	}
 	return (d);
 }
 
-/* http_stop - stop serving and close the socket */
+/* http_stop - stop serving; libmicrohttpd closes the listening socket */
 void
 http_stop(struct MHD_Daemon *d)
 {
-	int fd = -1;
-	const union MHD_DaemonInfo *di;
-
 	if (d == NULL)
 		return;
-	if ((di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_LISTEN_FD)) != NULL)
-		fd = di->listen_fd;
 	MHD_stop_daemon(d);
-	if (fd >= 0)
-		(void)close(fd);
 	guard_stop();
 }
