@@ -215,8 +215,11 @@ void
 header_text(struct MHD_Connection *conn, const char *name, char *out,
     size_t len)
 {
-	clean(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name), out,
-	    len);
+	const char *v = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    name);
+
+	/* the rule of text.h; a long value is cut, which is harmless */
+	(void)text_esc(v, v != NULL ? strlen(v) : 0, TEXT_QUOTED, out, len);
 }
 
 /* ---------------------------------------------------------- tokens */

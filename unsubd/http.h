@@ -41,7 +41,7 @@ enum MHD_Result unavailable(struct MHD_Connection *);
 /* client_of - the remote address, and the client behind a trusted proxy */
 void	client_of(struct MHD_Connection *, const struct conf *,
 	    char ip[CLIENT_IP_MAX], char fwd[CLIENT_IP_MAX]);
-/* header_text - header NAME as printable ASCII without quotes ("" absent) */
+/* header_text - header NAME escaped by the rule of text.h ("" absent) */
 void	header_text(struct MHD_Connection *, const char *name, char *out,
 	    size_t len);
 /* evidence - "route=R ip=A [fwd=F] ua=\"U\"" for the history */

@@ -51,7 +51,7 @@ check "db: releases pending" 1 "$C" -c "$T/om.conf" check zoe@example.org releas
 expect_eq "reason" "$out" "deny pending"
 check "db: status kept" 0 "$C" -c "$T/om.conf" check zoe@example.org status
 check "history" 0 "$C" -c "$T/om.conf" show zoe@example.org
-expect "browser evidence" "$out" 'source="preferences" evidence="route=POST /p/ ip=127.0.0.1 ua="Mozilla/5.0'
+expect "browser evidence" "$out" 'source="preferences" evidence="route=POST /p/ ip=127.0.0.1 ua=\x22Mozilla/5.0'
 
 # --- the confirmation: opening the link changes nothing, the button does
 wait_mail 1

@@ -44,8 +44,8 @@ link=$(confirm_link "$m")
 check "pending, not delivered" 1 "$C" -c "$T/om.conf" check amy@example.org marketing
 expect_eq "reason" "$out" "deny pending"
 check "show amy" 0 "$C" -c "$T/om.conf" show amy@example.org
-expect "request evidence" "$out" 'source="subscribe" evidence="route=POST /s ip=127.0.0.1 fwd=203.0.113.10 ua="curl/'
-expect "form origin" "$out" 'origin="https://www.example.com"'
+expect "request evidence" "$out" 'source="subscribe" evidence="route=POST /s ip=127.0.0.1 fwd=203.0.113.10 ua=\x22curl/'
+expect "form origin" "$out" 'origin=\x22https://www.example.com\x22'
 expect "consent version" "$out" "consent=2026-11"
 
 # --- asking again within the interval sends nothing more (mail bomb)
