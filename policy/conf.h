@@ -43,7 +43,7 @@ struct conf_match {
 	char	value[CONF_TEXT_MAX];	/* value, normalised address, login */
 };
 
-#define CONF_MAX_KEYWORDS 32
+#define CONF_MAX_KEYWORDS 48
 
 struct conf_list {
 	char	name[CONF_NAME_MAX + 1];
