@@ -231,6 +231,11 @@ precheck(const struct conf *c, int flags)
 
 	if ((flags & PRECHECK_SOCKET) && check_socket_dir(c) < 0)
 		rc = -1;
+	if ((flags & PRECHECK_SENDMAIL) && c->confirm_from[0] != '\0' &&
+	    c->confirm_url[0] != '\0' && access(c->sendmail_path, X_OK) < 0)
+		say(c, "sendmail-path", "warning: sendmail-path %s: %s "
+		    "(confirmation messages cannot be sent)", c->sendmail_path,
+		    strerror(errno));
 	if (c->user[0] != '\0' && (pw = getpwnam(c->user)) == NULL) {
 		say(c, "user", "user %s: no such user (create it: adduser "
 		    "--system --group %s; or remove the user line)", c->user,

@@ -108,7 +108,7 @@ main(int argc, char **argv)
 			(void)fprintf(stderr, "optin-unsubd: %s\n", err);
 			return (78);
 		}
-		if (precheck(rt->conf, 0) < 0) {
+		if (precheck(rt->conf, PRECHECK_SENDMAIL) < 0) {
 			runtime_free(rt);
 			return (78);
 		}

@@ -181,4 +181,12 @@ expect_eq "no record" "$out" "deny no-consent"
 expect "logged" "$(cat "$T/unsubd2.log")" "pending-max (5) reached"
 stop_unsubd
 expect_not "no sanitizer report" "$(cat "$T/unsubd.log" "$T/unsubd2.log")" "Sanitizer"
+
+# --- -n warns when sendmail-path cannot be run (the start would go on)
+sed "s|^sendmail-path .*|sendmail-path $T/no-such-sendmail|" "$T/om.conf" > "$T/nosm.conf"
+check "-n with a missing sendmail" 0 "$U" -c "$T/nosm.conf" -n
+line=$(grep -n '^sendmail-path' "$T/nosm.conf" | cut -d: -f1)
+expect "-n says FILE:LINE" "$err" "$T/nosm.conf:$line: warning: sendmail-path $T/no-such-sendmail: No such file or directory"
+check "-n with it" 0 "$U" -c "$T/om.conf" -n
+expect_not "no warning" "$err" "sendmail-path"
 done_testing
