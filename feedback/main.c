@@ -40,6 +40,7 @@
 #include "mime.h"
 #include "feedback.h"
 #include "store.h"
+#include "text.h"
 #include "token.h"
 
 #define FEEDBACK_MAX	(16 * 1024 * 1024)	/* over Postfix's default limit */
@@ -231,7 +232,8 @@ handle(const struct runtime *rt, const char *rcpt, const char *buf,
 	struct found f;
 	struct apply a;
 	struct store *st;
-	char err[512], what[512];
+	char err[512], what[1400], from[TEXT_ESC_SIZE(256)];
+	char mta[TEXT_ESC_SIZE(REPORT_MTA_MAX)], klass[TEXT_ESC_SIZE(32)];
 	int cls = BOUNCE_NONE, rc;
 
 	if (mime_parse(buf, len, &p) < 0) {
@@ -239,10 +241,12 @@ handle(const struct runtime *rt, const char *rcpt, const char *buf,
 		return (EX_TEMPFAIL);
 	}
 	if (p.rep.kind == REPORT_NONE || p.rep.kind == REPORT_AUTOREPLY) {
+		(void)text_esc(p.from, strlen(p.from), TEXT_QUOTED, from,
+		    sizeof(from));
 		(void)snprintf(what, sizeof(what), "kind=%s result=ignored "
-		    "reason=%s from=%s", report_kind_name(p.rep.kind),
+		    "reason=%s from=\"%s\"", report_kind_name(p.rep.kind),
 		    p.rep.kind == REPORT_NONE ? "not-a-report" : "auto-reply",
-		    p.from);
+		    from);
 		mime_parsed_free(&p);
 		return (keep(c, buf, len, what));
 	}
@@ -250,10 +254,12 @@ handle(const struct runtime *rt, const char *rcpt, const char *buf,
 	f.keys = rt->keys;
 	find_token(c, rcpt, &p, &f);
 	if (f.have != 1 || f.conflict) {
+		(void)text_esc(p.from, strlen(p.from), TEXT_QUOTED, from,
+		    sizeof(from));
 		(void)snprintf(what, sizeof(what), "kind=%s result=ignored "
-		    "reason=%s bad-tokens=%d from=%s", report_kind_name(
+		    "reason=%s bad-tokens=%d from=\"%s\"", report_kind_name(
 		    p.rep.kind), f.conflict ? "tokens-disagree" : f.have == 2 ?
-		    "list-only-token" : "no-token", f.bad, p.from);
+		    "list-only-token" : "no-token", f.bad, from);
 		mime_parsed_free(&p);
 		return (keep(c, buf, len, what));
 	}
@@ -297,14 +303,21 @@ handle(const struct runtime *rt, const char *rcpt, const char *buf,
 		mime_parsed_free(&p);
 		return (EX_TEMPFAIL);
 	}
+	(void)text_esc(p.rep.reporting_mta[0] != '\0' ? p.rep.reporting_mta :
+	    "-", strlen(p.rep.reporting_mta[0] != '\0' ? p.rep.reporting_mta :
+	    "-"), TEXT_WORD, mta, sizeof(mta));
+	(void)text_esc(a.ev.complaint ? "complaint" : p.rep.kind == REPORT_ARF ?
+	    p.rep.feedback_type : report_class_name(cls), strlen(
+	    a.ev.complaint ? "complaint" : p.rep.kind == REPORT_ARF ?
+	    p.rep.feedback_type : report_class_name(cls)), TEXT_WORD, klass,
+	    sizeof(klass));
 	dlog(LOG_INFO, "kind=%s rcpt=<%s> list=%s class=%s status=%s "
 	    "result=%s score=%lld.%02lld mta=%s", report_kind_name(p.rep.kind),
-	    f.tok.rcpt, f.tok.list, a.ev.complaint ? "complaint" :
-	    p.rep.kind == REPORT_ARF ? p.rep.feedback_type :
-	    report_class_name(cls), a.ev.status[0] != '\0' ? a.ev.status : "-",
+	    f.tok.rcpt, f.tok.list, klass,
+	    a.ev.status[0] != '\0' ? a.ev.status : "-",
 	    feedback_action_name(a.res.action),
 	    (long long)(a.res.score / 100), (long long)(a.res.score % 100),
-	    p.rep.reporting_mta[0] != '\0' ? p.rep.reporting_mta : "-");
+	    mta);
 	mime_parsed_free(&p);
 	return (EX_OK);
 }
