@@ -351,6 +351,13 @@ msg_eom(struct msg *m, int64_t now, struct msg_result *res)
 
 		if (rc->unsub || rc->rejected || rc->fb)
 			continue;
+		if (rc->d.verdict == VERDICT_DELIVER && whole) {
+			/* consent, but the message it was in is refused */
+			msg_log(m, "list=%s rcpt=<%s> verdict=reject "
+			    "reason=message-refused", l->name,
+			    msg_w(m, rc->norm));
+			continue;
+		}
 		if (rc->d.verdict == VERDICT_DELIVER) {
 			msg_log(m, "list=%s rcpt=<%s> verdict=deliver reason=%s",
 			    l->name, msg_w(m, rc->norm),

@@ -185,7 +185,7 @@ list_conflict(struct msg *m, struct msg_reply *r)
 
 	if (env == NULL || env == m->list || m->n_refused_list == 0)
 		return (0);
-	msg_log(m, "list=%s from=<%s> header-list=%s verdict=reject "
+	msg_log(m, "list=%s from=<%s> header-list=%s action=reject "
 	    "reason=list-conflict refused=%zu", env->name, msg_w(m, m->from),
 	    m->list->name, m->n_refused_list);
 	return (msg_set_reply(r, MSG_REJECT, "550", "5.7.1",

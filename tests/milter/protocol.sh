@@ -42,6 +42,7 @@ expect_eq "only alice delivered in Q11b" \
 expect_eq "no line with a bare space-separated fake field" \
     "$(grep -c ' verdict=deliver reason=opt-in@' "$log")" 0
 expect "log sendmail refused whole" "$L" "Q9: list=marketing rcpt=<bob@mx.test.example> verdict=reject reason=no-consent"
+expect "log sendmail consented but refused with it" "$L" "Q9: list=marketing rcpt=<erin@mx.test.example> verdict=reject reason=message-refused"
 expect "log sendmail summary" "$L" "Q9: list=marketing from=<news@example.com> rcpts=3 delivered=0 stripped=0 rejected=3 mode=enforce"
 expect_not "unclassified not logged as list mail" "$L" "Q4: list="
 expect_not "no crash" "$L" "Sanitizer"
@@ -110,7 +111,7 @@ start_milter "$T/reject.conf" "$T/reject.log" || done_testing
 lua reject.lua
 stop_milter
 expect "reject log" "$(cat "$T/reject.log")" "R1: list=marketing rcpt=<carol@example.org> verdict=reject reason=no-consent"
-expect "reject conflict log" "$(cat "$T/reject.log")" "R1b: list=marketing from=<news@example.com> header-list=status verdict=reject reason=list-conflict refused=1"
+expect "reject conflict log" "$(cat "$T/reject.log")" "R1b: list=marketing from=<news@example.com> header-list=status action=reject reason=list-conflict refused=1"
 expect "reject conflict reply" "$(cat "$T/reject.log")" "R1b: 550 5.7.1 the list header names list status, but the envelope made this list marketing mail and refused 1 recipient for it"
 expect "reject summary counts refusals" "$(cat "$T/reject.log")" "R1: list=marketing from=<news@example.com> rcpts=2 delivered=1 stripped=0 rejected=1 mode=enforce"
 
