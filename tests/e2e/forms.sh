@@ -44,6 +44,10 @@ smtp_form '<"x verdict=deliver reason=opt-in"@example.org>'
 smtp_form '<"no\"body"@example.org>'
 smtp_form '<nobody@[192.0.2.1]>'
 smtp_form '<"@relay.example:nobody"@example.org>'
+smtp_form '<nobody@[IPv6:2001:db8::1]>'
+smtp_form '<"nobody"@[192.0.2.1]>'
+smtp_form '<"no body"@Example.ORG.>'
+smtp_form '<@[192.0.2.9]:nobody@example.org>'
 nsmtp=$n
 
 # forms no deletion string can be sure of: refused at RCPT
@@ -73,10 +77,19 @@ local_form 'nobody'
 local_form '"nobody"@example.org'
 local_form 'NoBody@Example.ORG'
 local_form '<nobody@example.org>'
+local_form 'nobody@[192.0.2.1]'
+local_form '"no body"@example.org'
+local_form 'Nobody <nobody@example.org>'
 nlocal=$l
 # nobody with consent at all: discarded, nothing sent, no bounce
 printf 'X-Optin-List: marketing\n' |
     send_local "d1" news@example.com '@relay.example:nobody@example.org' 'nobody@example.org.'
+# recipients taken from the headers (sendmail -t): the same
+l=$((l + 1))
+printf 'From: news@example.com\nTo: alice@example.org, @relay.example:nobody@example.org\nSubject: l%s\nX-Optin-List: marketing\n\nbody\n' "$l" |
+    sendmail -C "$PF" -f news@example.com -t
+echo "l$l sendmail -t" >> "$T/local-forms"
+nlocal=$l
 # everybody with consent: delivered
 printf 'X-Optin-List: marketing\n' |
     send_local "ok2" news@example.com '@relay.example:alice@example.org'
