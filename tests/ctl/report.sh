@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
-# report.sh - optinctl report on a fixed log (report.log: every kind of
+# report.sh - optinctl report on a fixed log (report.syslog: every kind of
 # line optin-milter, optin-unsubd, optin-feedback and Postfix write, in
 # the traditional, RFC 3339, datagram and -f forms), plain, gzip'd and
 # on standard input; text, JSON and HTML agree
@@ -8,7 +8,7 @@
 
 C="$top_builddir/optinctl"
 test_conf "$T/om.conf"
-log="$top_srcdir/tests/ctl/report.log"
+log="$top_srcdir/tests/ctl/report.syslog"
 ctl() { "$C" -c "$T/om.conf" "$@"; }
 
 # the stamps have no year (report takes this year, or last year for a
