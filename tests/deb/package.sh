@@ -93,6 +93,8 @@ for f in /usr/sbin/optin-milter /usr/sbin/optin-unsubd /usr/sbin/optinctl \
     /lib/systemd/system/optin-unsubd.service \
     /lib/systemd/system/optin-milter-stats.service \
     /lib/systemd/system/optin-milter-stats.timer \
+    /lib/systemd/system/optin-expire.timer \
+    /usr/sbin/optin-feedback \
     /usr/lib/tmpfiles.d/optin-milter.conf; do
 	expect "installs $f" "$files" "$f"
 done
