@@ -394,6 +394,64 @@ addr_keys(const char *norm, const char *delims, char *buf,
 	return (n);
 }
 
+int
+addr_route(const char *norm, char *out, size_t outlen)
+{
+	char local[ADDR_BUFSIZE], tgt[3 * ADDR_BUFSIZE + 4], err[128];
+	const char *at, *p, *cut, *lp, *dp;
+	size_t n = 0, t = 0, ln, dn;
+
+	if (norm[0] == '@' || (at = strrchr(norm, '@')) == NULL)
+		return (0);
+	/* the local part as text: quotes and their escapes removed */
+	if (norm[0] == '"') {
+		for (p = norm + 1; p < at && *p != '"'; p++) {
+			if (*p == '\\' && p + 1 < at)
+				p++;
+			if (n >= sizeof(local) - 1)
+				return (-1);
+			local[n++] = *p;
+		}
+	} else {
+		if ((size_t)(at - norm) >= sizeof(local))
+			return (-1);
+		n = (size_t)(at - norm);
+		memcpy(local, norm, n);
+	}
+	local[n] = '\0';
+
+	if ((cut = strrchr(local, '@')) != NULL ||
+	    (cut = strrchr(local, '%')) != NULL) {
+		/* u@h, u%h: u at h */
+		lp = local;
+		ln = (size_t)(cut - local);
+		dp = cut + 1;
+		dn = strlen(dp);
+	} else if ((cut = strchr(local, '!')) != NULL) {
+		/* h!u: u at h */
+		lp = cut + 1;
+		ln = strlen(lp);
+		dp = local;
+		dn = (size_t)(cut - local);
+	} else
+		return (0);
+
+	/* quote the target's local part; normalising unquotes it */
+	tgt[t++] = '"';
+	for (; ln > 0; ln--, lp++) {
+		if (*lp == '"' || *lp == '\\')
+			tgt[t++] = '\\';
+		tgt[t++] = *lp;
+	}
+	tgt[t++] = '"';
+	tgt[t++] = '@';
+	memcpy(tgt + t, dp, dn);
+	t += dn;
+	if (addr_normalize(tgt, t, 0, out, outlen, err, sizeof(err)) < 0)
+		return (-1);
+	return (1);
+}
+
 void
 addr_mask(const char *norm, char *out, size_t outlen)
 {

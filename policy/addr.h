@@ -54,6 +54,17 @@ int	addr_keys(const char *norm, const char *delims, char *buf,
 	    const char *keys[3]);
 
 /*
+ * addr_route - where the mail server of NORM's domain sends NORM on when
+ * its local part is itself an address: "\"u@h\"@d" (a quoted '@', as
+ * Postfix's resolve strips a local domain and resolves again), "u%h@d"
+ * (the percent hack, rightmost '%') and "h!u@d" (a bang path, first '!')
+ * all go to u@h. Writes the normalised u@h into OUT (ADDR_BUFSIZE) and
+ * returns 1; 0 when the local part routes nowhere; -1 when it routes but
+ * u@h is no usable address.
+ */
+int	addr_route(const char *norm, char *out, size_t outlen);
+
+/*
  * addr_mask - "a***@example.org" for display; OUT holds the result.
  */
 void	addr_mask(const char *norm, char *out, size_t outlen);

@@ -12,6 +12,12 @@
  *	An explicit opt-out of the recipient from the list always wins,
  *	also on a list with consent none: a person who unsubscribed from a
  *	list is never mailed on it again, whatever its kind.
+ *
+ *	A local part that is itself an address ("u%h@d", "h!u@d",
+ *	"\"u@h\"@d") is sent on to u@h by the server of d (addr_route()):
+ *	the opt-out and suppressions of u@h hold such a recipient back as
+ *	well, and a domain record of d does not speak for it, only a record
+ *	of its own.
  */
 #include "config.h"
 
@@ -43,6 +49,56 @@ deliver(struct decision *d, int basis)
 	return (0);
 }
 
+#define ROUTE_HOPS	4	/* u%h%i@d is two */
+
+/*
+ * route_holds - ADDR routes on (addr_route()): does an opt-out of L or a
+ * suppression of an address it routes to hold it back? 1 with D filled,
+ * 0 when not, -1 on a store error. *ROUTED says whether ADDR routes.
+ */
+static int
+route_holds(struct store_txn *tx, const struct conf_list *l,
+    const char *addr, const char *delims, struct decision *d, int *routed)
+{
+	char cur[ADDR_BUFSIZE], next[ADDR_BUFSIZE], kbuf[ADDR_KEYS_BUFSIZE];
+	const char *keys[3];
+	struct consent_rec c;
+	struct supp_rec s;
+	int hop, n, i, rc;
+
+	*routed = 0;
+	if (strlcpy(cur, addr, sizeof(cur)) >= sizeof(cur))
+		return (deny(d, REASON_NO_CONSENT, 0) + 1);
+	for (hop = 0; hop < ROUTE_HOPS; hop++) {
+		if ((rc = addr_route(cur, next, sizeof(next))) == 0)
+			return (0);
+		*routed = 1;
+		if (rc < 0)
+			return (0);	/* nowhere we can name */
+		n = addr_keys(next, delims, kbuf, keys);
+		for (i = 0; i < n; i++) {
+			if ((rc = store_get_consent(tx, keys[i], l->name,
+			    &c)) < 0)
+				return (-1);
+			if (rc == 1) {
+				if (c.status == STATUS_OPT_OUT)
+					return (deny(d, REASON_OPTED_OUT, 0) + 1);
+				break;
+			}
+		}
+		for (i = 0; i < n; i++) {
+			if ((rc = store_get_suppression(tx, keys[i], &s)) < 0)
+				return (-1);
+			if (rc == 1 && (l->consent != CONSENT_NONE ||
+			    (l->honor & SUPP_BIT(s.reason))))
+				return (deny(d, REASON_SUPPRESSED, s.reason) + 1);
+		}
+		(void)memcpy(cur, next, sizeof(cur));
+	}
+	/* more hops than anybody routes through: nobody can tell */
+	return (deny(d, REASON_NO_CONSENT, 0) + 1);
+}
+
 int
 decide(struct store_txn *tx, const struct conf_list *l, const char *addr,
     const char *delims, int64_t now, struct decision *d)
@@ -51,7 +107,7 @@ decide(struct store_txn *tx, const struct conf_list *l, const char *addr,
 	const char *keys[3];
 	struct consent_rec c;
 	struct supp_rec s;
-	int n, i, rc, found = 0;
+	int n, i, rc, found = 0, routed;
 	int is_domain_key;
 
 	n = addr_keys(addr, delims, kbuf, keys);
@@ -80,6 +136,11 @@ decide(struct store_txn *tx, const struct conf_list *l, const char *addr,
 			return (deny(d, REASON_SUPPRESSED, s.reason));
 	}
 
+	if ((rc = route_holds(tx, l, addr, delims, d, &routed)) != 0)
+		return (rc < 0 ? -1 : 0);
+	/* a domain record does not speak for an address routed on */
+	if (routed && is_domain_key)
+		found = 0;
 	if (l->consent == CONSENT_NONE)
 		return (deliver(d, 0));
 	if (!found)

@@ -175,6 +175,49 @@ static const struct dcase cases[] = {
 	{ "none: pending does not matter",
 	    { C("n12@x.test", "tx", STATUS_PENDING, 0) },
 	    "n12@x.test", "tx", "+", "deliver" },
+
+	/*
+	 * a local part that is itself an address: the domain's server
+	 * routes "u%h@d", "h!u@d" and "\"u@h\"@d" on to u@h (Postfix's
+	 * allow_percent_hack, swap_bangpath, resolve); u@h's opt-out and
+	 * suppressions hold, and a domain record does not speak for it
+	 */
+	{ "route: percent hack to an opted-out person",
+	    { C("@r1.test", "svc", STATUS_RELATIONSHIP, 0),
+	      C("cto@r1.test", "svc", STATUS_OPT_OUT, 0) },
+	    "cto%r1.test@r1.test", "svc", "+", "opted-out" },
+	{ "route: bang path to an opted-out person",
+	    { C("@r2.test", "svc", STATUS_RELATIONSHIP, 0),
+	      C("cto@r2.test", "svc", STATUS_OPT_OUT, 0) },
+	    "r2.test!cto@r2.test", "svc", "+", "opted-out" },
+	{ "route: quoted '@' to an opted-out person",
+	    { C("@r3.test", "svc", STATUS_RELATIONSHIP, 0),
+	      C("cto@r3.test", "svc", STATUS_OPT_OUT, 0) },
+	    "\"cto@r3.test\"@r3.test", "svc", "+", "opted-out" },
+	{ "route: percent hack, tagged, to an opted-out person",
+	    { C("@r4.test", "svc", STATUS_RELATIONSHIP, 0),
+	      C("cto@r4.test", "svc", STATUS_OPT_OUT, 0) },
+	    "cto+x%r4.test@r4.test", "svc", "+", "opted-out" },
+	{ "route: two percent hops to an opted-out person",
+	    { C("@r5.test", "svc", STATUS_RELATIONSHIP, 0),
+	      C("cto@r5.test", "svc", STATUS_OPT_OUT, 0) },
+	    "cto%r5.test%r5.test@r5.test", "svc", "+", "opted-out" },
+	{ "route: percent hack to a suppressed person",
+	    { C("@r6.test", "svc", STATUS_RELATIONSHIP, 0),
+	      S("ceo@r6.test", SUPP_COMPLAINT) },
+	    "ceo%r6.test@r6.test", "svc", "+", "suppressed:complaint" },
+	{ "route: consent none, percent hack to a complaint",
+	    { S("ceo@r7.test", SUPP_COMPLAINT) },
+	    "ceo%r7.test@x.test", "tx", "+", "suppressed:complaint" },
+	{ "route: a domain record does not speak for a routed address",
+	    { C("@r8.test", "svc", STATUS_RELATIONSHIP, 0) },
+	    "someone%other.test@r8.test", "svc", "+", "no-consent" },
+	{ "route: its own record still counts",
+	    { C("a%b.test@r9.test", "svc", STATUS_RELATIONSHIP, 0) },
+	    "a%b.test@r9.test", "svc", "+", "deliver" },
+	{ "route: a plain address is unchanged",
+	    { C("@r10.test", "svc", STATUS_RELATIONSHIP, 0) },
+	    "plain@r10.test", "svc", "+", "deliver" },
 };
 
 static const char conftext[] =
