@@ -1,0 +1,46 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# framing_more.sh - framing that a proxy in front could read otherwise
+# than optin-unsubd does: white space before a header's colon, obs-fold
+# (RFC 9112 5.2: reject, or replace by a space), a chunk extension whose
+# quoted string holds CR LF. Each must get 400 and the connection
+# closed, and the one-click hidden behind it must do nothing.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib.sh"
+
+RAW="python3 $top_srcdir/tests/unsubd/rawhttp.py"
+unsubd_conf
+"$C" -c "$T/om.conf" init >/dev/null
+for a in amy bea; do
+	"$C" -c "$T/om.conf" subscribe "$a@example.org" marketing >/dev/null
+done
+start_unsubd "$T/om.conf" "$T/unsubd.log" || done_testing
+amy=$(token amy@example.org marketing)
+bea=$(token bea@example.org marketing)
+hidden="POST /u/$amy HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 26\r\n\r\nList-Unsubscribe=One-Click"
+n=$(printf "$hidden" | wc -c)
+P="POST /u/$bea HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+
+# try NAME REQUEST: 400, closed, and amy still subscribed
+try() {
+	printf "$2" > "$T/req"
+	out=$($RAW "$PORT" "$T/req" 3)
+	expect_eq "$1: 400 and closed" "$out" "HTTP/1.1 400 Bad Request
+closed"
+	check "$1: the hidden one-click did nothing" 0 \
+	    "$C" -c "$T/om.conf" check amy@example.org marketing
+	"$C" -c "$T/om.conf" subscribe amy@example.org marketing >/dev/null
+}
+try "Content-Length with a space before the colon" \
+    "${P}Content-Length : $n\r\n\r\n$hidden"
+try "Transfer-Encoding with a space before the colon" \
+    "${P}Transfer-Encoding : chunked\r\n\r\n0\r\n\r\n$hidden"
+try "Content-Length folded onto the next line" \
+    "${P}Content-Length: 0\r\n $n\r\n\r\n$hidden"
+try "Content-Length hidden in a folded header" \
+    "${P}X-A: a\r\n Content-Length: $n\r\nContent-Length: 0\r\n\r\n$hidden"
+try "chunk extension with CR LF in a quoted string" \
+    "${P}Transfer-Encoding: chunked\r\n\r\n0;ext=\"x\r\n\r\n$hidden\"\r\n\r\n"
+check "bea untouched" 0 "$C" -c "$T/om.conf" check bea@example.org marketing
+stop_unsubd
+done_testing
