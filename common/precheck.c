@@ -12,8 +12,9 @@
  *	file. These are the checks of the surroundings that a start would
  *	otherwise find later: the socket directory (made before privileges
  *	are dropped, by the identity that runs -n), the user, and what that
- *	user must be able to open after the drop (the secret file, read
- *	again at reload; the database). As root with a user, the per-user
+ *	user must be able to open after the drop (the database; the secret
+ *	file only warns, since a reload reads it through the descriptor
+ *	kept from start). As root with a user, the per-user
  *	checks run in a child that has become the user, so that they see
  *	exactly what the daemon will see.
  *
@@ -143,14 +144,21 @@ check_files(const struct conf *c, const char *user)
 	struct stat sb;
 	int fd, rc = 0;
 
-	if ((fd = open(c->secret_file, O_RDONLY | O_CLOEXEC)) < 0) {
-		say(c, "secret-file", "secret-file %s: %s%s%s%s", c->secret_file,
-		    strerror(errno), hint ? " for user " : "", hint ? hint : "",
-		    errno == EACCES && hint ? " (it reads the file again at "
-		    "reload: chown it to the user, mode 0600)" : "");
-		rc = -1;
-	} else
+	if ((fd = open(c->secret_file, O_RDONLY | O_CLOEXEC)) >= 0)
 		(void)close(fd);
+	else if (errno == EACCES && hint != NULL)
+		/* started as root: the key is read before the drop, and a
+		 * reload reads the same file through the descriptor kept */
+		say(c, "secret-file", "warning: secret-file %s: %s for user "
+		    "%s: a reload reads it through the descriptor kept from "
+		    "start, but a new key file (rotation) needs a restart, or "
+		    "the file readable by the user's group (chgrp, chmod 0640)",
+		    c->secret_file, strerror(errno), hint);
+	else {
+		say(c, "secret-file", "secret-file %s: %s", c->secret_file,
+		    strerror(errno));
+		rc = -1;
+	}
 
 	if (stat(c->database, &sb) < 0) {
 		if (errno == ENOENT) {

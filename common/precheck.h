@@ -13,12 +13,13 @@
 /*
  * precheck - what a start would refuse, checked as the start would
  * check it: the user exists, the socket directory exists or can be made
- * (PRECHECK_SOCKET), the user can read the secret file and read and
- * write the database; with PRECHECK_SENDMAIL, when confirmations can be
- * sent (confirm-from and confirm-url set), that sendmail-path can be
- * run (a warning: the daemon starts without it). Prints each problem to standard error as
- * FILE:LINE: why (FILE: why where no line is to blame) and a missing
- * database as a warning. Returns 0 when a start would succeed, -1 when
+ * (PRECHECK_SOCKET), the user can read and write the database, the
+ * secret file can be read (a warning when only the user cannot: a
+ * reload reads the descriptor kept from start); with PRECHECK_SENDMAIL,
+ * when confirmations can be sent (confirm-from and confirm-url set),
+ * that sendmail-path can be run (a warning: the daemon starts without
+ * it). Prints each problem to standard error as FILE:LINE: why (FILE:
+ * why where no line is to blame) and a missing database as a warning. Returns 0 when a start would succeed, -1 when
  * it would not.
  */
 int	precheck(const struct conf *, int flags);
