@@ -527,24 +527,27 @@ unsubd_line(struct logrep *r, const char *p, const char *end, const char *day)
 		return (0);
 	if (f[0].vlen == 11 && memcmp(f[0].val, "unsubscribe", 11) == 0 &&
 	    is(get(f, n, "result"), "opt-out"))
-		return (count(r, get(f, n, "list"), day, LR_UNSUB_ONECLICK, 1)
-		    != NULL);
+		return (count(r, get(f, n, "list"), day,
+		    is(get(f, n, "channel"), "preferences") ? LR_UNSUB_PREFS :
+		    LR_UNSUB_ONECLICK, 1) != NULL);
 	if (f[0].vlen == 11 && memcmp(f[0].val, "preferences", 11) == 0 &&
 	    (ch = get(f, n, "changes")) != NULL) {
-		/* the page's line names no list: counted under "*" */
+		/*
+		 * the lists left on the page have lines of their own; this
+		 * line counts only "unsubscribe from all", under "*"
+		 */
 		for (i = 0; i < ch->vlen && i < 6; i++) {
 			if (ch->val[i] < '0' || ch->val[i] > '9')
 				return (0);
 			changes = changes * 10 + (ch->val[i] - '0');
 		}
-		if (changes == 0 && !is(get(f, n, "all"), "1"))
+		if (changes == 0 || !is(get(f, n, "all"), "1"))
 			return (1);
 		star.name = "list";
 		star.nlen = 4;
 		star.val = PREFS_LIST;
 		star.vlen = 1;
-		return (count(r, &star, day, LR_UNSUB_PREFS,
-		    changes > 0 ? (unsigned long)changes : 1) != NULL);
+		return (count(r, &star, day, LR_UNSUB_PREFS, 1) != NULL);
 	}
 	return (0);
 }

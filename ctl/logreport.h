@@ -27,7 +27,7 @@ enum logrep_count {
 	LR_REJECTED,		/* refused (RCPT or whole message) */
 	LR_TEMPFAIL,		/* tempfailed (database) */
 	LR_UNSUB_ONECLICK,	/* POST /u/ */
-	LR_UNSUB_PREFS,		/* the preference page */
+	LR_UNSUB_PREFS,		/* the preference page ("*": from all) */
 	LR_UNSUB_MAILTO,	/* the mailto request */
 	LR_BOUNCES,		/* Postfix status=bounced, bounce reports */
 	LR_COMPLAINTS,		/* abuse reports (ARF) */

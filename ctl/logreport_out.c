@@ -35,8 +35,7 @@ describe(const struct conf *c, const char *list)
 	const struct conf_list *l;
 
 	if (strcmp(list, PREFS_LIST) == 0)
-		return ("preference page changes: the page's log line names "
-		    "no list");
+		return ("unsubscribe from all, on the preference page");
 	if (c == NULL || (l = conf_find_list(c, list)) == NULL)
 		return ("");
 	return (l->description);

@@ -237,6 +237,8 @@ unsub_prefs(struct store_txn *tx, const struct conf *c, const char *addr,
 		if (!p->want[i] && d.verdict == VERDICT_DELIVER) {
 			if (unsub_list(tx, addr, l->name, delims, ch) < 0)
 				return (-1);
+			if (p->left != NULL)
+				p->left[i] = 1;
 			p->changed++;
 		} else if (p->want[i] && d.verdict == VERDICT_DENY) {
 			if (d.reason == REASON_SUPPRESSED) {

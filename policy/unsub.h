@@ -53,6 +53,7 @@ struct unsub_prefs {
 	int	confirm;		/* other lists need a confirmation */
 	int	can_send;		/* ... and one can be sent */
 	unsigned char *send;		/* out, per list: send a confirmation */
+	unsigned char *left;		/* out, per list (may be NULL): opted out */
 	int	changed;		/* out: records written */
 	int	blocked;		/* out: checked lists a suppression holds */
 	int	waiting;		/* out: checked lists now pending */

@@ -167,7 +167,8 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	p.conf = env->conf;
 	if ((p.want = calloc(env->conf->nlists + 1, 1)) == NULL)
 		return (MHD_NO);
-	if ((send = calloc(env->conf->nlists + 1, 1)) == NULL) {
+	/* send[0..n] confirmations to send, send[n+1..] lists left */
+	if ((send = calloc(2 * (env->conf->nlists + 1), 1)) == NULL) {
 		free(p.want);
 		return (MHD_NO);
 	}
@@ -196,6 +197,7 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	j.up.can_send = env->conf->confirm_from[0] != '\0' &&
 	    env->conf->confirm_url[0] != '\0';
 	j.up.send = send;
+	j.up.left = send + env->conf->nlists + 1;
 	j.ch.actor = ACTOR_UNSUBD;
 	j.ch.source = "preferences";
 	j.ch.evidence = ev;
@@ -209,6 +211,12 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	ulog(LOG_INFO, "preferences rcpt=<%s> changes=%d all=%d waiting=%d "
 	    "held=%d %s", t.rcpt, j.up.changed, j.up.all, j.up.waiting,
 	    j.up.held, ev);
+	/* one line per list left, as a one-click logs it (optinctl report) */
+	for (i = 0; i < env->conf->nlists; i++)
+		if (j.up.left[i])
+			ulog(LOG_INFO, "unsubscribe list=%s rcpt=<%s> "
+			    "result=opt-out channel=preferences %s",
+			    env->conf->lists[i].name, t.rcpt, ev);
 	for (i = 0, n = 0; i < env->conf->nlists && n < 16; i++)
 		if (send[i])
 			sel[n++] = &env->conf->lists[i];

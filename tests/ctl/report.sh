@@ -14,7 +14,7 @@ ctl() { "$C" -c "$T/om.conf" "$@"; }
 # the stamps have no year (report takes this year, or last year for a
 # date ahead of today): the checks below match the month and day only
 check "text" 0 ctl report "$log"
-expect "lines" "$out" "20 lines read, 15 counted"
+expect "lines" "$out" "23 lines read, 18 counted"
 expect "marketing header" "$out" "list marketing (Best practices, events and product news)"
 expect "reasons" "$out" "top reasons: no-consent 1, opted-out 1"
 
@@ -45,7 +45,9 @@ expect_eq "bounce report" "$(day marketing 11-29 bounces)" 1
 expect_eq "complaint" "$(day marketing 11-29 complaints)" 1
 expect_eq "one-click" "$(day marketing 11-29 unsubscribe_one_click)" 1
 expect_eq "mailto" "$(day status 11-29 unsubscribe_mailto)" 1
-expect_eq "preference page" "$(day '*' 11-29 unsubscribe_preferences)" 2
+expect_eq "preference page, per list" "$(day marketing 11-29 unsubscribe_preferences)" 1
+expect_eq "preference page, status" "$(day status 11-29 unsubscribe_preferences)" 1
+expect_eq "preference page, from all" "$(day '*' 11-29 unsubscribe_preferences)" 1
 expect_eq "rejected at RCPT" "$(day status 11-28 rejected)" 1
 expect_eq "datagram form" "$(day status 11-29 delivered)" 1
 expect_eq "-f form" "$(day status - tempfailed)" 1
