@@ -287,8 +287,11 @@ static void
 adopt_resize(struct store *st)
 {
 	(void)pthread_rwlock_wrlock(&st->resize);
-	if (st->env != NULL)
+	if (st->env != NULL) {
+		store_guard_detach(st);
 		(void)mdb_env_set_mapsize(st->env, 0);
+		store_guard_attach(st);
+	}
 	(void)pthread_rwlock_unlock(&st->resize);
 }
 
@@ -301,9 +304,12 @@ grow(struct store *st)
 
 	(void)pthread_rwlock_wrlock(&st->resize);
 	if (st->env != NULL && mdb_env_info(st->env, &info) == 0 &&
-	    (uint64_t)info.me_mapsize * 2 <= MAP_LIMIT &&
-	    mdb_env_set_mapsize(st->env, info.me_mapsize * 2) == 0)
-		rc = 0;
+	    (uint64_t)info.me_mapsize * 2 <= MAP_LIMIT) {
+		store_guard_detach(st);
+		if (mdb_env_set_mapsize(st->env, info.me_mapsize * 2) == 0)
+			rc = 0;
+		store_guard_attach(st);
+	}
 	(void)pthread_rwlock_unlock(&st->resize);
 	return (rc);
 }
@@ -352,6 +358,7 @@ store_open(const char *dir, uint64_t mapsize, int flags, struct store **out,
 	st->flags = flags;
 	st->rdonly = (flags & STORE_RDONLY) != 0;
 	st->fd = -1;
+	st->guard = -1;
 	if (pthread_rwlock_init(&st->resize, NULL) != 0) {
 		free(st);
 		(void)snprintf(err, errlen, "rwlock: out of resources");
@@ -388,6 +395,7 @@ store_close(struct store *st)
 	if (st == NULL)
 		return;
 	store_env_close(st);
+	store_guard_release(st);
 	(void)pthread_mutex_destroy(&st->mu);
 	(void)pthread_rwlock_destroy(&st->resize);
 	free(st);
@@ -541,7 +549,10 @@ end(struct store_txn *tx)
 
 	(void)pthread_rwlock_unlock(&st->resize);
 	free(tx);
-	if (panic)
+	if (store_guard_hit(st))
+		invalidate(st, gen, NOTE_BAD, "data.mdb was cut short while a "
+		    "transaction read it");
+	else if (panic)
 		invalidate(st, gen, NOTE_BAD, "LMDB reported a damaged "
 		    "database; opening it again");
 }
@@ -578,11 +589,14 @@ store_write(struct store *st, store_write_fn fn, void *arg, char *err,
 	for (tries = 0;; tries++) {
 		if (begin(st, 0, &tx, err, errlen) < 0)
 			return (-1);
+		store_guard_writing = 1;
 		rc = fn(tx, arg);
 		if (rc == 0 && store_history_flush(tx) < 0)
 			rc = -1;	/* the history counter, once */
 		if (rc == 0) {
 			int crc = mdb_txn_commit(tx->txn);
+
+			store_guard_writing = 0;
 
 			if (crc == 0) {
 				/*
@@ -606,8 +620,10 @@ store_write(struct store *st, store_write_fn fn, void *arg, char *err,
 			}
 			(void)store_mdberr(tx, "commit", crc);
 			rc = -1;
-		} else
+		} else {
+			store_guard_writing = 0;
 			mdb_txn_abort(tx->txn);
+		}
 		if (rc == -1 && tx->mapfull && tries < MAX_GROWTH) {
 			end(tx);
 			if (grow(st) == 0)

@@ -28,9 +28,11 @@
  *	one mapped. A damaged file closes the environment (the transaction
  *	fails with the reason); a replaced or removed one, or LMDB's
  *	MDB_PANIC, closes it and opens the file now at the path. Stale
- *	reader slots are cleared at open and every ten seconds. (A file cut
- *	short while a transaction is under way, between its check and its
- *	reads, can still fault: the window is that of one transaction.) With
+ *	reader slots are cleared at open and every ten seconds. A file cut
+ *	short while a read transaction is under way, after its check, is
+ *	caught too (store_guard.c: the SIGBUS is turned into an error of
+ *	that transaction); in a write transaction it still ends the
+ *	process, since a commit must not copy a made-up page. With
  *	STORE_LAZY the environment need not open at first: it is tried
  *	again at most once a second, and each failure is the error of the
  *	transaction that could not begin.

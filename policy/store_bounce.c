@@ -95,7 +95,10 @@ store_get_bounce(struct store_txn *tx, const char *addr, struct bounce_rec *r)
 		return (-1);
 	if (!tx->st->have_bounce)
 		return (0);
-	if ((rc = mdb_get(tx->txn, tx->st->bounce, &k, &v)) == MDB_NOTFOUND)
+	rc = mdb_get(tx->txn, tx->st->bounce, &k, &v);
+	if (store_guard_fault(tx))
+		return (-1);
+	if (rc == MDB_NOTFOUND)
 		return (0);
 	if (rc != 0)
 		return (store_mdberr(tx, "get bounce", rc));

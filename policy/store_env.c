@@ -178,6 +178,7 @@ precheck(struct store *st, char *err, size_t errlen)
 void
 store_env_close(struct store *st)
 {
+	store_guard_detach(st);
 	if (st->env != NULL)
 		mdb_env_close(st->env);
 	st->env = NULL;
@@ -277,5 +278,6 @@ store_env_open(struct store *st, char *err, size_t errlen)
 	st->meta_checked = st->id_checked = st->readers_checked = time(NULL);
 	(void)pthread_mutex_unlock(&st->mu);
 	st->gen++;
+	store_guard_attach(st);
 	return (0);
 }

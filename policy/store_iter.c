@@ -64,6 +64,8 @@ store_each_consent(struct store_txn *tx, const char *addr,
 			break;
 	}
 	mdb_cursor_close(cur);
+	if (store_guard_fault(tx))
+		return (-1);
 	if (ret == 0 && rc != 0 && rc != MDB_NOTFOUND)
 		return (store_mdberr(tx, "consent iteration", rc));
 	return (ret);
@@ -92,6 +94,8 @@ store_each_suppression(struct store_txn *tx, store_supp_cb cb, void *arg)
 			break;
 	}
 	mdb_cursor_close(cur);
+	if (store_guard_fault(tx))
+		return (-1);
 	if (ret == 0 && rc != 0 && rc != MDB_NOTFOUND)
 		return (store_mdberr(tx, "suppression iteration", rc));
 	return (ret);
@@ -120,6 +124,8 @@ store_each_history(struct store_txn *tx, const char *addr,
 			break;
 	}
 	mdb_cursor_close(cur);
+	if (store_guard_fault(tx))
+		return (-1);
 	if (ret == 0 && rc != 0 && rc != MDB_NOTFOUND)
 		return (store_mdberr(tx, "history iteration", rc));
 	return (ret);

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -74,6 +75,7 @@ struct store {
 	dev_t	dev;			/* what is mapped */
 	ino_t	ino;
 	unsigned gen;			/* bumped at every open */
+	int	guard;			/* slot in store_guard.c, or -1 */
 
 	pthread_mutex_t mu;
 	uint64_t size_seen;		/* largest size of this inode */
@@ -123,6 +125,16 @@ struct store_bak {
 int	store_bak_open(const char *file, struct store_bak *, char *err,
 	    size_t errlen);
 void	store_bak_close(struct store_bak *);
+
+/* store_guard.c: a page read past the end of the file is zeros, not SIGBUS */
+void	store_guard_attach(struct store *);	/* the map is made or moved */
+void	store_guard_detach(struct store *);	/* it is about to go */
+void	store_guard_release(struct store *);	/* the store goes */
+int	store_guard_hit(struct store *);	/* 1 until the map goes */
+/* store_guard_fault - 1 (TX's error set) when a fault made up a page */
+int	store_guard_fault(struct store_txn *);
+/* set while this thread runs a write transaction: no made-up pages */
+extern __thread volatile sig_atomic_t store_guard_writing;
 
 /* store_txerr - record why an operation failed; returns -1 */
 int	store_txerr(struct store_txn *, const char *fmt, ...)

@@ -191,6 +191,8 @@ store_get_consent(struct store_txn *tx, const char *addr, const char *list,
 	if (store_consent_key(addr, list, kb, sizeof(kb), &k) < 0)
 		return (store_txerr(tx, "bad consent key"));
 	rc = mdb_get(tx->txn, tx->st->consent, &k, &v);
+	if (store_guard_fault(tx))
+		return (-1);
 	if (rc == MDB_NOTFOUND)
 		return (0);
 	if (rc != 0)
@@ -212,6 +214,8 @@ store_get_suppression(struct store_txn *tx, const char *addr,
 	if (k.mv_size == 0 || k.mv_size > ADDR_MAX)
 		return (store_txerr(tx, "bad suppression key"));
 	rc = mdb_get(tx->txn, tx->st->supp, &k, &v);
+	if (store_guard_fault(tx))
+		return (-1);
 	if (rc == MDB_NOTFOUND)
 		return (0);
 	if (rc != 0)

@@ -279,6 +279,70 @@ test_readers_full(void **state)
 	free(dir);
 }
 
+struct midway {
+	const char *path;
+	int	n;
+};
+
+/* cut_midway - cut the file short in the middle of an iteration */
+static int
+cut_midway(void *arg, const char *addr, const char *list,
+    const struct consent_rec *r)
+{
+	struct midway *m = arg;
+
+	(void)addr;
+	(void)list;
+	(void)r;
+	if (m->n++ == 5)
+		assert_int_equal(truncate(m->path, 8192), 0);
+	return (0);
+}
+
+/* cut short while a read transaction runs: an error, not a SIGBUS */
+static void
+test_cut_during_read(void **state)
+{
+	struct store *st;
+	struct store_txn *tx;
+	struct events ev = { 0, 0, "" };
+	struct midway m;
+	char err[512], *dir, path[4200], *saved;
+	size_t len;
+	int n, rc;
+
+	(void)state;
+	dir = tu_tmpdir();
+	(void)snprintf(path, sizeof(path), "%s/data.mdb", dir);
+	assert_int_equal(store_open(dir, 1 << 20, STORE_CREATE, &st, err,
+	    sizeof(err)), 0);
+	store_set_notify(st, on_event, &ev);
+	for (n = 0; n < 2000; n++) {
+		char a[64];
+
+		(void)snprintf(a, sizeof(a), "user%04d@example.org", n);
+		assert_int_equal(put(st, a, err, sizeof(err)), 0);
+	}
+	saved = slurp(path, &len);
+	m.path = path;
+	m.n = 0;
+	assert_int_equal(store_read_begin(st, &tx, err, sizeof(err)), 0);
+	rc = store_each_consent(tx, NULL, cut_midway, &m);
+	store_read_end(tx);
+	assert_int_equal(rc, -1);
+	assert_true(m.n < 2000);
+	assert_non_null(strstr(ev.last, "cut short while a transaction"));
+	assert_int_equal(has(st, "user0001@example.org", err, sizeof(err)),
+	    -1);
+	spit(path, saved, len);
+	(void)sleep(1);
+	assert_int_equal(has(st, "user1999@example.org", err, sizeof(err)), 1);
+	store_close(st);
+	free(saved);
+	tu_rmrf(dir);
+	free(dir);
+}
+
 /* one reader slot left behind by a process that died: cleared within
  * ten seconds by the periodic check, without the table being full */
 static void
@@ -323,6 +387,7 @@ main(void)
 		cmocka_unit_test(test_replaced),
 		cmocka_unit_test(test_readers_full),
 		cmocka_unit_test(test_stale_reader),
+		cmocka_unit_test(test_cut_during_read),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
