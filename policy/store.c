@@ -30,6 +30,7 @@
  */
 #include "config.h"
 
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -205,7 +206,8 @@ invalidate(struct store *st, unsigned gen, int kind, const char *why)
 
 /*
  * moved - is the file at the path another than the one mapped? 0 no,
- * 1 it is gone (or cannot be seen), 2 another file is there
+ * 1 it is gone (or cannot be seen), 2 another file is there (or the
+ * lock file is another)
  */
 static int
 moved(struct store *st, char *why, size_t whylen)
@@ -220,6 +222,17 @@ moved(struct store *st, char *why, size_t whylen)
 	if (sb.st_dev != st->dev || sb.st_ino != st->ino) {
 		(void)snprintf(why, whylen, "data.mdb was replaced; opening "
 		    "the new file");
+		return (2);
+	}
+	/*
+	 * A lock.mdb removed or replaced under us: the next process makes
+	 * a new one, with a writer lock of its own. Use the one at the
+	 * path, as every process that opens the database from now on does.
+	 */
+	if (st->lock_ino != 0 && (stat(st->lockpath, &sb) < 0 ||
+	    sb.st_dev != st->lock_dev || sb.st_ino != st->lock_ino)) {
+		(void)snprintf(why, whylen, "lock.mdb was removed or replaced; "
+		    "opening the database again");
 		return (2);
 	}
 	return (0);
@@ -364,12 +377,14 @@ store_open(const char *dir, uint64_t mapsize, int flags, struct store **out,
 		(void)snprintf(err, errlen, "rwlock: out of resources");
 		return (-1);
 	}
-	if (pthread_mutex_init(&st->mu, NULL) != 0) {
+	if (pthread_mutex_init(&st->mu, NULL) != 0 ||
+	    pthread_mutex_init(&st->wlock, NULL) != 0) {
 		(void)pthread_rwlock_destroy(&st->resize);
 		free(st);
 		(void)snprintf(err, errlen, "mutex: out of resources");
 		return (-1);
 	}
+	(void)snprintf(st->lockpath, sizeof(st->lockpath), "%s/lock.mdb", dir);
 	/* the daemons let go of a replaced file within a second or so */
 	for (tries = 0; (rc = store_env_open(st, err, errlen)) == -2 &&
 	    !(flags & STORE_LAZY) && tries < 30; tries++)
@@ -397,6 +412,7 @@ store_close(struct store *st)
 	store_env_close(st);
 	store_guard_release(st);
 	(void)pthread_mutex_destroy(&st->mu);
+	(void)pthread_mutex_destroy(&st->wlock);
 	(void)pthread_rwlock_destroy(&st->resize);
 	free(st);
 }
@@ -451,6 +467,27 @@ store_check(struct store *st, char *err, size_t errlen)
 }
 
 /*
+ * write_lock - one writer at a time, also among processes that do not
+ * share a lock.mdb (one was removed under the other): this process's
+ * writers in turn, then flock(2) on data.mdb, which LMDB does not use.
+ * Under the shared resize lock, so the descriptor stays open.
+ */
+static void
+write_lock(struct store *st)
+{
+	(void)pthread_mutex_lock(&st->wlock);
+	while (flock(st->fd, LOCK_EX) < 0 && errno == EINTR)
+		;
+}
+
+static void
+write_unlock(struct store *st)
+{
+	(void)flock(st->fd, LOCK_UN);
+	(void)pthread_mutex_unlock(&st->wlock);
+}
+
+/*
  * begin - a transaction under the resize lock (held until end). Opens
  * the environment when it is closed, checks the file first, and hides
  * a resized map, a full reader table and LMDB's fatal error. A write
@@ -495,14 +532,19 @@ begin(struct store *st, unsigned flags, struct store_txn **out, char *err,
 			invalidate(st, gen, h == -2 ? NOTE_INFO : NOTE_BAD, why);
 			continue;
 		}
+		if (!(flags & MDB_RDONLY))
+			write_lock(st);
 		rc = mdb_txn_begin(st->env, NULL, flags, &tx->txn);
 		if (rc == 0 && !(flags & MDB_RDONLY) &&
 		    (h = moved(st, why, sizeof(why))) != 0) {
 			mdb_txn_abort(tx->txn);
+			write_unlock(st);
 			(void)pthread_rwlock_unlock(&st->resize);
 			invalidate(st, gen, h == 2 ? NOTE_INFO : NOTE_BAD, why);
 			continue;
 		}
+		if (rc != 0 && !(flags & MDB_RDONLY))
+			write_unlock(st);
 		if (rc == 0)
 			break;
 		(void)pthread_rwlock_unlock(&st->resize);
@@ -535,6 +577,7 @@ begin(struct store *st, unsigned flags, struct store_txn **out, char *err,
 		return (-1);
 	}
 	tx->gen = gen;
+	tx->write = !(flags & MDB_RDONLY);
 	*out = tx;
 	return (0);
 }
@@ -547,6 +590,8 @@ end(struct store_txn *tx)
 	unsigned gen = tx->gen;
 	int panic = tx->panic;
 
+	if (tx->write)
+		write_unlock(st);
 	(void)pthread_rwlock_unlock(&st->resize);
 	free(tx);
 	if (store_guard_hit(st))

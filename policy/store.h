@@ -25,9 +25,12 @@
  *	size never shrinks, its meta pages are LMDB's and name pages inside
  *	the file: store_check.c), and at least once a second, and before
  *	and after every write, that the file at DIR/data.mdb is still the
- *	one mapped. A damaged file closes the environment (the transaction
- *	fails with the reason); a replaced or removed one, or LMDB's
- *	MDB_PANIC, closes it and opens the file now at the path. Stale
+ *	one mapped (and lock.mdb the one it was opened with). Writers take
+ *	turns through flock(2) on data.mdb as well as LMDB's writer lock,
+ *	so that processes that do not share a lock.mdb (one was removed)
+ *	never write at once. A damaged file closes the environment (the
+ *	transaction fails with the reason); a replaced or removed one, or
+ *	LMDB's MDB_PANIC, closes it and opens the file now at the path. Stale
  *	reader slots are cleared at open and every ten seconds. A file cut
  *	short while a read transaction is under way, after its check, is
  *	caught too (store_guard.c: the SIGBUS is turned into an error of

@@ -241,6 +241,16 @@ store_env_open(struct store *st, char *err, size_t errlen)
 	}
 	st->fd = fd;
 	st->dev = f.dev;
+	/* the lock file this environment shares with the other processes */
+	{
+		struct stat lb;
+
+		if (stat(st->lockpath, &lb) == 0) {
+			st->lock_dev = lb.st_dev;
+			st->lock_ino = lb.st_ino;
+		} else
+			st->lock_dev = st->lock_ino = 0;
+	}
 	st->ino = f.ino;
 	(void)mdb_reader_check(st->env, &dead);
 	for (tries = 0;; tries++) {

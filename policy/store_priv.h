@@ -74,6 +74,10 @@ struct store {
 	int	fd;			/* LMDB's descriptor of data.mdb */
 	dev_t	dev;			/* what is mapped */
 	ino_t	ino;
+	dev_t	lock_dev;		/* the lock.mdb it was opened with */
+	ino_t	lock_ino;
+	char	lockpath[4200];		/* DIR/lock.mdb */
+	pthread_mutex_t wlock;		/* this process's writers, in turn */
 	unsigned gen;			/* bumped at every open */
 	int	guard;			/* slot in store_guard.c, or -1 */
 
@@ -96,6 +100,7 @@ struct store_txn {
 	int	mapfull;
 	int	panic;			/* LMDB said MDB_PANIC */
 	uint64_t hist_next;		/* next history sequence; 0 unknown */
+	int	write;			/* holds wlock and the flock */
 	char	err[256];
 };
 
