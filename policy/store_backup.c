@@ -147,13 +147,19 @@ store_bak_open(const char *file, struct store_bak *b, char *err,
     size_t errlen)
 {
 	struct store_file f;
+	struct stat sb;
 	MDB_val k, v;
 	char why[256], buf[16];
 	int fd, rc;
 
 	memset(b, 0, sizeof(*b));
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
 		(void)snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		return (-1);
+	}
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		(void)snprintf(err, errlen, "%s: not a regular file", file);
+		(void)close(fd);
 		return (-1);
 	}
 	rc = store_file_check(fd, &f, why, sizeof(why));

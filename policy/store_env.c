@@ -147,11 +147,27 @@ precheck(struct store *st, char *err, size_t errlen)
 			    store_user_hint(hint, sizeof(hint)) : "");
 		return (-1);
 	}
-	if ((fd = open(st->path, O_RDONLY | O_CLOEXEC)) < 0) {
+	/*
+	 * Only a regular file: opening a FIFO for reading would block until
+	 * a writer came, and LMDB opens what is at the path without looking.
+	 */
+	if (!S_ISREG(sb.st_mode)) {
+		(void)snprintf(err, errlen, "database %s: data.mdb is not a "
+		    "regular file", st->dir);
+		return (-1);
+	}
+	if ((fd = open(st->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK |
+	    O_NOFOLLOW)) < 0) {
 		e = errno;
 		(void)snprintf(err, errlen, "database %s: data.mdb: %s%s",
 		    st->dir, strerror(e), e == EACCES ?
 		    store_user_hint(hint, sizeof(hint)) : "");
+		return (-1);
+	}
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		(void)close(fd);
+		(void)snprintf(err, errlen, "database %s: data.mdb is not a "
+		    "regular file", st->dir);
 		return (-1);
 	}
 	if (store_file_check(fd, &f, why, sizeof(why)) < 0) {
