@@ -23,6 +23,7 @@
 #include "listhdr.h"
 #include "logbuf.h"
 #include "milter.h"
+#include "scope.h"
 
 struct conn {
 	struct runtime *rt;
@@ -30,6 +31,11 @@ struct conn {
 	struct msg *msg;
 	char	qid[64];
 	char	myhost[256];
+	char	daemon[CONF_DAEMON_MAX];	/* {daemon_name} */
+	int	has_daemon;
+	char	host[256];			/* the connect event's host name */
+	struct sockaddr_storage sa;		/* the client, when it has an IP */
+	int	has_sa;
 	int	leadspc;
 	int	nr_hdr;			/* headers need no reply */
 	int	chgfrom;		/* the MTA lets us change the sender */
@@ -115,6 +121,8 @@ answer(SMFICTX *ctx, const struct msg_reply *r)
 		return (SMFIS_CONTINUE);
 	case MSG_DISCARD:
 		return (SMFIS_DISCARD);
+	case MSG_ACCEPT:
+		return (SMFIS_ACCEPT);
 	case MSG_REJECT:
 	case MSG_TEMPFAIL:
 		/* libmilter treats '%' specially: keep it out */
@@ -217,13 +225,26 @@ static sfsistat
 cb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *sa)
 {
 	struct conn *c = getconn(ctx);
-	const char *j;
+	const char *j, *d;
+	size_t salen = 0;
 
 	if (c == NULL)
 		return (SMFIS_TEMPFAIL);
 	c->path = conn_path(host, sa);
 	if ((j = smfi_getsymval(ctx, "j")) != NULL)
 		(void)strlcpy(c->myhost, j, sizeof(c->myhost));
+	/* remembered for the scope, decided per message under its conf */
+	if ((d = smfi_getsymval(ctx, "{daemon_name}")) != NULL)
+		c->has_daemon = strlcpy(c->daemon, d, sizeof(c->daemon)) <
+		    sizeof(c->daemon);
+	(void)strlcpy(c->host, host != NULL ? host : "", sizeof(c->host));
+	if (sa != NULL && sa->sa_family == AF_INET)
+		salen = sizeof(struct sockaddr_in);
+	else if (sa != NULL && sa->sa_family == AF_INET6)
+		salen = sizeof(struct sockaddr_in6);
+	c->has_sa = salen > 0;
+	if (salen > 0)
+		memcpy(&c->sa, sa, salen);
 	return (SMFIS_CONTINUE);
 }
 
@@ -232,6 +253,7 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 {
 	struct conn *c = getconn(ctx);
 	struct msg_reply r;
+	struct scope_client cl;
 	const char *auth, *j;
 
 	if (c == NULL)
@@ -249,6 +271,17 @@ cb_envfrom(SMFICTX *ctx, char **argv)
 	}
 	msg_set_path(c->msg, c->path);
 	auth = smfi_getsymval(ctx, "{auth_authen}");
+	cl.daemon_name = c->has_daemon ? c->daemon : NULL;
+	cl.host = c->host;
+	cl.sa = c->has_sa ? (const struct sockaddr *)&c->sa : NULL;
+	if (!scope_outbound(c->env.conf, &cl, auth, NULL)) {
+		/* inbound: pass it now, unless it may go to an own address */
+		if (!msg_inbound_wanted(c->env.conf)) {
+			end_message(c);
+			return (SMFIS_ACCEPT);
+		}
+		msg_set_inbound(c->msg);
+	}
 	(void)msg_sender(c->msg, argv[0] != NULL ? argv[0] : "<>", auth, &r);
 	drain(ctx, c);
 	return (answer(ctx, &r));
@@ -293,7 +326,9 @@ cb_eoh(SMFICTX *ctx)
 	(void)msg_eoh(c->msg, &r);
 	drain(ctx, c);
 	st = answer(ctx, &r);
-	if (st != SMFIS_CONTINUE) {
+	if (st == SMFIS_ACCEPT)
+		end_message(c);
+	else if (st != SMFIS_CONTINUE) {
 		logbuf_add(&c->log, "%s: %s %s %s", qid(ctx, c), r.code,
 		    r.xcode, r.text);
 		end_message(c);

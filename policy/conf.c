@@ -44,7 +44,8 @@
 
 enum ktype { K_PATH, K_SOCKET, K_MODE, K_SIZE, K_ENUM, K_MAILTO, K_URL,
 	K_DELIM, K_HEADER, K_LISTEN, K_PROXY, K_USER, K_CODES, K_SCORE,
-	K_DAYS, K_TEXT, K_AUTHSERV, K_DURATION, K_COUNT };
+	K_DAYS, K_TEXT, K_AUTHSERV, K_DURATION, K_COUNT, K_BOOL, K_DAEMONS,
+	K_NETS };
 
 static const char *const mode_names[] = { "enforce", "monitor", NULL };
 static const char *const onerr_names[] = { "tempfail", "accept", NULL };
@@ -117,6 +118,13 @@ static const struct keyword keywords[] = {
 	{ "pending-max", K_COUNT, F(pending_max), NULL,
 	    "a number of records from 1 to 1000000000" },
 	{ "preference-optin", K_ENUM, F(preference_optin), pref_names, NULL },
+	{ "outbound-daemon", K_DAEMONS, 0, 0, NULL,
+	    "Postfix daemon names ({daemon_name}) or none" },
+	{ "outbound-auth", K_BOOL, F(outbound_auth), NULL, "yes or no" },
+	{ "outbound-network", K_NETS, 0, 0, NULL,
+	    "IP addresses or networks (192.0.2.0/24, 2001:db8::/32) or none" },
+	{ "outbound-local", K_BOOL, F(outbound_local), NULL, "yes or no" },
+	{ "split", K_BOOL, F(split), NULL, "yes or no" },
 };
 #undef F
 #define NKEYWORDS (sizeof(keywords) / sizeof(keywords[0]))
@@ -134,6 +142,53 @@ enum_list(const char *const *names, char *buf, size_t len)
 			(void)strlcat(buf, " | ", len);
 		(void)strlcat(buf, names[i], len);
 	}
+}
+
+/*
+ * apply_scope_list - outbound-daemon and outbound-network: several
+ * values, on one line or several; the first line replaces the default,
+ * "none" alone empties it
+ */
+static int
+apply_scope_list(struct lexer *lx, struct conf *c, const struct keyword *k,
+    const struct stmt *st, unsigned char *seen)
+{
+	const char *v;
+	size_t i;
+
+	if (!seen[k - keywords]) {
+		seen[k - keywords] = 1;
+		c->kwline[k - keywords] = st->line;
+		if (k->type == K_DAEMONS)
+			c->noutbound_daemon = 0;
+		else
+			c->noutbound_net = 0;
+	}
+	if (st->nargs == 2 && strcmp(st->arg[1], "none") == 0)
+		return (0);
+	for (i = 1; i < (size_t)st->nargs; i++) {
+		v = st->arg[i];
+		if (k->type == K_DAEMONS) {
+			if (*v == '\0' || strlen(v) >= CONF_DAEMON_MAX ||
+			    strcmp(v, "none") == 0 || conf_check_token(v) < 0)
+				return (conf_perr(lx, st->line, "%s: \"%s\": "
+				    "expected %s", k->name, v, k->help));
+			if (c->noutbound_daemon >= CONF_MAX_DAEMONS)
+				return (conf_perr(lx, st->line, "%s: more than %d "
+				    "names", k->name, CONF_MAX_DAEMONS));
+			(void)strlcpy(c->outbound_daemon[c->noutbound_daemon++],
+			    v, CONF_DAEMON_MAX);
+			continue;
+		}
+		if (c->noutbound_net >= CONF_MAX_NETS)
+			return (conf_perr(lx, st->line, "%s: more than %d "
+			    "networks", k->name, CONF_MAX_NETS));
+		if (scope_parse_net(v, &c->outbound_net[c->noutbound_net]) < 0)
+			return (conf_perr(lx, st->line, "%s: \"%s\": expected %s",
+			    k->name, v, k->help));
+		c->noutbound_net++;
+	}
+	return (0);
 }
 
 /* apply_keyword - one top-level statement */
@@ -207,6 +262,8 @@ apply_keyword(struct lexer *lx, struct conf *c, const struct stmt *st,
 		}
 		return (0);
 	}
+	if (k->type == K_DAEMONS || k->type == K_NETS)
+		return (apply_scope_list(lx, c, k, st, seen));
 	if (st->nargs > 2)
 		return (conf_perr(lx, st->line, "%s takes one value", k->name));
 	if (seen[k - keywords])
@@ -349,6 +406,12 @@ apply_keyword(struct lexer *lx, struct conf *c, const struct stmt *st,
 		*(long long *)(void *)field = n;
 		return (0);
 	}
+	case K_BOOL:
+		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0)
+			return (conf_perr(lx, st->line, "%s: expected %s", k->name,
+			    k->help));
+		*(int *)(void *)field = strcmp(v, "yes") == 0;
+		return (0);
 	case K_SCORE:
 		if (conf_parse_score(v, (int64_t *)(void *)field) < 0)
 			return (conf_perr(lx, st->line, "%s: expected %s", k->name,
@@ -375,6 +438,8 @@ apply_keyword(struct lexer *lx, struct conf *c, const struct stmt *st,
 	case K_CODES:
 	case K_PROXY:
 	case K_AUTHSERV:
+	case K_DAEMONS:
+	case K_NETS:
 		break;
 	}
 	if (strlcpy(field, v, k->size) >= k->size)
@@ -424,6 +489,16 @@ conf_defaults(struct conf *c)
 	c->subscribe_rate = 20;
 	c->pending_max = 100000;
 	c->preference_optin = PREF_OPTIN_CONFIRM;
+	(void)strlcpy(c->outbound_daemon[0], "ORIGINATING",
+	    sizeof(c->outbound_daemon[0]));
+	c->noutbound_daemon = 1;
+	c->outbound_auth = 1;
+	c->outbound_local = 1;
+	(void)scope_parse_net("127.0.0.0/8", &c->outbound_net[0]);
+	(void)scope_parse_net("::1", &c->outbound_net[1]);
+	c->noutbound_net = 2;
+	c->split = 0;
+	c->hide_stripped = 1;
 }
 
 int

@@ -21,12 +21,16 @@
 #include <stdint.h>
 
 #include "addr.h"
+#include "scope.h"
 
 #define CONF_NAME_MAX	64	/* list names */
 #define CONF_TEXT_MAX	256	/* descriptions, header values, ids */
 #define CONF_URL_MAX	512
 #define CONF_MAX_PROXIES 16
 #define CONF_MAX_AUTHSERV 8
+#define CONF_MAX_DAEMONS 16	/* outbound-daemon names */
+#define CONF_DAEMON_MAX	64
+#define CONF_MAX_NETS	64	/* outbound-network entries */
 
 enum conf_mode { MODE_ENFORCE = 1, MODE_MONITOR };
 enum conf_on_error { ONERR_TEMPFAIL = 1, ONERR_ACCEPT };
@@ -101,6 +105,15 @@ struct conf {
 	long long subscribe_rate;		/* requests per client and hour */
 	long long pending_max;			/* pending records at most */
 	int	preference_optin;		/* enum conf_pref_optin */
+	/* the outbound scope (scope.h) */
+	char	outbound_daemon[CONF_MAX_DAEMONS][CONF_DAEMON_MAX];
+	size_t	noutbound_daemon;
+	int	outbound_auth;		/* 1 yes, 0 no */
+	int	outbound_local;		/* 1 yes, 0 no */
+	struct scope_net outbound_net[CONF_MAX_NETS];
+	size_t	noutbound_net;
+	int	split;			/* 1: mark list mail for the re-injection */
+	int	hide_stripped;		/* 1: stripped addresses leave To:/Cc: */
 	struct conf_list *lists;
 	size_t	nlists;
 	int	kwline[CONF_MAX_KEYWORDS]; /* where each keyword was set; 0 */

@@ -46,6 +46,8 @@ int	conf_socket_hint(const char *, char *hint, size_t len);
 int	conf_check_listen(const char *);
 /* conf_check_url - http(s) URL with nothing that breaks a header */
 int	conf_check_url(const char *);
+/* conf_check_token - printable ASCII without space, quote or backslash */
+int	conf_check_token(const char *);
 /* conf_check_header_name - RFC 5322 field name */
 int	conf_check_header_name(const char *);
 /* conf_check_list_id - RFC 2919 list identifier */

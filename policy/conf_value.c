@@ -237,6 +237,18 @@ conf_check_listen(const char *v)
 	return (conf_check_port(colon + 1));
 }
 
+/* conf_check_token - printable ASCII without space, quote or backslash */
+int
+conf_check_token(const char *v)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)v; *p != '\0'; p++)
+		if (*p <= 0x20 || *p >= 0x7f || *p == '"' || *p == '\\')
+			return (-1);
+	return (0);
+}
+
 /* conf_check_url - http(s) URL with nothing that breaks a header or <...> */
 int
 conf_check_url(const char *v)

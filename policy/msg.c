@@ -215,6 +215,19 @@ msg_set_qid(struct msg *m, const char *qid)
 	    sizeof(m->qid));
 }
 
+void
+msg_set_inbound(struct msg *m)
+{
+	m->inbound = 1;
+}
+
+int
+msg_inbound_wanted(const struct conf *c)
+{
+	/* own addresses: unsubscribe-mailto (feedback addresses join here) */
+	return (c->unsubscribe_mailto[0] != '\0');
+}
+
 const struct conf_list *
 msg_list(const struct msg *m)
 {
@@ -235,7 +248,7 @@ msg_eom(struct msg *m, int64_t now, struct msg_result *res)
 	size_t i, ndeliver = 0, ndeny = 0, nrefused = 0, nconsent = 0;
 	size_t ndenied = 0;
 	int enforce = c->mode == MODE_ENFORCE, dberr = 0, any_unsub = 0;
-	int whole = 0, nodel = 0;
+	int whole = 0, nodel = 0, split = 0;
 
 	memset(&m->res, 0, sizeof(m->res));
 	msg_go_on(&m->res.reply);
@@ -262,6 +275,10 @@ msg_eom(struct msg *m, int64_t now, struct msg_result *res)
 
 	/* reports to bounce-address are optin-feedback's: untouched */
 	if (msg_only_feedback(m))
+		goto out;
+
+	/* inbound mail: nothing else is ours to change */
+	if (m->inbound)
 		goto out;
 
 	/* the list header never leaves */
@@ -346,6 +363,13 @@ msg_eom(struct msg *m, int64_t now, struct msg_result *res)
 			whole = !m->smtpd || nodel;
 	}
 
+	/*
+	 * Under split, list mail that keeps several recipients is marked for
+	 * Postfix's one-per-recipient re-injection (msg_split_mark): every
+	 * copy comes back alone and gets its personal headers then.
+	 */
+	split = enforce && c->split && !whole && ndeliver > 1;
+
 	for (i = 0; i < m->nrcpts; i++) {
 		struct rcpt *rc = &m->rcpts[i];
 
@@ -359,8 +383,8 @@ msg_eom(struct msg *m, int64_t now, struct msg_result *res)
 			continue;
 		}
 		if (rc->d.verdict == VERDICT_DELIVER) {
-			msg_log(m, "list=%s rcpt=<%s> verdict=deliver reason=%s",
-			    l->name, msg_w(m, rc->norm),
+			msg_log(m, "list=%s rcpt=<%s> verdict=%s reason=%s",
+			    l->name, msg_w(m, rc->norm), split ? "split" : "deliver",
 			    rc->d.basis == -1 ? "db-error" :
 			    rc->d.basis == 0 ? "none" : status_name(rc->d.basis));
 			continue;
@@ -381,9 +405,9 @@ msg_eom(struct msg *m, int64_t now, struct msg_result *res)
 		ndeliver = ndeny = 0;
 	}
 	msg_log(m, "list=%s from=<%s> rcpts=%zu delivered=%zu stripped=%zu "
-	    "rejected=%zu mode=%s", l->name, msg_w(m, m->from),
+	    "rejected=%zu mode=%s%s", l->name, msg_w(m, m->from),
 	    ndeliver + ndeny + nrefused, ndeliver, ndeny, nrefused,
-	    enforce ? "enforce" : "monitor");
+	    enforce ? "enforce" : "monitor", split ? " split=yes" : "");
 	if (!enforce) {
 		m->res.ndelrcpt = 0;
 		goto out;
@@ -407,7 +431,14 @@ msg_eom(struct msg *m, int64_t now, struct msg_result *res)
 		    "no recipient has consent for list %s", l->name);
 		goto out;
 	}
+	/*
+	 * A split message gets the headers of a message with several
+	 * recipients too: the copies that come back replace them, and
+	 * without Postfix's split wiring the mail still leaves with them.
+	 */
 	msg_list_headers(m, ndeliver == 1 ? only : NULL, now);
+	if (split)
+		msg_split_mark(m);
 out:
 	if (m->nomem) {
 		msg_set_reply(&m->res.reply, MSG_TEMPFAIL, "451", "4.3.0",

@@ -42,6 +42,7 @@ enum msg_action {
 	MSG_REJECT,
 	MSG_TEMPFAIL,
 	MSG_DISCARD,
+	MSG_ACCEPT,			/* pass the rest of the message untouched */
 };
 
 struct msg_reply {
@@ -88,6 +89,20 @@ enum msg_path {
 
 /* msg_set_path - say how the message came; before the first msg_rcpt() */
 void	msg_set_path(struct msg *, enum msg_path);
+
+/*
+ * msg_set_inbound - the message is not outbound (scope.h): no list,
+ * no decision, no header change; only mail to the product's own
+ * addresses (unsubscribe-mailto) is acted on. Call before msg_rcpt().
+ */
+void	msg_set_inbound(struct msg *);
+
+/*
+ * msg_inbound_wanted - 1 when CONF names own addresses, so that inbound
+ * mail must be looked at up to its recipients and Subject; 0 when it
+ * can be passed at once.
+ */
+int	msg_inbound_wanted(const struct conf *);
 
 /* the queue id, for evidence in the history (optional) */
 void	msg_set_qid(struct msg *, const char *qid);

@@ -202,6 +202,12 @@ msg_eoh(struct msg *m, struct msg_reply *r)
 	size_t i;
 
 	msg_go_on(r);
+	if (m->inbound) {
+		for (i = 0; i < m->nrcpts; i++)
+			if (m->rcpts[i].unsub)
+				return (0);
+		return (msg_set_reply(r, MSG_ACCEPT, "", "", "inbound"));
+	}
 	if (m->list_hdr_count > 0) {
 		const char *name;
 

@@ -124,3 +124,25 @@ msg_feedback(struct msg *m, const struct rcpt *only, int64_t now)
 	}
 	m->res.chgfrom = msg_keep(m, strdup(path));
 }
+
+/*
+ * msg_split_mark - hand the message to the one-per-recipient re-injection:
+ * the list header, naming the list, is added back (msg_eom() removed the
+ * sender's). Postfix's milter_header_checks sees only headers a milter
+ * added and FILTERs the message to the split transport; the copy that
+ * comes back is classified by this header, also when the first pass
+ * matched the SASL login, which the re-injection does not carry.
+ */
+void
+msg_split_mark(struct msg *m)
+{
+	char *v;
+
+	if (m->res.naddhdr >= sizeof(m->res.addhdr) / sizeof(m->res.addhdr[0]))
+		return;
+	if ((v = msg_keep(m, strdup(m->list->name))) == NULL)
+		return;
+	m->res.addhdr[m->res.naddhdr].name = m->env->conf->list_header;
+	m->res.addhdr[m->res.naddhdr].value = v;
+	m->res.naddhdr++;
+}

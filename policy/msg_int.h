@@ -45,6 +45,7 @@ struct msg {
 	struct rcpt *rcpts;
 	size_t	nrcpts, cap;
 	int	path_known, smtpd;
+	int	inbound;		/* not outbound: own addresses only */
 	int	rcpt_list_known;
 	const struct conf_list *rcpt_list;
 	size_t	n_refused_list;		/* refused at RCPT for rcpt_list */
@@ -106,5 +107,6 @@ int	msg_only_feedback(const struct msg *);
 void	msg_del_header(struct msg *, const char *name, int count);
 void	msg_list_headers(struct msg *, const struct rcpt *only, int64_t now);
 void	msg_feedback(struct msg *, const struct rcpt *only, int64_t now);
+void	msg_split_mark(struct msg *);
 
 #endif

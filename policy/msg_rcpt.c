@@ -105,8 +105,8 @@ form_ok(struct msg *m, struct rcpt *rc, struct msg_reply *r)
 		}
 		return (0);
 	}
-	if (m->env->conf->mode != MODE_ENFORCE)
-		return (0);
+	if (m->env->conf->mode != MODE_ENFORCE || m->inbound)
+		return (0);	/* inbound: never refused, at most not deleted */
 	rc->rejected = 1;
 	msg_log(m, "rcpt=<%s> verdict=reject reason=address-form "
 	    "error=\"%s\"", msg_w(m, rc->norm), msg_qt(m, err));
@@ -184,6 +184,7 @@ msg_rcpt(struct msg *m, const char *raw, int64_t now, struct msg_reply *r)
 		shown_raw(raw, rc->norm, sizeof(rc->norm));
 	if (form_ok(m, rc, r))
 		return (0);
+	/* own addresses: the only inbound mail acted on (msg_inbound_wanted) */
 	if (rc->norm_ok && c->unsubscribe_mailto[0] != '\0' &&
 	    strcmp(rc->norm, c->unsubscribe_mailto) == 0) {
 		rc->unsub = 1;
@@ -194,6 +195,8 @@ msg_rcpt(struct msg *m, const char *raw, int64_t now, struct msg_reply *r)
 		rc->fb = 1;	/* reports for optin-feedback: not ours here */
 		return (0);
 	}
+	if (m->inbound)
+		return (0);
 
 	/* refuse now only: denied reject, over SMTP, list known already */
 	if (c->denied != DENIED_REJECT || !m->smtpd || c->mode != MODE_ENFORCE)

@@ -82,11 +82,13 @@ s.close()
 PY
 }
 
-# test_conf FILE: the example configuration with paths in $T
+# test_conf FILE: the example configuration with paths in $T, single
+# stage (split no: the split needs Postfix's wiring, see pf_start_site)
 test_conf() {
 	sed -e "s|^database .*|database $T/db|" \
 	    -e "s|^secret-file .*|secret-file $T/secret.key|" \
 	    -e "s|^socket .*|socket unix:$T/milter.sock|" \
+	    -e "s|^split .*|split no|" \
 	    -e "s|^user .*|#user         optin|" \
 	    "$top_srcdir/conf/optin-milter.conf.example" > "$1"
 }

@@ -36,8 +36,8 @@ pf_unregister() {
 	) 9>/etc/postfix/.optin-tests.lock
 }
 
-# pf_start MILTER_SOCKET: configure, start Postfix and the sink
-pf_start() {
+# pf_prepare: ports, folders and the part of main.cf every test shares
+pf_prepare() {
 	SMTP_PORT=$(free_port)
 	SINK_PORT=$(free_port)
 	while [ "$SINK_PORT" = "$SMTP_PORT" ]; do SINK_PORT=$(free_port); done
@@ -67,15 +67,13 @@ biff = no
 maillog_file = $T/maillog
 maillog_file_prefixes = /var, /tmp, $T
 smtpd_recipient_restrictions = permit_mynetworks, reject
-smtpd_milters = $1
-non_smtpd_milters = $1
-milter_default_action = tempfail
 milter_command_timeout = 30s
 CF
 	cp /etc/postfix/master.cf "$PF/master.cf"
-	sed -i "s/^smtp      inet  n       -       y       -       -       smtpd/127.0.0.1:$SMTP_PORT inet n - n - - smtpd/" "$PF/master.cf"
-	grep -q "^127.0.0.1:$SMTP_PORT inet" "$PF/master.cf" ||
-	    { fail "master.cf: smtp line not found"; return 1; }
+}
+
+# pf_launch PORT...: start Postfix and the sink, wait until PORTs answer
+pf_launch() {
 	postconf -c "$PF" -F '*/*/chroot = n'
 	pf_register
 	cleanup_hooks="$cleanup_hooks pf_stop_quiet"
@@ -86,12 +84,59 @@ CF
 	fi
 	smtp-sink -u postfix -d "$SINK/%M." "127.0.0.1:$SINK_PORT" 100 &
 	sink_pid=$!
-	_i=0
-	until swaks --server "127.0.0.1:$SMTP_PORT" --quit-after CONNECT \
-	    >/dev/null 2>&1 || [ $_i -ge 100 ]; do
-		sleep 0.1
-		_i=$((_i + 1))
+	for _p in "$@"; do
+		_i=0
+		until swaks --server "127.0.0.1:$_p" --quit-after CONNECT \
+		    >/dev/null 2>&1 || [ $_i -ge 100 ]; do
+			sleep 0.1
+			_i=$((_i + 1))
+		done
 	done
+}
+
+# pf_start MILTER_SOCKET: one smtpd and sendmail(1), both through the
+# milter; configure, start Postfix and the sink
+pf_start() {
+	pf_prepare
+	cat >> "$PF/main.cf" <<CF
+smtpd_milters = $1
+non_smtpd_milters = $1
+milter_default_action = tempfail
+CF
+	sed -i "s/^smtp      inet  n       -       y       -       -       smtpd/127.0.0.1:$SMTP_PORT inet n - n - - smtpd/" "$PF/master.cf"
+	grep -q "^127.0.0.1:$SMTP_PORT inet" "$PF/master.cf" ||
+	    { fail "master.cf: smtp line not found"; return 1; }
+	pf_launch "$SMTP_PORT"
+}
+
+# pf_start_site MILTER_SOCKET: a site wired from the shipped snippets
+# alone (conf/postfix-main.cf.snippet, conf/postfix-master.cf.snippet):
+# inbound smtpd on $SMTP_PORT (port 25's role), submission on $SUB_PORT,
+# the split's loopback smtpd on $SPLIT_PORT, and sendmail(1). Only ports,
+# the socket, chroot, and TLS/SASL of the submission service (no
+# certificates or SASL here: the test's loopback client is in mynetworks)
+# differ from the snippets.
+pf_start_site() {
+	pf_prepare
+	SUB_PORT=$(free_port)
+	SPLIT_PORT=$(free_port)
+	sed -e "s|^optin_milters = .*|optin_milters = $1|" \
+	    -e "s/10027/$SPLIT_PORT/g" \
+	    "$top_srcdir/conf/postfix-main.cf.snippet" >> "$PF/main.cf"
+	sed -i '/^smtp      inet/d' "$PF/master.cf"
+	sed -e "s/^smtp      inet /127.0.0.1:$SMTP_PORT inet /" \
+	    -e "s/^submission inet /127.0.0.1:$SUB_PORT inet /" \
+	    -e "s/10027/$SPLIT_PORT/g" \
+	    "$top_srcdir/conf/postfix-master.cf.snippet" >> "$PF/master.cf"
+	for _p in smtpd_tls_security_level=none smtpd_sasl_auth_enable=no \
+	    smtpd_tls_auth_only=no \
+	    smtpd_recipient_restrictions=permit_mynetworks,reject; do
+		postconf -c "$PF" -P "127.0.0.1:$SUB_PORT/inet/$_p"
+	done
+	[ "$(postconf -c "$PF" -M "127.0.0.1:$SUB_PORT/inet" | wc -l)" = 1 ] &&
+	    [ "$(postconf -c "$PF" -M "127.0.0.1:$SPLIT_PORT/inet" | wc -l)" = 1 ] ||
+	    { fail "master.cf: snippet services not found"; return 1; }
+	pf_launch "$SMTP_PORT" "$SUB_PORT" "$SPLIT_PORT"
 }
 
 pf_stop_quiet() {
