@@ -634,13 +634,18 @@ store_write(struct store *st, store_write_fn fn, void *arg, char *err,
 	for (tries = 0;; tries++) {
 		if (begin(st, 0, &tx, err, errlen) < 0)
 			return (-1);
-		store_guard_writing = 1;
 		rc = fn(tx, arg);
 		if (rc == 0 && store_history_flush(tx) < 0)
 			rc = -1;	/* the history counter, once */
+		/* a page made up after a fault must never be committed */
+		if (rc == 0 && store_guard_hit(st))
+			rc = store_txerr(tx, "data.mdb was cut short while "
+			    "this transaction read it");
 		if (rc == 0) {
-			int crc = mdb_txn_commit(tx->txn);
+			int crc;
 
+			store_guard_writing = 1;
+			crc = mdb_txn_commit(tx->txn);
 			store_guard_writing = 0;
 
 			if (crc == 0) {
@@ -665,10 +670,8 @@ store_write(struct store *st, store_write_fn fn, void *arg, char *err,
 			}
 			(void)store_mdberr(tx, "commit", crc);
 			rc = -1;
-		} else {
-			store_guard_writing = 0;
+		} else
 			mdb_txn_abort(tx->txn);
-		}
 		if (rc == -1 && tx->mapfull && tries < MAX_GROWTH) {
 			end(tx);
 			if (grow(st) == 0)

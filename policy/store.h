@@ -34,8 +34,9 @@
  *	reader slots are cleared at open and every ten seconds. A file cut
  *	short while a read transaction is under way, after its check, is
  *	caught too (store_guard.c: the SIGBUS is turned into an error of
- *	that transaction); in a write transaction it still ends the
- *	process, since a commit must not copy a made-up page. With
+ *	that transaction, and a write is aborted); during a commit itself it
+ *	still ends the process, since a commit must not copy a made-up page.
+ *	With
  *	STORE_LAZY the environment need not open at first: it is tried
  *	again at most once a second, and each failure is the error of the
  *	transaction that could not begin.

@@ -23,9 +23,10 @@
  *	function of the store then sees the fault (store_guard_fault())
  *	and fails instead of answering from the made-up page; the store
  *	closes the environment (unmapping the page with it) and opens the
- *	file again once it is good. A write transaction is not helped: a
- *	commit must never copy a made-up page into the file, so a fault
- *	while writing gets the handler that was there before, or the
+ *	file again once it is good. A write transaction is helped until
+ *	its commit: store_write() aborts it when a page was made up. A
+ *	fault during the commit itself (which must never copy a made-up
+ *	page into the file) gets the handler that was there before, or the
  *	default, as does a SIGBUS at any other address.
  *
  *	The handler reads only a fixed table of addresses written with

@@ -138,7 +138,7 @@ void	store_guard_release(struct store *);	/* the store goes */
 int	store_guard_hit(struct store *);	/* 1 until the map goes */
 /* store_guard_fault - 1 (TX's error set) when a fault made up a page */
 int	store_guard_fault(struct store_txn *);
-/* set while this thread runs a write transaction: no made-up pages */
+/* set while this thread commits: no made-up pages */
 extern __thread volatile sig_atomic_t store_guard_writing;
 
 /* store_txerr - record why an operation failed; returns -1 */

@@ -343,6 +343,54 @@ test_cut_during_read(void **state)
 	free(dir);
 }
 
+/* write_cut - a write that reads, has the file cut under it, and puts */
+static int
+write_cut(struct store_txn *tx, void *arg)
+{
+	struct midway *m = arg;
+
+	if (store_each_consent(tx, NULL, cut_midway, m) < 0)
+		return (-1);
+	return (put_one(tx, "late@example.org"));
+}
+
+/* cut short while a write transaction reads: aborted, not a SIGBUS */
+static void
+test_cut_during_write(void **state)
+{
+	struct store *st;
+	struct midway m;
+	char err[512], *dir, path[4200], *saved;
+	size_t len;
+	int n;
+
+	(void)state;
+	dir = tu_tmpdir();
+	(void)snprintf(path, sizeof(path), "%s/data.mdb", dir);
+	assert_int_equal(store_open(dir, 1 << 20, STORE_CREATE, &st, err,
+	    sizeof(err)), 0);
+	for (n = 0; n < 2000; n++) {
+		char a[64];
+
+		(void)snprintf(a, sizeof(a), "user%04d@example.org", n);
+		assert_int_equal(put(st, a, err, sizeof(err)), 0);
+	}
+	saved = slurp(path, &len);
+	m.path = path;
+	m.n = 0;
+	assert_int_equal(store_write(st, write_cut, &m, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cut short"));
+	spit(path, saved, len);
+	(void)sleep(1);
+	assert_int_equal(has(st, "user1999@example.org", err, sizeof(err)), 1);
+	/* nothing of the aborted write reached the file */
+	assert_int_equal(has(st, "late@example.org", err, sizeof(err)), 0);
+	store_close(st);
+	free(saved);
+	tu_rmrf(dir);
+	free(dir);
+}
+
 /* one reader slot left behind by a process that died: cleared within
  * ten seconds by the periodic check, without the table being full */
 static void
@@ -388,6 +436,7 @@ main(void)
 		cmocka_unit_test(test_readers_full),
 		cmocka_unit_test(test_stale_reader),
 		cmocka_unit_test(test_cut_during_read),
+		cmocka_unit_test(test_cut_during_write),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
