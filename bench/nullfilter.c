@@ -3,7 +3,7 @@
  * nullfilter - a libmilter filter that does nothing: the floor
  *
  * SYNOPSIS
- *	nullfilter -s SOCKET [-D] [-N]
+ *	nullfilter -s SOCKET [-d] [-N]
  *
  * DESCRIPTION
  *	Negotiates as optin-milter does (the same actions, the same steps
@@ -12,9 +12,10 @@
  *	costs beyond this is optin-milter's own work.
  *
  *	As optin-milter, it sets TCP_NODELAY on an inet listening socket
- *	(-N leaves it off) and skips DATA when the MTA allows it (-D asks
- *	for DATA), so that both can be compared on the same terms. It runs
- *	in the foreground until SIGTERM or SIGINT; it writes nothing.
+ *	(-N leaves it off) and answers DATA rather than skipping it (-d
+ *	skips it when the MTA allows), so that both can be compared on the
+ *	same terms. It runs in the foreground until SIGTERM or SIGINT; it
+ *	writes nothing.
  */
 #include "config.h"
 
@@ -29,7 +30,7 @@
 
 #include "sockopt.h"
 
-static int want_data, no_nodelay;
+static int skip_data, no_nodelay;
 
 static sfsistat
 nf_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
@@ -41,7 +42,7 @@ nf_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	*pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_DELRCPT);
 	*pf1 = f1 & (SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NOBODY |
 	    SMFIP_NR_HDR | SMFIP_HDR_LEADSPC);
-	if (!want_data)
+	if (skip_data)
 		*pf1 |= f1 & SMFIP_NODATA;
 	if (f0 & SMFIF_SETSYMLIST) {
 		*pf0 |= SMFIF_SETSYMLIST;
@@ -111,10 +112,10 @@ main(int argc, char **argv)
 	const char *sock = NULL;
 	int ch, bad = 0;
 
-	while ((ch = getopt(argc, argv, "DNs:")) != -1) {
+	while ((ch = getopt(argc, argv, "dNs:")) != -1) {
 		switch (ch) {
-		case 'D':
-			want_data = 1;
+		case 'd':
+			skip_data = 1;
 			break;
 		case 'N':
 			no_nodelay = 1;
@@ -128,7 +129,7 @@ main(int argc, char **argv)
 		}
 	}
 	if (bad || sock == NULL || optind != argc) {
-		fprintf(stderr, "usage: nullfilter -s SOCKET [-D] [-N]\n");
+		fprintf(stderr, "usage: nullfilter -s SOCKET [-d] [-N]\n");
 		return (64);
 	}
 	(void)umask(0);

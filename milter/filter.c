@@ -160,11 +160,15 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 		c->chgfrom = 1;
 	}
 	*pf1 = 0;
-	/* skip what is not used: HELO, DATA, unknown commands, the body */
+	/*
+	 * Skip what is not used: HELO, unknown commands, the body. Not
+	 * DATA: when it is skipped, Postfix still sends its macros in a
+	 * write of their own, and over TCP its next write then waits for
+	 * our delayed ACK (about 40 ms a message). Answering DATA costs one
+	 * round trip instead (measured: bench/postfix.sh).
+	 */
 	if (f1 & SMFIP_NOHELO)
 		*pf1 |= SMFIP_NOHELO;
-	if (f1 & SMFIP_NODATA)
-		*pf1 |= SMFIP_NODATA;
 	if (f1 & SMFIP_NOUNKNOWN)
 		*pf1 |= SMFIP_NOUNKNOWN;
 	if (f1 & SMFIP_NOBODY)
@@ -395,6 +399,14 @@ cb_eom(SMFICTX *ctx)
 	return (st);
 }
 
+/* cb_data - nothing to do at DATA; see cb_negotiate() */
+static sfsistat
+cb_data(SMFICTX *ctx)
+{
+	(void)ctx;
+	return (SMFIS_CONTINUE);
+}
+
 static sfsistat
 cb_abort(SMFICTX *ctx)
 {
@@ -437,6 +449,6 @@ struct smfiDesc filter_desc = {
 	.xxfi_abort = cb_abort,
 	.xxfi_close = cb_close,
 	.xxfi_unknown = NULL,
-	.xxfi_data = NULL,
+	.xxfi_data = cb_data,
 	.xxfi_negotiate = cb_negotiate,
 };
