@@ -1,4 +1,4 @@
-/* fuzz_addr - addr_normalize() and the keys of what it accepts */
+/* fuzz_addr - addr_normalize(), and the keys and route of what it accepts */
 #include "config.h"
 
 #include <stdint.h>
@@ -28,6 +28,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 		(void)addr_keys(out, "+-", kbuf, keys);
 		addr_mask(out, m, sizeof(m));
+		/* where it routes on is an address again */
+		if (addr_route(out, again, sizeof(again)) == 1 &&
+		    addr_normalize(again, strlen(again), 0, m, sizeof(m), err,
+		    sizeof(err)) != 0)
+			__builtin_trap();
 	}
 	return (0);
 }
