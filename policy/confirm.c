@@ -16,21 +16,36 @@
 #include "decide.h"
 #include "model.h"
 
-/* suppressed - 1 when ADDR, its untagged form or its domain is suppressed */
+#define ROUTE_HOPS	4	/* as decide.c */
+
+/*
+ * suppressed - 1 when ADDR, its untagged form or its domain is
+ * suppressed, or any of these of an address ADDR routes on to
+ * (addr_route(): u%h@d, h!u@d, "u@h"@d reach u@h); 1 as well when it
+ * routes through more hops than that, or somewhere that is no address
+ */
 static int
 suppressed(struct store_txn *tx, const char *addr, const char *delims)
 {
-	char buf[ADDR_KEYS_BUFSIZE];
+	char buf[ADDR_KEYS_BUFSIZE], cur[ADDR_BUFSIZE], next[ADDR_BUFSIZE];
 	const char *keys[3];
 	struct supp_rec s;
-	int i, n, rc;
+	int i, n, rc, hop;
 
-	n = addr_keys(addr, delims, buf, keys);
-	for (i = 0; i < n; i++) {
-		if ((rc = store_get_suppression(tx, keys[i], &s)) != 0)
-			return (rc);		/* 1 suppressed, -1 error */
+	if (strlcpy(cur, addr, sizeof(cur)) >= sizeof(cur))
+		return (1);
+	for (hop = 0;; hop++) {
+		n = addr_keys(cur, delims, buf, keys);
+		for (i = 0; i < n; i++) {
+			if ((rc = store_get_suppression(tx, keys[i], &s)) != 0)
+				return (rc);	/* 1 suppressed, -1 error */
+		}
+		if ((rc = addr_route(cur, next, sizeof(next))) == 0)
+			return (0);
+		if (rc < 0 || hop >= ROUTE_HOPS)
+			return (1);
+		(void)memcpy(cur, next, sizeof(cur));
 	}
-	return (0);
 }
 
 int
