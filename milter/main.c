@@ -80,7 +80,11 @@ reload_thread(void *arg)
 	(void)sigemptyset(&set);
 	(void)sigaddset(&set, SIGUSR1);
 	for (;;) {
-		if ((sig = sigwaitinfo(&set, NULL)) < 0)
+		/* cancelled (at stop) only while it waits, never mid-reload */
+		(void)pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+		sig = sigwaitinfo(&set, NULL);
+		(void)pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+		if (sig < 0)
 			continue;
 		mlog(LOG_INFO, "SIGUSR1: reloading %s", state_path());
 		(void)state_reload();
@@ -229,6 +233,9 @@ main(int argc, char **argv)
 	 * that run, then nothing of ours is used any more.
 	 */
 	gate_close();
+	/* no reload may begin now, and one under way ends first */
+	if (pthread_cancel(th) == 0)
+		(void)pthread_join(th, NULL);
 	if ((left = gate_wait(STOP_WAIT, &open)) > 0) {
 		mlog(LOG_WARNING, "stopped with %d callback%s still running; "
 		    "exiting without freeing", left, left == 1 ? "" : "s");
