@@ -32,7 +32,14 @@ for form in 'cto%customer.example@customer.example' \
 	    --header "X-Optin-List: status"
 	expect "r$n queued ($form)" "$out" "250 2.0.0 Ok: queued"
 done
-pf_wait "$n" || true
+# sendmail(1): a routed form to somebody who opted out makes the list
+# message go back whole (a bounce to the sender), not out
+printf 'X-Optin-List: status\n' | send_local "l1" status@example.com \
+    ops@customer.example 'cto%customer.example@customer.example'
+pf_wait $((n + 1)) || true
+f=$(sink_for l1)
+[ -n "$f" ] || f=$(grep -l "Subject: l1" "$SINK"/* 2>/dev/null | head -n 1)
+expect_eq "l1 only the bounce to the sender" "$(rcpts "$f")" "status@example.com "
 i=0
 while [ $i -lt "$n" ]; do
 	i=$((i + 1))
