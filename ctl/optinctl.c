@@ -326,6 +326,9 @@ do_supp(struct store_txn *tx, void *arg)
 	if ((rc = store_del_suppression(tx, s->addr, &s->ch)) < 0)
 		return (-1);
 	s->found = rc;
+	/* a fresh start: the bounce score goes with the suppression */
+	if (store_del_bounce(tx, s->addr, &s->ch) < 0)
+		return (-1);
 	return (0);
 }
 

@@ -94,6 +94,14 @@ fill "$D/postfix-expired.eml" pf-expired@example.org > "$T/msg"
 check "second soft bounce today" 0 "$F" -f -c "$T/om.conf" -r "$VERP" < "$T/msg"
 expect "counted once a day" "$err" "result=scored-today"
 
+# unsuppress clears the bounce score too: a fresh start
+check "score before" 0 ctl show full@gmail.example
+expect "has a score" "$out" "bounce-score full@gmail.example 0.50 "
+check "unsuppress" 0 ctl unsuppress full@gmail.example
+check "score after" 0 ctl show full@gmail.example
+expect_not "score gone" "$out" "bounce-score full@gmail.example"
+expect "its removal in history" "$out" "bounce-score:0.50 -> none"
+
 # the database down: 75 so that Postfix keeps the report; nothing lost
 tokens down@example.org
 fill "$D/postfix-hard.eml" down@example.org > "$T/msg"
