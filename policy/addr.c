@@ -357,21 +357,54 @@ addr_domain(const char *norm)
 int
 addr_untag(const char *norm, const char *delims, char *out, size_t outlen)
 {
-	const char *at, *d;
-	size_t pos;
+	char local[ADDR_BUFSIZE], tmp[2 * ADDR_BUFSIZE + 4], err[128];
+	const char *at, *d, *p;
+	size_t pos, n = 0, t = 0;
 
-	if (delims == NULL || *delims == '\0' || norm[0] == '"' ||
-	    norm[0] == '@')
+	if (delims == NULL || *delims == '\0' || norm[0] == '@')
 		return (0);
 	if ((at = strrchr(norm, '@')) == NULL)
 		return (0);
-	pos = strcspn(norm, delims);
-	if (pos == 0 || norm + pos >= at)
+	if (norm[0] != '"') {
+		pos = strcspn(norm, delims);
+		if (pos == 0 || norm + pos >= at)
+			return (0);
+		d = at;
+		if ((size_t)snprintf(out, outlen, "%.*s%s", (int)pos, norm,
+		    d) >= outlen)
+			return (-1);
+		return (1);
+	}
+	/*
+	 * "user+tag x"@d: the server of d splits the local part at the
+	 * delimiter as it would an unquoted one, so user@d is the person
+	 */
+	for (p = norm + 1; p < at && *p != '"'; p++) {
+		if (*p == '\\' && p + 1 < at)
+			p++;
+		if (n >= sizeof(local) - 1)
+			return (0);
+		local[n++] = *p;
+	}
+	local[n] = '\0';
+	pos = strcspn(local, delims);
+	if (pos == 0 || pos >= n)
 		return (0);
-	d = at;
-	if ((size_t)snprintf(out, outlen, "%.*s%s", (int)pos, norm, d) >=
-	    outlen)
+	tmp[t++] = '"';
+	for (p = local; p < local + pos; p++) {
+		if (*p == '"' || *p == '\\')
+			tmp[t++] = '\\';
+		tmp[t++] = *p;
+	}
+	tmp[t++] = '"';
+	if (t + strlen(at) >= sizeof(tmp))
+		return (0);
+	memcpy(tmp + t, at, strlen(at));
+	t += strlen(at);
+	if (outlen < ADDR_BUFSIZE)
 		return (-1);
+	if (addr_normalize(tmp, t, 0, out, outlen, err, sizeof(err)) < 0)
+		return (0);
 	return (1);
 }
 

@@ -38,8 +38,9 @@ const char *addr_domain(const char *norm);
 
 /*
  * addr_untag - with delimiter set DELIMS (may be NULL or empty), write
- * "user@d" for "user+tag@d" into OUT. Returns 1 when NORM had a tag,
- * 0 when not (OUT untouched), -1 when OUT is too small.
+ * "user@d" for "user+tag@d" into OUT, also for a quoted local part
+ * ("user+tag x"@d: the server of d splits it alike). Returns 1 when NORM
+ * had a tag, 0 when not (OUT untouched), -1 when OUT is too small.
  */
 int	addr_untag(const char *norm, const char *delims, char *out,
 	    size_t outlen);

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # routes.sh - a local part that is itself an address (u%h@d, h!u@d,
 # "u@h"@d) reaches u@h at the server of d (the percent hack, bang paths,
-# Postfix's resolve): a person who opted out, or whose address is
-# suppressed, is not reached that way under a domain-wide relationship,
-# and the domain record does not speak for another domain behind it.
+# Postfix's resolve), and a quoted "u+tag x"@d reaches u@d: a person who
+# opted out, or whose address is suppressed, is not reached that way
+# under a domain-wide relationship, and the domain record does not speak
+# for another domain behind it.
 # The sink is the judge.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../milter/lib.sh"
@@ -26,7 +27,8 @@ for form in 'cto%customer.example@customer.example' \
     '"cto@customer.example"@customer.example' \
     'cto+news%customer.example@customer.example' \
     'ceo%customer.example@customer.example' \
-    'someone%other.example@customer.example'; do
+    'someone%other.example@customer.example' \
+    '"cto+news letter"@customer.example'; do
 	n=$((n + 1))
 	send_smtp "r$n" status@example.com "ops@customer.example,$form" \
 	    --header "X-Optin-List: status"

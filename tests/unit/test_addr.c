@@ -193,7 +193,16 @@ test_untag_keys(void **state)
 	assert_int_equal(addr_untag("+bob@example.org", "+", out, sizeof(out)), 0);
 	assert_int_equal(addr_untag("bob+x@example.org", "", out, sizeof(out)), 0);
 	assert_int_equal(addr_untag("bob+x@example.org", NULL, out, sizeof(out)), 0);
+	/* quoted: the server of d splits "a+b c" at the delimiter too */
 	assert_int_equal(addr_untag("\"a+b c\"@example.org", "+", out,
+	    sizeof(out)), 1);
+	assert_string_equal(out, "a@example.org");
+	assert_int_equal(addr_untag("\"a b+c\"@example.org", "+", out,
+	    sizeof(out)), 1);
+	assert_string_equal(out, "\"a b\"@example.org");
+	assert_int_equal(addr_untag("\"+a b\"@example.org", "+", out,
+	    sizeof(out)), 0);
+	assert_int_equal(addr_untag("\"a b\"@example.org", "+", out,
 	    sizeof(out)), 0);
 
 	assert_int_equal(addr_keys("bob+x@example.org", "+", buf, keys), 3);
