@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * bench_policy - the decision engine without a socket, next to its
  * baselines measured in the same run

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * daemon.c - logging, configuration loading and privilege dropping for
  * the two daemons

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * daemon.h - what optin-milter and optin-unsubd share as daemons:
  * logging, the configuration in force, dropping privileges

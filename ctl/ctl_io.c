@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ctl_io.c - optinctl's bulk verbs: export, export-suppression, show
  * (import is in import.c, stats in stats.c)

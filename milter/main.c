@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * optin-milter - enforce consent for list mail in Postfix's milter chain
  *

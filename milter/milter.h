@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * milter.h - optin-milter's glue between libmilter and policy/
  */

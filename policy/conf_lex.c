@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * conf_lex.c - the configuration lexer; see conf_lex.h
  */

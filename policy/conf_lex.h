@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * conf_lex.h - the configuration lexer (conf.c only)
  *

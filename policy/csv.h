@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * csv.h - RFC 4180 CSV reading and writing
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * listhdr.c - List-Unsubscribe, List-Unsubscribe-Post and List-Id values
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * listhdr.h - the values of List-Unsubscribe and List-Id (RFC 2369,
  * RFC 8058, RFC 2919), and header folding

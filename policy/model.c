@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * model.c - names of statuses, reasons, consent kinds and actors;
  * the UTC time format used in exports and history.

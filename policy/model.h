@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * model.h - the data model's vocabulary: consent statuses, suppression
  * reasons, list consent kinds, and the time format of exports.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * msg.h - one message through the policy: classification, a decision
  * for every recipient, and what to change before it leaves

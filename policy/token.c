@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * token.c - sealed unsubscribe tokens (libsodium)
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * unsub.c - record unsubscribes; find the token in a mailto Subject
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * unsub.h - recording an unsubscribe, shared by the mailto channel of
  * the milter and by optin-unsubd

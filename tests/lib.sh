@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # lib.sh - helpers for the shell tests; sourced, not run.
 #
 # Each test gets its own directory ($T), removed on exit unless KEEP=1.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * form.c - parse HTML form bodies (urlencoded and multipart)
  */

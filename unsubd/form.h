@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * form.h - HTML form bodies: application/x-www-form-urlencoded and
  * multipart/form-data

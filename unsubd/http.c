@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * http.c - optin-unsubd's routes on libmicrohttpd
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * optin-unsubd - one-click unsubscribe (RFC 8058) and the preference page
  *

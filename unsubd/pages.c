@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * pages.c - the HTML around optin-unsubd's pages, and a text buffer
  *

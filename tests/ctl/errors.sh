@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # errors.sh - optinctl against broken surroundings: an unreadable or
 # missing database, a damaged configuration; clear errors, right codes
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # import.sh - optinctl import: one transaction, every bad line reported
 # as FILE:LINE, nothing written on any error; export reads back in
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # verbs.sh - optinctl end to end on a temporary database: every verb,
 # its output and its exit code
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # dkim.sh - OpenDKIM after optin-milter in the same Postfix: the
 # List-Unsubscribe headers are signed, and the signature verifies
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # faults.sh - the milter killed under a running Postfix: list mail waits
 # (milter_default_action = tempfail) and nothing goes out unchecked; after
 # a restart the same mail is checked and delivered. The database removed

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # lib.sh - a private Postfix instance, smtp-sink as the next hop, and
 # optin-milter between them; sourced after ../lib.sh and ../milter/lib.sh.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # modes.sh - monitor mode changes nothing; a database that cannot be
 # read makes list mail wait (451 4.3.0) and lets other mail through;
 # on-error accept lets it go and says so

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # reject.sh - denied reject through real Postfix: 550 at RCPT over SMTP
 # when the envelope settles the list, strip when only a header does, the
 # whole message refused on the sendmail(1) path

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # strip.sh - real Postfix, real optin-milter, denied strip: who receives
 # what, with which headers, over SMTP (swaks) and sendmail(1)
 . "$(dirname "$0")/../lib.sh"

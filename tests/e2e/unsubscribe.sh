@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # unsubscribe.sh - a message through Postfix, its List-Unsubscribe URL
 # taken from what reached the sink, the one-click POST, and the very
 # next message held back with no wait; the same by mail (mailto)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_addr - addr_normalize(), and the keys and route of what it accepts */
 #include "config.h"
 

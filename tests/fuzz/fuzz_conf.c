@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_conf - the configuration parser */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_csv - the CSV reader, and the writer on what it read */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_form - form bodies (the first byte picks the encoding) */
 #include "config.h"
 

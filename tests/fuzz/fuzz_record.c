@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_record - the store's record decoders on any bytes */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_subject - the token in a mailto Subject, and header folding */
 #include "config.h"
 

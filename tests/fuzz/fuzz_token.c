@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* fuzz_token - token_open() on anything, with a fixed key */
 #include "config.h"
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # libfuzzer.sh - fuzz every parser with clang's libFuzzer (ASan + UBSan)
 #
 #   tests/fuzz/libfuzzer.sh [SECONDS-PER-TARGET]   (default 60)

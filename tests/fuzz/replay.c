@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * replay.c - run a fuzz target over saved inputs, without libFuzzer
  *

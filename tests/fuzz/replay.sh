@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # replay.sh - every fuzz target over its saved corpus (under ASan and
 # UBSan in the sanitizer build)
 . "$(dirname "$0")/../lib.sh"

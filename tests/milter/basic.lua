@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- basic.lua - enforce, denied strip: every action, header and reply
 dofile(lib)
 

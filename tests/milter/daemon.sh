@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # daemon.sh - optin-milter as a daemon: -n, -V, a pid file, inet
 # sockets, a stale unix socket, socket-mode and user, SIGTERM
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # growth.sh - another process grows the map under a running milter
 # (optinctl import into a 64K map); the milter adopts the new size and
 # decides on the new records at once

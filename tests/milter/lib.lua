@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- lib.lua - helpers for the miltertest scripts; loaded with dofile(lib).
 -- Globals from the harness (-D): sock, lib, and per script values.
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # lib.sh - start and stop optin-milter for protocol tests; sourced after
 # ../lib.sh.
 

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- mailto.lua - unsubscribe requests sent to unsubscribe-mailto
 dofile(lib)
 local c = open()

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- many.lua - a few hundred messages of every kind, for valgrind
 dofile(lib)
 local n = tonumber(count or "300")

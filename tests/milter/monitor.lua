@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- monitor.lua - mode monitor: decide and log, change nothing but the
 -- list header
 dofile(lib)

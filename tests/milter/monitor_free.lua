@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- monitor_free.lua - one list message is served (any configuration)
 dofile(lib)
 local c = open()

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- nodb.lua - the database cannot be opened: list mail gets 451 4.3.0,
 -- unclassified mail is not held up
 dofile(lib)

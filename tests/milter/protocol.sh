@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # protocol.sh - optin-milter driven by miltertest: actions, replies,
 # headers, log lines, and what the database holds afterwards
 . "$(dirname "$0")/../lib.sh"

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- reject.lua - denied reject: 550 at RCPT over SMTP when the list is
 -- known then; the whole message on the sendmail(1) path
 dofile(lib)

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- replaced.lua - after data.mdb was replaced by a database in which
 -- carol has consent and alice has none: the new file decides
 dofile(lib)

@@ -1,3 +1,4 @@
+-- SPDX-License-Identifier: BSD-2-Clause
 -- slow.lua - a session that is still open when the milter is told to
 -- stop; what it gets afterwards is the MTA's default action, the test
 -- only needs the milter to stop cleanly meanwhile

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # valgrind.sh - optin-milter under valgrind over a few hundred messages:
 # no leak, no memory error (skipped in the sanitizer build, where ASan
 # and LeakSanitizer check the same in every other test)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_conf - the configuration parser: good files, and bad files with
  * the exact FILE:LINE message

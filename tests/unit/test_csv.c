@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_csv - RFC 4180 reading (quoting, line breaks in fields, errors
  * with their lines) and writing (a written record reads back the same)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_decide - every row and reason of the decision table
  * (DESIGN.md section 4), on a real LMDB store

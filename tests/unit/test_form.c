@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_form - HTML form bodies (optin-unsubd) and the token in a mailto
  * Subject (policy/unsub.c)

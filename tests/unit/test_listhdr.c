@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_listhdr - List-Unsubscribe and List-Id values, and folding
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_model - names of statuses and reasons; the UTC time format
  */

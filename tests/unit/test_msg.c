@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_msg - the message engine without a socket: classification order,
  * replies, recipients to delete, headers, log lines

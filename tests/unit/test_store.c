@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_store - the LMDB store: reopen keeps data, history grows with
  * every write, the map grows when full, a reader sees its snapshot while

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_token - tokens: round trip, every byte tampered, wrong key,
  * rotation, malformed input, the key file's permissions

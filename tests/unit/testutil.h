@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * testutil.h - helpers shared by the unit tests: temporary directories
  * and files. Each test program includes it once.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # browser.sh - optin-unsubd's pages in a real headless Chromium driven by
 # playwright-core: the preference page (leave a list, add another, which
 # waits for its confirmation), the confirmation link (opening it changes

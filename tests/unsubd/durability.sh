@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # durability.sh - kill -9 of optin-unsubd right after a burst of
 # acknowledged one-click POSTs: after a restart every acknowledged
 # unsubscribe is in the database

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # http.sh - optin-unsubd with curl: every route, both body encodings,
 # bad tokens, wrong methods, oversized bodies, GET never changes state,
 # evidence in the history, the preference page

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # lib.sh - start and stop optin-unsubd; sourced after ../lib.sh
 
 U="$top_builddir/optin-unsubd"
