@@ -23,8 +23,7 @@
 static void
 consent_state(const struct consent_rec *r, char *buf, size_t len)
 {
-	(void)snprintf(buf, len, "%s", r != NULL ? status_name(r->status) :
-	    "none");
+	(void)strlcpy(buf, r != NULL ? status_name(r->status) : "none", len);
 }
 
 static void
@@ -254,8 +253,6 @@ store_put_consent(struct store_txn *tx, const char *addr, const char *list,
 		return (-1);
 	if (store_consent_valid(addr, r->status, &why) < 0)
 		return (store_txerr(tx, "%s: %s", addr, why));
-	if ((had = store_get_consent(tx, addr, list, &old)) < 0)
-		return (-1);
 	if (store_consent_key(addr, list, kb, sizeof(kb), &k) < 0)
 		return (store_txerr(tx, "bad consent key"));
 	memset(&e, 0, sizeof(e));
@@ -268,9 +265,21 @@ store_put_consent(struct store_txn *tx, const char *addr, const char *list,
 	enc_str(&e, ch->evidence);
 	if (e.overflow)
 		return (store_txerr(tx, "consent record too large"));
+	/* one search: insert, or learn the record there and replace it */
 	v.mv_data = e.buf;
 	v.mv_size = e.len;
-	if ((rc = mdb_put(tx->txn, tx->st->consent, &k, &v, 0)) != 0)
+	had = 0;
+	rc = mdb_put(tx->txn, tx->st->consent, &k, &v, MDB_NOOVERWRITE);
+	if (rc == MDB_KEYEXIST) {
+		if (decode_consent(&v, &old) < 0)
+			return (store_txerr(tx, "corrupt consent record for %s",
+			    addr));
+		had = 1;
+		v.mv_data = e.buf;
+		v.mv_size = e.len;
+		rc = mdb_put(tx->txn, tx->st->consent, &k, &v, 0);
+	}
+	if (rc != 0)
 		return (store_mdberr(tx, "put consent", rc));
 	consent_state(had ? &old : NULL, olds, sizeof(olds));
 	consent_state(r, news, sizeof(news));
