@@ -247,7 +247,7 @@ msg_eom(struct msg *m, int64_t now, struct msg_result *res)
 	char err[256], why[64];
 	const char *shown;
 	size_t i, ndeliver = 0, ndeny = 0, nrefused = 0, nconsent = 0;
-	size_t ndenied = 0;
+	size_t ndenied = 0, nunsub_left = 0;
 	int enforce = c->mode == MODE_ENFORCE, dberr = 0, any_unsub = 0;
 	int whole = 0, nodel = 0, split = 0;
 
@@ -268,10 +268,17 @@ msg_eom(struct msg *m, int64_t now, struct msg_result *res)
 			msg_set_reply(&m->res.reply, MSG_DISCARD, "", "", "unsubscribe");
 			goto out;
 		}
+		/*
+		 * Through sendmail(1) the unsubscribe address cannot be removed
+		 * with certainty either (orcp.h): list mail is refused below.
+		 */
 		for (i = 0; i < m->nrcpts; i++)
-			if (m->rcpts[i].unsub)
-				(void)msg_delrcpt(m, m->rcpts[i].del != NULL ?
-				    m->rcpts[i].del : m->rcpts[i].raw);
+			if (m->rcpts[i].unsub && m->rcpts[i].del != NULL)
+				(void)msg_delrcpt(m, m->rcpts[i].del);
+			else if (m->rcpts[i].unsub) {
+				(void)msg_delrcpt(m, m->rcpts[i].raw);
+				nunsub_left++;
+			}
 	}
 
 	/* reports to bounce-address are optin-feedback's: untouched */
@@ -363,6 +370,8 @@ msg_eom(struct msg *m, int64_t now, struct msg_result *res)
 		else
 			whole = !m->smtpd || nodel;
 	}
+	if (nunsub_left > 0 && ndeliver > 0)
+		whole = 1;	/* list mail would reach the unsubscribe box */
 
 	/*
 	 * Under split, list mail that keeps several recipients is marked for
@@ -399,9 +408,14 @@ msg_eom(struct msg *m, int64_t now, struct msg_result *res)
 		if (enforce && !whole && ndeliver > 0 && msg_strip(m, rc) < 0)
 			m->nomem = 1;	/* cannot happen: counted above */
 	}
+	for (i = 0; i < m->nrcpts && whole && nunsub_left > 0; i++)
+		if (m->rcpts[i].unsub && m->rcpts[i].del == NULL)
+			msg_log(m, "list=%s rcpt=<%s> verdict=reject "
+			    "reason=unsubscribe-address", l->name,
+			    msg_w(m, m->rcpts[i].norm));
 	if (whole) {
 		nconsent = ndeliver;
-		ndenied = ndeny;
+		ndenied = ndeny + nunsub_left;
 		nrefused += ndeny + ndeliver;
 		ndeliver = ndeny = 0;
 	}

@@ -18,15 +18,24 @@
 #include "authres.h"
 #include "msg_int.h"
 
-/* sender_fits - a "match sender" value against the envelope sender */
+/*
+ * sender_fits - a "match sender" value against the envelope sender, or
+ * the sender without its +tag (VERP and bounce tracking tag the return
+ * path of list mail; it stays the sender the match names).
+ */
 static int
 sender_fits(const struct msg *m, const char *value)
 {
+	char untagged[ADDR_BUFSIZE];
+
 	if (m->from[0] == '\0')
 		return (0);
 	if (value[0] == '@')
 		return (strcmp(addr_domain(m->from), value + 1) == 0);
-	return (strcmp(m->from, value) == 0);
+	if (strcmp(m->from, value) == 0)
+		return (1);
+	return (addr_untag(m->from, m->env->conf->recipient_delimiter,
+	    untagged, sizeof(untagged)) == 1 && strcmp(untagged, value) == 0);
 }
 
 /* msg_envelope_fits - a sender or auth match of L fits */
@@ -171,30 +180,6 @@ msg_header(struct msg *m, const char *name, const char *value,
 	return (msg_go_on(r));
 }
 
-/*
- * list_conflict - under "denied reject" the envelope settled a list at
- * RCPT time and recipients were refused for it; a list header naming
- * another list cannot undo those refusals, so the envelope's list is
- * final: the message is refused, saying why. Without refusals the list
- * header wins as always (every recipient is decided at the end).
- */
-static int
-list_conflict(struct msg *m, struct msg_reply *r)
-{
-	const struct conf_list *env = m->rcpt_list;
-
-	if (env == NULL || env == m->list || m->n_refused_list == 0)
-		return (0);
-	msg_log(m, "list=%s from=<%s> header-list=%s action=reject "
-	    "reason=list-conflict refused=%zu", env->name, msg_w(m, m->from),
-	    m->list->name, m->n_refused_list);
-	return (msg_set_reply(r, MSG_REJECT, "550", "5.7.1",
-	    "the list header names list %s, but the envelope made this list "
-	    "%s mail and refused %zu recipient%s for it; send again without "
-	    "the list header or from another sender", m->list->name,
-	    env->name, m->n_refused_list, m->n_refused_list == 1 ? "" : "s"));
-}
-
 int
 msg_eoh(struct msg *m, struct msg_reply *r)
 {
@@ -216,7 +201,7 @@ msg_eoh(struct msg *m, struct msg_reply *r)
 			if (strcasecmp(c->lists[i].name, m->list_hdr) == 0)
 				m->list = &c->lists[i];
 		if (m->list != NULL)
-			return (list_conflict(m, r));
+			return (0);
 		m->unknown_list = 1;
 		name = msg_qt(m, m->list_hdr);
 		msg_log(m, "from=<%s> unknown list \"%s\"%s", msg_w(m, m->from),

@@ -48,7 +48,6 @@ struct msg {
 	int	inbound;		/* not outbound: own addresses only */
 	int	rcpt_list_known;
 	const struct conf_list *rcpt_list;
-	size_t	n_refused_list;		/* refused at RCPT for rcpt_list */
 	unsigned char *hdr_hit;		/* per list: a header match fits */
 	char	list_hdr[CONF_TEXT_MAX];
 	int	list_hdr_count;

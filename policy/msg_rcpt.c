@@ -3,9 +3,12 @@
  * msg_rcpt.c - recipients: intake, refusal at RCPT time, deletion
  *
  * DESCRIPTION
- *	Under "denied reject" a recipient is refused at RCPT time when the
- *	list is already known then: a sender or auth match of a list that
- *	no earlier list with a header match could pre-empt. On the
+ *	Under "denied reject" a recipient is refused at RCPT time only when
+ *	nothing read later can change that: the envelope settles the list
+ *	(a sender or auth match of a list that no earlier list with a
+ *	header match could pre-empt) and the recipient would be denied on
+ *	every list, since a list header may still name any of them and
+ *	wins. Otherwise it is decided at the end of the message. On the
  *	sendmail(1) path nothing is refused per recipient and nothing can
  *	be deleted with certainty: msg_eom() refuses a list message with
  *	a denied recipient whole (or discards it when nobody is left
@@ -29,14 +32,21 @@
 #include "msg_int.h"
 #include "orcp.h"
 
-/* decide_now - one recipient in its own short read transaction */
+/*
+ * decide_now - one recipient in its own short read transaction; when it
+ * is denied for L, *OPEN_LATER says whether another list (which a list
+ * header could still name) would let it through.
+ */
 static int
 decide_now(struct msg *m, const struct conf_list *l, struct rcpt *rc,
-    int64_t now, char *err, size_t errlen)
+    int64_t now, int *open_later, char *err, size_t errlen)
 {
+	const struct conf *c = m->env->conf;
 	struct store_txn *tx;
+	size_t i;
 	int rv;
 
+	*open_later = 0;
 	if (m->env->store == NULL) {
 		(void)snprintf(err, errlen, "database unavailable");
 		return (-1);
@@ -45,6 +55,21 @@ decide_now(struct msg *m, const struct conf_list *l, struct rcpt *rc,
 		return (-1);
 	rv = decide(tx, l, rc->norm, m->env->conf->recipient_delimiter,
 	    now, &rc->d);
+	/*
+	 * A list header read later may name any list and wins: a refusal
+	 * now is final only when no list would let the recipient through.
+	 */
+	for (i = 0; rv == 0 && rc->d.verdict == VERDICT_DENY &&
+	    i < c->nlists; i++) {
+		struct decision other;
+
+		if (&c->lists[i] == l)
+			continue;
+		rv = decide(tx, &c->lists[i], rc->norm, c->recipient_delimiter,
+		    now, &other);
+		if (rv == 0 && other.verdict == VERDICT_DELIVER)
+			*open_later = 1;
+	}
 	if (rv < 0)
 		(void)snprintf(err, errlen, "%s", store_txn_error(tx));
 	store_read_end(tx);
@@ -156,6 +181,7 @@ msg_rcpt(struct msg *m, const char *raw, int64_t now, struct msg_reply *r)
 	const struct conf *c = m->env->conf;
 	struct rcpt *rc;
 	char err[256], why[64];
+	int open_later = 0;
 
 	msg_go_on(r);
 	if (m->nrcpts >= MSG_MAX_RCPTS)
@@ -209,14 +235,14 @@ msg_rcpt(struct msg *m, const char *raw, int64_t now, struct msg_reply *r)
 		return (0);
 	if (!rc->norm_ok) {
 		rc->rejected = 1;
-		m->n_refused_list++;
 		msg_log(m, "list=%s rcpt=<%s> verdict=reject reason=bad-address",
 		    m->rcpt_list->name, msg_w(m, rc->norm));
 		return (msg_set_reply(r, MSG_REJECT, "550", "5.1.3",
 		    "<%s>: bad address: %s", msg_w(m, rc->norm),
 		    msg_qt(m, rc->why)));
 	}
-	if (decide_now(m, m->rcpt_list, rc, now, err, sizeof(err)) < 0) {
+	if (decide_now(m, m->rcpt_list, rc, now, &open_later, err,
+	    sizeof(err)) < 0) {
 		if (c->on_error == ONERR_ACCEPT)
 			return (0);
 		msg_log(m, "list=%s rcpt=<%s> verdict=tempfail reason=db-error "
@@ -228,9 +254,8 @@ msg_rcpt(struct msg *m, const char *raw, int64_t now, struct msg_reply *r)
 		return (msg_set_reply(r, MSG_TEMPFAIL, "451", "4.3.0",
 		    "consent database unavailable, try again later"));
 	}
-	if (rc->d.verdict == VERDICT_DENY) {
+	if (rc->d.verdict == VERDICT_DENY && !open_later) {
 		rc->rejected = 1;
-		m->n_refused_list++;
 		msg_log(m, "list=%s rcpt=<%s> verdict=reject reason=%s",
 		    m->rcpt_list->name, msg_w(m, rc->norm),
 		    decision_reason(&rc->d, why, sizeof(why)));

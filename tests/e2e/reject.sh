@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 # reject.sh - denied reject through real Postfix: 550 at RCPT over SMTP
-# when the envelope settles the list, strip when only a header does, the
-# whole message refused on the sendmail(1) path
+# when the envelope settles the list and no list could let the recipient
+# through (a list header read later may name any list), strip otherwise,
+# the whole message refused on the sendmail(1) path
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../milter/lib.sh"
 . "$(dirname "$0")/lib.sh"
@@ -12,17 +13,21 @@ ctl() { "$C" -c "$T/om.conf" "$@" >/dev/null; }
 ctl init
 ctl subscribe alice@example.org marketing
 ctl subscribe @customer.example status --relationship
+ctl suppress gone@example.org --reason legal
 
 start_milter "$T/om.conf" "$T/milter.log" || done_testing
 pf_start "unix:$T/milter.sock" || done_testing
 
-# the sender settles the list at RCPT time: Carol refused there
-send_smtp "r1" news@example.com "alice@example.org,Carol@EXAMPLE.org"
-expect "r1 Carol refused at RCPT" "$out" "550 5.7.1 <carol@example.org>: no consent for list marketing"
+# the sender settles the list at RCPT time: gone (suppressed for legal
+# reasons, no list would take it) refused there; Carol could still be
+# reached by a list the header names (support, consent none): stripped
+send_smtp "r1" news@example.com "alice@example.org,Carol@EXAMPLE.org,gone@example.org"
+expect "r1 gone refused at RCPT" "$out" "550 5.7.1 <gone@example.org>: no consent for list marketing"
+expect_not "r1 Carol not refused at RCPT" "$out" "<carol@example.org>: no consent"
 expect "r1 alice accepted" "$out" "250 2.0.0 Ok: queued"
-# nobody with consent: every RCPT refused, nothing queued
+# nobody with consent: refused at the end of the data, nothing queued
 send_smtp "r2" news@example.com "carol@example.org"
-expect "r2 refused" "$out" "550 5.7.1 <carol@example.org>: no consent for list marketing"
+expect "r2 refused" "$out" "550 5.7.1 no recipient has consent for list marketing"
 expect_not "r2 not queued" "$out" "queued"
 # a header settles the list: strip at the end, reject when nobody is left
 send_smtp "r3" ops@example.com "cto@customer.example,x@other.example" --header "X-Optin-List: status"

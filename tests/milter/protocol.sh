@@ -17,6 +17,7 @@ ctl subscribe erin@mx.test.example marketing
 ctl subscribe @customer.example status --relationship
 ctl unsubscribe ops@customer.example status
 ctl suppress bounced@example.org --reason bounce
+ctl suppress gone@example.org --reason legal
 sock="unix:$T/milter.sock"
 log="$T/milter.log"
 
@@ -111,9 +112,9 @@ sock="unix:$T/r.sock"
 start_milter "$T/reject.conf" "$T/reject.log" || done_testing
 lua reject.lua
 stop_milter
-expect "reject log" "$(cat "$T/reject.log")" "R1: list=marketing rcpt=<carol@example.org> verdict=reject reason=no-consent"
-expect "reject conflict log" "$(cat "$T/reject.log")" "R1b: list=marketing from=<news@example.com> header-list=status action=reject reason=list-conflict refused=1"
-expect "reject conflict reply" "$(cat "$T/reject.log")" "R1b: 550 5.7.1 the list header names list status, but the envelope made this list marketing mail and refused 1 recipient for it"
-expect "reject summary counts refusals" "$(cat "$T/reject.log")" "R1: list=marketing from=<news@example.com> rcpts=2 delivered=1 stripped=0 rejected=1 mode=enforce"
+expect "reject log" "$(cat "$T/reject.log")" "R1: list=marketing rcpt=<gone@example.org> verdict=reject reason=suppressed:legal"
+expect "reject strip log" "$(cat "$T/reject.log")" "R1: list=marketing rcpt=<carol@example.org> verdict=strip reason=no-consent"
+expect "reject summary counts refusals" "$(cat "$T/reject.log")" "R1: list=marketing from=<news@example.com> rcpts=3 delivered=1 stripped=1 rejected=1 mode=enforce"
+expect "reject: the list header wins" "$(cat "$T/reject.log")" "R1b: list=status rcpt=<cto@customer.example> verdict=deliver reason=relationship"
 
 done_testing

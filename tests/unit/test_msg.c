@@ -182,6 +182,14 @@ test_classification(void **state)
 	assert_string_equal(msg_list(m)->name, "tx");
 	msg_free(m);
 
+	/* a tagged sender (VERP, bounce tracking) is the sender matched */
+	m = start("<noreply+b-42@example.com>", NULL);
+	rcpt(m, "<amy@example.org>");
+	assert_int_equal(msg_eoh(m, &r), 0);
+	assert_non_null(msg_list(m));
+	assert_string_equal(msg_list(m)->name, "tx");
+	msg_free(m);
+
 	/* auth */
 	m = start("<>", "ops-app");
 	rcpt(m, "<cto@cust.example>");
@@ -301,6 +309,30 @@ test_actions(void **state)
 	assert_int_equal(res.reply.action, MSG_DISCARD);
 	assert_int_equal(res.ndelrcpt, 0);
 	msg_free(m);
+	/* the unsubscribe address among list recipients: not removable */
+	m = start("a@b.example", NULL);
+	rcpt(m, "amy@example.org");
+	rcpt(m, "unsub@example.com");
+	assert_int_equal(msg_header(m, "X-Optin-List", "news", &r), 0);
+	assert_int_equal(msg_eoh(m, &r), 0);
+	assert_int_equal(msg_eom(m, 0, &res), 0);
+	assert_int_equal(res.reply.action, MSG_REJECT);
+	logbuf[0] = '\0';
+	msg_log_drain(m, logcat, NULL);
+	assert_non_null(strstr(logbuf, "rcpt=<unsub@example.com> "
+	    "verdict=reject reason=unsubscribe-address\n"));
+	msg_free(m);
+	/* over SMTP it is simply deleted */
+	m = start("<a@b.example>", NULL);
+	rcpt(m, "<amy@example.org>");
+	rcpt(m, "<UNSUB@example.com.>");
+	assert_int_equal(msg_header(m, "X-Optin-List", "news", &r), 0);
+	assert_int_equal(msg_eoh(m, &r), 0);
+	assert_int_equal(msg_eom(m, 0, &res), 0);
+	assert_int_equal(res.reply.action, MSG_CONTINUE);
+	assert_true(has_del(&res, "<UNSUB@example.com.>"));
+	msg_free(m);
+
 	/* the path from the connection wins over the brackets */
 	m = start("<a@b.example>", NULL);
 	msg_set_path(m, MSG_PATH_LOCAL);
