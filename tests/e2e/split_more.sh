@@ -1,0 +1,67 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# split_more.sh - the split's edges, in a site wired from the shipped
+# snippets:
+#   b3  list mail injected straight into the loopback second stage with
+#       several recipients: enforced, and it never leaves with the list
+#       header or without a personal link (the second stage takes one
+#       recipient per message)
+#   b4  a folded list header still classifies and splits
+#   b5  sendmail -t with Bcc: single-recipient copies, Bcc gone
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/../milter/lib.sh"
+. "$(dirname "$0")/lib.sh"
+
+e2e_conf "$T/om.conf"
+sed -i "s/^split .*/split yes/" "$T/om.conf"
+ctl() { "$C" -c "$T/om.conf" "$@" >/dev/null; }
+ctl init
+for a in a1 a2 a3 a4; do ctl subscribe "$a@example.org" marketing; done
+
+start_milter "$T/om.conf" "$T/milter.log" || done_testing
+pf_start_site "unix:$T/milter.sock" || done_testing
+
+# --- b3: straight into the second stage, several recipients
+n=$(ls "$SINK" | wc -l)
+out=$(swaks --server "127.0.0.1:$SPLIT_PORT" --from news@example.com \
+    --to a2@example.org,nocon2@example.org,a3@example.org \
+    --header "Subject: b3" --header "X-Optin-List: marketing" --body x 2>&1)
+pf_wait $((n + 1)) || true
+for f in $(grep -l -x "Subject: b3" "$SINK"/* 2>/dev/null); do
+	expect_not "b3: second stage delivered to a person without consent" \
+	    "$(rcpts "$f")" "nocon2@example.org"
+	expect_eq "b3: list header left the site" "$(grep -ci '^X-Optin-List:' "$f")" 0
+	expect_eq "b3: List-Unsubscribe" "$(grep -ci '^List-Unsubscribe:' "$f")" 1
+	expect_eq "b3: one recipient per copy" "$(grep -c '^X-Rcpt-Args:' "$f")" 1
+	expect_eq "b3: one-click" "$(grep -ci '^List-Unsubscribe-Post:' "$f")" 1
+done
+
+# --- b4: a folded list header
+n=$(ls "$SINK" | wc -l)
+out=$(swaks --server "127.0.0.1:$SUB_PORT" --from news@example.com \
+    --to a1@example.org,nocon3@example.org,a2@example.org \
+    --header "Subject: b4" --header "X-Optin-List:
+	marketing" --body x 2>&1)
+pf_wait $((n + 2)) || true
+for f in $(grep -l -x "Subject: b4" "$SINK"/* 2>/dev/null); do
+	expect_not "b4: folded header: person without consent" "$(rcpts "$f")" "nocon3@example.org"
+	expect_eq "b4: one recipient per copy" "$(grep -c '^X-Rcpt-Args:' "$f")" 1
+	expect_eq "b4: list header left the site" "$(grep -ci '^X-Optin-List:' "$f")" 0
+done
+
+# --- b5: sendmail -t, recipients from the headers, one of them Bcc
+n=$(ls "$SINK" | wc -l)
+printf 'From: news@example.com\nTo: a3@example.org\nBcc: a4@example.org\nSubject: b5\nX-Optin-List: marketing\n\nx\n' |
+    sendmail -C "$PF" -t -f news@example.com
+pf_wait $((n + 2)) || true
+got=""
+for f in $(grep -l -x "Subject: b5" "$SINK"/* 2>/dev/null); do
+	got="$got$(rcpts "$f")"
+	expect_eq "b5: one recipient per copy" "$(grep -c '^X-Rcpt-Args:' "$f")" 1
+	expect_eq "b5: Bcc gone" "$(grep -ci '^Bcc:' "$f")" 0
+	expect_eq "b5: List-Unsubscribe-Post" "$(grep -ci '^List-Unsubscribe-Post:' "$f")" 1
+done
+expect_eq "b5: who got a copy" "$(printf '%s' "$got" | tr ' ' '\n' | sed '/^$/d' | sort | tr '\n' ' ')" \
+    "a3@example.org a4@example.org "
+stop_milter
+done_testing
