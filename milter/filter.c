@@ -368,6 +368,20 @@ cb_eom(SMFICTX *ctx)
 				if (smfi_chgheader(ctx, (char *)res.delhdr[i].name,
 				    k, NULL) != MI_SUCCESS)
 					ok = 0;
+		for (i = 0; i < res.nsethdr && ok; i++) {
+			/* hide-stripped: To:/Cc: without who was held back */
+			char *sv = NULL;
+
+			if (asprintf(&sv, "%s%s", c->leadspc ? " " : "",
+			    res.sethdr[i].value) < 0) {
+				ok = 0;
+				break;
+			}
+			if (smfi_chgheader(ctx, (char *)res.sethdr[i].name,
+			    res.sethdr[i].index, sv) != MI_SUCCESS)
+				ok = 0;
+			free(sv);
+		}
 		if (res.chgfrom != NULL && ok) {
 			if (!c->chgfrom)
 				mlog(LOG_WARNING, "%s: the MTA does not let the "

@@ -126,6 +126,7 @@ static const struct keyword keywords[] = {
 	    "IP addresses or networks (192.0.2.0/24, 2001:db8::/32) or none" },
 	{ "outbound-local", K_BOOL, F(outbound_local), NULL, "yes or no" },
 	{ "split", K_BOOL, F(split), NULL, "yes or no" },
+	{ "hide-stripped", K_BOOL, F(hide_stripped), NULL, "yes or no" },
 };
 #undef F
 #define NKEYWORDS (sizeof(keywords) / sizeof(keywords[0]))

@@ -196,6 +196,10 @@ msg_free(struct msg *m)
 	free(m->res.delrcpt);
 	free(m->hdr_hit);
 	free(m->subject);
+	for (i = 0; i < MSG_ADDRHDR_MAX; i++) {
+		free(m->addrhdr[0][i]);
+		free(m->addrhdr[1][i]);
+	}
 	free(m);
 }
 
@@ -451,6 +455,8 @@ msg_eom(struct msg *m, int64_t now, struct msg_result *res)
 	 * recipients too: the copies that come back replace them, and
 	 * without Postfix's split wiring the mail still leaves with them.
 	 */
+	if (c->hide_stripped && ndeny + nrefused > 0)
+		msg_hide_stripped(m);
 	msg_list_headers(m, ndeliver == 1 ? only : NULL, now);
 	if (split)
 		msg_split_mark(m);

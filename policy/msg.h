@@ -58,6 +58,12 @@ struct msg_header_change {
 	int	count;			/* delete occurrences count..1 */
 };
 
+struct msg_header_set {
+	const char *name;
+	int	index;			/* the index-th NAME header, from 1 */
+	char	*value;			/* folded with "\n\t"; no leading space */
+};
+
 struct msg_header_add {
 	const char *name;
 	char	*value;			/* folded with "\n\t"; no leading space */
@@ -71,6 +77,8 @@ struct msg_result {
 	size_t	ndelhdr;
 	struct msg_header_add addhdr[4];
 	size_t	naddhdr;
+	struct msg_header_set sethdr[16];	/* hide-stripped: To:, Cc: */
+	size_t	nsethdr;
 	char	*chgfrom;		/* new envelope sender "<...>", or NULL */
 	int	classified;		/* the message is on a list */
 };

@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "authres.h"
+#include "hdraddr.h"
 #include "msg_int.h"
 
 /*
@@ -176,6 +177,16 @@ msg_header(struct msg *m, const char *name, const char *value,
 	}
 	else if (strcasecmp(name, "Authentication-Results") == 0)
 		authres_header(m, value);
+	else if (strcasecmp(name, "To") == 0 || strcasecmp(name, "Cc") == 0) {
+		int w = strcasecmp(name, "Cc") == 0;
+		size_t n = strnlen(value, HDRADDR_MAX + 1);
+
+		/* kept for hide-stripped; a value too long stays as it is */
+		if (m->naddrhdr[w] < MSG_ADDRHDR_MAX && n <= HDRADDR_MAX &&
+		    (m->addrhdr[w][m->naddrhdr[w]] = strndup(value, n)) == NULL)
+			m->nomem = 1;
+		m->naddrhdr[w]++;
+	}
 	header_matches(m, name, value);
 	return (msg_go_on(r));
 }

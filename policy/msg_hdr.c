@@ -16,6 +16,7 @@
 
 #include "feedback.h"
 #include "listhdr.h"
+#include "hdraddr.h"
 #include "msg_int.h"
 
 /* add_header - NAME: VALUE (folded) to the result */
@@ -145,4 +146,69 @@ msg_split_mark(struct msg *m)
 	m->res.addhdr[m->res.naddhdr].name = m->env->conf->list_header;
 	m->res.addhdr[m->res.naddhdr].value = v;
 	m->res.naddhdr++;
+}
+
+/* hidden - 1 when NORM is a recipient that was denied and none delivered */
+static int
+hidden(void *arg, const char *norm)
+{
+	const struct msg *m = arg;
+	size_t i;
+	int denied = 0;
+
+	for (i = 0; i < m->nrcpts; i++) {
+		const struct rcpt *rc = &m->rcpts[i];
+
+		if (!rc->norm_ok || rc->unsub || strcmp(rc->norm, norm) != 0)
+			continue;
+		if (!rc->rejected && rc->d.verdict == VERDICT_DELIVER)
+			return (0);	/* also delivered: it stays */
+		denied = 1;
+	}
+	return (denied);
+}
+
+/*
+ * msg_hide_stripped - To: and Cc: without the recipients that were
+ * stripped or refused, so that the copies that go out do not show who
+ * was held back (hide-stripped). A value that does not parse with
+ * certainty, or one beyond what was kept, is left alone and logged.
+ */
+void
+msg_hide_stripped(struct msg *m)
+{
+	static const char *const names[2] = { "To", "Cc" };
+	char *nv;
+	int w, i, n;
+
+	for (w = 0; w < 2; w++)
+		for (i = 0; i < m->naddrhdr[w]; i++) {
+			const char *v = i < MSG_ADDRHDR_MAX ? m->addrhdr[w][i] :
+			    NULL;
+
+			if (v == NULL) {
+				msg_log(m, "list=%s hide-stripped: %s header %d "
+				    "left as it is (too many or too long)",
+				    m->list->name, names[w], i + 1);
+				continue;
+			}
+			n = hdraddr_drop(v, strlen(v), hidden, m, &nv);
+			if (n < 0) {
+				msg_log(m, "list=%s hide-stripped: %s header %d "
+				    "left as it is (does not parse)",
+				    m->list->name, names[w], i + 1);
+				continue;
+			}
+			if (n == 0)
+				continue;
+			if (msg_keep(m, nv) == NULL)
+				return;
+			if (m->res.nsethdr >= sizeof(m->res.sethdr) /
+			    sizeof(m->res.sethdr[0]))
+				return;
+			m->res.sethdr[m->res.nsethdr].name = names[w];
+			m->res.sethdr[m->res.nsethdr].index = i + 1;
+			m->res.sethdr[m->res.nsethdr].value = nv;
+			m->res.nsethdr++;
+		}
 }

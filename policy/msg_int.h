@@ -23,6 +23,7 @@
 
 #define MSG_MAX_RCPTS	100000
 #define SUBJECT_MAX	2000
+#define MSG_ADDRHDR_MAX	8	/* To:/Cc: occurrences hide-stripped edits */
 #define MSG_FEEDBACK_HEADER "X-Optin-Feedback"
 
 struct rcpt {
@@ -52,6 +53,8 @@ struct msg {
 	char	list_hdr[CONF_TEXT_MAX];
 	int	list_hdr_count;
 	int	n_unsub_hdr, n_post_hdr, n_id_hdr, n_fb_hdr;
+	char	*addrhdr[2][MSG_ADDRHDR_MAX];	/* To:, Cc: values, in order */
+	int	naddrhdr[2];		/* occurrences seen, kept or not */
 	char	*subject;
 	int	any_unsub;		/* a recipient is unsubscribe-mailto */
 	int	n_authres;		/* Authentication-Results read */
@@ -107,5 +110,6 @@ void	msg_del_header(struct msg *, const char *name, int count);
 void	msg_list_headers(struct msg *, const struct rcpt *only, int64_t now);
 void	msg_feedback(struct msg *, const struct rcpt *only, int64_t now);
 void	msg_split_mark(struct msg *);
+void	msg_hide_stripped(struct msg *);
 
 #endif

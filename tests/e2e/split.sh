@@ -80,6 +80,7 @@ expect "s1 accepted" "$out" "250 2.0.0 Ok: queued"
 pf_wait 4 || true
 check_copies s1 "a1@example.org a2@example.org a3@example.org a4@example.org "
 for f in $(copies s1); do
+	expect_not "s1: nobody hidden in To: ($f)" "$(header To "$f")" "nobody"
 	expect "s1: others stay in To:" "$(header To "$f")" "a1@example.org"
 	expect_eq "s1: Cc kept" "$(header Cc "$f")" "a3@example.org, a4@example.org"
 done

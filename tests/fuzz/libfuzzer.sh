@@ -15,8 +15,8 @@ mkdir -p "$out"
 [ -f "$top/build/werror/config.h" ] || { echo "run ./quickstart check first"; exit 1; }
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -I$top/build/werror -I$top/policy -I$top/unsubd $(pkg-config --cflags libbsd-overlay)"
 libs="$(pkg-config --libs lmdb libsodium libidn2 libbsd-overlay) -lpthread"
-pol="$top/policy/addr.c $top/policy/conf.c $top/policy/conf_lex.c $top/policy/conf_list.c $top/policy/conf_value.c $top/policy/record.c $top/policy/csv.c $top/policy/listhdr.c $top/policy/model.c $top/policy/token.c $top/policy/unsub.c $top/policy/confirm.c $top/policy/decide.c $top/policy/store.c $top/policy/store_rec.c $top/policy/store_erase.c $top/policy/store_iter.c $top/policy/report.c $top/policy/store_check.c $top/policy/store_env.c $top/policy/store_bounce.c $top/policy/orcp.c $top/policy/store_backup.c $top/policy/store_restore.c $top/policy/authres.c $top/policy/store_guard.c"
-for t in addr conf csv token form subject record report client orcp logrep authres mime; do
+pol="$top/policy/addr.c $top/policy/conf.c $top/policy/conf_lex.c $top/policy/conf_list.c $top/policy/conf_value.c $top/policy/record.c $top/policy/csv.c $top/policy/listhdr.c $top/policy/model.c $top/policy/token.c $top/policy/unsub.c $top/policy/confirm.c $top/policy/decide.c $top/policy/store.c $top/policy/store_rec.c $top/policy/store_erase.c $top/policy/store_iter.c $top/policy/report.c $top/policy/store_check.c $top/policy/store_env.c $top/policy/store_bounce.c $top/policy/orcp.c $top/policy/store_backup.c $top/policy/store_restore.c $top/policy/authres.c $top/policy/hdraddr.c $top/policy/store_guard.c"
+for t in addr conf csv token form subject record report client orcp logrep authres mime hdraddr; do
 	extra=""
 	[ "$t" = logrep ] && extra="$top/ctl/logreport.c $top/ctl/logreport_out.c -I$top/ctl"
 	[ "$t" = form ] && extra="$top/unsubd/form.c"
