@@ -8,6 +8,8 @@
 #       recipient per message)
 #   b4  a folded list header still classifies and splits
 #   b5  sendmail -t with Bcc: single-recipient copies, Bcc gone
+#   b6  the milter down between the two stages: the copies wait in the
+#       queue, none leaves unchecked, all leave personal after it is up
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../milter/lib.sh"
 . "$(dirname "$0")/lib.sh"
@@ -63,5 +65,31 @@ for f in $(grep -l -x "Subject: b5" "$SINK"/* 2>/dev/null); do
 done
 expect_eq "b5: who got a copy" "$(printf '%s' "$got" | tr ' ' '\n' | sed '/^$/d' | sort | tr '\n' ' ')" \
     "a3@example.org a4@example.org "
+# --- b6: the first stage passed, then the milter stops
+postconf -c "$PF" -e "defer_transports = optin-split"
+postfix -c "$PF" reload >/dev/null 2>&1
+sleep 1
+n=$(ls "$SINK" | wc -l)
+out=$(swaks --server "127.0.0.1:$SUB_PORT" --from news@example.com \
+    --to a1@example.org,a2@example.org --header "Subject: b6" \
+    --header "X-Optin-List: marketing" --body x 2>&1)
+expect "b6 accepted" "$out" "250 2.0.0 Ok: queued"
+stop_milter
+postconf -c "$PF" -e "defer_transports ="
+postfix -c "$PF" reload >/dev/null 2>&1
+sleep 1
+postqueue -c "$PF" -f >/dev/null 2>&1
+sleep 3
+expect_eq "b6: nothing left while the milter was down" \
+    "$(grep -l -x 'Subject: b6' "$SINK"/* 2>/dev/null | wc -l)" 0
+expect "b6: the copies wait" "$(postqueue -c "$PF" -p)" "a1@example.org"
+start_milter "$T/om.conf" "$T/milter.log" || done_testing
+pf_wait $((n + 2)) || true
+for f in $(grep -l -x "Subject: b6" "$SINK"/* 2>/dev/null); do
+	expect_eq "b6: one recipient per copy" "$(grep -c '^X-Rcpt-Args:' "$f")" 1
+	expect_eq "b6: one-click" "$(grep -ci '^List-Unsubscribe-Post:' "$f")" 1
+	expect_eq "b6: list header gone" "$(grep -ci '^X-Optin-List:' "$f")" 0
+done
+expect_eq "b6: two copies" "$(grep -l -x 'Subject: b6' "$SINK"/* | wc -l)" 2
 stop_milter
 done_testing
