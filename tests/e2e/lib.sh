@@ -121,6 +121,9 @@ pf_start_site() {
 	pf_prepare
 	SUB_PORT=$(free_port)
 	SPLIT_PORT=$(free_port)
+	# the site's own domains: the internet delivers mail for them on
+	# port 25 (relayed on to the sink here)
+	echo "relay_domains = example.org, example.net, example.com" >> "$PF/main.cf"
 	sed -e "s|^optin_milters = .*|optin_milters = $1|" \
 	    -e "s/10027/$SPLIT_PORT/g" \
 	    "$top_srcdir/conf/postfix-main.cf.snippet" >> "$PF/main.cf"

@@ -72,6 +72,13 @@ as_delivered "$(sink_for in2)" > "$T/in2.got"
 cmp -s "$T/in2.eml" "$T/in2.got" && ok || fail "in2 changed: $(diff "$T/in2.eml" "$T/in2.got")"
 expect_not "inbound never reached the milter" "$(cat "$T/milter.log")" "list="
 
+# --- port 25 relays for nobody: an application on the site's own network
+# cannot send list mail around the milter through localhost:25
+out=$(swaks --server "127.0.0.1:$SMTP_PORT" --from news@example.com \
+    --to someone@elsewhere.example --header "Subject: bypass" \
+    --header "X-Optin-List: marketing" --body "x" 2>&1)
+expect "port 25 does not relay" "$out" "Relay access denied"
+
 # --- outbound: submission over SMTP is enforced
 out=$(swaks --server "127.0.0.1:$SUB_PORT" --from news@example.com \
     --to alice@example.org,carol@example.org --header "Subject: out1" \
