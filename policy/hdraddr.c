@@ -185,7 +185,7 @@ mailbox_addr(const char *v, size_t s, size_t e, char *norm)
 {
 	char buf[ADDR_BUFSIZE * 2], err[96];
 	size_t i = s, o = 0, as = 0, ae = 0;
-	int angle = 0;
+	int angle = 0, gap = 0, words = 0;
 
 	while (i < e) {
 		if (v[i] == '"') {
@@ -202,6 +202,7 @@ mailbox_addr(const char *v, size_t s, size_t e, char *norm)
 		if (v[i] == '(') {
 			if (skip_comment(v, e, &i) < 0)
 				return (-1);
+			gap = o > 0;
 			continue;
 		}
 		if (v[i] == '<') {
@@ -217,8 +218,11 @@ mailbox_addr(const char *v, size_t s, size_t e, char *norm)
 		if (!is_ws(v[i])) {
 			if (o + 1 >= sizeof(buf))
 				return (-1);
+			if (gap)
+				words = 1;	/* two words: no bare addr-spec */
 			buf[o++] = v[i];
-		}
+		} else if (o > 0)
+			gap = 1;
 		i++;
 	}
 	if (angle) {
@@ -235,7 +239,7 @@ mailbox_addr(const char *v, size_t s, size_t e, char *norm)
 		return (addr_normalize(v + as, ae - as, 0, norm, ADDR_BUFSIZE,
 		    err, sizeof(err)));
 	}
-	if (o == 0 || memchr(buf, '@', o) == NULL)
+	if (o == 0 || words || memchr(buf, '@', o) == NULL)
 		return (-1);
 	return (addr_normalize(buf, o, 0, norm, ADDR_BUFSIZE, err, sizeof(err)));
 }

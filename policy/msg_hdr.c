@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "feedback.h"
 #include "listhdr.h"
@@ -168,6 +169,25 @@ hidden(void *arg, const char *norm)
 	return (denied);
 }
 
+/* mentions_denied - V holds, in any case, a denied recipient's address */
+static int
+mentions_denied(const struct msg *m, const char *v)
+{
+	size_t i, j, vl = strlen(v), al;
+
+	for (i = 0; i < m->nrcpts; i++) {
+		const struct rcpt *rc = &m->rcpts[i];
+
+		if (!rc->norm_ok || rc->unsub || !hidden((void *)m, rc->norm))
+			continue;
+		al = strlen(rc->norm);
+		for (j = 0; al > 0 && j + al <= vl; j++)
+			if (strncasecmp(v + j, rc->norm, al) == 0)
+				return (1);
+	}
+	return (0);
+}
+
 /*
  * msg_hide_stripped - To: and Cc: without the recipients that were
  * stripped or refused, so that the copies that go out do not show who
@@ -193,11 +213,23 @@ msg_hide_stripped(struct msg *m)
 				continue;
 			}
 			n = hdraddr_drop(v, strlen(v), hidden, m, &nv);
-			if (n < 0) {
+			if (n < 0 && !mentions_denied(m, v)) {
 				msg_log(m, "list=%s hide-stripped: %s header %d "
 				    "left as it is (does not parse)",
 				    m->list->name, names[w], i + 1);
 				continue;
+			}
+			if (n < 0) {
+				/* privacy first: nobody rather than a held-back one */
+				msg_log(m, "list=%s hide-stripped: %s header %d "
+				    "does not parse and shows a stripped address: "
+				    "replaced by undisclosed-recipients:;",
+				    m->list->name, names[w], i + 1);
+				if ((nv = strdup("undisclosed-recipients:;")) == NULL) {
+					m->nomem = 1;
+					return;
+				}
+				n = 1;
 			}
 			if (n == 0)
 				continue;

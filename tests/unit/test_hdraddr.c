@@ -50,6 +50,8 @@ static const struct row rows[] = {
 	{ "Bob <bob@example.org> (old), A <a@example.org> (new)", 1,
 	    "A <a@example.org> (new)" },
 	{ "Bob <bob@example.org> (unclosed, a@example.org", -1, NULL },
+	{ "bob@example.org (Bob) x, a@example.org", -1, NULL },
+	{ "bob@example.org x, a@example.org", -1, NULL },
 	{ "\"q\\\"uote\" <bob@example.org>, \"x\\\\\" <a@example.org>", 1,
 	    "\"x\\\\\" <a@example.org>" },
 	{ "<@relay.example:bob@example.org>, a@example.org", 1, "a@example.org" },
