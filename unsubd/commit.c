@@ -19,6 +19,12 @@
  *	commit queue up for the next one, so the group grows with the load
  *	and one request alone pays a single commit, as before.
  *
+ *	The clients of a group send their next requests at about the same
+ *	moment, after their answers; the first of them to arrive would
+ *	otherwise commit alone while the rest queue behind it. So a leader
+ *	that finds fewer changes queued than the last group had waits for
+ *	more, at most GATHER_US microseconds, before it commits.
+ *
  *	When the group's transaction fails, each change of the group is
  *	tried again alone, so that one bad change cannot fail the others;
  *	a change is reported recorded only after a commit that holds it.
@@ -28,9 +34,11 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "commit.h"
 #include "unsub.h"
@@ -45,10 +53,45 @@ struct job {
 	struct job *next;
 };
 
+#define GATHER_US	300	/* the longest a leader waits for its group */
+
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;	/* a group done */
+static pthread_cond_t arrive = PTHREAD_COND_INITIALIZER; /* a job queued */
 static struct job *head, **tail = &head;
 static int committing;
+static size_t last_group;		/* size of the last group */
+
+/* queued - the jobs queued for store ST; under lock */
+static size_t
+queued(struct store *st)
+{
+	struct job *j;
+	size_t n = 0;
+
+	for (j = head; j != NULL; j = j->next)
+		n += j->st == st;
+	return (n);
+}
+
+/* gather - wait, at most GATHER_US, until the last group's size is queued */
+static void
+gather(struct store *st)
+{
+	struct timespec until;
+
+	if (queued(st) >= last_group)
+		return;
+	(void)clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += GATHER_US * 1000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (queued(st) < last_group)
+		if (pthread_cond_timedwait(&arrive, &lock, &until) == ETIMEDOUT)
+			break;
+}
 
 /* run_group - apply every job of the list in one transaction */
 static int
@@ -118,19 +161,23 @@ commit_write(struct store *st, store_write_fn fn, void *arg, char *err,
 	(void)pthread_mutex_lock(&lock);
 	*tail = &me;
 	tail = &me.next;
+	(void)pthread_cond_signal(&arrive);
 	while (!me.done) {
 		if (committing) {
 			(void)pthread_cond_wait(&cond, &lock);
 			continue;
 		}
 		committing = 1;
+		gather(st);
 		group = take(st);
 		(void)pthread_mutex_unlock(&lock);
 		lead(group);
 		(void)pthread_mutex_lock(&lock);
+		last_group = 0;
 		for (j = group; j != NULL; j = next) {
 			next = j->next;		/* J may be gone once done */
 			j->done = 1;
+			last_group++;
 		}
 		committing = 0;
 		(void)pthread_cond_broadcast(&cond);
