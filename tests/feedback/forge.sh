@@ -5,6 +5,8 @@
 # database:
 #   f1  a DSN under alice's VERP token naming bob: bob stays untouched
 #   f3  an ARF from a stranger without any token: nothing happens
+#   f7  a hard bounce under a VERP token of mail sent 10 days ago
+#       (bounce-stale-after 7) or dated 2 days ahead: nothing happens
 #   f4  auto-replies in more languages and shapes (no Auto-Submitted,
 #       a quoted 5.1.1 in the text): never a bounce
 #   f5  hostile MIME (nesting 5000 deep, no boundary, 8-bit garbage,
@@ -50,6 +52,19 @@ expect_not "f1: bob touched" "$out" "report"
 untouched bob@example.org f1
 check "show alice" 0 ctl show alice@example.org
 echo "# f1 alice: $(echo "$out" | grep -E 'suppression|report' | head -n 2)"
+
+# --- f7: old and future tokens (sealed with the site's key)
+MK="$top_builddir/tests/unsubd/mktoken"
+now=$(date +%s)
+for d in -864000 172800; do
+	t=$("$MK" -f $((now + d)) "$T/secret.key" marketing bob@example.org)
+	[ -n "$t" ] || fail "f7: no token"
+	V="bounces+$t@example.com"
+	hard bob@example.org "$V" > "$T/f7"
+	check "f7 exit ($d)" 0 "$F" -f -c "$T/om.conf" -r "$V" < "$T/f7"
+	expect "f7 too old ($d)" "$err" "result=too-old"
+done
+untouched bob@example.org f7
 
 # --- f3: an ARF from a stranger, no token anywhere
 sed -e "s|@VERP@|news@example.com|g" -e "s|@RCPT@|dave@example.org|g" \

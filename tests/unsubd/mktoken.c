@@ -5,6 +5,7 @@
  * SYNOPSIS
  *	mktoken KEYFILE LIST [RCPT]
  *	mktoken -c ISSUED KEYFILE LIST RCPT
+ *	mktoken -f ISSUED KEYFILE LIST RCPT
  *
  * DESCRIPTION
  *	Prints a token for LIST and RCPT (none: a list-only token, as the
@@ -28,9 +29,12 @@ main(int argc, char **argv)
 	char tok[TOKEN_BUFSIZE], err[256];
 	const char *errstr = NULL;
 	long long issued = -1;
+	int feedback = 0;
 	int rc;
 
-	if (argc == 6 && strcmp(argv[1], "-c") == 0) {
+	if (argc == 6 && (strcmp(argv[1], "-c") == 0 ||
+	    strcmp(argv[1], "-f") == 0)) {
+		feedback = argv[1][1] == 'f';
 		issued = strtonum(argv[2], 0, 1LL << 40, &errstr);
 		if (errstr != NULL) {
 			(void)fprintf(stderr, "mktoken: ISSUED %s\n", errstr);
@@ -47,7 +51,10 @@ main(int argc, char **argv)
 		(void)fprintf(stderr, "mktoken: %s\n", err);
 		return (78);
 	}
-	if (issued >= 0)
+	if (issued >= 0 && feedback)
+		rc = token_seal_feedback(k, argv[2], argv[3], issued, tok,
+		    sizeof(tok));
+	else if (issued >= 0)
 		rc = token_seal_confirm(k, argv[2], argc == 4 ? argv[3] : "",
 		    issued, tok, sizeof(tok));
 	else
