@@ -113,6 +113,20 @@ wait_mail() {
 	done
 }
 
+# mail_for ADDR: the last message handed to sendmail for ADDR, waiting
+# for one (10 s at most); "" when none came
+mail_for() {
+	_i=0
+	while [ $_i -lt 200 ]; do
+		_f=$(grep -l -x -e "ARGS: .* -- $1" "$T"/mail/[0-9]* 2>/dev/null |
+		    sort -t/ -k2 -n | tail -n 1)
+		[ -n "$_f" ] && { echo "$_f"; return 0; }
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	echo ""
+}
+
 # confirm_link FILE: the /c/ link in a confirmation message
 confirm_link() {
 	grep -o 'http://[^ ]*/c/[A-Za-z0-9_-]*' "$1" | head -1
