@@ -42,6 +42,12 @@
 
 /* ---------------------------------------------------------- responses */
 
+/*
+ * the request being answered in this thread came chunked: its answer
+ * closes the connection (see http_handler)
+ */
+static __thread int answer_closes;
+
 /* respond_close - queue B; CLOSE: and end the connection after it */
 enum MHD_Result
 respond_close(struct MHD_Connection *conn, unsigned status, const char *ctype,
@@ -69,7 +75,7 @@ respond_close(struct MHD_Connection *conn, unsigned status, const char *ctype,
 	    "form-action 'self'; frame-ancestors 'none'");
 	if (allow != NULL)
 		(void)MHD_add_response_header(r, "Allow", allow);
-	if (close)
+	if (close || answer_closes)
 		(void)MHD_add_response_header(r, "Connection", "close");
 	ret = MHD_queue_response(conn, status, r);
 	MHD_destroy_response(r);
@@ -457,10 +463,27 @@ route(struct MHD_Connection *conn, const char *url, const char *method,
 /* ---------------------------------------------------------- framing */
 
 struct framing {
+	int	bad;		/* header names that are no token */
 	int	ncl;		/* Content-Length headers */
 	int	nte;		/* Transfer-Encoding headers */
 	int	chunked;	/* the one Transfer-Encoding is "chunked" */
 };
+
+/* token_name - 1 when NAME is an RFC 9110 token (a header field name) */
+static int
+token_name(const char *name)
+{
+	const char *p;
+
+	if (*name == '\0')
+		return (0);
+	for (p = name; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') ||
+		    strchr("!#$%&'*+-.^_`|~", *p) != NULL))
+			return (0);
+	return (1);
+}
 
 static enum MHD_Result
 framing_header(void *arg, enum MHD_ValueKind kind, const char *key,
@@ -469,7 +492,17 @@ framing_header(void *arg, enum MHD_ValueKind kind, const char *key,
 	struct framing *f = arg;
 
 	(void)kind;
-	if (strcasecmp(key, "Content-Length") == 0)
+	/*
+	 * White space before a colon stays in the name; libmicrohttpd
+	 * 0.9.75 appends a folded (obs-fold) line to the field's name. So
+	 * a name that is no token, or a framing field's name with more
+	 * after it, is a header a proxy may have read otherwise.
+	 */
+	if (!token_name(key) ||
+	    (strncasecmp(key, "Content-Length", 14) == 0 && key[14] != '\0') ||
+	    (strncasecmp(key, "Transfer-Encoding", 17) == 0 && key[17] != '\0'))
+		f->bad++;
+	else if (strcasecmp(key, "Content-Length") == 0)
 		f->ncl++;
 	else if (strcasecmp(key, "Transfer-Encoding") == 0) {
 		f->nte++;
@@ -481,17 +514,20 @@ framing_header(void *arg, enum MHD_ValueKind kind, const char *key,
 /*
  * framing_ok - 1 when the request's body has exactly one reading: at
  * most one Content-Length, or one "Transfer-Encoding: chunked" and no
- * Content-Length. Anything else could be read differently by a proxy
- * in front of us (request smuggling).
+ * Content-Length, and every header name is a token. Anything else could
+ * be read differently by a proxy in front of us (request smuggling).
+ * *CHUNKED says whether the body comes chunked.
  */
 static int
-framing_ok(struct MHD_Connection *conn)
+framing_ok(struct MHD_Connection *conn, int *chunked)
 {
-	struct framing f = { 0, 0, 0 };
+	struct framing f = { 0, 0, 0, 0 };
 
 	(void)MHD_get_connection_values(conn, MHD_HEADER_KIND, framing_header,
 	    &f);
-	if (f.ncl > 1 || f.nte > 1 || (f.nte == 1 && (f.ncl > 0 || !f.chunked)))
+	*chunked = f.nte == 1 && f.chunked;
+	if (f.bad || f.ncl > 1 || f.nte > 1 ||
+	    (f.nte == 1 && (f.ncl > 0 || !f.chunked)))
 		return (0);
 	return (1);
 }
@@ -503,7 +539,10 @@ framing_ok(struct MHD_Connection *conn)
  * connection: that is how bad framing and a declared oversized body
  * are refused. A chunked body's size shows only as it arrives; once
  * over BODY_MAX the rest is read and dropped, and 413 ends it (the
- * request deadline bounds how long that may take). From the complete
+ * request deadline bounds how long that may take). The answer to a
+ * chunked request closes the connection: what follows its last chunk
+ * is never read as another request, however a proxy in front read the
+ * chunks (a chunk extension with a quoted CR LF, say). From the complete
  * request until its answer is sent the guard leaves the connection be.
  */
 enum MHD_Result
@@ -512,6 +551,7 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url,
     size_t *upload_data_size, void **con_cls)
 {
 	struct req *rq = *con_cls;
+	enum MHD_Result ret;
 
 	(void)cls;
 	(void)version;
@@ -521,10 +561,11 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url,
 		if ((rq = calloc(1, sizeof(*rq))) == NULL)
 			return (MHD_NO);
 		*con_cls = rq;
-		if (!framing_ok(conn)) {
+		if (!framing_ok(conn, &rq->chunked)) {
 			guard_busy(http_slot(conn), 1);
 			ulog(LOG_NOTICE, "refused a request with ambiguous "
-			    "framing (Content-Length, Transfer-Encoding)");
+			    "framing (Content-Length, Transfer-Encoding, or a "
+			    "header name that is no token)");
 			return (refuse(conn, 400, "Bad request",
 			    "The request is not well formed."));
 		}
@@ -558,7 +599,10 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url,
 		return (refuse(conn, 413, "Too large",
 		    "The request is too large."));
 	rq->body[rq->len] = '\0';
-	return (route(conn, url, method, rq));
+	answer_closes = rq->chunked;
+	ret = route(conn, url, method, rq);
+	answer_closes = 0;
+	return (ret);
 }
 
 void

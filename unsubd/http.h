@@ -25,6 +25,7 @@ struct req {
 	char	body[BODY_MAX + 1];
 	size_t	len;
 	int	too_big;
+	int	chunked;	/* answered with the connection closed */
 };
 
 enum MHD_Result respond(struct MHD_Connection *, unsigned status,
