@@ -48,6 +48,54 @@ suppressed(struct store_txn *tx, const char *addr, const char *delims)
 	}
 }
 
+void
+confirm_mailbox(const char *addr, char *out, size_t outlen)
+{
+	char cur[ADDR_BUFSIZE], local[ADDR_BUFSIZE], next[2 * ADDR_BUFSIZE];
+	char norm[ADDR_BUFSIZE], err[64];
+	const char *at, *p;
+	size_t i, n, ll;
+	int hop;
+
+	if (strlcpy(cur, addr, sizeof(cur)) >= sizeof(cur)) {
+		(void)strlcpy(out, addr, outlen);
+		return;
+	}
+	for (hop = 0; hop < 8; hop++) {
+		if ((at = strrchr(cur, '@')) == NULL)
+			break;
+		/* the local part, unquoted */
+		ll = (size_t)(at - cur);
+		if (ll >= 2 && cur[0] == '"' && cur[ll - 1] == '"') {
+			for (i = 1, n = 0; i + 1 < ll; i++) {
+				if (cur[i] == '\\' && i + 2 < ll)
+					i++;
+				local[n++] = cur[i];
+			}
+			local[n] = '\0';
+		} else {
+			memcpy(local, cur, ll);
+			local[ll] = '\0';
+		}
+		if (strchr(local, '@') != NULL)
+			(void)snprintf(next, sizeof(next), "%s", local);
+		else if ((p = strrchr(local, '%')) != NULL)
+			(void)snprintf(next, sizeof(next), "%.*s@%s",
+			    (int)(p - local), local, p + 1);
+		else if ((p = strchr(local, '!')) != NULL)
+			(void)snprintf(next, sizeof(next), "%s@%.*s", p + 1,
+			    (int)(p - local), local);
+		else
+			break;
+		if (addr_normalize(next, strlen(next), 0, norm, sizeof(norm),
+		    err, sizeof(err)) < 0 || strchr(norm, '@') == NULL)
+			break;
+		(void)strlcpy(cur, norm, sizeof(cur));
+	}
+	if (strlcpy(out, cur, outlen) >= outlen)
+		(void)strlcpy(out, addr, outlen);
+}
+
 int
 confirm_request(struct store_txn *tx, const struct conf *c, const char *addr,
     const struct conf_list *l, int64_t now, const struct change *ch,
@@ -55,9 +103,13 @@ confirm_request(struct store_txn *tx, const struct conf *c, const char *addr,
 {
 	struct consent_rec r;
 	struct decision d;
+	char box[ADDR_BUFSIZE];
 	int rc;
 
-	if ((rc = suppressed(tx, addr, c->recipient_delimiter)) != 0) {
+	confirm_mailbox(addr, box, sizeof(box));
+	if ((rc = suppressed(tx, addr, c->recipient_delimiter)) != 0 ||
+	    (strcmp(box, addr) != 0 &&
+	    (rc = suppressed(tx, box, c->recipient_delimiter)) != 0)) {
 		*res = CREQ_SUPPRESSED;
 		return (rc < 0 ? -1 : 0);
 	}

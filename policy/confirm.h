@@ -11,8 +11,9 @@
  *
  * DESCRIPTION
  *	A request records "pending" with the request's evidence and asks
- *	the caller to send a confirmation, unless the address is
- *	suppressed (no confirmation is ever sent to it), already receives
+ *	the caller to send a confirmation, unless the address, or the
+ *	mailbox it routes on to (confirm_mailbox()), is suppressed (no
+ *	confirmation is ever sent to it), already receives
  *	the list, or was sent one for the list less than confirm-interval
  *	ago (then nothing is written or sent). The caller answers the same
  *	in every case, so that the answer reveals nothing.
@@ -71,6 +72,14 @@ int	confirm_accept(struct store_txn *, const struct conf *, const char *addr,
  */
 int	confirm_expire(struct store_txn *, const struct conf *, int64_t now,
 	    const struct change *, size_t *n) __attribute__((warn_unused_result));
+
+/*
+ * confirm_mailbox - the mailbox ADDR (normalised) finally reaches: an
+ * address whose local part routes on ("u@h"@d, u%h@d, h!u@d, nested) is
+ * followed to u@h, as the servers on the way would. The result is
+ * normalised into OUT (ADDR_BUFSIZE); ADDR itself when it routes nowhere.
+ */
+void	confirm_mailbox(const char *addr, char *out, size_t outlen);
 
 /* confirm_count_pending - the number of pending records (expired too) */
 int	confirm_count_pending(struct store_txn *, size_t *n)

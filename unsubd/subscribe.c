@@ -40,12 +40,14 @@
 #include "http.h"
 
 #define RATE_SLOTS	4096
+#define MAILBOX_SLOTS	16384
 #define RATE_WINDOW	3600
 #define PENDING_RECOUNT	60	/* seconds a count of pending records holds */
 #define CONFIRM_MSG_MAX	16384
 
 static pthread_mutex_t sub_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct rate *rates;
+static struct rate *mailboxes;
 static size_t pending_n;
 static time_t pending_at;
 
@@ -111,6 +113,46 @@ rate_ok(struct MHD_Connection *conn, const struct conf *c)
 		return (0);
 	return (rate_take(rates, fwd[0] ? fwd : ip, (int64_t)time(NULL),
 	    c->subscribe_rate, RATE_WINDOW));
+}
+
+/*
+ * mailbox_ok - 1 when a confirmation for LIST may go to ADDR's mailbox
+ * now. confirm-interval holds per address and list in the database; here
+ * it holds per mailbox too, whatever the spelling: user+tag@d, user@d
+ * and the addresses that route on to it (confirm_mailbox()) are one
+ * mailbox (with recipient-delimiter, or '+' without one),
+ * so that a bomb of +tags gets one message per interval. In memory: a
+ * restart forgets it, the database's limit stays.
+ */
+static int
+mailbox_ok(const struct conf *c, const char *addr, const char *list)
+{
+	unsigned char h[16];
+	char dest[ADDR_BUFSIZE], box[ADDR_BUFSIZE], key[2 * sizeof(h) + 1];
+	crypto_generichash_state st;
+
+	if (c->confirm_interval <= 0)
+		return (1);
+	confirm_mailbox(addr, dest, sizeof(dest));
+	if (addr_untag(dest, c->recipient_delimiter[0] != '\0' ?
+	    c->recipient_delimiter : "+", box, sizeof(box)) != 1 &&
+	    strlcpy(box, dest, sizeof(box)) >= sizeof(box))
+		return (0);
+	(void)crypto_generichash_init(&st, NULL, 0, sizeof(h));
+	(void)crypto_generichash_update(&st, (const unsigned char *)box,
+	    strlen(box) + 1);
+	(void)crypto_generichash_update(&st, (const unsigned char *)list,
+	    strlen(list));
+	(void)crypto_generichash_final(&st, h, sizeof(h));
+	(void)sodium_bin2hex(key, sizeof(key), h, sizeof(h));
+	(void)pthread_mutex_lock(&sub_lock);
+	if (mailboxes == NULL)
+		mailboxes = rate_new(MAILBOX_SLOTS);
+	(void)pthread_mutex_unlock(&sub_lock);
+	if (mailboxes == NULL)
+		return (0);
+	return (rate_take(mailboxes, key, (int64_t)time(NULL), 1,
+	    c->confirm_interval));
 }
 
 /* pending_room - 1 when fewer than pending-max records are pending, -1 */
@@ -323,7 +365,7 @@ s_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	char base[STORE_EVIDENCE_MAX];
 	const char *ctype;
 	enum MHD_Result ret;
-	size_t i, n = 0, nwant = 0;
+	size_t i, n = 0, nwant = 0, held = 0;
 	int room;
 
 	memset(&f, 0, sizeof(f));
@@ -373,6 +415,13 @@ s_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 		ret = unavailable(conn);
 		goto out;
 	}
+	/* one confirmation per mailbox and list per interval: the lists
+	 * held back are answered alike and not written */
+	for (i = 0; i < c->nlists; i++)
+		if (f.want[i] && !mailbox_ok(c, addr, c->lists[i].name)) {
+			f.want[i] = 0;
+			held++;
+		}
 	evidence(conn, c, "POST /s", base, sizeof(base));
 	origin(conn, org, sizeof(org));
 	if (snprintf(ev, sizeof(ev), "%s origin=\"%s\"", base, org) >=
@@ -387,7 +436,8 @@ s_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 		ret = unavailable(conn);
 		goto out;
 	}
-	ulog(LOG_INFO, "subscribe rcpt=<%s>%s %s", addr, j.results, ev);
+	ulog(LOG_INFO, "subscribe rcpt=<%s>%s%s %s", addr, j.results,
+	    held ? " mailbox=recent" : "", ev);
 	for (i = 0; i < c->nlists && n < 16; i++)
 		if (j.send[i])
 			sel[n++] = &c->lists[i];

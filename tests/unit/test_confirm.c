@@ -282,6 +282,32 @@ test_message(void **state)
 	teardown(&e);
 }
 
+/* the mailbox an address routes on to */
+static void
+test_mailbox(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "a@x.test", "a@x.test" },
+		{ "a+tag@x.test", "a+tag@x.test" },
+		{ "a%y.test@x.test", "a@y.test" },
+		{ "a%z.test%y.test@x.test", "a@z.test" },
+		{ "y.test!a@x.test", "a@y.test" },
+		{ "\"a@y.test\"@x.test", "a@y.test" },
+		{ "a+t%y.test@x.test", "a+t@y.test" },
+		{ "a%@x.test", "a%@x.test" },	/* routes nowhere valid */
+	};
+	char out[ADDR_BUFSIZE];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		confirm_mailbox(cases[i][0], out, sizeof(out));
+		if (strcmp(out, cases[i][1]) != 0)
+			fail_msg("%s: got %s, want %s", cases[i][0], out,
+			    cases[i][1]);
+	}
+}
+
 static void
 test_rate(void **state)
 {
@@ -319,6 +345,7 @@ main(void)
 		cmocka_unit_test(test_accept),
 		cmocka_unit_test(test_expire),
 		cmocka_unit_test(test_message),
+		cmocka_unit_test(test_mailbox),
 		cmocka_unit_test(test_rate),
 	};
 
