@@ -414,11 +414,23 @@ cb_eom(SMFICTX *ctx)
 	return (st);
 }
 
-/* cb_data - nothing to do at DATA; see cb_negotiate() */
+/*
+ * cb_data - DATA is answered anyway (see cb_negotiate()): inbound mail
+ * for none of our own addresses is passed here, before its header
+ */
 static sfsistat
 cb_data(SMFICTX *ctx)
 {
-	(void)ctx;
+	struct conn *c = smfi_getpriv(ctx);
+	struct msg_reply r;
+
+	if (c == NULL || c->msg == NULL)
+		return (SMFIS_CONTINUE);
+	(void)msg_data(c->msg, &r);
+	if (r.action == MSG_ACCEPT) {
+		end_message(c);
+		return (SMFIS_ACCEPT);
+	}
 	return (SMFIS_CONTINUE);
 }
 

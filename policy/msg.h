@@ -123,6 +123,8 @@ int	msg_rcpt(struct msg *, const char *raw, int64_t now,
 	    struct msg_reply *);
 int	msg_header(struct msg *, const char *name, const char *value,
 	    struct msg_reply *);
+/* msg_data - at DATA: inbound mail for no own address is passed (MSG_ACCEPT) */
+int	msg_data(struct msg *, struct msg_reply *);
 int	msg_eoh(struct msg *, struct msg_reply *);
 /* 0, or -1 when out of memory (then tempfail) */
 int	msg_eom(struct msg *, int64_t now, struct msg_result *);

@@ -192,6 +192,21 @@ msg_header(struct msg *m, const char *name, const char *value,
 }
 
 int
+msg_data(struct msg *m, struct msg_reply *r)
+{
+	size_t i;
+
+	msg_go_on(r);
+	if (!m->inbound)
+		return (0);
+	for (i = 0; i < m->nrcpts; i++)
+		if (m->rcpts[i].unsub)
+			return (0);
+	/* every recipient is known: nothing of ours, so not even the header */
+	return (msg_set_reply(r, MSG_ACCEPT, "", "", "inbound"));
+}
+
+int
 msg_eoh(struct msg *m, struct msg_reply *r)
 {
 	const struct conf *c = m->env->conf;

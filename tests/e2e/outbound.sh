@@ -149,9 +149,31 @@ expect "mail waits in the queue" "$(postqueue -c "$PF" -p)" "Requests"
 
 # back up: what waited is handled
 start_milter "$T/om.conf" "$T/milter.log" || done_testing
+# sendmail(1) mail waits in the maildrop: wake pickup instead of its timer
+postkick -c "$PF" public pickup W 2>/dev/null || true
 pf_wait 7 || true
 check "alice is out" 1 "$C" -c "$T/om.conf" check alice@example.org marketing
 [ -n "$(sink_for out5)" ] && ok || fail "out5 not delivered after the restart"
 [ -z "$(grep -l '^stop' "$SINK"/* 2>/dev/null)" ] && ok || fail "a request was delivered"
+stop_milter
+
+# --- a site that asks the milter on port 25 too (global smtpd_milters):
+# the scope still passes internet mail untouched. 127.0.0.2 plays the
+# internet, the site's own network is 127.0.0.1 only.
+sed -i "s|^outbound-network .*|outbound-network 127.0.0.1|" "$T/om.conf"
+start_milter "$T/om.conf" "$T/milter.log" || done_testing
+postconf -c "$PF" -P "127.0.0.1:$SMTP_PORT/inet/smtpd_milters=unix:$T/milter.sock"
+postfix -c "$PF" reload >/dev/null 2>&1
+sleep 1
+n=$(ls "$SINK" | wc -l)
+sed "s/^Subject: .*/Subject: in4/" "$T/in.eml" > "$T/in4.eml"
+out=$(swaks --server "127.0.0.1:$SMTP_PORT" --local-interface 127.0.0.2 \
+    --from news@example.com --to carol@example.org,colleague@example.org \
+    --data "@$T/in4.eml" 2>&1)
+expect "in4 accepted through the milter" "$out" "250 2.0.0 Ok: queued"
+pf_wait $((n + 1)) || true
+as_delivered "$(sink_for in4)" > "$T/in4.got"
+cmp -s "$T/in4.eml" "$T/in4.got" && ok || fail "in4 changed: $(diff "$T/in4.eml" "$T/in4.got")"
+expect_not "in4 not decided" "$(cat "$T/milter.log")" "rcpt=<colleague@example.org>"
 stop_milter
 done_testing

@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 # scope.sh - miltertest from an internet client: inbound mail passes
-# untouched (at MAIL FROM, or at the end of the header when an own
-# address could be among the recipients); AUTH, ORIGINATING and local
+# untouched (at MAIL FROM, or at DATA when an own address could have
+# been among the recipients); AUTH, ORIGINATING and local
 # submissions are enforced
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
