@@ -48,10 +48,13 @@ ctl_show_feedback(struct store_txn *tx, const char *key)
 
 	if ((rc = store_get_bounce(tx, key, &b)) < 0)
 		return (-1);
-	if (rc == 1)
+	if (rc == 1 && (b.score != 0 || b.count != 0))
 		(void)printf("bounce-score %s %lld.%02lld bounces=%lld last=%s\n",
 		    key, (long long)(b.score / 100), (long long)(b.score % 100),
 		    (long long)b.count, time_format(b.last, t, sizeof(t)));
+	if (rc == 1 && b.lifted != 0)
+		(void)printf("lifted %s %s\n", key, time_format(b.lifted, t,
+		    sizeof(t)));
 	return (store_each_history(tx, key, show_report, NULL) < 0 ? -1 : 0);
 }
 

@@ -320,14 +320,25 @@ static int
 do_supp(struct store_txn *tx, void *arg)
 {
 	struct set_supp *s = arg;
-	int rc;
+	struct supp_rec old;
+	int rc, reason = 0;
 
 	if (!s->del)
 		return (store_put_suppression(tx, s->addr, &s->rec, &s->ch));
+	if ((rc = store_get_suppression(tx, s->addr, &old)) < 0)
+		return (-1);
+	if (rc > 0)
+		reason = old.reason;
 	if ((rc = store_del_suppression(tx, s->addr, &s->ch)) < 0)
 		return (-1);
 	s->found = rc;
-	/* a fresh start: the bounce score goes with the suppression */
+	/*
+	 * a fresh start: the bounce score goes with the suppression; after
+	 * a bounce or a complaint the lift is remembered, so that a report
+	 * about mail sent before it cannot suppress the address again
+	 */
+	if (rc > 0 && (reason == SUPP_BOUNCE || reason == SUPP_COMPLAINT))
+		return (store_lift_bounce(tx, s->addr, &s->ch) < 0 ? -1 : 0);
 	if (store_del_bounce(tx, s->addr, &s->ch) < 0)
 		return (-1);
 	return (0);

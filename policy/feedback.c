@@ -120,8 +120,9 @@ feedback_apply(struct store_txn *tx, const struct conf *c,
 {
 	char ev_text[STORE_EVIDENCE_MAX], note[40];
 	struct supp_rec s;
+	struct bounce_rec b;
 	struct change ch;
-	int supp;
+	int supp, had;
 
 	memset(res, 0, sizeof(*res));
 	res->action = FB_RECORDED;
@@ -145,6 +146,13 @@ feedback_apply(struct store_txn *tx, const struct conf *c,
 		return (0);
 	}
 
+	/* the operator lifted a suppression after that mail was sent */
+	if ((had = store_get_bounce(tx, ev->addr, &b)) < 0)
+		return (-1);
+	if (had && b.lifted != 0 && ev->sent <= b.lifted) {
+		res->action = FB_TOO_OLD;
+		return (0);
+	}
 	if ((supp = store_get_suppression(tx, ev->addr, &s)) < 0)
 		return (-1);
 	if (supp > 0) {

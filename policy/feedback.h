@@ -29,7 +29,10 @@
  *	A report about a message sent more than bounce-stale-after days
  *	ago (a complaint: 30 days), or in the future, is recorded and does
  *	nothing else: a replayed old report cannot suppress anyone again
- *	after an operator lifted the suppression.
+ *	after an operator lifted the suppression. Nor can a report about
+ *	a message sent before the operator lifted a bounce or complaint
+ *	suppression (optinctl unsuppress keeps the time of the lift in
+ *	the address's bounce record): it is recorded as too old.
  */
 #ifndef OPTIN_FEEDBACK_H
 #define OPTIN_FEEDBACK_H

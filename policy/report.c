@@ -241,10 +241,12 @@ report_parse_dsn(const char *buf, size_t len, struct report *r)
 {
 	struct field f;
 	struct report_rcpt *cur = NULL;
-	size_t pos = 0, n;
+	size_t pos = 0, n, first = r->nrcpt, i, j;
 	const char *v;
 	int blank, ingroup = 0;
+	char final[REPORT_RCPT_MAX];
 
+	memset(final, 0, sizeof(final));
 	while (next_field(buf, len, &pos, &f, &blank)) {
 		if (blank)
 			ingroup = 0;
@@ -273,9 +275,10 @@ report_parse_dsn(const char *buf, size_t len, struct report *r)
 			ingroup = 1;
 		}
 		typed_value(&f, &v, &n);
-		if (is_field(&f, "Final-Recipient"))
+		if (is_field(&f, "Final-Recipient")) {
 			copy_addr(cur->addr, sizeof(cur->addr), v, n);
-		else if (is_field(&f, "Original-Recipient")) {
+			final[r->nrcpt - 1] = cur->addr[0] != '\0';
+		} else if (is_field(&f, "Original-Recipient")) {
 			if (cur->addr[0] == '\0')
 				copy_addr(cur->addr, sizeof(cur->addr), v, n);
 		} else if (is_field(&f, "Action")) {
@@ -293,6 +296,15 @@ report_parse_dsn(const char *buf, size_t len, struct report *r)
 			copy_clean(cur->remote_mta, sizeof(cur->remote_mta),
 			    v, n);
 	}
+	/* RFC 3464: a recipient group has Final-Recipient and Action */
+	for (i = j = first; i < r->nrcpt; i++) {
+		if (!final[i] || r->rcpt[i].action[0] == '\0')
+			continue;
+		if (i != j)
+			r->rcpt[j] = r->rcpt[i];
+		j++;
+	}
+	r->nrcpt = j;
 	return (r->nrcpt);
 }
 

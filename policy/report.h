@@ -80,7 +80,8 @@ void	report_init(struct report *);
 /*
  * report_parse_dsn - the fields of a message/delivery-status body: the
  * per-message group (Reporting-MTA, Arrival-Date) and one group per
- * recipient. Returns the number of recipient groups kept.
+ * recipient; a group without Final-Recipient or Action (both required
+ * by RFC 3464) is dropped. Returns the number of recipient groups kept.
  */
 size_t	report_parse_dsn(const char *buf, size_t len, struct report *);
 

@@ -263,6 +263,7 @@ struct bounce_rec {
 	int64_t	score;
 	int64_t	last;
 	int64_t	count;			/* bounces counted into the score */
+	int64_t	lifted;			/* unsuppressed then; 0: never */
 };
 int	store_get_bounce(struct store_txn *, const char *addr,
 	    struct bounce_rec *) __attribute__((warn_unused_result));
@@ -270,6 +271,13 @@ int	store_put_bounce(struct store_txn *, const char *addr,
 	    const struct bounce_rec *, const struct change *)
 	    __attribute__((warn_unused_result));
 int	store_del_bounce(struct store_txn *, const char *addr,
+	    const struct change *) __attribute__((warn_unused_result));
+/*
+ * store_lift_bounce - the operator lifted ADDR's suppression at
+ * CH->time: the score starts again from zero and the time is kept, so
+ * that a report about mail sent before it is known to be stale
+ */
+int	store_lift_bounce(struct store_txn *, const char *addr,
 	    const struct change *) __attribute__((warn_unused_result));
 int	store_note(struct store_txn *, const char *addr, const char *list,
 	    const char *new_state, const struct change *)

@@ -7,7 +7,9 @@
  *
  * DESCRIPTION
  *	The bounce database maps a normalised address to its score:
- *	version(1) score(8) last(8) count(8), big-endian. A database made
+ *	version(1) score(8) last(8) count(8) [lifted(8)], big-endian
+ *	(records written before the lift time existed have none). A
+ *	database made
  *	before bounce scores existed and opened read-only has no such
  *	database: lookups find nothing there, writes fail.
  *
@@ -18,10 +20,12 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "store_priv.h"
 
-#define BOUNCE_REC_LEN	25
+#define BOUNCE_REC_OLD	25
+#define BOUNCE_REC_LEN	33
 
 /* key_of - the key of ADDR; -1 when it is no address */
 static int
@@ -65,19 +69,21 @@ decode(const MDB_val *v, struct bounce_rec *r)
 {
 	const unsigned char *p = v->mv_data;
 
-	if (v->mv_size != BOUNCE_REC_LEN || p[0] != REC_VERSION)
+	if ((v->mv_size != BOUNCE_REC_LEN && v->mv_size != BOUNCE_REC_OLD) ||
+	    p[0] != REC_VERSION)
 		return (-1);
 	r->score = get64(p + 1);
 	r->last = get64(p + 9);
 	r->count = get64(p + 17);
-	return (r->score < 0 || r->count < 0 ? -1 : 0);
+	r->lifted = v->mv_size == BOUNCE_REC_LEN ? get64(p + 25) : 0;
+	return (r->score < 0 || r->count < 0 || r->lifted < 0 ? -1 : 0);
 }
 
 /* state - "bounce-score:1.50" or "none" */
 static void
 state(const struct bounce_rec *r, char *buf, size_t len)
 {
-	if (r == NULL)
+	if (r == NULL || (r->score == 0 && r->count == 0))
 		(void)snprintf(buf, len, "none");
 	else
 		(void)snprintf(buf, len, "bounce-score:%lld.%02lld",
@@ -130,6 +136,7 @@ store_put_bounce(struct store_txn *tx, const char *addr,
 	put64(buf + 1, r->score);
 	put64(buf + 9, r->last);
 	put64(buf + 17, r->count);
+	put64(buf + 25, r->lifted);
 	(void)key_of(tx, addr, &k);
 	v.mv_data = buf;
 	v.mv_size = sizeof(buf);
@@ -158,6 +165,17 @@ store_del_bounce(struct store_txn *tx, const char *addr,
 	if (store_history_append(tx, ch, addr, "", olds, "none") < 0)
 		return (-1);
 	return (1);
+}
+
+int
+store_lift_bounce(struct store_txn *tx, const char *addr,
+    const struct change *ch)
+{
+	struct bounce_rec r;
+
+	memset(&r, 0, sizeof(r));
+	r.lifted = ch->time != 0 ? ch->time : (int64_t)time(NULL);
+	return (store_put_bounce(tx, addr, &r, ch));
 }
 
 int

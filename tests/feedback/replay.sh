@@ -41,6 +41,15 @@ echo "# f2 replay: $err"
 check "show carol" 0 ctl show carol@example.org
 expect_not "f2: a replayed report undid the operator's lift" "$out" \
     "suppression carol@example.org bounce"
+expect "f2: the lift is shown" "$out" "lifted carol@example.org"
+# mail sent after the lift that bounces again still counts
+sleep 1
+V=$(verp carol@example.org)
+hard carol@example.org "$V" > "$T/f2b"
+check "f2 new bounce" 0 "$F" -f -c "$T/om.conf" -r "$V" < "$T/f2b"
+check "show carol" 0 ctl show carol@example.org
+expect "f2: a new bounce suppresses" "$out" \
+    "suppression carol@example.org bounce"
 
 # --- f6: garbage with a status line
 V=$(verp dave@example.org)

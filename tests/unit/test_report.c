@@ -71,10 +71,32 @@ test_dsn_malformed(void **state)
 
 		for (j = 0; j < 20; j++)
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n,
-			    "Final-Recipient: rfc822; u%zu@x\nStatus: 5.1.1\n\n",
-			    j);
+			    "Final-Recipient: rfc822; u%zu@x\nAction: failed\n"
+			    "Status: 5.1.1\n\n", j);
 		report_init(&r);
 		assert_int_equal(report_parse_dsn(buf, n, &r), REPORT_RCPT_MAX);
+	}
+	/* RFC 3464: no Final-Recipient or no Action, no recipient */
+	{
+		static const char *const partial[] = {
+			"Status: 5.1.1\n",
+			"Action: failed\nStatus: 5.1.1\n",
+			"Final-Recipient: rfc822; a@x\nStatus: 5.1.1\n",
+			"Original-Recipient: rfc822; a@x\nAction: failed\n"
+			    "Status: 5.1.1\n",
+		};
+
+		for (i = 0; i < sizeof(partial) / sizeof(partial[0]); i++) {
+			report_init(&r);
+			assert_int_equal(report_parse_dsn(partial[i],
+			    strlen(partial[i]), &r), 0);
+		}
+		static const char whole[] = "Final-Recipient: rfc822; a@x\n"
+		    "Action: failed\nStatus: 5.1.1\n";
+
+		report_init(&r);
+		assert_int_equal(report_parse_dsn(whole, sizeof(whole) - 1,
+		    &r), 1);
 	}
 }
 
