@@ -36,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "authres.h"
 #include "daemon.h"
 #include "mime.h"
 #include "feedback.h"
@@ -163,6 +164,54 @@ find_token(const struct conf *c, const char *rcpt, const struct parsed *p,
 	    CANDIDATES_MAX, try_token, f);
 }
 
+/*
+ * from_loop - 1 when the report comes from a configured feedback loop:
+ * its one From address is in a feedback-loop domain (or below one),
+ * and an Authentication-Results header of one of our authserv-ids says
+ * that a DKIM signature of that domain (or a parent) passed
+ */
+static int
+from_loop(const struct conf *c, const struct parsed *p)
+{
+	const char *ids[CONF_MAX_AUTHSERV], *dom;
+	struct authres ar;
+	char how[16];
+	size_t i, n, dn;
+	int inloop = 0;
+
+	if (c->nfeedback_loop == 0 || c->nauthserv_id == 0 ||
+	    (dom = strrchr(p->from_addr, '@')) == NULL)
+		return (0);
+	dom++;
+	dn = strlen(dom);
+	for (i = 0; i < c->nfeedback_loop && !inloop; i++) {
+		n = strlen(c->feedback_loop[i]);
+		if (dn == n)
+			inloop = strcasecmp(dom, c->feedback_loop[i]) == 0;
+		else if (dn > n)
+			inloop = dom[dn - n - 1] == '.' &&
+			    strcasecmp(dom + dn - n, c->feedback_loop[i]) == 0;
+	}
+	if (!inloop)
+		return (0);
+	for (i = 0; i < c->nauthserv_id; i++)
+		ids[i] = c->authserv_id[i];
+	for (i = 0; i < p->nauthres; i++) {
+		if (authres_parse(p->authres[i], strlen(p->authres[i]),
+		    &ar) < 0)
+			continue;
+		/* DKIM only: SPF proves the envelope, not the From domain */
+		for (n = dn = 0; n < ar.n; n++)
+			if (strcmp(ar.r[n].method, "dkim") == 0)
+				ar.r[dn++] = ar.r[n];
+		ar.n = dn;
+		if (authres_aligned(&ar, ids, c->nauthserv_id, p->from_addr,
+		    how, sizeof(how)))
+			return (1);
+	}
+	return (0);
+}
+
 /* worst - the failure that counts most among the report's recipients */
 static const struct report_rcpt *
 worst(const struct report *r, const char *hard, int *cls)
@@ -280,6 +329,10 @@ handle(const struct runtime *rt, const char *rcpt, const char *buf,
 		/* RFC 5965: abuse is a complaint; fraud, virus... are not ours */
 		a.ev.complaint = strcmp(p.rep.feedback_type, "abuse") == 0;
 		a.ev.cls = BOUNCE_NONE;
+		/* a stranger's complaint is worth a one-click at most */
+		a.ev.unverified = !from_loop(c, &p);
+		a.ev.foreign = p.rep.original_rcpt[0] != '\0' &&
+		    strcasecmp(p.rep.original_rcpt, f.tok.rcpt) != 0;
 	} else {
 		x = worst(&p.rep, c->bounce_hard, &cls);
 		a.ev.cls = cls;

@@ -123,6 +123,47 @@ visit(GMimeObject *parent, GMimeObject *obj, gpointer data)
 	g_byte_array_unref(ba);
 }
 
+/*
+ * top_headers - the From mailbox (when there is exactly one) and the
+ * Authentication-Results headers of the message itself, not of a part
+ */
+static void
+top_headers(GMimeMessage *m, struct parsed *p)
+{
+	InternetAddressList *from;
+	InternetAddress *a;
+	GMimeHeaderList *hl;
+	GMimeHeader *hd;
+	const char *v;
+	int i, n;
+	size_t j;
+
+	if ((from = g_mime_message_get_from(m)) != NULL &&
+	    internet_address_list_length(from) == 1 &&
+	    (a = internet_address_list_get_address(from, 0)) != NULL &&
+	    INTERNET_ADDRESS_IS_MAILBOX(a) &&
+	    (v = internet_address_mailbox_get_addr(
+	    INTERNET_ADDRESS_MAILBOX(a))) != NULL &&
+	    strlen(v) < sizeof(p->from_addr)) {
+		for (j = 0; v[j] != '\0'; j++)
+			p->from_addr[j] = (char)g_ascii_tolower(v[j]);
+		p->from_addr[j] = '\0';
+	}
+	if ((hl = g_mime_object_get_header_list(GMIME_OBJECT(m))) == NULL)
+		return;
+	n = g_mime_header_list_get_count(hl);
+	for (i = 0; i < n && p->nauthres < MIME_AUTHRES_MAX; i++) {
+		if ((hd = g_mime_header_list_get_header_at(hl, i)) == NULL ||
+		    (v = g_mime_header_get_name(hd)) == NULL ||
+		    g_ascii_strcasecmp(v, "Authentication-Results") != 0 ||
+		    (v = g_mime_header_get_raw_value(hd)) == NULL ||
+		    strlen(v) >= sizeof(p->authres[0]))
+			continue;
+		(void)snprintf(p->authres[p->nauthres++],
+		    sizeof(p->authres[0]), "%s", v);
+	}
+}
+
 /* header - a header of the message as text, or NULL */
 static const char *
 header(GMimeMessage *m, const char *name)
@@ -179,6 +220,7 @@ mime_parse(const char *buf, size_t len, struct parsed *p)
 	    h.subject != NULL ? h.subject : "");
 	(void)snprintf(p->from, sizeof(p->from), "%s",
 	    h.from != NULL ? h.from : "");
+	top_headers(m, p);
 
 	top = g_mime_message_get_mime_part(m);
 	if (top != NULL) {

@@ -10,12 +10,18 @@
 
 #include "report.h"
 
+#define MIME_AUTHRES_MAX	8
+
 /* what the MIME walk found in one message */
 struct parsed {
 	struct report rep;		/* kind, fields, recipients */
 	int	structured;		/* 1: a multipart/report */
 	char	subject[256];
 	char	from[256];
+	char	from_addr[ADDR_BUFSIZE];	/* the one From mailbox; "" */
+	/* the message's own Authentication-Results values, raw */
+	char	authres[MIME_AUTHRES_MAX][1024];
+	size_t	nauthres;
 	/* every decoded text where a token may hide, NUL-separated */
 	char	*search;
 	size_t	searchlen;

@@ -46,7 +46,7 @@
 enum ktype { K_PATH, K_SOCKET, K_MODE, K_SIZE, K_ENUM, K_MAILTO, K_URL,
 	K_DELIM, K_HEADER, K_LISTEN, K_PROXY, K_USER, K_CODES, K_SCORE,
 	K_DAYS, K_TEXT, K_AUTHSERV, K_DURATION, K_COUNT, K_BOOL, K_DAEMONS,
-	K_NETS };
+	K_NETS, K_FBL };
 
 static const char *const mode_names[] = { "enforce", "monitor", NULL };
 static const char *const onerr_names[] = { "tempfail", "accept", NULL };
@@ -106,6 +106,8 @@ static const struct keyword keywords[] = {
 	    "a score from 0.01 to 1000, such as 1" },
 	{ "bounce-stale-after", K_DAYS, F(bounce_stale_after), NULL,
 	    "a number of days from 1 to 365, such as 7d" },
+	{ "feedback-loop", K_FBL, 0, 0, NULL,
+	    "domain names such as fbl.yahoo.com" },
 	{ "sendmail-path", K_PATH, F(sendmail_path), NULL, NULL },
 	{ "confirm-from", K_MAILTO, F(confirm_from), NULL, NULL },
 	{ "confirm-url", K_URL, F(confirm_url), NULL,
@@ -241,6 +243,25 @@ apply_keyword(struct lexer *lx, struct conf *c, const struct stmt *st,
 			    sizeof(c->authserv_id[0]))
 				return (conf_perr(lx, st->line,
 				    "authserv-id: too long"));
+		}
+		c->kwline[k - keywords] = st->line;
+		return (0);
+	}
+	if (k->type == K_FBL) {
+		for (i = 1; i < (size_t)st->nargs; i++) {
+			if (!conf_is_authserv_id(st->arg[i]) ||
+			    strchr(st->arg[i], '.') == NULL)
+				return (conf_perr(lx, st->line, "feedback-loop: "
+				    "expected %s, not \"%s\"", k->help,
+				    st->arg[i]));
+			if (c->nfeedback_loop >= CONF_MAX_FBL)
+				return (conf_perr(lx, st->line,
+				    "feedback-loop: more than %d", CONF_MAX_FBL));
+			if (strlcpy(c->feedback_loop[c->nfeedback_loop++],
+			    st->arg[i], sizeof(c->feedback_loop[0])) >=
+			    sizeof(c->feedback_loop[0]))
+				return (conf_perr(lx, st->line,
+				    "feedback-loop: too long"));
 		}
 		c->kwline[k - keywords] = st->line;
 		return (0);
@@ -440,6 +461,7 @@ apply_keyword(struct lexer *lx, struct conf *c, const struct stmt *st,
 	case K_CODES:
 	case K_PROXY:
 	case K_AUTHSERV:
+	case K_FBL:
 	case K_DAEMONS:
 	case K_NETS:
 		break;

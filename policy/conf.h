@@ -29,6 +29,7 @@
 #define CONF_URL_MAX	512
 #define CONF_MAX_PROXIES 16
 #define CONF_MAX_AUTHSERV 8
+#define CONF_MAX_FBL 16
 #define CONF_MAX_DAEMONS 16	/* outbound-daemon names */
 #define CONF_DAEMON_MAX	64
 #define CONF_MAX_NETS	64	/* outbound-network entries */
@@ -97,6 +98,9 @@ struct conf {
 	int64_t	bounce_soft_score;	/* 50 */
 	int64_t	bounce_permanent_score;	/* 100 */
 	int	bounce_stale_after;	/* days without a bounce: score reset */
+	/* complaints suppress only from these, DKIM-authenticated */
+	char	feedback_loop[CONF_MAX_FBL][CONF_TEXT_MAX];
+	size_t	nfeedback_loop;
 	/* confirmed opt-in */
 	char	sendmail_path[PATH_MAX];
 	char	confirm_from[ADDR_BUFSIZE];

@@ -17,6 +17,7 @@
 #include "feedback.h"
 #include "model.h"
 #include "report.h"
+#include "unsub.h"
 
 #define DAY	86400
 #define COMPLAINT_MAX_AGE	(30 * DAY)
@@ -28,10 +29,12 @@ evidence(const struct fb_event *ev, char *buf, size_t len)
 	char sent[TIME_BUFSIZE];
 	int n;
 
-	n = snprintf(buf, len, "type=%s%s%s status=%s mta=%s date=%s sent=%s "
-	    "diag=", report_kind_name(ev->kind),
+	n = snprintf(buf, len, "type=%s%s%s%s status=%s mta=%s date=%s "
+	    "sent=%s diag=", report_kind_name(ev->kind),
 	    ev->complaint ? " feedback-type=" : "",
 	    ev->complaint ? ev->feedback_type : "",
+	    !ev->complaint || !ev->unverified ? "" : ev->foreign ?
+	    " feedback-loop=no other-recipient" : " feedback-loop=no",
 	    ev->status[0] != '\0' ? ev->status : "-",
 	    ev->mta[0] != '\0' ? ev->mta : "-",
 	    ev->date[0] != '\0' ? ev->date : "-",
@@ -159,6 +162,13 @@ feedback_apply(struct store_txn *tx, const struct conf *c,
 		res->action = FB_ALREADY;
 		return (0);
 	}
+	if (ev->complaint && ev->unverified) {
+		if (ev->foreign)
+			return (0);
+		res->action = FB_OPTED_OUT;
+		return (unsub_list(tx, ev->addr, ev->list,
+		    c->recipient_delimiter, &ch));
+	}
 	if (ev->complaint) {
 		res->action = FB_SUPPRESSED;
 		return (suppress(tx, ev, SUPP_COMPLAINT, ev_text));
@@ -200,6 +210,7 @@ feedback_action_name(int a)
 	case FB_SUPPRESSED:	return ("suppressed");
 	case FB_ALREADY:	return ("already-suppressed");
 	case FB_TOO_OLD:	return ("too-old");
+	case FB_OPTED_OUT:	return ("opted-out");
 	default:		return ("none");
 	}
 }

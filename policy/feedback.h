@@ -26,6 +26,13 @@
  *	suppressed ("bounce"). An address that is already suppressed
  *	keeps its suppression and reason; the report is still recorded.
  *
+ *	A complaint suppresses ("complaint") only when it comes from a
+ *	feedback loop (EV->unverified 0: the caller checked the sender's
+ *	domain and its DKIM signature). Any other complaint opts the
+ *	token's recipient out of the token's list only, no more than the
+ *	message's one-click link would; when it names another recipient
+ *	than the token's (EV->foreign) it is recorded only.
+ *
  *	A report about a message sent more than bounce-stale-after days
  *	ago (a complaint: 30 days), or in the future, is recorded and does
  *	nothing else: a replayed old report cannot suppress anyone again
@@ -55,6 +62,8 @@ struct fb_event {
 	const char *mta;		/* reporting MTA */
 	const char *date;		/* arrival date in the report */
 	const char *feedback_type;	/* ARF */
+	int	unverified;		/* complaint: from no feedback loop */
+	int	foreign;		/* it names another recipient */
 };
 
 enum fb_action {
@@ -64,6 +73,7 @@ enum fb_action {
 	FB_SUPPRESSED,			/* suppressed now */
 	FB_ALREADY,			/* suppressed before */
 	FB_TOO_OLD,			/* about mail sent too long ago: noted */
+	FB_OPTED_OUT,			/* unverified complaint: one list */
 };
 
 struct fb_result {

@@ -10,7 +10,11 @@ F="$top_builddir/optin-feedback"
 C="$top_builddir/optinctl"
 D="$top_srcdir/tests/feedback"
 test_conf "$T/om.conf"
-echo "bounce-address bounces@example.com" >> "$T/om.conf"
+cat >> "$T/om.conf" <<'EOF'
+bounce-address bounces@example.com
+authserv-id mx.example.com
+feedback-loop arf.mail.yahoo.example isp.example
+EOF
 ctl() { "$C" -c "$T/om.conf" "$@"; }
 check "init" 0 ctl init
 check "optin-feedback -n" 0 "$F" -n -c "$T/om.conf"
@@ -61,7 +65,10 @@ while read -r file rcpt env want; do
 		expect_not "$file: no score ($log)" "$out" "bounce-score" ;;
 	esac
 done < "$D/cases"
-expect_eq "every case ran" "$n" 27
+expect_eq "every case ran" "$n" 28
+# a complaint no feedback loop vouches for: out of its list, no more
+check "unauthenticated complaint: out of marketing" 1 \
+    ctl check unauth@yahoo.example marketing
 
 # what was not acted on is kept for a person to read, not deleted
 expect_eq "ten messages kept" "$(ls "$T/db/kept/new" | wc -l)" 10
@@ -86,7 +93,7 @@ expect "a policy refusal is recorded" "$out" "report:policy"
 check "stats" 0 ctl stats
 today=$(date -u +%Y-%m-%d)
 expect "bounces and complaints today" "$out" \
-    "feedback marketing $today bounces=10 complaints=2 policy=4"
+    "feedback marketing $today bounces=10 complaints=3 policy=4"
 
 # a soft bounce counts once a day; a hard one after it suppresses
 tokens pf-expired@example.org

@@ -148,6 +148,43 @@ test_hard_and_complaint(void **state)
 		assert_int_equal(suppressed(st, "old@example.org"),
 		    SUPP_COMPLAINT);
 	}
+	/* a complaint from no feedback loop: one list, or nothing */
+	{
+		struct apply a;
+		struct store_txn *tx;
+		struct consent_rec r;
+		char err[256];
+
+		memset(&a, 0, sizeof(a));
+		a.c = c;
+		a.ev.kind = REPORT_ARF;
+		a.ev.cls = BOUNCE_NONE;
+		a.ev.complaint = 1;
+		a.ev.unverified = 1;
+		a.ev.addr = "fwd@example.org";
+		a.ev.list = "marketing";
+		a.ev.now = T0;
+		a.ev.sent = T0 - 60;
+		a.ev.status = a.ev.diag = a.ev.mta = a.ev.date = "";
+		a.ev.feedback_type = "abuse";
+		a.ev.foreign = 1;
+		assert_int_equal(store_write(st, apply_fn, &a, err,
+		    sizeof(err)), 0);
+		assert_int_equal(a.res.action, FB_RECORDED);
+		a.ev.foreign = 0;
+		assert_int_equal(store_write(st, apply_fn, &a, err,
+		    sizeof(err)), 0);
+		assert_int_equal(a.res.action, FB_OPTED_OUT);
+		assert_int_equal(suppressed(st, "fwd@example.org"), 0);
+		if (store_read_begin(st, &tx, err, sizeof(err)) < 0)
+			fail_msg("%s", err);
+		assert_int_equal(store_get_consent(tx, "fwd@example.org",
+		    "marketing", &r), 1);
+		assert_int_equal(r.status, STATUS_OPT_OUT);
+		assert_int_equal(store_get_consent(tx, "fwd@example.org",
+		    "releases", &r), 0);
+		store_read_end(tx);
+	}
 	/* policy refusals are only recorded */
 	assert_int_equal(report(st, c, "fine@example.org", BOUNCE_POLICY, 0, T0,
 	    NULL), FB_RECORDED);
