@@ -29,6 +29,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "conf.h"
 #include "conf_check.h"
 #include "conf_lex.h"
@@ -525,6 +526,40 @@ conf_defaults(struct conf *c)
 	c->hide_stripped = 1;
 }
 
+/*
+ * confirm_held_by - L, a list that needs consent, takes mail from
+ * confirm-from by its sender match (as msg_class.c's sender_fits does:
+ * the address, untagged, or its @domain): optin-milter would hold every
+ * confirmation optin-unsubd sends back as list mail to a person who has
+ * not consented yet
+ */
+static int
+confirm_held_by(const struct conf *c, const struct conf_list *l)
+{
+	char untagged[ADDR_BUFSIZE];
+	const char *from = c->confirm_from;
+	size_t i;
+
+	if (from[0] == '\0' || l->consent == CONSENT_NONE)
+		return (0);
+	if (addr_untag(from, c->recipient_delimiter, untagged,
+	    sizeof(untagged)) != 1)
+		(void)strlcpy(untagged, from, sizeof(untagged));
+	for (i = 0; i < l->nmatches; i++) {
+		const struct conf_match *m = &l->matches[i];
+
+		if (m->type != MATCH_SENDER)
+			continue;
+		if (m->value[0] == '@' ?
+		    strcasecmp(addr_domain(from), m->value + 1) == 0 :
+		    strcasecmp(from, m->value) == 0 ||
+		    strcasecmp(untagged, m->value) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+
 int
 conf_parse(const char *buf, size_t len, const char *name, const char *basedir,
     struct conf **out, char *err, size_t errlen)
@@ -604,6 +639,14 @@ conf_parse(const char *buf, size_t len, const char *name, const char *basedir,
 		    c->confirm_url[0] == '\0')) {
 			conf_perr(&lx, l->line, "list %s has subscribe yes, but "
 			    "confirm-from or confirm-url is not set", l->name);
+			goto fail;
+		}
+		if (confirm_held_by(c, l)) {
+			conf_perr(&lx, l->line, "list %s matches the sender %s "
+			    "of confirm-from: optin-milter would hold every "
+			    "confirmation as list mail to a person without "
+			    "consent; send them from another address",
+			    l->name, c->confirm_from);
 			goto fail;
 		}
 	}
