@@ -198,8 +198,12 @@ erase_consent(struct erasure *er)
 			memcpy(a, k.mv_data, (size_t)(z - (char *)k.mv_data));
 			a[z - (char *)k.mv_data] = '\0';
 			if (same_person(a, strlen(a), er->target, er->delims)) {
-				if (gone(er, a) < 0 ||
-				    (rc = mdb_cursor_del(cur, 0)) != 0)
+				if (gone(er, a) < 0) {
+					/* not a break: rc is still 0 there */
+					mdb_cursor_close(cur);
+					return (-1);
+				}
+				if ((rc = mdb_cursor_del(cur, 0)) != 0)
 					break;
 				/* after a delete, NEXT gives what followed */
 				rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
@@ -247,8 +251,11 @@ erase_supp(struct erasure *er)
 			memcpy(a, k.mv_data, k.mv_size);
 			a[k.mv_size] = '\0';
 			if (same_person(a, strlen(a), er->target, er->delims)) {
-				if (gone(er, a) < 0 ||
-				    (rc = mdb_cursor_del(cur, 0)) != 0)
+				if (gone(er, a) < 0) {
+					mdb_cursor_close(cur);
+					return (-1);
+				}
+				if ((rc = mdb_cursor_del(cur, 0)) != 0)
 					break;
 				rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
 				continue;
