@@ -195,7 +195,7 @@ store_bak_open(const char *file, struct store_bak *b, char *err,
 	}
 	(void)snprintf(buf, sizeof(buf), "%.*s", (int)v.mv_size,
 	    (const char *)v.mv_data);
-	if (atoi(buf) != STORE_SCHEMA) {
+	if (strtonum(buf, 0, INT_MAX, NULL) != STORE_SCHEMA) {
 		(void)snprintf(err, errlen, "%s: schema %s, this version reads "
 		    "%d", file, buf, STORE_SCHEMA);
 		store_bak_close(b);
