@@ -3,7 +3,7 @@
  * floor_lmdb - bare LMDB loops: the floors of import and of decisions
  *
  * SYNOPSIS
- *	floor_lmdb put DIR ROWS
+ *	floor_lmdb put DIR ROWS [FILE]
  *	floor_lmdb fill DIR ADDRESSES
  *	floor_lmdb decide DIR ADDRESSES LOOKUPS
  *	floor_lmdb get DIR ADDRESSES LOOKUPS
@@ -14,10 +14,14 @@
  *
  *	put writes, into a new environment in DIR, the records optinctl
  *	import writes for ROWS lines "user%07d@bench.example,marketing,
- *	opt-in": for each line one consent record and one history record,
- *	byte for byte as the store encodes them, with mdb_put() in one write
- *	transaction, committed durably. No CSV, no checks, no lookups.
- *	Prints "rows=N seconds=S rows_per_s=R maxrss_kb=K".
+ *	opt-in" of a file named FILE (default rows.csv): the history record
+ *	that names the file, then for each line one consent record and one
+ *	history record, then the history counter in meta, byte for byte as
+ *	the store encodes them, with mdb_put() in one write transaction,
+ *	committed durably. No CSV, no checks, no lookups. Prints
+ *	"rows=N seconds=S rows_per_s=R maxrss_kb=K"; SECONDS runs from
+ *	before the transaction to after the commit (bench/run times the
+ *	whole process instead, as it times the import).
  *
  *	fill makes, with the store, ADDRESSES consent records (opt-in to
  *	marketing) for user%07d@bench.example and a bounce suppression for
@@ -93,23 +97,34 @@ env(const char *dir, size_t mapsize, unsigned flags, MDB_env **e)
 	return (0);
 }
 
+/* hist_key - the big-endian history key of SEQ */
+static void
+hist_key(uint64_t seq, unsigned char hk[8])
+{
+	int j;
+
+	for (j = 7; j >= 0; j--) {
+		hk[j] = (unsigned char)(seq & 0xff);
+		seq >>= 8;
+	}
+}
+
 static int
-put(const char *dir, long long rows)
+put(const char *dir, long long rows, const char *file)
 {
 	MDB_env *e;
 	MDB_txn *txn;
-	MDB_dbi consent, history;
+	MDB_dbi consent, history, meta;
 	MDB_val k, v;
 	struct enc en;
 	struct rusage ru;
-	char kb[128], a[64];
+	char kb[128], a[64], ev[600], num[32];
 	unsigned char hk[8];
 	int64_t t = (int64_t)time(NULL);
 	long long i;
-	uint64_t seq;
 	double t0, secs;
 	size_t al;
-	int rc, j;
+	int rc;
 
 	(void)mkdir(dir, 0755);
 	if (env(dir, (size_t)rows * 2048 + (64 << 20), 0, &e) != 0)
@@ -117,8 +132,28 @@ put(const char *dir, long long rows)
 	t0 = now();
 	if ((rc = mdb_txn_begin(e, NULL, 0, &txn)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "consent", MDB_CREATE, &consent)) != 0 ||
-	    (rc = mdb_dbi_open(txn, "history", MDB_CREATE, &history)) != 0)
+	    (rc = mdb_dbi_open(txn, "history", MDB_CREATE, &history)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &meta)) != 0)
 		return (fail("begin", rc));
+	/* the import's first history record names the file */
+	(void)snprintf(ev, sizeof(ev), "file=%s", file);
+	memset(&en, 0, sizeof(en));
+	enc_u8(&en, REC_VERSION);
+	enc_i64(&en, t);
+	enc_u8(&en, (unsigned)ACTOR_IMPORT);
+	enc_str(&en, "");
+	enc_str(&en, "");
+	enc_str(&en, "");
+	enc_str(&en, "import");
+	enc_str(&en, "import");
+	enc_str(&en, ev);
+	hist_key(1, hk);
+	k.mv_data = hk;
+	k.mv_size = 8;
+	v.mv_data = en.buf;
+	v.mv_size = en.len;
+	if ((rc = mdb_put(txn, history, &k, &v, MDB_APPEND)) != 0)
+		return (fail("put history", rc));
 	for (i = 0; i < rows; i++) {
 		al = (size_t)snprintf(a, sizeof(a), "user%07lld@bench.example",
 		    i);
@@ -137,11 +172,7 @@ put(const char *dir, long long rows)
 		v.mv_size = en.len;
 		if ((rc = mdb_put(txn, consent, &k, &v, 0)) != 0)
 			return (fail("put consent", rc));
-		seq = (uint64_t)i + 2;
-		for (j = 7; j >= 0; j--) {
-			hk[j] = (unsigned char)(seq & 0xff);
-			seq >>= 8;
-		}
+		hist_key((uint64_t)i + 2, hk);
 		memset(&en, 0, sizeof(en));
 		enc_u8(&en, REC_VERSION);
 		enc_i64(&en, t);
@@ -159,6 +190,14 @@ put(const char *dir, long long rows)
 		if ((rc = mdb_put(txn, history, &k, &v, MDB_APPEND)) != 0)
 			return (fail("put history", rc));
 	}
+	/* the history counter, once before the commit */
+	(void)snprintf(num, sizeof(num), "%lld", rows + 1);
+	k.mv_data = "history-seq";
+	k.mv_size = sizeof("history-seq") - 1;
+	v.mv_data = num;
+	v.mv_size = strlen(num);
+	if ((rc = mdb_put(txn, meta, &k, &v, 0)) != 0)
+		return (fail("put meta", rc));
 	if ((rc = mdb_txn_commit(txn)) != 0)
 		return (fail("commit", rc));
 	secs = now() - t0;
@@ -314,14 +353,16 @@ int
 main(int argc, char **argv)
 {
 	if (argc == 4 && strcmp(argv[1], "put") == 0)
-		return (put(argv[2], number(argv[3])));
+		return (put(argv[2], number(argv[3]), "rows.csv"));
+	if (argc == 5 && strcmp(argv[1], "put") == 0)
+		return (put(argv[2], number(argv[3]), argv[4]));
 	if (argc == 4 && strcmp(argv[1], "fill") == 0)
 		return (fill(argv[2], number(argv[3])));
 	if (argc == 5 && strcmp(argv[1], "decide") == 0)
 		return (decide_run(argv[2], number(argv[3]), number(argv[4])));
 	if (argc == 5 && strcmp(argv[1], "get") == 0)
 		return (get_run(argv[2], number(argv[3]), number(argv[4])));
-	fprintf(stderr, "usage: floor_lmdb put DIR ROWS | fill DIR ADDRESSES |\n"
+	fprintf(stderr, "usage: floor_lmdb put DIR ROWS [FILE] | fill DIR ADDRESSES |\n"
 	    "       decide DIR ADDRESSES LOOKUPS | get DIR ADDRESSES LOOKUPS\n");
 	return (64);
 }
