@@ -135,6 +135,20 @@ put(const char *dir, long long rows, const char *file)
 	    (rc = mdb_dbi_open(txn, "history", MDB_CREATE, &history)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "meta", MDB_CREATE, &meta)) != 0)
 		return (fail("begin", rc));
+	/*
+	 * The history counter the import writes last (rows + 1), written
+	 * first: a new database's meta page made last lies at the top of
+	 * the heap, and freeing the pages in mdb_env_close() then shrinks
+	 * the heap one page at a time (47,000 brk calls, 0.17 s for 1 M
+	 * rows) where the import's does not.
+	 */
+	(void)snprintf(num, sizeof(num), "%lld", rows + 1);
+	k.mv_data = "history-seq";
+	k.mv_size = sizeof("history-seq") - 1;
+	v.mv_data = num;
+	v.mv_size = strlen(num);
+	if ((rc = mdb_put(txn, meta, &k, &v, 0)) != 0)
+		return (fail("put meta", rc));
 	/* the import's first history record names the file */
 	(void)snprintf(ev, sizeof(ev), "file=%s", file);
 	memset(&en, 0, sizeof(en));
@@ -190,14 +204,6 @@ put(const char *dir, long long rows, const char *file)
 		if ((rc = mdb_put(txn, history, &k, &v, MDB_APPEND)) != 0)
 			return (fail("put history", rc));
 	}
-	/* the history counter, once before the commit */
-	(void)snprintf(num, sizeof(num), "%lld", rows + 1);
-	k.mv_data = "history-seq";
-	k.mv_size = sizeof("history-seq") - 1;
-	v.mv_data = num;
-	v.mv_size = strlen(num);
-	if ((rc = mdb_put(txn, meta, &k, &v, 0)) != 0)
-		return (fail("put meta", rc));
 	if ((rc = mdb_txn_commit(txn)) != 0)
 		return (fail("commit", rc));
 	secs = now() - t0;
