@@ -21,9 +21,14 @@
  *
  *	The clients of a group send their next requests at about the same
  *	moment, after their answers; the first of them to arrive would
- *	otherwise commit alone while the rest queue behind it. So a leader
- *	that finds fewer changes queued than the last group had waits for
- *	more, at most GATHER_US microseconds, before it commits.
+ *	otherwise commit alone while the rest queue behind it. Left alone,
+ *	N clients also settle into two groups that take turns, each
+ *	committing while the other's clients are being answered: twice the
+ *	syncs for the same requests. So when a commit ends, the changes it
+ *	held plus those that queued during it tell how many clients are
+ *	busy, and the next leader waits until that many are queued, at
+ *	most GATHER_US microseconds, before it commits. One client alone
+ *	never waits.
  *
  *	When the group's transaction fails, each change of the group is
  *	tried again alone, so that one bad change cannot fail the others;
@@ -60,7 +65,7 @@ static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;	/* a group done */
 static pthread_cond_t arrive = PTHREAD_COND_INITIALIZER; /* a job queued */
 static struct job *head, **tail = &head;
 static int committing;
-static size_t last_group;		/* size of the last group */
+static size_t busy;			/* clients seen by the last commit */
 
 /* queued - the jobs queued for store ST; under lock */
 static size_t
@@ -74,13 +79,13 @@ queued(struct store *st)
 	return (n);
 }
 
-/* gather - wait, at most GATHER_US, until the last group's size is queued */
+/* gather - wait, at most GATHER_US, until BUSY changes are queued */
 static void
 gather(struct store *st)
 {
 	struct timespec until;
 
-	if (queued(st) >= last_group)
+	if (queued(st) >= busy)
 		return;
 	(void)clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_nsec += GATHER_US * 1000L;
@@ -88,7 +93,7 @@ gather(struct store *st)
 		until.tv_sec++;
 		until.tv_nsec -= 1000000000L;
 	}
-	while (queued(st) < last_group)
+	while (queued(st) < busy)
 		if (pthread_cond_timedwait(&arrive, &lock, &until) == ETIMEDOUT)
 			break;
 }
@@ -154,6 +159,10 @@ commit_write(struct store *st, store_write_fn fn, void *arg, char *err,
 {
 	struct job me, *group, *j, *next;
 
+#ifdef COMMIT_EACH
+	/* bench/unsubd_each: one commit per request, group commit's floor */
+	return (store_write(st, fn, arg, err, errlen) < 0 ? -1 : 0);
+#endif
 	memset(&me, 0, sizeof(me));
 	me.st = st;
 	me.fn = fn;
@@ -173,11 +182,11 @@ commit_write(struct store *st, store_write_fn fn, void *arg, char *err,
 		(void)pthread_mutex_unlock(&lock);
 		lead(group);
 		(void)pthread_mutex_lock(&lock);
-		last_group = 0;
+		busy = queued(st);	/* arrived during the commit */
 		for (j = group; j != NULL; j = next) {
 			next = j->next;		/* J may be gone once done */
 			j->done = 1;
-			last_group++;
+			busy++;
 		}
 		committing = 0;
 		(void)pthread_cond_broadcast(&cond);
