@@ -87,9 +87,15 @@ feed_rewind(struct feed *f)
 static size_t
 boundary(const char *p, size_t len)
 {
+	const char *nl;
 	size_t i, end = 0;
 	int quoted = 0;
 
+	/* without a '"' before it, the last LF ends the last record */
+	if ((nl = memrchr(p, '\n', len)) == NULL)
+		return (0);
+	if (memchr(p, '"', (size_t)(nl - p)) == NULL)
+		return ((size_t)(nl - p) + 1);
 	/* outside quotes (an even count of '"' so far), LF ends a record */
 	for (i = 0; i < len; i++) {
 		if (p[i] == '"')

@@ -41,10 +41,25 @@ csv_line(const struct csv_reader *r)
 	return (r->line);
 }
 
+/* the bytes that end a run inside an unquoted field */
+static const unsigned char special[256] = {
+	['\0'] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, [','] = 1,
+};
+/* and inside a quoted one */
+static const unsigned char special_q[256] = {
+	['\0'] = 1, ['\n'] = 1, ['"'] = 1,
+};
+
+/*
+ * csv_next - the next record. A field is copied a run at a time up to
+ * the next byte in SPECIAL (SPECIAL_Q when quoted), which is then judged
+ * on its own.
+ */
 int
 csv_next(struct csv_reader *r, char **fields, size_t maxfields,
     size_t *nfields, char *err, size_t errlen)
 {
+	const char *q;
 	char *o = r->buf;
 	size_t nf = 0;
 
@@ -69,6 +84,13 @@ csv_next(struct csv_reader *r, char **fields, size_t maxfields,
 		if (r->p < r->end && *r->p == '"') {
 			r->p++;
 			for (;;) {
+				q = r->p;
+				while (q < r->end &&
+				    !special_q[(unsigned char)*q])
+					q++;
+				memcpy(o, r->p, (size_t)(q - r->p));
+				o += q - r->p;
+				r->p = q;
 				if (r->p >= r->end) {
 					(void)snprintf(err, errlen,
 					    "unterminated quoted field");
@@ -99,20 +121,31 @@ csv_next(struct csv_reader *r, char **fields, size_t maxfields,
 				return (-1);
 			}
 		} else {
-			while (r->p < r->end && *r->p != ',' && *r->p != '\n') {
-				if (*r->p == '\r' && r->p + 1 < r->end &&
-				    r->p[1] == '\n')
+			for (;;) {
+				/* the run of ordinary bytes, copied at once */
+				q = r->p;
+				while (q < r->end &&
+				    !special[(unsigned char)*q])
+					q++;
+				memcpy(o, r->p, (size_t)(q - r->p));
+				o += q - r->p;
+				r->p = q;
+				if (r->p >= r->end || *r->p == ',' ||
+				    *r->p == '\n')
 					break;
+				if (*r->p == '\r') {
+					if (r->p + 1 < r->end && r->p[1] == '\n')
+						break;
+					*o++ = *r->p++;	/* a lone CR is data */
+					continue;
+				}
 				if (*r->p == '"') {
 					(void)snprintf(err, errlen,
 					    "quote inside an unquoted field");
 					return (-1);
 				}
-				if (*r->p == '\0') {
-					(void)snprintf(err, errlen, "NUL byte");
-					return (-1);
-				}
-				*o++ = *r->p++;
+				(void)snprintf(err, errlen, "NUL byte");
+				return (-1);
 			}
 		}
 		*o++ = '\0';

@@ -131,4 +131,63 @@ expect "big bad nothing" "$err" "1 bad line; nothing imported"
 check "big stats" 0 "$C" -c "$T/om3.conf" stats
 expect "big history" "$out" "history records=45002"
 
+# --- no quote anywhere, larger than the window: records end at its last
+# line break; a bad line near the end is named by its number
+awk 'BEGIN {
+	print "address,list,status,source"
+	for (i = 0; i < 60000; i++)
+		printf "plain%d@bulk.example,marketing,opt-in,bulk\n", i
+}' > "$T/plain.csv"
+check "plain import" 0 "$C" -c "$T/om3.conf" import "$T/plain.csv"
+expect "plain count" "$out" "imported 60000 records"
+check "plain last" 0 "$C" -c "$T/om3.conf" check plain59999@bulk.example marketing
+{ head -n 59000 "$T/plain.csv"; echo "plain,marketing,opt-in,x"; \
+    tail -n +59001 "$T/plain.csv"; } > "$T/plainbad.csv"
+check "plain bad" 65 "$C" -c "$T/om3.conf" import "$T/plainbad.csv"
+expect "plain bad line number" "$err" "$T/plainbad.csv:59001: bad address \"plain\""
+expect "plain bad nothing" "$err" "1 bad line; nothing imported"
+
+# --- a quoted field with line breaks across the window's edge (1 MiB):
+# the window's last line break lies inside the quotes
+awk 'BEGIN {
+	print "address,list,status,source"
+	n = 27
+	for (i = 0; n + 50 < 1048576 - 60; i++) {
+		s = sprintf("edge%07d@bulk.example,marketing,opt-in,bulk", i)
+		print s
+		n += length(s) + 1
+	}
+	printf "edgeq@bulk.example,marketing,opt-in,\"q"
+	for (j = 0; j < 40; j++)
+		printf "\nx"
+	printf "\"\n"
+	for (k = 0; k < 10; k++)
+		printf "edgez%d@bulk.example,marketing,opt-in,bulk\n", k
+}' > "$T/edge.csv"
+size=$(stat -c %s "$T/edge.csv")
+[ "$size" -gt 1048576 ] && ok || fail "edge.csv too short ($size)"
+n=$(($(grep -c '^edge' "$T/edge.csv")))
+check "edge import" 0 "$C" -c "$T/om3.conf" import "$T/edge.csv"
+expect "edge count" "$out" "imported $n records"
+check "edge quoted" 0 "$C" -c "$T/om3.conf" check edgeq@bulk.example marketing
+check "edge after" 0 "$C" -c "$T/om3.conf" check edgez9@bulk.example marketing
+printf 'bad,marketing,opt-in,x\n' >> "$T/edge.csv"
+check "edge bad" 65 "$C" -c "$T/om3.conf" import "$T/edge.csv"
+expect "edge bad line number" "$err" "$T/edge.csv:$(wc -l < "$T/edge.csv"): bad address"
+
+# --- one record longer than the window: checked, named, and the lines
+# after it still checked
+{
+	echo "address,list,status,source"
+	echo "long1@bulk.example,marketing,opt-in,ok"
+	printf 'long2@bulk.example,marketing,opt-in,"'
+	head -c 1500000 /dev/zero | tr '\0' 's'
+	printf '"\n'
+	echo "long3@bulk.example,nosuch,opt-in,ok"
+} > "$T/long.csv"
+check "long record" 65 "$C" -c "$T/om3.conf" import "$T/long.csv"
+expect "long record named" "$err" "$T/long.csv:3: source longer than 127 octets"
+expect "after the long record" "$err" "$T/long.csv:4: unknown list \"nosuch\""
+expect "long nothing" "$err" "2 bad lines; nothing imported"
+
 done_testing
