@@ -276,7 +276,10 @@ row(struct import *im, char **f, size_t nf, int line, char *a, size_t alen,
 	char aerr[128];
 	int ok = 1;
 
-	memset(rec, 0, sizeof(*rec));
+	/* the record's text is the change's (store_put_consent) */
+	rec->status = 0;
+	rec->changed = rec->expires = 0;
+	rec->source[0] = rec->evidence[0] = '\0';
 	if (nf != im->ncol) {
 		bad_line(im, line, "%zu fields, the header has %zu", nf,
 		    im->ncol);

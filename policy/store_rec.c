@@ -20,10 +20,10 @@
 #include "store_priv.h"
 
 /* state names for history: "opt-in", "suppressed:bounce", "none" */
-static void
-consent_state(const struct consent_rec *r, char *buf, size_t len)
+static const char *
+consent_state(const struct consent_rec *r)
 {
-	(void)strlcpy(buf, r != NULL ? status_name(r->status) : "none", len);
+	return (r != NULL ? status_name(r->status) : "none");
 }
 
 static void
@@ -242,7 +242,7 @@ int
 store_put_consent(struct store_txn *tx, const char *addr, const char *list,
     const struct consent_rec *r, const struct change *ch)
 {
-	char kb[ADDR_BUFSIZE + CONF_NAME_MAX + 2], olds[40], news[40];
+	char kb[ADDR_BUFSIZE + CONF_NAME_MAX + 2];
 	struct consent_rec old;
 	const char *why;
 	struct enc e;
@@ -281,16 +281,15 @@ store_put_consent(struct store_txn *tx, const char *addr, const char *list,
 	}
 	if (rc != 0)
 		return (store_mdberr(tx, "put consent", rc));
-	consent_state(had ? &old : NULL, olds, sizeof(olds));
-	consent_state(r, news, sizeof(news));
-	return (store_history_append(tx, ch, addr, list, olds, news));
+	return (store_history_append(tx, ch, addr, list,
+	    consent_state(had ? &old : NULL), consent_state(r)));
 }
 
 int
 store_del_consent(struct store_txn *tx, const char *addr, const char *list,
     const struct change *ch)
 {
-	char kb[ADDR_BUFSIZE + CONF_NAME_MAX + 2], olds[40];
+	char kb[ADDR_BUFSIZE + CONF_NAME_MAX + 2];
 	struct consent_rec old;
 	MDB_val k;
 	int rc, had;
@@ -303,8 +302,8 @@ store_del_consent(struct store_txn *tx, const char *addr, const char *list,
 		return (store_txerr(tx, "bad consent key"));
 	if ((rc = mdb_del(tx->txn, tx->st->consent, &k, NULL)) != 0)
 		return (store_mdberr(tx, "delete consent", rc));
-	consent_state(&old, olds, sizeof(olds));
-	if (store_history_append(tx, ch, addr, list, olds, "none") < 0)
+	if (store_history_append(tx, ch, addr, list, consent_state(&old),
+	    "none") < 0)
 		return (-1);
 	return (1);
 }
