@@ -20,6 +20,9 @@
  *	grows is LMDB's own set of dirty pages. Standard input is first
  *	copied to an unlinked temporary file, because a transaction that
  *	outgrows the map is run again from the start after the map grows.
+ *	For a large file the map is grown before the transaction to
+ *	RESERVE_FACTOR times the file's size more than the data it holds,
+ *	so that it seldom has to run again.
  *
  *	The history names the file once: the import's first history
  *	record (actor import, no address) carries "file=PATH" as its
@@ -27,6 +30,8 @@
  *	the sequence number of that record.
  */
 #include "config.h"
+
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -43,6 +48,15 @@
 
 #define WINDOW		(1024 * 1024)
 #define WINDOW_MAX	(16 * 1024 * 1024)
+/*
+ * A line writes about four times its length (a consent record and a
+ * history record, each with the address and the list, and the tree's own
+ * overhead); RESERVE_FACTOR times the file leaves room for short lines and
+ * half-filled pages. Below RESERVE_MIN the map grows when it fills: running
+ * such a transaction again costs little.
+ */
+#define RESERVE_FACTOR	8
+#define RESERVE_MIN	(64ULL * 1024 * 1024)
 #define MAX_REPORTED	100
 #define MAX_FIELDS	32
 
@@ -380,6 +394,23 @@ do_import(struct store_txn *tx, void *arg)
 	return (im->err_lines > 0 ? -2 : 0);
 }
 
+/*
+ * reserve - a large file: grow the map before the transaction, so that it
+ * does not fill the map half-way and run again from the start
+ */
+static void
+reserve(struct store *st, FILE *fp)
+{
+	struct stat sb;
+	uint64_t need;
+
+	if (fstat(fileno(fp), &sb) < 0 || !S_ISREG(sb.st_mode))
+		return;
+	need = (uint64_t)sb.st_size * RESERVE_FACTOR;
+	if (need >= RESERVE_MIN)
+		(void)store_reserve(st, need);	/* else it grows when full */
+}
+
 /* spool - standard input into an unlinked temporary file */
 static FILE *
 spool(void)
@@ -429,6 +460,7 @@ verb_import(struct ctl *c, int argc, char **argv)
 	im.feed.cap = WINDOW;
 	if ((ret = ctl_open_store(c, 0)) != 0)
 		goto out;
+	reserve(c->st, im.feed.fp);
 	rc = store_write(c->st, do_import, &im, err, sizeof(err));
 	if (rc == -1) {
 		ctl_err("database: %s", err);

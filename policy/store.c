@@ -441,6 +441,36 @@ store_mapsize(struct store *st)
 }
 
 int
+store_reserve(struct store *st, uint64_t bytes)
+{
+	MDB_envinfo info;
+	MDB_stat ms;
+	uint64_t want, size;
+	int rc = -1;
+
+	(void)pthread_rwlock_wrlock(&st->resize);
+	if (st->env != NULL && mdb_env_info(st->env, &info) == 0 &&
+	    mdb_env_stat(st->env, &ms) == 0) {
+		want = ((uint64_t)info.me_last_pgno + 1) * ms.ms_psize;
+		want = bytes > MAP_LIMIT - want ? MAP_LIMIT : want + bytes;
+		/* doubled as grow() does, so that sizes stay the same series */
+		size = (uint64_t)info.me_mapsize;
+		while (size < want && size * 2 <= MAP_LIMIT &&
+		    size * 2 <= (uint64_t)SIZE_MAX)
+			size *= 2;
+		rc = 0;
+		if (size > (uint64_t)info.me_mapsize) {
+			store_guard_detach(st);
+			if (mdb_env_set_mapsize(st->env, (size_t)size) != 0)
+				rc = -1;
+			store_guard_attach(st);
+		}
+	}
+	(void)pthread_rwlock_unlock(&st->resize);
+	return (rc);
+}
+
+int
 store_check(struct store *st, char *err, size_t errlen)
 {
 	char why[256];

@@ -110,6 +110,14 @@ void	store_close(struct store *);
 uint64_t store_mapsize(struct store *);
 
 /*
+ * store_reserve - grow the map now, doubling it as a full map does, until
+ * it holds the data in the file and BYTES more (up to the map's limit),
+ * so that a large write need not fill the map and run again. 0, or -1
+ * when the map could not grow (it still grows when it fills).
+ */
+int	store_reserve(struct store *, uint64_t bytes);
+
+/*
  * store_set_notify - FN(ARG, bad, text) is called when the database
  * goes bad (damaged, replaced, removed, cannot open: BAD 1) or is good
  * again or had something worth saying (BAD 0), once per change, from

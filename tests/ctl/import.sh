@@ -190,4 +190,25 @@ expect "long record named" "$err" "$T/long.csv:3: source longer than 127 octets"
 expect "after the long record" "$err" "$T/long.csv:4: unknown list \"nosuch\""
 expect "long nothing" "$err" "2 bad lines; nothing imported"
 
+# --- a large file into a small map: the map is grown before the
+# transaction to eight times the file's size more than the data (grown
+# when full instead, it would end at 64M: the records need about 40M)
+sed -e "s|^database .*|database $T/db4|" -e "s|^secret-file .*|secret-file $T/s4.key|" \
+    -e "s|^map-size .*|map-size 64K|" "$T/om.conf" > "$T/om4.conf"
+check "init 4" 0 "$C" -c "$T/om4.conf" init
+awk 'BEGIN {
+	print "address,list,status,source"
+	for (i = 0; i < 200000; i++)
+		printf "reserve%d@bulk.example,marketing,opt-in,bulk\n", i
+}' > "$T/reserve.csv"
+size=$(stat -c %s "$T/reserve.csv")
+check "reserve import" 0 "$C" -c "$T/om4.conf" import - < "$T/reserve.csv"
+expect "reserve count" "$out" "imported 200000 records"
+check "reserve last" 0 "$C" -c "$T/om4.conf" check reserve199999@bulk.example marketing
+if command -v mdb_stat >/dev/null 2>&1; then
+	map=$(mdb_stat -e "$T/db4" | sed -n 's/^ *Map size: //p')
+	[ "${map:-0}" -ge $((size * 8)) ] && ok ||
+	    fail "map of $map octets after a $size-octet import"
+fi
+
 done_testing

@@ -248,6 +248,39 @@ test_map_growth(void **state)
 	free(dir);
 }
 
+/* store_reserve: the map grows ahead, as a full map doubles, and then
+ * the same writes run once */
+static void
+test_reserve(void **state)
+{
+	struct store *st;
+	struct put p = { NULL, NULL, 0, 3000, 0 };
+	char err[256], *dir;
+	uint64_t size;
+
+	(void)state;
+	dir = tu_tmpdir();
+	assert_int_equal(store_open(dir, 64 * 1024, STORE_CREATE, &st, err,
+	    sizeof(err)), 0);
+	assert_int_equal(store_reserve(st, 0), 0);
+	assert_true(store_mapsize(st) == 64 * 1024);	/* room enough */
+	assert_int_equal(store_reserve(st, 3 * 1024 * 1024), 0);
+	size = store_mapsize(st);
+	assert_true(size >= 3 * 1024 * 1024);
+	assert_true(size <= 8 * 1024 * 1024);
+	assert_int_equal(size % (64 * 1024), 0);
+	assert_int_equal(size & (size - 1), 0);	/* 64K doubled */
+	assert_int_equal(store_reserve(st, 1024), 0);
+	assert_true(store_mapsize(st) == size);	/* never shrinks */
+	if (store_write(st, put_many, &p, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	assert_int_equal(p.runs, 1);
+	assert_int_equal(history_count(st, NULL), 3000);
+	store_close(st);
+	tu_rmrf(dir);
+	free(dir);
+}
+
 struct writer {
 	struct store *st;
 	int	rc;
@@ -538,6 +571,7 @@ main(void)
 		cmocka_unit_test(test_reopen_history),
 		cmocka_unit_test(test_history_states),
 		cmocka_unit_test(test_map_growth),
+		cmocka_unit_test(test_reserve),
 		cmocka_unit_test(test_reader_during_writer),
 		cmocka_unit_test(test_erase),
 		cmocka_unit_test(test_erase_tagged),
