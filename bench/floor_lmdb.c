@@ -151,7 +151,7 @@ put(const char *dir, long long rows, const char *file)
 		return (fail("put meta", rc));
 	/* the import's first history record names the file */
 	(void)snprintf(ev, sizeof(ev), "file=%s", file);
-	memset(&en, 0, sizeof(en));
+	enc_init(&en);
 	enc_u8(&en, REC_VERSION);
 	enc_i64(&en, t);
 	enc_u8(&en, (unsigned)ACTOR_IMPORT);
@@ -175,7 +175,7 @@ put(const char *dir, long long rows, const char *file)
 		memcpy(kb + al + 1, "marketing", 9);
 		k.mv_data = kb;
 		k.mv_size = al + 10;
-		memset(&en, 0, sizeof(en));
+		enc_init(&en);
 		enc_u8(&en, REC_VERSION);
 		enc_u8(&en, (unsigned)STATUS_OPT_IN);
 		enc_i64(&en, t);
@@ -187,7 +187,7 @@ put(const char *dir, long long rows, const char *file)
 		if ((rc = mdb_put(txn, consent, &k, &v, 0)) != 0)
 			return (fail("put consent", rc));
 		hist_key((uint64_t)i + 2, hk);
-		memset(&en, 0, sizeof(en));
+		enc_init(&en);
 		enc_u8(&en, REC_VERSION);
 		enc_i64(&en, t);
 		enc_u8(&en, (unsigned)ACTOR_IMPORT);

@@ -30,6 +30,13 @@ enc_bytes(struct enc *e, const void *p, size_t n)
 }
 
 void
+enc_init(struct enc *e)
+{
+	e->len = 0;
+	e->overflow = 0;
+}
+
+void
 enc_u8(struct enc *e, unsigned v)
 {
 	unsigned char b = (unsigned char)v;

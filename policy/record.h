@@ -19,6 +19,8 @@ struct enc {
 	int	overflow;
 };
 
+/* enc_init - empty E; its buffer is not cleared (only LEN bytes count) */
+void	enc_init(struct enc *);
 void	enc_u8(struct enc *, unsigned);
 void	enc_i64(struct enc *, int64_t);
 void	enc_str(struct enc *, const char *);

@@ -125,7 +125,7 @@ history_put(struct store_txn *tx, const struct change *ch, const char *addr,
 		kb[i] = (unsigned char)(seq & 0xff);
 		seq >>= 8;
 	}
-	memset(&e, 0, sizeof(e));
+	enc_init(&e);
 	enc_u8(&e, REC_VERSION);
 	enc_i64(&e, ch->time != 0 ? ch->time : (int64_t)time(NULL));
 	enc_u8(&e, (unsigned)ch->actor);
@@ -255,7 +255,7 @@ store_put_consent(struct store_txn *tx, const char *addr, const char *list,
 		return (store_txerr(tx, "%s: %s", addr, why));
 	if (store_consent_key(addr, list, kb, sizeof(kb), &k) < 0)
 		return (store_txerr(tx, "bad consent key"));
-	memset(&e, 0, sizeof(e));
+	enc_init(&e);
 	enc_u8(&e, REC_VERSION);
 	enc_u8(&e, (unsigned)r->status);
 	enc_i64(&e, r->changed != 0 ? r->changed : (ch->time != 0 ? ch->time :
@@ -323,7 +323,7 @@ store_supp_write(struct store_txn *tx, const char *addr,
 	k.mv_size = strlen(addr);
 	if (k.mv_size == 0 || k.mv_size > ADDR_MAX)
 		return (store_txerr(tx, "bad suppression key"));
-	memset(&e, 0, sizeof(e));
+	enc_init(&e);
 	enc_u8(&e, REC_VERSION);
 	enc_u8(&e, (unsigned)r->reason);
 	enc_i64(&e, r->changed != 0 ? r->changed : (ch->time != 0 ? ch->time :
