@@ -406,9 +406,10 @@ reserve(struct store *st, FILE *fp)
 
 	if (fstat(fileno(fp), &sb) < 0 || !S_ISREG(sb.st_mode))
 		return;
+	/* smaller, or when it cannot grow now, the map grows when full */
 	need = (uint64_t)sb.st_size * RESERVE_FACTOR;
 	if (need >= RESERVE_MIN)
-		(void)store_reserve(st, need);	/* else it grows when full */
+		(void)store_reserve(st, need);
 }
 
 /* spool - standard input into an unlinked temporary file */

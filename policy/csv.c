@@ -133,10 +133,12 @@ csv_next(struct csv_reader *r, char **fields, size_t maxfields,
 				if (r->p >= r->end || *r->p == ',' ||
 				    *r->p == '\n')
 					break;
+				/* CRLF ends the record, a lone CR is data */
 				if (*r->p == '\r') {
-					if (r->p + 1 < r->end && r->p[1] == '\n')
+					if (r->p + 1 < r->end &&
+					    r->p[1] == '\n')
 						break;
-					*o++ = *r->p++;	/* a lone CR is data */
+					*o++ = *r->p++;
 					continue;
 				}
 				if (*r->p == '"') {
