@@ -177,159 +177,188 @@ put_current(struct erasure *er, MDB_cursor *cur, MDB_val *k,
 	return (0);
 }
 
-static int
-erase_consent(struct erasure *er)
+/*
+ * One table's part in an erasure: who() puts the address a record is
+ * about into A and returns 0, or -1 when the record names nobody it can
+ * read (it is kept, and still scrubbed); rewrite() re-encodes the record
+ * with its source and evidence scrubbed into E and returns 1, or 0 when
+ * nothing in it names the person.
+ */
+struct table {
+	const char *name;
+	MDB_dbi	(*dbi)(const struct store *);
+	int	(*who)(const MDB_val *, const MDB_val *, char *, size_t);
+	int	(*rewrite)(struct erasure *, const MDB_val *, const MDB_val *,
+		    struct enc *);
+	int	note;		/* remember the addresses (bounce scores) */
+};
+
+static MDB_dbi
+consent_dbi(const struct store *st)
 {
-	struct store_txn *tx = er->tx;
+	return (st->consent);
+}
+
+static MDB_dbi
+supp_dbi(const struct store *st)
+{
+	return (st->supp);
+}
+
+static MDB_dbi
+history_dbi(const struct store *st)
+{
+	return (st->history);
+}
+
+/* consent keys are "address\0list" */
+static int
+consent_who(const MDB_val *k, const MDB_val *v, char *a, size_t alen)
+{
+	const char *z = memchr(k->mv_data, '\0', k->mv_size);
+
+	(void)v;
+	if (z == NULL || (size_t)(z - (char *)k->mv_data) >= alen)
+		return (-1);
+	memcpy(a, k->mv_data, (size_t)(z - (char *)k->mv_data));
+	a[z - (char *)k->mv_data] = '\0';
+	return (0);
+}
+
+static int
+consent_rewrite(struct erasure *er, const MDB_val *k, const MDB_val *v,
+    struct enc *e)
+{
 	struct consent_rec r;
-	MDB_cursor *cur;
-	MDB_val k, v;
-	char a[ADDR_BUFSIZE], s[STORE_SOURCE_MAX], ev[STORE_EVIDENCE_MAX];
-	const char *z;
-	struct enc e;
-	int rc;
-
-	if ((rc = mdb_cursor_open(tx->txn, tx->st->consent, &cur)) != 0)
-		return (store_mdberr(tx, "consent cursor", rc));
-	rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-	while (rc == 0) {
-		z = memchr(k.mv_data, '\0', k.mv_size);
-		if (z != NULL && (size_t)(z - (char *)k.mv_data) < sizeof(a)) {
-			memcpy(a, k.mv_data, (size_t)(z - (char *)k.mv_data));
-			a[z - (char *)k.mv_data] = '\0';
-			if (same_person(a, strlen(a), er->target, er->delims)) {
-				if (gone(er, a) < 0) {
-					/* not a break: rc is still 0 there */
-					mdb_cursor_close(cur);
-					return (-1);
-				}
-				if ((rc = mdb_cursor_del(cur, 0)) != 0)
-					break;
-				/* after a delete, NEXT gives what followed */
-				rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
-				continue;
-			}
-		}
-		if (decode_consent(&v, &r) == 0 && scrub2(er, r.source,
-		    r.evidence, s, sizeof(s), ev, sizeof(ev))) {
-			memset(&e, 0, sizeof(e));
-			enc_u8(&e, REC_VERSION);
-			enc_u8(&e, (unsigned)r.status);
-			enc_i64(&e, r.changed);
-			enc_i64(&e, r.expires);
-			enc_str(&e, s);
-			enc_str(&e, ev);
-			if (put_current(er, cur, &k, &e) < 0) {
-				mdb_cursor_close(cur);
-				return (-1);
-			}
-		}
-		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
-	}
-	mdb_cursor_close(cur);
-	if (rc != 0 && rc != MDB_NOTFOUND)
-		return (store_mdberr(tx, "erase consent", rc));
-	return (0);
-}
-
-static int
-erase_supp(struct erasure *er)
-{
-	struct store_txn *tx = er->tx;
-	struct supp_rec r;
-	MDB_cursor *cur;
-	MDB_val k, v;
-	char a[ADDR_BUFSIZE], s[STORE_SOURCE_MAX], ev[STORE_EVIDENCE_MAX];
-	struct enc e;
-	int rc;
-
-	if ((rc = mdb_cursor_open(tx->txn, tx->st->supp, &cur)) != 0)
-		return (store_mdberr(tx, "suppression cursor", rc));
-	rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
-	while (rc == 0) {
-		if (k.mv_size < sizeof(a)) {
-			memcpy(a, k.mv_data, k.mv_size);
-			a[k.mv_size] = '\0';
-			if (same_person(a, strlen(a), er->target, er->delims)) {
-				if (gone(er, a) < 0) {
-					mdb_cursor_close(cur);
-					return (-1);
-				}
-				if ((rc = mdb_cursor_del(cur, 0)) != 0)
-					break;
-				rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
-				continue;
-			}
-		}
-		if (decode_supp(&v, &r) == 0 && scrub2(er, r.source,
-		    r.evidence, s, sizeof(s), ev, sizeof(ev))) {
-			memset(&e, 0, sizeof(e));
-			enc_u8(&e, REC_VERSION);
-			enc_u8(&e, (unsigned)r.reason);
-			enc_i64(&e, r.changed);
-			enc_str(&e, s);
-			enc_str(&e, ev);
-			if (put_current(er, cur, &k, &e) < 0) {
-				mdb_cursor_close(cur);
-				return (-1);
-			}
-		}
-		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
-	}
-	mdb_cursor_close(cur);
-	if (rc != 0 && rc != MDB_NOTFOUND)
-		return (store_mdberr(tx, "erase suppression", rc));
-	return (0);
-}
-
-static int
-erase_history(struct erasure *er)
-{
-	struct store_txn *tx = er->tx;
-	struct history_rec h;
-	MDB_cursor *cur;
-	MDB_val k, v;
 	char s[STORE_SOURCE_MAX], ev[STORE_EVIDENCE_MAX];
+
+	(void)k;
+	if (decode_consent(v, &r) < 0 ||
+	    !scrub2(er, r.source, r.evidence, s, sizeof(s), ev, sizeof(ev)))
+		return (0);
+	enc_u8(e, REC_VERSION);
+	enc_u8(e, (unsigned)r.status);
+	enc_i64(e, r.changed);
+	enc_i64(e, r.expires);
+	enc_str(e, s);
+	enc_str(e, ev);
+	return (1);
+}
+
+/* suppression keys are the address */
+static int
+supp_who(const MDB_val *k, const MDB_val *v, char *a, size_t alen)
+{
+	(void)v;
+	if (k->mv_size >= alen)
+		return (-1);
+	memcpy(a, k->mv_data, k->mv_size);
+	a[k->mv_size] = '\0';
+	return (0);
+}
+
+static int
+supp_rewrite(struct erasure *er, const MDB_val *k, const MDB_val *v,
+    struct enc *e)
+{
+	struct supp_rec r;
+	char s[STORE_SOURCE_MAX], ev[STORE_EVIDENCE_MAX];
+
+	(void)k;
+	if (decode_supp(v, &r) < 0 ||
+	    !scrub2(er, r.source, r.evidence, s, sizeof(s), ev, sizeof(ev)))
+		return (0);
+	enc_u8(e, REC_VERSION);
+	enc_u8(e, (unsigned)r.reason);
+	enc_i64(e, r.changed);
+	enc_str(e, s);
+	enc_str(e, ev);
+	return (1);
+}
+
+/* history records carry the address; one that does not decode is kept */
+static int
+history_who(const MDB_val *k, const MDB_val *v, char *a, size_t alen)
+{
+	struct history_rec h;
+
+	if (decode_history(k, v, &h) < 0)
+		return (-1);
+	(void)snprintf(a, alen, "%s", h.address);
+	return (0);
+}
+
+static int
+history_rewrite(struct erasure *er, const MDB_val *k, const MDB_val *v,
+    struct enc *e)
+{
+	struct history_rec h;
+	char s[STORE_SOURCE_MAX], ev[STORE_EVIDENCE_MAX];
+
+	if (decode_history(k, v, &h) < 0 ||
+	    !scrub2(er, h.source, h.evidence, s, sizeof(s), ev, sizeof(ev)))
+		return (0);
+	enc_u8(e, REC_VERSION);
+	enc_i64(e, h.time);
+	enc_u8(e, (unsigned)h.actor);
+	enc_str(e, h.address);
+	enc_str(e, h.list);
+	enc_str(e, h.old_state);
+	enc_str(e, h.new_state);
+	enc_str(e, s);
+	enc_str(e, ev);
+	return (1);
+}
+
+static const struct table tables[] = {
+	{ "consent", consent_dbi, consent_who, consent_rewrite, 1 },
+	{ "suppression", supp_dbi, supp_who, supp_rewrite, 1 },
+	{ "history", history_dbi, history_who, history_rewrite, 0 },
+};
+
+/* erase_table - every record of T: the person's go, the others scrubbed */
+static int
+erase_table(struct erasure *er, const struct table *t)
+{
+	struct store_txn *tx = er->tx;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	char a[ADDR_BUFSIZE], what[32];
 	struct enc e;
 	int rc;
 
-	if ((rc = mdb_cursor_open(tx->txn, tx->st->history, &cur)) != 0)
-		return (store_mdberr(tx, "history cursor", rc));
+	if ((rc = mdb_cursor_open(tx->txn, t->dbi(tx->st), &cur)) != 0) {
+		(void)snprintf(what, sizeof(what), "%s cursor", t->name);
+		return (store_mdberr(tx, what, rc));
+	}
 	rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST);
 	while (rc == 0) {
-		if (decode_history(&k, &v, &h) < 0) {
-			rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
-			continue;
-		}
-		if (same_person(h.address, strlen(h.address), er->target,
-		    er->delims)) {
+		if (t->who(&k, &v, a, sizeof(a)) == 0 &&
+		    same_person(a, strlen(a), er->target, er->delims)) {
+			if (t->note && gone(er, a) < 0) {
+				/* not a break: rc is still 0 there */
+				mdb_cursor_close(cur);
+				return (-1);
+			}
 			if ((rc = mdb_cursor_del(cur, 0)) != 0)
 				break;
+			/* after a delete, NEXT gives what followed */
 			rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
 			continue;
 		}
-		if (scrub2(er, h.source, h.evidence, s, sizeof(s), ev,
-		    sizeof(ev))) {
-			memset(&e, 0, sizeof(e));
-			enc_u8(&e, REC_VERSION);
-			enc_i64(&e, h.time);
-			enc_u8(&e, (unsigned)h.actor);
-			enc_str(&e, h.address);
-			enc_str(&e, h.list);
-			enc_str(&e, h.old_state);
-			enc_str(&e, h.new_state);
-			enc_str(&e, s);
-			enc_str(&e, ev);
-			if (put_current(er, cur, &k, &e) < 0) {
-				mdb_cursor_close(cur);
-				return (-1);
-			}
+		memset(&e, 0, sizeof(e));
+		if (t->rewrite(er, &k, &v, &e) && put_current(er, cur, &k,
+		    &e) < 0) {
+			mdb_cursor_close(cur);
+			return (-1);
 		}
 		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
 	}
 	mdb_cursor_close(cur);
-	if (rc != 0 && rc != MDB_NOTFOUND)
-		return (store_mdberr(tx, "erase history", rc));
+	if (rc != 0 && rc != MDB_NOTFOUND) {
+		(void)snprintf(what, sizeof(what), "erase %s", t->name);
+		return (store_mdberr(tx, what, rc));
+	}
 	return (0);
 }
 
@@ -351,9 +380,11 @@ store_erase(struct store_txn *tx, const char *addr, const char *delims,
 	er.delims = delims;
 	if (addr_untag(addr, delims, er.target, sizeof(er.target)) != 1)
 		(void)snprintf(er.target, sizeof(er.target), "%s", addr);
-	if (gone(&er, er.target) < 0 || erase_consent(&er) < 0 ||
-	    erase_supp(&er) < 0 || erase_history(&er) < 0)
+	if (gone(&er, er.target) < 0)
 		goto out;
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+		if (erase_table(&er, &tables[i]) < 0)
+			goto out;
 	for (i = 0; i < er.ngone; i++)
 		if (store_bounce_erase(tx, er.gone[i]) < 0)
 			goto out;
