@@ -27,6 +27,7 @@ SESSIONS=${SESSIONS:-8}
 . "$top/tests/lib.sh"
 . "$top/tests/milter/lib.sh"
 . "$top/tests/e2e/lib.sh"
+. "$top/bench/lib.sh"
 NF="$top_builddir/bench/nullfilter"
 
 [ "$(id -u)" = 0 ] || { echo "postfix.sh: needs root" >&2; exit 77; }
@@ -106,26 +107,10 @@ milter() {
 run() {
 	postconf -c "$PF" -e "smtpd_milters = $(milter "$1")" \
 	    "non_smtpd_milters = $(milter "$1")" >/dev/null
-	postfix -c "$PF" reload >/dev/null 2>&1
-	sleep 1
-	rm -f "$SINK"/*
-	t0=$(date +%s.%N)
-	smtp-source -m "$COUNT" -s "$SESSIONS" -r "$RCPTS" \
-	    -f news@example.com -t user@bench.example \
-	    "127.0.0.1:$SMTP_PORT" >/dev/null 2>&1
-	_i=0
-	while [ $_i -lt 1200 ]; do
-		_n=$(ls "$SINK" | wc -l)
-		[ "$_n" -ge "$COUNT" ] &&
-		    [ "$(postqueue -c "$PF" -j 2>/dev/null | wc -l)" -eq 0 ] &&
-		    break
-		sleep 0.05
-		_i=$((_i + 1))
-	done
-	t1=$(date +%s.%N)
+	pf_timed "$SMTP_PORT" "$COUNT"
 	msgs=$(ls "$SINK" | wc -l)
 	rc=$(cat "$SINK"/* 2>/dev/null | grep -c '^X-Rcpt-Args:')
-	echo "$1 $(awk "BEGIN { printf \"%.1f\", $msgs / ($t1 - $t0) }") $msgs $rc" \
+	echo "$1 $(awk "BEGIN { printf \"%.1f\", $msgs / $secs }") $msgs $rc" \
 	    >> "$T/results"
 }
 

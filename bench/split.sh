@@ -27,6 +27,7 @@ SESSIONS=${SESSIONS:-8}
 . "$top/tests/lib.sh"
 . "$top/tests/milter/lib.sh"
 . "$top/tests/e2e/lib.sh"
+. "$top/bench/lib.sh"
 
 [ "$(id -u)" = 0 ] || { echo "split.sh: needs root" >&2; exit 77; }
 
@@ -70,27 +71,11 @@ run() {
 	split)	want=$((COUNT * kept)) ;;
 	esac
 	postconf -c "$PF" -e "optin_milters = unix:$T/$1.sock" >/dev/null
-	postfix -c "$PF" reload >/dev/null 2>&1
-	sleep 1
-	rm -f "$SINK"/*
-	t0=$(date +%s.%N)
-	smtp-source -m "$COUNT" -s "$SESSIONS" -r "$RCPTS" \
-	    -f news@example.com -t user@bench.example \
-	    "127.0.0.1:$SUB_PORT" >/dev/null 2>&1
-	_i=0
-	while [ $_i -lt 2400 ]; do
-		_n=$(ls "$SINK" | wc -l)
-		[ "$_n" -ge "$want" ] &&
-		    [ "$(postqueue -c "$PF" -j 2>/dev/null | wc -l)" -eq 0 ] &&
-		    break
-		sleep 0.05
-		_i=$((_i + 1))
-	done
-	t1=$(date +%s.%N)
+	pf_timed "$SUB_PORT" "$want"
 	copies=$(ls "$SINK" | wc -l)
 	rc=$(cat "$SINK"/* 2>/dev/null | grep -c '^X-Rcpt-Args:')
 	post=$(grep -il '^List-Unsubscribe-Post:' "$SINK"/* 2>/dev/null | wc -l)
-	echo "$1 $(awk "BEGIN { printf \"%.1f\", $COUNT / ($t1 - $t0) }") $COUNT $copies $rc $post" \
+	echo "$1 $(awk "BEGIN { printf \"%.1f\", $COUNT / $secs }") $COUNT $copies $rc $post" \
 	    >> "$T/results"
 }
 
