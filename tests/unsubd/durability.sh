@@ -7,19 +7,8 @@
 . "$(dirname "$0")/lib.sh"
 
 unsubd_conf
-"$C" -c "$T/om.conf" init >/dev/null
 N=300
-{
-	echo "address,list,status"
-	i=0
-	while [ $i -lt $N ]; do echo "p$i@example.org,marketing,opt-in"; i=$((i+1)); done
-} > "$T/people.csv"
-"$C" -c "$T/om.conf" import "$T/people.csv" >/dev/null
-i=0
-while [ $i -lt $N ]; do
-	echo "$i $(token "p$i@example.org" marketing)"
-	i=$((i+1))
-done > "$T/tokens"
+people $N
 start_unsubd "$T/om.conf" "$T/unsubd.log" || done_testing
 
 # 32 clients at once (one-click POSTs share group commits); each line records what the client was told

@@ -131,3 +131,23 @@ mail_for() {
 confirm_link() {
 	grep -o 'http://[^ ]*/c/[A-Za-z0-9_-]*' "$1" | head -1
 }
+
+# people N: a new database for $T/om.conf with p0 .. p(N-1)@example.org
+# opted in to marketing, and a line "I TOKEN" for each in $T/tokens
+people() {
+	"$C" -c "$T/om.conf" init >/dev/null
+	{
+		echo "address,list,status"
+		_i=0
+		while [ $_i -lt "$1" ]; do
+			echo "p$_i@example.org,marketing,opt-in"
+			_i=$((_i + 1))
+		done
+	} > "$T/people.csv"
+	"$C" -c "$T/om.conf" import "$T/people.csv" >/dev/null
+	_i=0
+	while [ $_i -lt "$1" ]; do
+		echo "$_i $(token "p$_i@example.org" marketing)"
+		_i=$((_i + 1))
+	done > "$T/tokens"
+}

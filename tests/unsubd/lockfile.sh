@@ -10,19 +10,8 @@
 . "$(dirname "$0")/lib.sh"
 
 unsubd_conf
-"$C" -c "$T/om.conf" init >/dev/null
 N=6
-{
-	echo "address,list,status"
-	i=0
-	while [ $i -lt $N ]; do echo "p$i@example.org,marketing,opt-in"; i=$((i+1)); done
-} > "$T/people.csv"
-"$C" -c "$T/om.conf" import "$T/people.csv" >/dev/null
-i=0
-while [ $i -lt $N ]; do
-	echo "$i $(token "p$i@example.org" marketing)"
-	i=$((i+1))
-done > "$T/tokens"
+people $N
 start_unsubd "$T/om.conf" "$T/unsubd.log" || done_testing
 tok0=$(awk '$1 == 0 { print $2 }' "$T/tokens")
 http "before: one-click" 200 -d "List-Unsubscribe=One-Click" "$BASE/u/$tok0"
