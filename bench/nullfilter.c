@@ -3,7 +3,7 @@
  * nullfilter - a libmilter filter that does nothing: the floor
  *
  * SYNOPSIS
- *	nullfilter -s SOCKET [-d] [-N]
+ *	nullfilter -s SOCKET [-d] [-N] [-D RCPT] [-a N]
  *
  * DESCRIPTION
  *	Negotiates as optin-milter does (the same actions, the same steps
@@ -16,6 +16,12 @@
  *	skips it when the MTA allows), so that both can be compared on the
  *	same terms. It runs in the foreground until SIGTERM or SIGINT; it
  *	writes nothing.
+ *
+ *	With -D and -a it makes the changes optin-milter makes, without
+ *	deciding anything: at the end of every message it deletes RCPT and
+ *	adds N headers of 160 octets, so that what Postfix's cleanup spends
+ *	on applying them can be told from what optin-milter spends on its
+ *	decisions.
  */
 #include "config.h"
 
@@ -30,7 +36,9 @@
 
 #include "sockopt.h"
 
-static int skip_data, no_nodelay;
+static int skip_data, no_nodelay, add_headers;
+static char *del_rcpt;
+static char hdr_value[161];
 
 static sfsistat
 nf_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
@@ -90,6 +98,19 @@ nf_step(SMFICTX *ctx)
 	return (SMFIS_CONTINUE);
 }
 
+/* nf_eom - the changes -D and -a ask for */
+static sfsistat
+nf_eom(SMFICTX *ctx)
+{
+	int i;
+
+	if (del_rcpt != NULL)
+		(void)smfi_delrcpt(ctx, del_rcpt);
+	for (i = 0; i < add_headers; i++)
+		(void)smfi_addheader(ctx, "X-Null-Filter", hdr_value);
+	return (SMFIS_CONTINUE);
+}
+
 static struct smfiDesc desc = {
 	.xxfi_name = "nullfilter",
 	.xxfi_version = SMFI_VERSION,
@@ -99,7 +120,7 @@ static struct smfiDesc desc = {
 	.xxfi_envrcpt = nf_args,
 	.xxfi_header = nf_header,
 	.xxfi_eoh = nf_step,
-	.xxfi_eom = nf_step,
+	.xxfi_eom = nf_eom,
 	.xxfi_abort = nf_step,
 	.xxfi_close = nf_step,
 	.xxfi_data = nf_step,
@@ -112,8 +133,18 @@ main(int argc, char **argv)
 	const char *sock = NULL;
 	int ch, bad = 0;
 
-	while ((ch = getopt(argc, argv, "dNs:")) != -1) {
+	const char *errstr;
+
+	while ((ch = getopt(argc, argv, "a:dD:Ns:")) != -1) {
 		switch (ch) {
+		case 'a':
+			add_headers = (int)strtonum(optarg, 0, 100, &errstr);
+			if (errstr != NULL)
+				bad = 1;
+			break;
+		case 'D':
+			del_rcpt = optarg;
+			break;
 		case 'd':
 			skip_data = 1;
 			break;
@@ -129,9 +160,11 @@ main(int argc, char **argv)
 		}
 	}
 	if (bad || sock == NULL || optind != argc) {
-		fprintf(stderr, "usage: nullfilter -s SOCKET [-d] [-N]\n");
+		fprintf(stderr, "usage: nullfilter -s SOCKET [-d] [-N] "
+		    "[-D RCPT] [-a N]\n");
 		return (64);
 	}
+	memset(hdr_value, 'x', sizeof(hdr_value) - 1);
 	(void)umask(0);
 	if (smfi_setconn((char *)sock) != MI_SUCCESS ||
 	    smfi_register(desc) != MI_SUCCESS ||

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 # load.sh - the benchmark's milter-protocol driver against the null
-# filter and against optin-milter, over unix and inet sockets: every
+# filter (also making changes with -D and -a) and against optin-milter, over unix and inet sockets: every
 # message answered, and the recipients optin-milter deletes are exactly
 # the ones without consent. No timing is asserted here.
 . "$(dirname "$0")/../lib.sh"
@@ -44,6 +44,15 @@ for s in "unix:$T/null.sock" "inet:$port@127.0.0.1"; do
 	expect_eq "null $s accepted" "$(field accepted)" 30
 	stop_null
 done
+# -D and -a: the changes without a decision, at the end of every message
+"$N" -D "<user0000001@bench.example>" -a 2 -s "unix:$T/mod.sock" &
+null_pid=$!
+up "unix:$T/mod.sock"
+check "null filter -D -a" 0 "$L" -s "unix:$T/mod.sock" -c 2 -m 20 -r 3
+expect_eq "null -D -a deleted" "$(field delrcpt)" 20
+expect_eq "null -D -a headers" "$(field addhdr)" 40
+expect_eq "null -D -a accepted" "$(field accepted)" 20
+stop_null
 
 # ten addresses, user0000000 .. user0000009; every fifth has no consent
 test_conf "$T/om.conf"
