@@ -58,6 +58,7 @@
 #define RESERVE_FACTOR	8
 #define RESERVE_MIN	(64ULL * 1024 * 1024)
 #define MAX_REPORTED	100
+#define MAX_KEPT_SHOWN	10
 #define MAX_FIELDS	32
 
 enum { COL_ADDRESS, COL_LIST, COL_STATUS, COL_SOURCE, COL_CHANGED,
@@ -217,6 +218,12 @@ struct import {
 	int	col[NCOLS];
 	size_t	ncol;
 	size_t	n;		/* lines written */
+	size_t	kept;		/* lines not applied over an opt-out */
+	struct kept {
+		int	line;
+		char	addr[ADDR_BUFSIZE];
+		char	list[CONF_NAME_MAX + 1];
+	} shown[MAX_KEPT_SHOWN];	/* the first of them, told at the end */
 	int	err_lines;
 	int	oom;
 };
@@ -234,6 +241,26 @@ bad_line(struct import *im, int line, const char *fmt, ...)
 	(void)vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	(void)fputc('\n', stderr);
+}
+
+/* told_kept - the lines that an opt-out on file outlived */
+static void
+told_kept(const struct import *im)
+{
+	size_t i;
+
+	if (im->kept == 0)
+		return;
+	for (i = 0; i < im->kept && i < MAX_KEPT_SHOWN; i++)
+		(void)fprintf(stderr, "%s:%d: %s has opted out of %s; the line "
+		    "is not applied (it would need a later changed date)\n",
+		    im->file, im->shown[i].line, im->shown[i].addr,
+		    im->shown[i].list);
+	if (im->kept > MAX_KEPT_SHOWN)
+		(void)fprintf(stderr, "%s: %zu more such lines not shown\n",
+		    im->file, im->kept - MAX_KEPT_SHOWN);
+	(void)printf("kept %zu opt-out%s on file over older or undated lines\n",
+	    im->kept, im->kept == 1 ? "" : "s");
 }
 
 /* header - the header line names the columns; 0, or -1 (reported) */
@@ -360,6 +387,7 @@ do_import(struct store_txn *tx, void *arg)
 	int rc, line;
 
 	im->n = 0;
+	im->kept = 0;
 	im->err_lines = 0;
 	if (feed_rewind(&im->feed) < 0) {
 		bad_line(im, 1, "cannot read from the start: %s",
@@ -385,9 +413,24 @@ do_import(struct store_txn *tx, void *arg)
 		    im->err_lines > 0)
 			continue;	/* after a bad line: check, write nothing */
 		ch.source = source;
-		if (store_put_consent(tx, a, l->name, &rec, &ch) < 0)
+		/* a person's opt-out outlives an older or undated line */
+		switch (store_merge_consent(tx, a, l->name, &rec, &ch)) {
+		case 0:
+			im->n++;
+			break;
+		case 1:
+			if (im->kept < MAX_KEPT_SHOWN) {
+				im->shown[im->kept].line = line;
+				(void)strlcpy(im->shown[im->kept].addr, a,
+				    sizeof(im->shown[im->kept].addr));
+				(void)strlcpy(im->shown[im->kept].list, l->name,
+				    sizeof(im->shown[im->kept].list));
+			}
+			im->kept++;
+			break;
+		default:
 			return (-1);
-		im->n++;
+		}
 	}
 	if (rc < 0)
 		bad_line(im, line, "%s", err);
@@ -476,6 +519,7 @@ verb_import(struct ctl *c, int argc, char **argv)
 		ret = EX_DATAERR;
 	} else {
 		(void)printf("imported %zu records from %s\n", im.n, im.file);
+		told_kept(&im);
 		ret = 0;
 	}
 out:

@@ -173,6 +173,15 @@ int	store_consent_valid(const char *addr, int status, const char **why)
 int	store_put_consent(struct store_txn *, const char *addr,
 	    const char *list, const struct consent_rec *,
 	    const struct change *) __attribute__((warn_unused_result));
+/*
+ * store_merge_consent - store_put_consent() for a bulk import: a person's
+ * opt-out on file is not undone by a record that is no opt-out and has
+ * no date of its own (changed 0) or one not later than the opt-out's.
+ * 0 written, 1 kept as it was (nothing written), -1 error.
+ */
+int	store_merge_consent(struct store_txn *, const char *addr,
+	    const char *list, const struct consent_rec *,
+	    const struct change *) __attribute__((warn_unused_result));
 int	store_del_consent(struct store_txn *, const char *addr,
 	    const char *list, const struct change *)
 	    __attribute__((warn_unused_result));

@@ -238,9 +238,14 @@ store_consent_valid(const char *addr, int status, const char **why)
 	return (0);
 }
 
-int
-store_put_consent(struct store_txn *tx, const char *addr, const char *list,
-    const struct consent_rec *r, const struct change *ch)
+/*
+ * put_consent - store_put_consent(); with MERGE, an opt-out on file is
+ * kept (1, nothing written) unless R is an opt-out too or was changed,
+ * by its own date, after it
+ */
+static int
+put_consent(struct store_txn *tx, const char *addr, const char *list,
+    const struct consent_rec *r, const struct change *ch, int merge)
 {
 	char kb[ADDR_BUFSIZE + CONF_NAME_MAX + 2];
 	struct consent_rec old;
@@ -275,14 +280,34 @@ store_put_consent(struct store_txn *tx, const char *addr, const char *list,
 			return (store_txerr(tx, "corrupt consent record for %s",
 			    addr));
 		had = 1;
+		if (merge && old.status == STATUS_OPT_OUT &&
+		    r->status != STATUS_OPT_OUT &&
+		    (r->changed == 0 || r->changed <= old.changed))
+			return (1);
 		v.mv_data = e.buf;
 		v.mv_size = e.len;
 		rc = mdb_put(tx->txn, tx->st->consent, &k, &v, 0);
 	}
 	if (rc != 0)
 		return (store_mdberr(tx, "put consent", rc));
-	return (store_history_append(tx, ch, addr, list,
-	    consent_state(had ? &old : NULL), consent_state(r)));
+	if (store_history_append(tx, ch, addr, list,
+	    consent_state(had ? &old : NULL), consent_state(r)) < 0)
+		return (-1);
+	return (0);
+}
+
+int
+store_put_consent(struct store_txn *tx, const char *addr, const char *list,
+    const struct consent_rec *r, const struct change *ch)
+{
+	return (put_consent(tx, addr, list, r, ch, 0));
+}
+
+int
+store_merge_consent(struct store_txn *tx, const char *addr, const char *list,
+    const struct consent_rec *r, const struct change *ch)
+{
+	return (put_consent(tx, addr, list, r, ch, 1));
 }
 
 int

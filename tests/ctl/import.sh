@@ -32,6 +32,40 @@ check "show it" 0 ctl show forge@example.org
 expect_eq "one history line" "$(printf '%s\n' "$out" | grep -c '^history')" 1
 expect "line break escaped" "$out" 'source="ok\x0ahistory 2001-01-01T00:00:00Z cli forge@example.org list=marketing opt-out -> opt-in source=\x22x\x22'
 
+# --- an opt-out on file outlives a line that is older or has no date:
+# a list exported before people unsubscribed and imported again must not
+# subscribe them again
+printf 'address,list,status,changed\n' > "$T/out.csv"
+printf 'zed@example.org,marketing,opt-out,2021-06-01\n' >> "$T/out.csv"
+printf 'yan@example.org,marketing,opt-out,2021-06-01\n' >> "$T/out.csv"
+printf 'xia@example.org,marketing,opt-out,2021-06-01\n' >> "$T/out.csv"
+printf 'wes@example.org,marketing,opt-in,2021-06-01\n' >> "$T/out.csv"
+check "import opt-outs" 0 ctl import "$T/out.csv"
+printf 'address,list,status,changed\n' > "$T/again.csv"
+printf 'zed@example.org,marketing,opt-in,\n' >> "$T/again.csv"
+printf 'yan@example.org,marketing,relationship,2021-01-01\n' >> "$T/again.csv"
+printf 'xia@example.org,marketing,opt-in,2022-01-01\n' >> "$T/again.csv"
+printf 'wes@example.org,marketing,opt-out,\n' >> "$T/again.csv"
+printf 'zed@example.org,status,opt-in,\n' >> "$T/again.csv"
+check "import over opt-outs" 0 ctl import "$T/again.csv"
+expect "written" "$out" "imported 3 records"
+expect "kept" "$out" "kept 2 opt-outs on file over older or undated lines"
+expect "zed named" "$err" "$T/again.csv:2: zed@example.org has opted out of marketing; the line is not applied"
+expect "yan named" "$err" "$T/again.csv:3: yan@example.org has opted out of marketing"
+check "zed still out" 1 ctl check zed@example.org marketing
+check "yan still out" 1 ctl check yan@example.org marketing
+check "xia in: her line is dated after her opt-out" 0 ctl check xia@example.org marketing
+check "wes out: an opt-out always applies" 1 ctl check wes@example.org marketing
+check "zed in on another list" 0 ctl check zed@example.org status
+# an export from before an unsubscribe, imported after it
+check "vic in" 0 ctl subscribe vic@example.org marketing
+check "old export" 0 ctl export --list marketing
+printf '%s\n' "$out" > "$T/old-export.csv"
+check "vic unsubscribes" 0 ctl unsubscribe vic@example.org marketing
+check "import the old export" 0 ctl import "$T/old-export.csv"
+expect "vic named" "$err" "vic@example.org has opted out of marketing"
+check "vic still out" 1 ctl check vic@example.org marketing
+
 # --- a bad file: every bad line named, nothing written
 cat > "$T/bad.csv" <<'CSV'
 address,list,status,changed
