@@ -29,11 +29,11 @@ normal() {
 	done
 }
 
-# attack NAME MODE COUNT [SOURCE]: run it for 14 s, serve normal clients
+# attack NAME MODE COUNT [SOURCE]: run it for 18 s, serve normal clients
 # meanwhile, then report how its connections ended in $res
 attack() {
 	rm -f "$T/ready"
-	$SLOW "$2" "$PORT" "$3" 14 "$T/ready" ${4:-} > "$T/res" &
+	$SLOW "$2" "$PORT" "$3" 18 "$T/ready" ${4:-} > "$T/res" &
 	apid=$!
 	_i=0
 	until [ -e "$T/ready" ] || [ $_i -ge 200 ]; do sleep 0.05; _i=$((_i + 1)); done
@@ -48,7 +48,10 @@ attack() {
 	res=$(cat "$T/res")
 }
 
-# maxcut_below RES SECONDS
+# maxcut_below RES SECONDS: the last cut within SECONDS of its connect;
+# the deadline is 10 s, the watch runs every 0.2 s, and on a loaded
+# machine the server may accept a connection seconds after the client's
+# connect() returned (the kernel's backlog holds it meanwhile)
 maxcut_below() {
 	awk -v r="$1" -v s="$2" 'BEGIN { split(r, a, "maxcut="); exit !(a[2] + 0 < s) }'
 }
@@ -56,11 +59,11 @@ maxcut_below() {
 round=1
 attack "200 idle" idle 200
 expect "200 idle: all cut at the deadline" "$res" "open=0 cut=200"
-maxcut_below "$res" 13 && ok || fail "200 idle: cut too late: $res"
+maxcut_below "$res" 16 && ok || fail "200 idle: cut too late: $res"
 
 attack "70 trickling" trickle 70
 expect "70 trickling: all cut despite activity" "$res" "open=0 cut=70"
-maxcut_below "$res" 13 && ok || fail "70 trickling: cut too late: $res"
+maxcut_below "$res" 16 && ok || fail "70 trickling: cut too late: $res"
 check "the one-clicks were recorded" 1 "$C" -c "$T/om.conf" check p4@example.org marketing
 
 # an address that is no proxy of ours: 64 connections, the rest refused
