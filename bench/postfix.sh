@@ -66,6 +66,7 @@ NF_INET=$(free_port)
 NFD_INET=$(free_port)
 NFN_INET=$(free_port)
 NFND_INET=$(free_port)
+NFM_INET=$(free_port)
 sed "s|^socket .*|socket inet:$OM_INET@127.0.0.1|" "$T/om.conf" > "$T/inet.conf"
 start_milter "$T/om.conf" "$T/m-unix.log" || exit 1
 pid_unix=$milter_pid
@@ -81,6 +82,8 @@ pids=""
 "$NF" -N -s "inet:$NFN_INET@127.0.0.1" & pids="$pids $!"
 "$NF" -d -N -s "inet:$NFND_INET@127.0.0.1" & pids="$pids $!"
 "$NF" -D "<5user@bench.example>" -a 2 -s "unix:$T/null-mod.sock" &
+pids="$pids $!"
+"$NF" -D "<5user@bench.example>" -a 2 -s "inet:$NFM_INET@127.0.0.1" &
 pids="$pids $!"
 stop_all() {
 	for p in $pids $pid_unix $pid_inet $pid_all; do kill "$p" 2>/dev/null; done
@@ -100,6 +103,7 @@ milter() {
 	optin-unix)	echo "unix:$T/milter.sock" ;;
 	optin-unix-all)	echo "unix:$T/milter-all.sock" ;;
 	null-unix-mod)	echo "unix:$T/null-mod.sock" ;;
+	null-inet-mod)	echo "inet:127.0.0.1:$NFM_INET" ;;
 	null-inet)	echo "inet:127.0.0.1:$NF_INET" ;;
 	optin-inet)	echo "inet:127.0.0.1:$OM_INET" ;;
 	null-unix-skip)	echo "unix:$T/null-d.sock" ;;
@@ -121,7 +125,7 @@ run() {
 }
 
 CONFIGS="none null-unix optin-unix optin-unix-all null-unix-mod null-inet optin-inet
-    null-unix-skip
+    null-inet-mod null-unix-skip
     null-inet-skip null-inet-nagle null-inet-skip-nagle"
 # each round starts one configuration later, so that none always runs
 # right after the same other one
@@ -161,6 +165,7 @@ nu=$(med null-unix)
 ou=$(med optin-unix)
 oa=$(med optin-unix-all)
 nm=$(med null-unix-mod)
+nim=$(med null-inet-mod)
 ni=$(med null-inet)
 oi=$(med optin-inet)
 nus=$(med null-unix-skip)
@@ -189,6 +194,8 @@ reload. $sent recipients sent per run.
 | optin-milter, unix | $ou | null filter making its changes, unix | $nm | $(ratio "$ou" "$nm") | |
 | null filter, inet | $ni | no milter | $none | $(ratio "$ni" "$none") | $(got null-inet) |
 | optin-milter, inet | $oi | null filter, inet | $ni | $(ratio "$oi" "$ni") | $(got optin-inet) |
+| null filter making optin-milter's changes, inet | $nim | null filter, inet | $ni | $(ratio "$nim" "$ni") | $(got null-inet-mod) |
+| optin-milter, inet | $oi | null filter making its changes, inet | $nim | $(ratio "$oi" "$nim") | |
 | optin-milter, inet against unix | $oi | optin-milter, unix | $ou | $(ratio "$oi" "$ou") | |
 | null filter skipping DATA, unix | $nus | null filter, unix | $nu | $(ratio "$nus" "$nu") | $(got null-unix-skip) |
 | null filter skipping DATA, inet | $nis | null filter, inet | $ni | $(ratio "$nis" "$ni") | $(got null-inet-skip) |
