@@ -32,7 +32,7 @@ check "cy kept" 0 ctl show cy@example.org
 expect "cy scrubbed" "$out" 'asked on behalf of (erased)'
 check "neighbour kept" 0 ctl check amyx@example.org marketing
 check "export" 0 ctl export
-expect_not "export has no amy" "$(echo "$out" | grep -v amyx)" "amy"
+expect_not "export has no amy" "$(printf '%s\n' "$out" | grep -v amyx)" "amy"
 # nothing of the address anywhere in the database file
 if command -v mdb_dump >/dev/null 2>&1; then
 	# (read it again once if mdb_dump itself fails: its failure is not
@@ -42,7 +42,7 @@ if command -v mdb_dump >/dev/null 2>&1; then
 	    fail "mdb_dump: $(cat "$T/dump.err")"
 	dump=$(grep -a -v amyx "$T/dump")
 	# only the key of the suppression that keeps the person out
-	expect_eq "raw database: amy@ once" "$(echo "$dump" | grep -a -c -i 'amy@')" 1
+	expect_eq "raw database: amy@ once" "$(printf '%s\n' "$dump" | grep -a -c -i 'amy@')" 1
 	expect_not "raw database: no amy+" "$dump" "amy+"
 fi
 done_testing
