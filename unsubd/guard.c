@@ -172,21 +172,35 @@ struct guard_slot *
 guard_open(int fd, const struct sockaddr *sa, socklen_t len)
 {
 	struct guard_slot *s = NULL;
-	size_t i;
+	char ip[NI_MAXHOST];
+	size_t i, n = 0;
+	int limited;
 
+	if (numeric(sa, len, ip, sizeof(ip)) < 0)
+		ip[0] = '\0';
+	limited = ip[0] != '\0' && !(is_trusted != NULL && is_trusted(ip));
 	(void)pthread_mutex_lock(&lock);
-	for (i = 0; i < nslots; i++)
-		if (!slots[i].used) {
-			s = &slots[i];
-			memset(s, 0, sizeof(*s));
-			s->used = 1;
-			s->fd = fd;
-			s->since = now_ms();
-			if (numeric(sa, len, s->ip, sizeof(s->ip)) < 0)
-				s->ip[0] = '\0';
-			break;
-		}
-	if (s == NULL)			/* more than we can watch: refuse */
+	/*
+	 * guard_accept() counted without holding a place, and the threads
+	 * accept at once: the limit per address holds here, where counting
+	 * and taking the slot are one step
+	 */
+	if (limited)
+		for (i = 0; i < nslots; i++)
+			if (slots[i].used && strcmp(slots[i].ip, ip) == 0)
+				n++;
+	if (n < GUARD_PER_ADDRESS)
+		for (i = 0; i < nslots; i++)
+			if (!slots[i].used) {
+				s = &slots[i];
+				memset(s, 0, sizeof(*s));
+				s->used = 1;
+				s->fd = fd;
+				s->since = now_ms();
+				(void)strlcpy(s->ip, ip, sizeof(s->ip));
+				break;
+			}
+	if (s == NULL)		/* over the limit, or more than we can watch */
 		(void)shutdown(fd, SHUT_RDWR);
 	(void)pthread_mutex_unlock(&lock);
 	return (s);
