@@ -1,6 +1,18 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# lib.sh - what bench/postfix.sh and bench/split.sh share; sourced after
-# tests/e2e/lib.sh (PF, SINK), with COUNT, RCPTS and SESSIONS set
+# lib.sh - what bench/postfix.sh and bench/split.sh share: the test
+# libraries (a scratch directory $T, a private Postfix: PF, SINK), the
+# build (top_builddir, default build/) and COUNT, RCPTS and SESSIONS
+# (defaults 1000, 5 and 8)
+top=$(cd "$(dirname "$0")/.." && pwd)
+top_srcdir=$top
+top_builddir=${top_builddir:-$top/build}
+export top_srcdir top_builddir
+COUNT=${COUNT:-1000}
+RCPTS=${RCPTS:-5}
+SESSIONS=${SESSIONS:-8}
+. "$top/tests/lib.sh"
+. "$top/tests/milter/lib.sh"
+. "$top/tests/e2e/lib.sh"
 
 # pf_timed PORT WANT: reload Postfix, send COUNT messages from
 # news@example.com with RCPTS recipients each over SESSIONS sessions to

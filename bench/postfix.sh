@@ -19,18 +19,8 @@
 # before) against answering it, and with TCP_NODELAY left off (-N), to
 # show what the negotiation and the socket option do on each transport. Needs a build (top_builddir, default build/).
 set -u
-top=$(cd "$(dirname "$0")/.." && pwd)
-top_srcdir=$top
-top_builddir=${top_builddir:-$top/build}
-export top_srcdir top_builddir
 ROUNDS=${ROUNDS:-5}
-COUNT=${COUNT:-1000}
-RCPTS=${RCPTS:-5}
-SESSIONS=${SESSIONS:-8}
-. "$top/tests/lib.sh"
-. "$top/tests/milter/lib.sh"
-. "$top/tests/e2e/lib.sh"
-. "$top/bench/lib.sh"
+. "$(dirname "$0")/lib.sh"
 NF="$top_builddir/bench/nullfilter"
 
 [ "$(id -u)" = 0 ] || { echo "postfix.sh: needs root" >&2; exit 77; }

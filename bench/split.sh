@@ -16,18 +16,8 @@
 # submitted message single stage; one per kept recipient with the split)
 # and the queue is empty. What reached the sink is counted, not assumed.
 set -u
-top=$(cd "$(dirname "$0")/.." && pwd)
-top_srcdir=$top
-top_builddir=${top_builddir:-$top/build}
-export top_srcdir top_builddir
 ROUNDS=${ROUNDS:-3}
-COUNT=${COUNT:-1000}
-RCPTS=${RCPTS:-5}
-SESSIONS=${SESSIONS:-8}
-. "$top/tests/lib.sh"
-. "$top/tests/milter/lib.sh"
-. "$top/tests/e2e/lib.sh"
-. "$top/bench/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 [ "$(id -u)" = 0 ] || { echo "split.sh: needs root" >&2; exit 77; }
 
