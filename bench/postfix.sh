@@ -19,7 +19,7 @@
 # before) against answering it, and with TCP_NODELAY left off (-N), to
 # show what the negotiation and the socket option do on each transport. Needs a build (top_builddir, default build/).
 set -u
-ROUNDS=${ROUNDS:-5}
+ROUNDS=${ROUNDS:-7}
 . "$(dirname "$0")/lib.sh"
 NF="$top_builddir/bench/nullfilter"
 
@@ -103,7 +103,8 @@ milter() {
 	esac
 }
 
-# run NAME: one timed run; appends "NAME rate messages recipients"
+# run NAME [FILE]: one timed run; appends "NAME rate messages recipients"
+# to FILE (default $T/results), one line per round
 run() {
 	postconf -c "$PF" -e "smtpd_milters = $(milter "$1")" \
 	    "non_smtpd_milters = $(milter "$1")" >/dev/null
@@ -111,7 +112,7 @@ run() {
 	msgs=$(ls "$SINK" | wc -l)
 	rc=$(cat "$SINK"/* 2>/dev/null | grep -c '^X-Rcpt-Args:')
 	echo "$1 $(awk "BEGIN { printf \"%.1f\", $msgs / $secs }") $msgs $rc" \
-	    >> "$T/results"
+	    >> "${2:-$T/results}"
 }
 
 CONFIGS="none null-unix optin-unix optin-unix-all null-unix-mod null-inet optin-inet
@@ -133,9 +134,9 @@ mix() {
 	sed -n 's/^X-Rcpt-Args: <\([^>]*\)>.*/\1/p' "$SINK"/* | sort | uniq -c |
 	    awk '{ printf "%s`%s` x%s", (NR > 1 ? ", " : ""), $2, $1 } END { print "" }'
 }
-run null-unix
+run null-unix "$T/mix"
 sent_mix=$(mix)
-run optin-unix
+run optin-unix "$T/mix"
 got_mix=$(mix)
 
 # med NAME: the median rate of NAME's rounds
@@ -148,7 +149,16 @@ got() {
 	awk -v n="$1" '$1 == n { print $3 " messages, " $4 " recipients" }' \
 	    "$T/results" | sort -u | tr '\n' ';' | sed 's/;$//; s/;/; /g'
 }
-ratio() { awk "BEGIN { printf \"%.2f\", $1 / $2 }"; }
+# ratio A B: A over B round by round (the Nth run of A against the Nth of
+# B, both of the same round), the median and in brackets the lowest and
+# the highest of those ratios
+ratio() {
+	awk -v a="$1" -v b="$2" '$1 == a { x[++na] = $2 } $1 == b { y[++nb] = $2 }
+	    END { for (i = 1; i <= na && i <= nb; i++) if (y[i] > 0)
+		print x[i] / y[i] }' "$T/results" | sort -g |
+	    awk '{ v[NR] = $1 } END { if (NR) printf "%.2f (%.2f–%.2f)",
+		v[int((NR + 1) / 2)], v[1], v[NR]; else print "n/a" }'
+}
 
 none=$(med none)
 nu=$(med null-unix)
@@ -172,25 +182,27 @@ each, $SESSIONS SMTP sessions, to a private Postfix relaying to smtp-sink;
 timed until the sink holds every message and the queue is empty (a poll
 every 50 ms). Median of $ROUNDS interleaved rounds, each starting one
 configuration later than the one before; every run after a Postfix
-reload. $sent recipients sent per run.
+reload. $sent recipients sent per run. A ratio is taken round by round
+(a configuration over its floor from the same round) and printed as the
+median of the rounds' ratios with the lowest and highest in brackets.
 
 | configuration | messages/s | floor | floor messages/s | ratio | reached the sink |
 |---|---:|---|---:|---:|---|
 | Postfix, no milter | $none | – | – | – | $(got none) |
-| null filter, unix | $nu | no milter | $none | $(ratio "$nu" "$none") | $(got null-unix) |
-| optin-milter, unix | $ou | null filter, unix | $nu | $(ratio "$ou" "$nu") | $(got optin-unix) |
-| optin-milter, unix, every recipient with consent | $oa | null filter, unix | $nu | $(ratio "$oa" "$nu") | $(got optin-unix-all) |
-| null filter making optin-milter's changes, unix | $nm | null filter, unix | $nu | $(ratio "$nm" "$nu") | $(got null-unix-mod) |
-| optin-milter, unix | $ou | null filter making its changes, unix | $nm | $(ratio "$ou" "$nm") | |
-| null filter, inet | $ni | no milter | $none | $(ratio "$ni" "$none") | $(got null-inet) |
-| optin-milter, inet | $oi | null filter, inet | $ni | $(ratio "$oi" "$ni") | $(got optin-inet) |
-| null filter making optin-milter's changes, inet | $nim | null filter, inet | $ni | $(ratio "$nim" "$ni") | $(got null-inet-mod) |
-| optin-milter, inet | $oi | null filter making its changes, inet | $nim | $(ratio "$oi" "$nim") | |
-| optin-milter, inet against unix | $oi | optin-milter, unix | $ou | $(ratio "$oi" "$ou") | |
-| null filter skipping DATA, unix | $nus | null filter, unix | $nu | $(ratio "$nus" "$nu") | $(got null-unix-skip) |
-| null filter skipping DATA, inet | $nis | null filter, inet | $ni | $(ratio "$nis" "$ni") | $(got null-inet-skip) |
-| null filter without TCP_NODELAY, inet | $nn | null filter, inet | $ni | $(ratio "$nn" "$ni") | $(got null-inet-nagle) |
-| null filter skipping DATA, without TCP_NODELAY, inet | $nsn | null filter, inet | $ni | $(ratio "$nsn" "$ni") | $(got null-inet-skip-nagle) |
+| null filter, unix | $nu | no milter | $none | $(ratio null-unix none) | $(got null-unix) |
+| optin-milter, unix | $ou | null filter, unix | $nu | $(ratio optin-unix null-unix) | $(got optin-unix) |
+| optin-milter, unix, every recipient with consent | $oa | null filter, unix | $nu | $(ratio optin-unix-all null-unix) | $(got optin-unix-all) |
+| null filter making optin-milter's changes, unix | $nm | null filter, unix | $nu | $(ratio null-unix-mod null-unix) | $(got null-unix-mod) |
+| optin-milter, unix | $ou | null filter making its changes, unix | $nm | $(ratio optin-unix null-unix-mod) | |
+| null filter, inet | $ni | no milter | $none | $(ratio null-inet none) | $(got null-inet) |
+| optin-milter, inet | $oi | null filter, inet | $ni | $(ratio optin-inet null-inet) | $(got optin-inet) |
+| null filter making optin-milter's changes, inet | $nim | null filter, inet | $ni | $(ratio null-inet-mod null-inet) | $(got null-inet-mod) |
+| optin-milter, inet | $oi | null filter making its changes, inet | $nim | $(ratio optin-inet null-inet-mod) | |
+| optin-milter, inet against unix | $oi | optin-milter, unix | $ou | $(ratio optin-inet optin-unix) | |
+| null filter skipping DATA, unix | $nus | null filter, unix | $nu | $(ratio null-unix-skip null-unix) | $(got null-unix-skip) |
+| null filter skipping DATA, inet | $nis | null filter, inet | $ni | $(ratio null-inet-skip null-inet) | $(got null-inet-skip) |
+| null filter without TCP_NODELAY, inet | $nn | null filter, inet | $ni | $(ratio null-inet-nagle null-inet) | $(got null-inet-nagle) |
+| null filter skipping DATA, without TCP_NODELAY, inet | $nsn | null filter, inet | $ni | $(ratio null-inet-skip-nagle null-inet) | $(got null-inet-skip-nagle) |
 
 The null filter and optin-milter negotiate alike (the same actions and
 skipped steps; both answer DATA and set TCP_NODELAY on inet unless a row
