@@ -24,6 +24,11 @@
  *	RESERVE_FACTOR times the file's size more than the data it holds,
  *	so that it seldom has to run again.
  *
+ *	A person's opt-out on file outlives a line that is no opt-out and
+ *	is undated or not later (store_merge_consent()), and so does the
+ *	opt-out of user@d a line for user+tag@d: mail to the tagged address
+ *	reaches the same person. Such lines are counted and named.
+ *
  *	The history names the file once: the import's first history
  *	record (actor import, no address) carries "file=PATH" as its
  *	evidence, and every imported line's evidence is "import #SEQ",
@@ -222,6 +227,7 @@ struct import {
 	struct kept {
 		int	line;
 		char	addr[ADDR_BUFSIZE];
+		char	by[ADDR_BUFSIZE];	/* who opted out, if not addr */
 		char	list[CONF_NAME_MAX + 1];
 	} shown[MAX_KEPT_SHOWN];	/* the first of them, told at the end */
 	int	err_lines;
@@ -243,6 +249,30 @@ bad_line(struct import *im, int line, const char *fmt, ...)
 	(void)fputc('\n', stderr);
 }
 
+/*
+ * untagged_out - is ADDR tagged (user+tag@d) and has user@d opted out of
+ * LIST at a time REC does not come after? Mail to the tagged address
+ * reaches the same person, whose opt-out the decision would not see once
+ * the tagged address has a record of its own. 1 (BASE holds user@d), 0,
+ * -1 on a read error.
+ */
+static int
+untagged_out(struct store_txn *tx, const char *delims, const char *addr,
+    const char *list, const struct consent_rec *rec, char *base,
+    size_t baselen)
+{
+	struct consent_rec old;
+	int rc;
+
+	if (rec->status == STATUS_OPT_OUT || delims == NULL ||
+	    delims[0] == '\0' || addr_untag(addr, delims, base, baselen) != 1)
+		return (0);
+	if ((rc = store_get_consent(tx, base, list, &old)) <= 0)
+		return (rc);
+	return (old.status == STATUS_OPT_OUT &&
+	    (rec->changed == 0 || rec->changed <= old.changed));
+}
+
 /* told_kept - the lines that an opt-out on file outlived */
 static void
 told_kept(const struct import *im)
@@ -252,9 +282,10 @@ told_kept(const struct import *im)
 	if (im->kept == 0)
 		return;
 	for (i = 0; i < im->kept && i < MAX_KEPT_SHOWN; i++)
-		(void)fprintf(stderr, "%s:%d: %s has opted out of %s; the line "
-		    "is not applied (it would need a later changed date)\n",
+		(void)fprintf(stderr, "%s:%d: %s%s%s has opted out of %s; the "
+		    "line is not applied (it would need a later changed date)\n",
 		    im->file, im->shown[i].line, im->shown[i].addr,
+		    im->shown[i].by[0] != '\0' ? ": " : "", im->shown[i].by,
 		    im->shown[i].list);
 	if (im->kept > MAX_KEPT_SHOWN)
 		(void)fprintf(stderr, "%s: %zu more such lines not shown\n",
@@ -381,10 +412,11 @@ do_import(struct store_txn *tx, void *arg)
 	struct consent_rec rec;
 	struct change ch;
 	char *f[MAX_FIELDS], err[512], a[ADDR_BUFSIZE], ev[STORE_EVIDENCE_MAX];
+	char base[ADDR_BUFSIZE];
 	const char *source;
 	size_t nf;
 	uint64_t seq;
-	int rc, line;
+	int rc, out, line;
 
 	im->n = 0;
 	im->kept = 0;
@@ -413,8 +445,14 @@ do_import(struct store_txn *tx, void *arg)
 		    im->err_lines > 0)
 			continue;	/* after a bad line: check, write nothing */
 		ch.source = source;
-		/* a person's opt-out outlives an older or undated line */
-		switch (store_merge_consent(tx, a, l->name, &rec, &ch)) {
+		/*
+		 * a person's opt-out outlives an older or undated line, also
+		 * one for a tagged spelling of the address that opted out
+		 */
+		base[0] = '\0';
+		switch ((out = untagged_out(tx, im->c->conf->recipient_delimiter,
+		    a, l->name, &rec, base, sizeof(base))) != 0 ? out :
+		    store_merge_consent(tx, a, l->name, &rec, &ch)) {
 		case 0:
 			im->n++;
 			break;
@@ -423,6 +461,8 @@ do_import(struct store_txn *tx, void *arg)
 				im->shown[im->kept].line = line;
 				(void)strlcpy(im->shown[im->kept].addr, a,
 				    sizeof(im->shown[im->kept].addr));
+				(void)strlcpy(im->shown[im->kept].by, base,
+				    sizeof(im->shown[im->kept].by));
 				(void)strlcpy(im->shown[im->kept].list, l->name,
 				    sizeof(im->shown[im->kept].list));
 			}

@@ -65,6 +65,45 @@ check "vic unsubscribes" 0 ctl unsubscribe vic@example.org marketing
 check "import the old export" 0 ctl import "$T/old-export.csv"
 expect "vic named" "$err" "vic@example.org has opted out of marketing"
 check "vic still out" 1 ctl check vic@example.org marketing
+# every spelling of an address that opted out is the same address: an
+# undated line cannot subscribe it again by writing it otherwise
+cat > "$T/spell.csv" <<'CSV'
+address,list,status
+ZED@Example.ORG,marketing,opt-in
+"""zed""@example.org",marketing,opt-in
+<zed@example.org>,marketing,opt-in
+"@relay.example:zed@example.org",marketing,opt-in
+zed@EXAMPLE.org.,marketing,opt-in
+"""z\ed""@example.org",marketing,opt-in
+CSV
+check "import spellings" 0 ctl import "$T/spell.csv"
+expect "spellings written" "$out" "imported 0 records"
+expect "spellings kept" "$out" "kept 6 opt-outs on file over older or undated lines"
+for n in 2 3 4 5 6 7; do
+	expect "spelling line $n named" "$err" "$T/spell.csv:$n: zed@example.org has opted out of marketing"
+done
+check "zed out after the spellings" 1 ctl check zed@example.org marketing
+check "zed's export unchanged" 0 ctl export --list marketing
+expect_eq "one record for zed" "$(printf '%s\n' "$out" | grep -c '^zed')" 1
+# a tagged address reaches the person who opted out: an undated or older
+# line for it is not applied either; a later one, another list and an
+# opt-out are
+printf 'address,list,status,changed\n' > "$T/tag.csv"
+printf 'zed+news@example.org,marketing,opt-in,\n' >> "$T/tag.csv"
+printf 'Zed+Old@Example.org,marketing,relationship,2021-01-01\n' >> "$T/tag.csv"
+printf 'zed+new@example.org,marketing,opt-in,2022-01-01\n' >> "$T/tag.csv"
+printf 'zed+x@example.org,status,opt-in,\n' >> "$T/tag.csv"
+printf 'zed+y@example.org,marketing,opt-out,\n' >> "$T/tag.csv"
+check "import tagged" 0 ctl import "$T/tag.csv"
+expect "tagged written" "$out" "imported 3 records"
+expect "tagged kept" "$out" "kept 2 opt-outs on file over older or undated lines"
+expect "tagged named" "$err" "$T/tag.csv:2: zed+news@example.org: zed@example.org has opted out of marketing; the line is not applied"
+expect "older tagged named" "$err" "$T/tag.csv:3: zed+old@example.org: zed@example.org has opted out of marketing"
+check "zed+news out" 1 ctl check zed+news@example.org marketing
+check "zed+old out" 1 ctl check zed+old@example.org marketing
+check "zed+new in: dated after the opt-out" 0 ctl check zed+new@example.org marketing
+check "zed+x in on another list" 0 ctl check zed+x@example.org status
+check "zed+y out" 1 ctl check zed+y@example.org marketing
 
 # --- a bad file: every bad line named, nothing written
 cat > "$T/bad.csv" <<'CSV'
