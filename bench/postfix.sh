@@ -16,8 +16,11 @@
 # anything (-D 5user@ -a 2: the recipient it strips, the two headers it
 # adds), so that Postfix's cost of applying them shows on its own.
 # Also measured: the null filter skipping DATA (-d, as optin-milter did
-# before) against answering it, and with TCP_NODELAY left off (-N), to
-# show what the negotiation and the socket option do on each transport. Needs a build (top_builddir, default build/).
+# before) against answering it, and with TCP_NODELAY left off (-N), also
+# while making the changes (a filter that answers end of message with one
+# write gives Nagle nothing to hold back), to show what the negotiation and
+# the socket option do on each transport. Needs a build (top_builddir,
+# default build/).
 set -u
 ROUNDS=${ROUNDS:-7}
 . "$(dirname "$0")/lib.sh"
@@ -57,6 +60,7 @@ NFD_INET=$(free_port)
 NFN_INET=$(free_port)
 NFND_INET=$(free_port)
 NFM_INET=$(free_port)
+NFMN_INET=$(free_port)
 sed "s|^socket .*|socket inet:$OM_INET@127.0.0.1|" "$T/om.conf" > "$T/inet.conf"
 start_milter "$T/om.conf" "$T/m-unix.log" || exit 1
 pid_unix=$milter_pid
@@ -74,6 +78,8 @@ pids=""
 "$NF" -D "<5user@bench.example>" -a 2 -s "unix:$T/null-mod.sock" &
 pids="$pids $!"
 "$NF" -D "<5user@bench.example>" -a 2 -s "inet:$NFM_INET@127.0.0.1" &
+pids="$pids $!"
+"$NF" -N -D "<5user@bench.example>" -a 2 -s "inet:$NFMN_INET@127.0.0.1" &
 pids="$pids $!"
 stop_all() {
 	for p in $pids $pid_unix $pid_inet $pid_all; do kill "$p" 2>/dev/null; done
@@ -94,6 +100,7 @@ milter() {
 	optin-unix-all)	echo "unix:$T/milter-all.sock" ;;
 	null-unix-mod)	echo "unix:$T/null-mod.sock" ;;
 	null-inet-mod)	echo "inet:127.0.0.1:$NFM_INET" ;;
+	null-inet-mod-nagle) echo "inet:127.0.0.1:$NFMN_INET" ;;
 	null-inet)	echo "inet:127.0.0.1:$NF_INET" ;;
 	optin-inet)	echo "inet:127.0.0.1:$OM_INET" ;;
 	null-unix-skip)	echo "unix:$T/null-d.sock" ;;
@@ -117,7 +124,7 @@ run() {
 
 CONFIGS="none null-unix optin-unix optin-unix-all null-unix-mod null-inet optin-inet
     null-inet-mod null-unix-skip
-    null-inet-skip null-inet-nagle null-inet-skip-nagle"
+    null-inet-skip null-inet-nagle null-inet-mod-nagle null-inet-skip-nagle"
 # each round starts one configuration later, so that none always runs
 # right after the same other one
 r=1
@@ -172,6 +179,7 @@ nus=$(med null-unix-skip)
 nis=$(med null-inet-skip)
 nn=$(med null-inet-nagle)
 nsn=$(med null-inet-skip-nagle)
+nmn=$(med null-inet-mod-nagle)
 sent=$((COUNT * RCPTS))
 cat <<MD
 
@@ -202,6 +210,7 @@ median of the rounds' ratios with the lowest and highest in brackets.
 | null filter skipping DATA, unix | $nus | null filter, unix | $nu | $(ratio null-unix-skip null-unix) | $(got null-unix-skip) |
 | null filter skipping DATA, inet | $nis | null filter, inet | $ni | $(ratio null-inet-skip null-inet) | $(got null-inet-skip) |
 | null filter without TCP_NODELAY, inet | $nn | null filter, inet | $ni | $(ratio null-inet-nagle null-inet) | $(got null-inet-nagle) |
+| null filter making optin-milter's changes, without TCP_NODELAY, inet | $nmn | the same with TCP_NODELAY | $nim | $(ratio null-inet-mod-nagle null-inet-mod) | $(got null-inet-mod-nagle) |
 | null filter skipping DATA, without TCP_NODELAY, inet | $nsn | null filter, inet | $ni | $(ratio null-inet-skip-nagle null-inet) | $(got null-inet-skip-nagle) |
 
 The null filter and optin-milter negotiate alike (the same actions and
