@@ -156,16 +156,8 @@ got() {
 	awk -v n="$1" '$1 == n { print $3 " messages, " $4 " recipients" }' \
 	    "$T/results" | sort -u | tr '\n' ';' | sed 's/;$//; s/;/; /g'
 }
-# ratio A B: A over B round by round (the Nth run of A against the Nth of
-# B, both of the same round), the median and in brackets the lowest and
-# the highest of those ratios
-ratio() {
-	awk -v a="$1" -v b="$2" '$1 == a { x[++na] = $2 } $1 == b { y[++nb] = $2 }
-	    END { for (i = 1; i <= na && i <= nb; i++) if (y[i] > 0)
-		print x[i] / y[i] }' "$T/results" | sort -g |
-	    awk '{ v[NR] = $1 } END { if (NR) printf "%.2f (%.2f–%.2f)",
-		v[int((NR + 1) / 2)], v[1], v[NR]; else print "n/a" }'
-}
+# ratio A B: A over B round by round (bench/pair.awk)
+ratio() { awk -v a="$1" -v b="$2" -f "$top/bench/pair.awk" "$T/results"; }
 
 none=$(med none)
 nu=$(med null-unix)

@@ -25,9 +25,9 @@
  *	so that it seldom has to run again.
  *
  *	A person's opt-out on file outlives a line that is no opt-out and
- *	is undated or not later (store_merge_consent()), and so does the
- *	opt-out of user@d a line for user+tag@d: mail to the tagged address
- *	reaches the same person. Such lines are counted and named.
+ *	is undated or not later, and so does the opt-out of user@d a line
+ *	for user+tag@d, whose mail reaches the same person
+ *	(store_merge_consent()). Such lines are counted and named.
  *
  *	The history names the file once: the import's first history
  *	record (actor import, no address) carries "file=PATH" as its
@@ -249,30 +249,6 @@ bad_line(struct import *im, int line, const char *fmt, ...)
 	(void)fputc('\n', stderr);
 }
 
-/*
- * untagged_out - is ADDR tagged (user+tag@d) and has user@d opted out of
- * LIST at a time REC does not come after? Mail to the tagged address
- * reaches the same person, whose opt-out the decision would not see once
- * the tagged address has a record of its own. 1 (BASE holds user@d), 0,
- * -1 on a read error.
- */
-static int
-untagged_out(struct store_txn *tx, const char *delims, const char *addr,
-    const char *list, const struct consent_rec *rec, char *base,
-    size_t baselen)
-{
-	struct consent_rec old;
-	int rc;
-
-	if (rec->status == STATUS_OPT_OUT || delims == NULL ||
-	    delims[0] == '\0' || addr_untag(addr, delims, base, baselen) != 1)
-		return (0);
-	if ((rc = store_get_consent(tx, base, list, &old)) <= 0)
-		return (rc);
-	return (old.status == STATUS_OPT_OUT &&
-	    (rec->changed == 0 || rec->changed <= old.changed));
-}
-
 /* told_kept - the lines that an opt-out on file outlived */
 static void
 told_kept(const struct import *im)
@@ -416,7 +392,7 @@ do_import(struct store_txn *tx, void *arg)
 	const char *source;
 	size_t nf;
 	uint64_t seq;
-	int rc, out, line;
+	int rc, line;
 
 	im->n = 0;
 	im->kept = 0;
@@ -449,10 +425,9 @@ do_import(struct store_txn *tx, void *arg)
 		 * a person's opt-out outlives an older or undated line, also
 		 * one for a tagged spelling of the address that opted out
 		 */
-		base[0] = '\0';
-		switch ((out = untagged_out(tx, im->c->conf->recipient_delimiter,
-		    a, l->name, &rec, base, sizeof(base))) != 0 ? out :
-		    store_merge_consent(tx, a, l->name, &rec, &ch)) {
+		switch (store_merge_consent(tx, a,
+		    im->c->conf->recipient_delimiter, l->name, &rec, &ch, base,
+		    sizeof(base))) {
 		case 0:
 			im->n++;
 			break;

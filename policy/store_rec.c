@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "addr.h"
 #include "model.h"
 #include "store_priv.h"
 
@@ -238,6 +239,14 @@ store_consent_valid(const char *addr, int status, const char **why)
 	return (0);
 }
 
+/* outlives - does the opt-out OLD outlive R in a merge? */
+static int
+outlives(const struct consent_rec *old, const struct consent_rec *r)
+{
+	return (old->status == STATUS_OPT_OUT && r->status != STATUS_OPT_OUT &&
+	    (r->changed == 0 || r->changed <= old->changed));
+}
+
 /*
  * put_consent - store_put_consent(); with MERGE, an opt-out on file is
  * kept (1, nothing written) unless R is an opt-out too or was changed,
@@ -280,9 +289,7 @@ put_consent(struct store_txn *tx, const char *addr, const char *list,
 			return (store_txerr(tx, "corrupt consent record for %s",
 			    addr));
 		had = 1;
-		if (merge && old.status == STATUS_OPT_OUT &&
-		    r->status != STATUS_OPT_OUT &&
-		    (r->changed == 0 || r->changed <= old.changed))
+		if (merge && outlives(&old, r))
 			return (1);
 		v.mv_data = e.buf;
 		v.mv_size = e.len;
@@ -304,9 +311,24 @@ store_put_consent(struct store_txn *tx, const char *addr, const char *list,
 }
 
 int
-store_merge_consent(struct store_txn *tx, const char *addr, const char *list,
-    const struct consent_rec *r, const struct change *ch)
+store_merge_consent(struct store_txn *tx, const char *addr,
+    const char *delims, const char *list, const struct consent_rec *r,
+    const struct change *ch, char *by, size_t bylen)
 {
+	struct consent_rec old;
+	int rc;
+
+	if (bylen > 0)
+		by[0] = '\0';
+	/* user+tag@d: the opt-out of user@d, whose mail it is */
+	if (r->status != STATUS_OPT_OUT && delims != NULL &&
+	    delims[0] != '\0' && addr_untag(addr, delims, by, bylen) == 1) {
+		if ((rc = store_get_consent(tx, by, list, &old)) < 0)
+			return (-1);
+		if (rc == 1 && outlives(&old, r))
+			return (1);
+		by[0] = '\0';
+	}
 	return (put_consent(tx, addr, list, r, ch, 1));
 }
 

@@ -74,12 +74,25 @@ done_testing() {
 
 # free_port: a TCP port nobody listens on now
 free_port() {
-	python3 - <<'PY' 2>/dev/null || echo $((20000 + $$ % 20000))
-import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()
+	python3 - <<'PY' 2>/dev/null || echo $((20000 + $$ % 10000))
+# below the kernel's ephemeral range (32768-60999 by default): a port
+# handed out there can be taken as the source port of some client's
+# connection (a test that floods the daemon opens thousands) before the
+# daemon binds it
+import random, socket
+for _ in range(200):
+    p = random.randint(10000, 32000)
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(p)
+    break
+else:
+    raise SystemExit(1)
 PY
 }
 

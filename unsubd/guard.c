@@ -150,20 +150,37 @@ guard_stop(void)
 	nslots = 0;
 }
 
+/* held - the slots in use by IP; under lock */
+static size_t
+held(const char *ip)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < nslots; i++)
+		if (slots[i].used && strcmp(slots[i].ip, ip) == 0)
+			n++;
+	return (n);
+}
+
+/* limited - is IP (numeric) one the limit per address applies to? */
+static int
+limited(const char *ip)
+{
+	return (ip[0] != '\0' && !(is_trusted != NULL && is_trusted(ip)));
+}
+
 int
 guard_accept(const struct sockaddr *sa, socklen_t len)
 {
 	char ip[NI_MAXHOST];
-	size_t i, n = 0;
+	size_t n;
 
 	if (numeric(sa, len, ip, sizeof(ip)) < 0)
 		return (0);
-	if (is_trusted != NULL && is_trusted(ip))
+	if (!limited(ip))
 		return (1);
 	(void)pthread_mutex_lock(&lock);
-	for (i = 0; i < nslots; i++)
-		if (slots[i].used && strcmp(slots[i].ip, ip) == 0)
-			n++;
+	n = held(ip);
 	(void)pthread_mutex_unlock(&lock);
 	return (n < GUARD_PER_ADDRESS);
 }
@@ -173,23 +190,19 @@ guard_open(int fd, const struct sockaddr *sa, socklen_t len)
 {
 	struct guard_slot *s = NULL;
 	char ip[NI_MAXHOST];
-	size_t i, n = 0;
-	int limited;
+	size_t i;
+	int lim;
 
 	if (numeric(sa, len, ip, sizeof(ip)) < 0)
 		ip[0] = '\0';
-	limited = ip[0] != '\0' && !(is_trusted != NULL && is_trusted(ip));
+	lim = limited(ip);
 	(void)pthread_mutex_lock(&lock);
 	/*
 	 * guard_accept() counted without holding a place, and the threads
 	 * accept at once: the limit per address holds here, where counting
 	 * and taking the slot are one step
 	 */
-	if (limited)
-		for (i = 0; i < nslots; i++)
-			if (slots[i].used && strcmp(slots[i].ip, ip) == 0)
-				n++;
-	if (n < GUARD_PER_ADDRESS)
+	if (!lim || held(ip) < GUARD_PER_ADDRESS)
 		for (i = 0; i < nslots; i++)
 			if (!slots[i].used) {
 				s = &slots[i];

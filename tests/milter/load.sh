@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 # load.sh - the benchmark's milter-protocol driver against the null
-# filter (also making changes with -D and -a) and against optin-milter, over unix and inet sockets: every
-# message answered, and the recipients optin-milter deletes are exactly
-# the ones without consent. No timing is asserted here.
+# filter (also making changes with -D and -a) and against optin-milter,
+# over unix and inet sockets: every message answered, and the recipients
+# optin-milter deletes are exactly the ones without consent. No timing is
+# asserted here.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
 
@@ -27,6 +28,15 @@ up() {
 	done
 }
 
+# start_null SOCKET [OPTION...]: the null filter on SOCKET, answering
+start_null() {
+	_s=$1
+	shift
+	"$N" "$@" -s "$_s" &
+	null_pid=$!
+	up "$_s"
+}
+
 # field NAME: the value of NAME= in the driver's line in $out
 field() {
 	printf '%s\n' "$out" | tr ' ' '\n' | sed -n "s/^$1=//p"
@@ -34,9 +44,7 @@ field() {
 
 port=$(free_port)
 for s in "unix:$T/null.sock" "inet:$port@127.0.0.1"; do
-	"$N" -s "$s" &
-	null_pid=$!
-	up "$s"
+	start_null "$s"
 	check "null filter $s" 0 "$L" -s "$s" -c 3 -m 30 -r 4
 	expect_eq "null $s messages" "$(field messages)" 30
 	expect_eq "null $s recipients" "$(field rcpts)" 120
@@ -45,9 +53,7 @@ for s in "unix:$T/null.sock" "inet:$port@127.0.0.1"; do
 	stop_null
 done
 # -D and -a: the changes without a decision, at the end of every message
-"$N" -D "<user0000001@bench.example>" -a 2 -s "unix:$T/mod.sock" &
-null_pid=$!
-up "unix:$T/mod.sock"
+start_null "unix:$T/mod.sock" -D "<user0000001@bench.example>" -a 2
 check "null filter -D -a" 0 "$L" -s "unix:$T/mod.sock" -c 2 -m 20 -r 3
 expect_eq "null -D -a deleted" "$(field delrcpt)" 20
 expect_eq "null -D -a headers" "$(field addhdr)" 40
