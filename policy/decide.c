@@ -8,7 +8,12 @@
  *	with consent none, only a suppression whose reason the list
  *	honours). For consent, the most specific record decides; a domain
  *	record ("@d") speaks for every address of the domain that has no
- *	record of its own.
+ *	record of its own. An opt-out at a less specific key that is not
+ *	older than that record (store_outlives()) decides instead: user@d
+ *	who unsubscribed is not mailed as user+tag@d on the strength of an
+ *	older opt-in of the tagged address, nor is anyone of d after an
+ *	opt-out of the whole domain; a later opt-in of the more specific
+ *	address, its own express request, still stands.
  *
  *	An explicit opt-out of the recipient from the list always wins,
  *	also on a list with consent none: a person who unsubscribed from a
@@ -50,6 +55,39 @@ deliver(struct decision *d, int basis)
 	return (0);
 }
 
+/*
+ * deciding - the consent record of LIST that decides among the N KEYS
+ * (most specific first): the first found, unless an opt-out at a later
+ * key outlives it. 1 with *C and *AT (its key's index) set, 0 when
+ * there is none, -1 on a store error.
+ */
+static int
+deciding(struct store_txn *tx, const char *const *keys, int n,
+    const char *list, struct consent_rec *c, int *at)
+{
+	struct consent_rec o;
+	int i, rc, found = 0;
+
+	for (i = 0; i < n; i++) {
+		if ((rc = store_get_consent(tx, keys[i], list,
+		    found ? &o : c)) < 0)
+			return (-1);
+		if (rc == 0)
+			continue;
+		if (!found) {
+			found = 1;
+			*at = i;
+			if (c->status == STATUS_OPT_OUT)
+				break;
+		} else if (store_outlives(&o, c)) {
+			*c = o;
+			*at = i;
+			break;
+		}
+	}
+	return (found);
+}
+
 #define ROUTE_HOPS	4	/* u%h%i@d is two */
 
 /*
@@ -77,16 +115,10 @@ route_holds(struct store_txn *tx, const struct conf_list *l,
 		if (rc < 0)
 			return (0);	/* nowhere we can name */
 		n = addr_keys(next, delims, kbuf, keys);
-		for (i = 0; i < n; i++) {
-			if ((rc = store_get_consent(tx, keys[i], l->name,
-			    &c)) < 0)
-				return (-1);
-			if (rc == 1) {
-				if (c.status == STATUS_OPT_OUT)
-					return (deny(d, REASON_OPTED_OUT, 0) + 1);
-				break;
-			}
-		}
+		if ((rc = deciding(tx, keys, n, l->name, &c, &i)) < 0)
+			return (-1);
+		if (rc == 1 && c.status == STATUS_OPT_OUT)
+			return (deny(d, REASON_OPTED_OUT, 0) + 1);
 		for (i = 0; i < n; i++) {
 			if ((rc = store_get_suppression(tx, keys[i], &s)) < 0)
 				return (-1);
@@ -108,21 +140,14 @@ decide(struct store_txn *tx, const struct conf_list *l, const char *addr,
 	const char *keys[3];
 	struct consent_rec c;
 	struct supp_rec s;
-	int n, i, rc, found = 0, routed;
+	int n, i, rc, found, at, routed;
 	int is_domain_key;
 
 	n = addr_keys(addr, delims, kbuf, keys);
 
-	/* the consent record that decides: the most specific one */
-	for (i = 0; i < n; i++) {
-		if ((rc = store_get_consent(tx, keys[i], l->name, &c)) < 0)
-			return (-1);
-		if (rc == 1) {
-			found = 1;
-			break;
-		}
-	}
-	is_domain_key = found && addr_is_domain(keys[i]);
+	if ((found = deciding(tx, keys, n, l->name, &c, &at)) < 0)
+		return (-1);
+	is_domain_key = found && addr_is_domain(keys[at]);
 
 	if (found && c.status == STATUS_OPT_OUT)
 		return (deny(d, REASON_OPTED_OUT, 0));

@@ -186,6 +186,14 @@ int	store_merge_consent(struct store_txn *, const char *addr,
 	    const char *delims, const char *list, const struct consent_rec *,
 	    const struct change *, char *by, size_t bylen)
 	    __attribute__((warn_unused_result));
+/*
+ * store_outlives - does OLD, an opt-out, outlive R: is R no opt-out, with
+ * no date of its own (changed 0) or one not later than OLD's? The rule
+ * of store_merge_consent() and of decide() between the records of
+ * user+tag@d, user@d and @d.
+ */
+int	store_outlives(const struct consent_rec *old,
+	    const struct consent_rec *r);
 int	store_del_consent(struct store_txn *, const char *addr,
 	    const char *list, const struct change *)
 	    __attribute__((warn_unused_result));

@@ -239,9 +239,8 @@ store_consent_valid(const char *addr, int status, const char **why)
 	return (0);
 }
 
-/* outlives - does the opt-out OLD outlive R in a merge? */
-static int
-outlives(const struct consent_rec *old, const struct consent_rec *r)
+int
+store_outlives(const struct consent_rec *old, const struct consent_rec *r)
 {
 	return (old->status == STATUS_OPT_OUT && r->status != STATUS_OPT_OUT &&
 	    (r->changed == 0 || r->changed <= old->changed));
@@ -289,7 +288,7 @@ put_consent(struct store_txn *tx, const char *addr, const char *list,
 			return (store_txerr(tx, "corrupt consent record for %s",
 			    addr));
 		had = 1;
-		if (merge && outlives(&old, r))
+		if (merge && store_outlives(&old, r))
 			return (1);
 		v.mv_data = e.buf;
 		v.mv_size = e.len;
@@ -325,7 +324,7 @@ store_merge_consent(struct store_txn *tx, const char *addr,
 	    delims[0] != '\0' && addr_untag(addr, delims, by, bylen) == 1) {
 		if ((rc = store_get_consent(tx, by, list, &old)) < 0)
 			return (-1);
-		if (rc == 1 && outlives(&old, r))
+		if (rc == 1 && store_outlives(&old, r))
 			return (1);
 		by[0] = '\0';
 	}

@@ -27,6 +27,20 @@ ctl subscribe @customer.example status --relationship
 ctl unsubscribe ops@customer.example status
 # the sendmail(1) path: a bare local part becomes user@mx.test.example
 ctl subscribe erin@mx.test.example marketing
+# the most specific record, unless a less specific opt-out is later:
+# fay unsubscribed after her tagged opt-in; gus+deals opted in after
+# gus opted out; the domain opted out after hal and before ivy
+cat > "$T/dated.csv" <<'CSV'
+address,list,status,source,changed,expires
+fay+deals@example.org,marketing,opt-in,form,2020-01-01,
+gus@example.org,marketing,opt-out,form,2020-01-01,
+gus+deals@example.org,marketing,opt-in,form,2021-01-01,
+hal@optout.example,marketing,opt-in,form,2021-01-01,
+@optout.example,marketing,opt-out,cli,2022-01-01,
+ivy@optout.example,marketing,opt-in,form,2023-01-01,
+CSV
+ctl import "$T/dated.csv"
+ctl unsubscribe fay@example.org marketing
 
 start_milter "$T/om.conf" "$T/milter.log" || done_testing
 pf_start "unix:$T/milter.sock" || done_testing
@@ -97,6 +111,13 @@ f=$(sink_for m10)
 expect_eq "m10 recipients" "$(rcpts "$f")" "erin@mx.test.example "
 expect "m10 URL" "$(cat "$f")" "List-Unsubscribe: <https://lists.example.com/u/"
 expect "m10 Post" "$(cat "$f")" "List-Unsubscribe-Post: List-Unsubscribe=One-Click"
+# --- a later opt-out at user@d or @d wins over an older, more specific record
+send_smtp "m11" news@example.com \
+    "fay+deals@example.org,gus+deals@example.org,gus@example.org,hal@optout.example,ivy@optout.example,Ivy+x@OptOut.example"
+pf_wait 9 || true
+f=$(sink_for m11)
+expect_eq "m11 recipients" "$(rcpts "$f")" \
+    "Ivy+x@OptOut.example gus+deals@example.org ivy@optout.example "
 
 # every header line within 998 octets, none folded inside <...>
 for f in "$SINK"/*; do
@@ -114,6 +135,9 @@ for r in unsubscribe-all bounce complaint manual legal; do
 	expect "log $r" "$L" "rcpt=<s-$r@example.org> verdict=strip reason=suppressed:$r"
 done
 expect "log summary m1" "$L" "list=marketing from=<news@example.com> rcpts=7 delivered=2 stripped=5 rejected=0 mode=enforce"
+expect "log later opt-out of user@" "$L" "rcpt=<fay+deals@example.org> verdict=strip reason=opted-out"
+expect "log later domain opt-out" "$L" "rcpt=<hal@optout.example> verdict=strip reason=opted-out"
+expect "log later tagged opt-in" "$L" "rcpt=<gus+deals@example.org> verdict=deliver reason=opt-in"
 expect "log sendmail bob" "$L" "rcpt=<bob@mx.test.example> verdict=reject reason=no-consent"
 M=$(cat "$T/maillog")
 expect "postfix saw the discard" "$M" "milter-discard"

@@ -24,6 +24,7 @@ struct op {
 	const char *list;
 	int	value;		/* status or reason */
 	int64_t	expires;
+	int64_t	changed;	/* 0: the change's time, NOW - 1000 */
 };
 
 struct dcase {
@@ -35,10 +36,14 @@ struct dcase {
 	const char *want;	/* "deliver" or the reason */
 };
 
-#define C(a, l, s, e) { 'c', a, l, s, e }
-#define S(a, r) { 's', a, NULL, r, 0 }
+#define C(a, l, s, e) { 'c', a, l, s, e, 0 }
+/* a consent record changed at time T */
+#define CT(a, l, s, t) { 'c', a, l, s, 0, t }
+#define OLDER	(NOW - 2000)
+#define LATER	(NOW - 1000)
+#define S(a, r) { 's', a, NULL, r, 0, 0 }
 /* a consent write the store must refuse */
-#define R(a, l, s) { 'r', a, l, s, 0 }
+#define R(a, l, s) { 'r', a, l, s, 0, 0 }
 
 static const struct dcase cases[] = {
 	/* express */
@@ -220,6 +225,54 @@ static const struct dcase cases[] = {
 	    { C("@q1.test", "svc", STATUS_RELATIONSHIP, 0),
 	      C("bob@q1.test", "svc", STATUS_OPT_OUT, 0) },
 	    "\"bob+x y\"@q1.test", "svc", "+", "opted-out" },
+
+	/*
+	 * the most specific record decides, unless an opt-out at a less
+	 * specific key is not older than it (store_outlives())
+	 */
+	{ "later: an opt-out of user@ holds back user+tag@'s older opt-in",
+	    { CT("t1+news@x.test", "news", STATUS_OPT_IN, OLDER),
+	      CT("t1@x.test", "news", STATUS_OPT_OUT, LATER) },
+	    "t1+news@x.test", "news", "+", "opted-out" },
+	{ "later: user+tag@'s opt-in stands over user@'s older opt-out",
+	    { CT("t2@x.test", "news", STATUS_OPT_OUT, OLDER),
+	      CT("t2+news@x.test", "news", STATUS_OPT_IN, LATER) },
+	    "t2+news@x.test", "news", "+", "deliver" },
+	{ "later: ... and user@ itself stays opted out",
+	    { CT("t3@x.test", "news", STATUS_OPT_OUT, OLDER),
+	      CT("t3+news@x.test", "news", STATUS_OPT_IN, LATER) },
+	    "t3@x.test", "news", "+", "opted-out" },
+	{ "later: in the same second the opt-out wins",
+	    { CT("t4+news@x.test", "news", STATUS_OPT_IN, LATER),
+	      CT("t4@x.test", "news", STATUS_OPT_OUT, LATER) },
+	    "t4+news@x.test", "news", "+", "opted-out" },
+	{ "later: a domain opt-out holds back an older personal record",
+	    { CT("p@t5.test", "svc", STATUS_RELATIONSHIP, OLDER),
+	      CT("@t5.test", "svc", STATUS_OPT_OUT, LATER) },
+	    "p@t5.test", "svc", "+", "opted-out" },
+	{ "later: a personal opt-in stands over an older domain opt-out",
+	    { CT("@t6.test", "news", STATUS_OPT_OUT, OLDER),
+	      CT("p@t6.test", "news", STATUS_OPT_IN, LATER) },
+	    "p@t6.test", "news", "+", "deliver" },
+	{ "later: a domain opt-out reaches past user@ to user+tag@",
+	    { CT("p+a@t7.test", "svc", STATUS_RELATIONSHIP, OLDER),
+	      CT("p@t7.test", "svc", STATUS_RELATIONSHIP, OLDER),
+	      CT("@t7.test", "svc", STATUS_OPT_OUT, LATER) },
+	    "p+a@t7.test", "svc", "+", "opted-out" },
+	{ "later: an older opt-out of user@ leaves user+tag@'s relationship",
+	    { CT("p@t8.test", "svc", STATUS_OPT_OUT, OLDER),
+	      CT("p+a@t8.test", "svc", STATUS_RELATIONSHIP, LATER) },
+	    "p+a@t8.test", "svc", "+", "deliver" },
+	{ "later: routed on to u@h, whose domain opted out since",
+	    { CT("cto%t9.test@t10.test", "svc", STATUS_RELATIONSHIP, OLDER),
+	      CT("cto@t9.test", "svc", STATUS_RELATIONSHIP, OLDER),
+	      CT("@t9.test", "svc", STATUS_OPT_OUT, LATER) },
+	    "cto%t9.test@t10.test", "svc", "+", "opted-out" },
+	{ "later: routed on to u@h, whose opt-in is later than h's opt-out",
+	    { CT("cto%t11.test@t12.test", "svc", STATUS_RELATIONSHIP, OLDER),
+	      CT("@t11.test", "svc", STATUS_OPT_OUT, OLDER),
+	      CT("cto@t11.test", "svc", STATUS_RELATIONSHIP, LATER) },
+	    "cto%t11.test@t12.test", "svc", "+", "deliver" },
 	{ "route: a plain address is unchanged",
 	    { C("@r10.test", "svc", STATUS_RELATIONSHIP, 0) },
 	    "plain@r10.test", "svc", "+", "deliver" },
@@ -245,6 +298,7 @@ apply(struct store_txn *tx, void *arg)
 		memset(&r, 0, sizeof(r));
 		r.status = op->value;
 		r.expires = op->expires;
+		r.changed = op->changed;
 		return (store_put_consent(tx, op->addr, op->list, &r, &ch));
 	} else {
 		struct supp_rec r;
