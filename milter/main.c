@@ -15,8 +15,8 @@
  *	the configuration and the key file and exits: 0 good, 78 bad.
  *
  *	SIGUSR1 reloads the configuration and keys; a bad file keeps the
- *	old ones and says why. SIGTERM, SIGHUP and SIGINT stop (libmilter's
- *	signal thread owns them): the listener closes, callbacks that run
+ *	old ones and says why. SIGTERM, SIGHUP and SIGINT stop: the
+ *	listener closes at once (see wait_signals()), callbacks that run
  *	get up to STOP_WAIT seconds, later ones do nothing (gate.c), and
  *	only then are the database and the configuration freed.
  *
@@ -66,31 +66,99 @@ runtime_put(struct runtime *rt)
 }
 
 /*
- * reload_thread - SIGUSR1 reloads. libmilter's own signal thread waits
- * for SIGHUP, SIGTERM and SIGINT and stops the milter on each; SIGUSR1
- * is in no set of libmilter's, so this thread alone receives it, with
- * no dependence on which sigwait() the dynamic linker picks.
+ * Signals. libmilter's listener holds a lock while it polls its socket,
+ * up to 5 seconds at a time, and smfi_stop() (libmilter's own signal
+ * thread calls the same on SIGTERM, SIGHUP and SIGINT) waits for that
+ * lock before the listener looks at the stop: an idle milter took up
+ * to 5 seconds to stop. So libmilter runs in a thread of its own
+ * (serve()), and the main thread waits for every signal: SIGUSR1
+ * reloads; on a stop it calls smfi_stop() from a helper thread and
+ * interrupts the listener's poll with SIGUSR2 until the listener has
+ * seen the stop. The kernel gives a signal sent to the process to its
+ * main thread when that thread waits for it, so libmilter's signal
+ * thread, which waits for the same three, sees them only while the
+ * main thread is busy reloading: then the stop takes the 5 seconds as
+ * before. SIGUSR2 is blocked everywhere but in libmilter's threads,
+ * where it interrupts a system call and does nothing else.
  */
-static void *
-reload_thread(void *arg)
+static pthread_t main_th;
+static int served;			/* smfi_main() returned */
+static int serve_rc;
+
+static void
+interrupt(int sig)
 {
-	sigset_t set;
-	int sig;
+	(void)sig;
+}
+
+/* serve - run libmilter; tell the main thread when it returns */
+static void *
+serve(void *arg)
+{
+	sigset_t wake;
 
 	(void)arg;
+	(void)sigemptyset(&wake);
+	(void)sigaddset(&wake, SIGUSR2);
+	(void)pthread_sigmask(SIG_UNBLOCK, &wake, NULL);
+	serve_rc = smfi_main() == MI_SUCCESS ? 0 : 70;
+	(void)pthread_sigmask(SIG_BLOCK, &wake, NULL);
+	__atomic_store_n(&served, 1, __ATOMIC_RELEASE);
+	(void)pthread_kill(main_th, SIGUSR2);
+	return (NULL);
+}
+
+static void *
+stopper(void *arg)
+{
+	(void)arg;
+	(void)smfi_stop();
+	return (NULL);
+}
+
+#define WAKE_NS		10000000L	/* between two interruptions */
+#define WAKE_TRIES	700		/* 7 s: longer than libmilter's poll */
+
+/*
+ * wait_signals - reload on SIGUSR1 until a stop; return once libmilter
+ * has returned, with SERVE its thread
+ */
+static void
+wait_signals(pthread_t serve_th)
+{
+	const struct timespec pause = { 0, WAKE_NS };
+	sigset_t set;
+	pthread_t st;
+	int sig, i;
+
 	(void)sigemptyset(&set);
 	(void)sigaddset(&set, SIGUSR1);
+	(void)sigaddset(&set, SIGUSR2);
+	(void)sigaddset(&set, SIGTERM);
+	(void)sigaddset(&set, SIGHUP);
+	(void)sigaddset(&set, SIGINT);
 	for (;;) {
-		/* cancelled (at stop) only while it waits, never mid-reload */
-		(void)pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
-		sig = sigwaitinfo(&set, NULL);
-		(void)pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
-		if (sig < 0)
+		if (__atomic_load_n(&served, __ATOMIC_ACQUIRE))
+			return;
+		if ((sig = sigwaitinfo(&set, NULL)) < 0 || sig == SIGUSR2)
 			continue;
-		mlog(LOG_INFO, "SIGUSR1: reloading %s", state_path());
-		(void)state_reload();
+		if (sig == SIGUSR1) {
+			mlog(LOG_INFO, "SIGUSR1: reloading %s", state_path());
+			(void)state_reload();
+			continue;
+		}
+		break;
 	}
-	return (NULL);
+	if (pthread_create(&st, NULL, stopper, NULL) != 0) {
+		(void)smfi_stop();	/* waits for the poll to time out */
+		return;
+	}
+	for (i = 0; i < WAKE_TRIES && !__atomic_load_n(&served,
+	    __ATOMIC_ACQUIRE); i++) {
+		(void)pthread_kill(serve_th, SIGUSR2);
+		(void)nanosleep(&pause, NULL);
+	}
+	(void)pthread_join(st, NULL);
 }
 
 /* socket_path - the path of a unix: socket; 1, 0 (not unix), -1 */
@@ -117,6 +185,7 @@ main(int argc, char **argv)
 	struct pidfh *pfh = NULL;
 	const char *pidpath = NULL, *conf_path;
 	char err[1024], path[PATH_MAX];
+	struct sigaction sa;
 	sigset_t set;
 	pthread_t th;
 	int ch, foreground = 0, check = 0, rc, is_unix, left, open = 0;
@@ -181,10 +250,18 @@ main(int argc, char **argv)
 	}
 	if (is_unix && daemon_rundir(path, rt->conf->user) < 0)
 		return (73);
-	/* every thread inherits the signals blocked; see reload_thread() */
+	/* every thread inherits the signals blocked; see wait_signals() */
 	if ((rc = daemon_start(pidpath, rt->conf->user, foreground, &pfh,
 	    &set)) != 0)
 		return (rc);
+	(void)sigemptyset(&set);
+	(void)sigaddset(&set, SIGUSR2);
+	(void)pthread_sigmask(SIG_BLOCK, &set, NULL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = interrupt;
+	sa.sa_flags = SA_RESTART;	/* poll() returns EINTR all the same */
+	(void)sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGUSR2, &sa, NULL);
 
 	if (smfi_setconn(rt->conf->socket) != MI_SUCCESS ||
 	    smfi_register(*gate_desc(&filter_desc)) != MI_SUCCESS ||
@@ -217,26 +294,25 @@ main(int argc, char **argv)
 	}
 	/* from here on a reload may replace RT: hold a reference to log */
 	rt = state_get(&st);
-	if (pthread_create(&th, NULL, reload_thread, NULL) != 0) {
-		mlog(LOG_ERR, "cannot start the reload thread");
-		state_put(rt);
-		rc = 71;
-		goto out;
-	}
 	mlog(LOG_INFO, "optin-milter %s listening on %s (%zu lists, mode %s)",
 	    PACKAGE_VERSION, rt->conf->socket, rt->conf->nlists,
 	    rt->conf->mode == MODE_ENFORCE ? "enforce" : "monitor");
 	state_put(rt);
-	rc = smfi_main() == MI_SUCCESS ? 0 : 70;
+	main_th = pthread_self();
+	if (pthread_create(&th, NULL, serve, NULL) != 0) {
+		mlog(LOG_ERR, "cannot start the listener thread");
+		rc = 71;
+		goto out;
+	}
+	wait_signals(th);
+	(void)pthread_join(th, NULL);
+	rc = serve_rc;
 	/*
 	 * libmilter's threads are detached and it does not let sessions
 	 * finish once stopped: refuse new callbacks, wait for the ones
 	 * that run, then nothing of ours is used any more.
 	 */
 	gate_close();
-	/* no reload may begin now, and one under way ends first */
-	if (pthread_cancel(th) == 0)
-		(void)pthread_join(th, NULL);
 	if ((left = gate_wait(STOP_WAIT, &open)) > 0) {
 		mlog(LOG_WARNING, "stopped with %d callback%s still running; "
 		    "exiting without freeing", left, left == 1 ? "" : "s");
