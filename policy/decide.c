@@ -58,14 +58,17 @@ deliver(struct decision *d, int basis)
 /*
  * deciding - the consent record of LIST that decides among the N KEYS
  * (most specific first): the first found, unless an opt-out at a later
- * key outlives it. 1 with *C and *AT (its key's index) set, 0 when
- * there is none, -1 on a store error.
+ * key outlives it and every other record passed on the way (a later
+ * opt-in of user@d stands over an opt-out of @d for user+tag@d as well).
+ * 1 with *C and *AT (its key's index) set, 0 when there is none, -1 on
+ * a store error.
  */
 static int
 deciding(struct store_txn *tx, const char *const *keys, int n,
     const char *list, struct consent_rec *c, int *at)
 {
-	struct consent_rec o;
+	struct consent_rec o, mid;
+	const struct consent_rec *latest = c;	/* passed, no opt-out */
 	int i, rc, found = 0;
 
 	for (i = 0; i < n; i++) {
@@ -79,7 +82,12 @@ deciding(struct store_txn *tx, const char *const *keys, int n,
 			*at = i;
 			if (c->status == STATUS_OPT_OUT)
 				break;
-		} else if (store_outlives(&o, c)) {
+		} else if (o.status != STATUS_OPT_OUT) {
+			if (o.changed > latest->changed) {
+				mid = o;
+				latest = &mid;
+			}
+		} else if (store_outlives(&o, latest)) {
 			*c = o;
 			*at = i;
 			break;

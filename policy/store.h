@@ -177,10 +177,10 @@ int	store_put_consent(struct store_txn *, const char *addr,
  * store_merge_consent - store_put_consent() for a bulk import: a person's
  * opt-out on file is not undone by a record that is no opt-out and has
  * no date of its own (changed 0) or one not later than the opt-out's;
- * with delimiter set DELIMS, neither is the opt-out of user@d by such a
- * record for user+tag@d, which reaches the same person. 0 written, 1
- * kept as it was (nothing written; BY holds user@d when its opt-out
- * kept it, else ""), -1 error.
+ * neither is the opt-out of user@d (with delimiter set DELIMS) or of @d,
+ * which reach the address too (decide()). 0 written, 1 kept as it was
+ * (nothing written; BY holds user@d or @d when its opt-out kept it,
+ * else ""), -1 error.
  */
 int	store_merge_consent(struct store_txn *, const char *addr,
 	    const char *delims, const char *list, const struct consent_rec *,

@@ -314,19 +314,25 @@ store_merge_consent(struct store_txn *tx, const char *addr,
     const char *delims, const char *list, const struct consent_rec *r,
     const struct change *ch, char *by, size_t bylen)
 {
+	char kbuf[ADDR_KEYS_BUFSIZE];
+	const char *keys[3];
 	struct consent_rec old;
-	int rc;
+	int n, i, rc;
 
 	if (bylen > 0)
 		by[0] = '\0';
-	/* user+tag@d: the opt-out of user@d, whose mail it is */
-	if (r->status != STATUS_OPT_OUT && delims != NULL &&
-	    delims[0] != '\0' && addr_untag(addr, delims, by, bylen) == 1) {
-		if ((rc = store_get_consent(tx, by, list, &old)) < 0)
-			return (-1);
-		if (rc == 1 && store_outlives(&old, r))
-			return (1);
-		by[0] = '\0';
+	/* the opt-outs of user@d and of @d, which reach this address too */
+	if (r->status != STATUS_OPT_OUT) {
+		n = addr_keys(addr, delims, kbuf, keys);
+		for (i = 1; i < n; i++) {
+			if ((rc = store_get_consent(tx, keys[i], list,
+			    &old)) < 0)
+				return (-1);
+			if (rc == 1 && store_outlives(&old, r)) {
+				(void)strlcpy(by, keys[i], bylen);
+				return (1);
+			}
+		}
 	}
 	return (put_consent(tx, addr, list, r, ch, 1));
 }

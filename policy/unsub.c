@@ -6,6 +6,7 @@
 
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "addr.h"
 #include "confirm.h"
@@ -13,21 +14,27 @@
 #include "model.h"
 #include "unsub.h"
 
-/* put_opt_out - opt-out for KEY unless it is opted out already */
+/*
+ * put_opt_out - opt-out for KEY unless it is opted out already; with
+ * RENEW, an older opt-out is written again with the change's time, so
+ * that it outlives what was recorded since (decide()). 1 written, 0
+ * not, -1 error.
+ */
 static int
 put_opt_out(struct store_txn *tx, const char *key, const char *list,
-    const struct change *ch)
+    const struct change *ch, int renew)
 {
 	struct consent_rec r;
 	int rc;
 
 	if ((rc = store_get_consent(tx, key, list, &r)) < 0)
 		return (-1);
-	if (rc == 1 && r.status == STATUS_OPT_OUT)
+	if (rc == 1 && r.status == STATUS_OPT_OUT &&
+	    (!renew || ch->time == 0 || r.changed >= ch->time))
 		return (0);		/* idempotent: no new history */
 	memset(&r, 0, sizeof(r));
 	r.status = STATUS_OPT_OUT;
-	return (store_put_consent(tx, key, list, &r, ch));
+	return (store_put_consent(tx, key, list, &r, ch) < 0 ? -1 : 1);
 }
 
 int
@@ -35,11 +42,16 @@ unsub_list(struct store_txn *tx, const char *addr, const char *list,
     const char *delims, const struct change *ch)
 {
 	char untagged[ADDR_BUFSIZE];
+	int rc;
 
-	if (put_opt_out(tx, addr, list, ch) < 0)
+	if ((rc = put_opt_out(tx, addr, list, ch, 0)) < 0)
 		return (-1);
+	/*
+	 * user@d too, and again when it opted out before: user+tag2@d's
+	 * later opt-in would otherwise still stand over it
+	 */
 	if (addr_untag(addr, delims, untagged, sizeof(untagged)) == 1 &&
-	    put_opt_out(tx, untagged, list, ch) < 0)
+	    put_opt_out(tx, untagged, list, ch, rc == 1) < 0)
 		return (-1);
 	return (0);
 }
@@ -144,28 +156,31 @@ lift_all(struct store_txn *tx, const char *addr, const char *delims,
 	return (0);
 }
 
-/* opt_in - the person's express request for LIST */
+/*
+ * opt_in - the person's express request for LIST, dated to stand over
+ * the opt-outs of user@d and @d (decide()), also one of the same second
+ */
 static int
 opt_in(struct store_txn *tx, const char *addr, const char *list,
     const char *delims, const struct change *ch)
 {
-	struct consent_rec r;
-	char untagged[ADDR_BUFSIZE];
-	int rc;
+	char kbuf[ADDR_KEYS_BUFSIZE];
+	const char *keys[3];
+	struct consent_rec r, o;
+	int n, i, rc;
 
 	memset(&r, 0, sizeof(r));
 	r.status = STATUS_OPT_IN;
-	if (store_put_consent(tx, addr, list, &r, ch) < 0)
-		return (-1);
-	/* an opt-out of user@d would still hold back user+tag@d */
-	if (addr_untag(addr, delims, untagged, sizeof(untagged)) != 1)
-		return (0);
-	if ((rc = store_get_consent(tx, untagged, list, &r)) < 0)
-		return (-1);
-	if (rc == 1 && r.status == STATUS_OPT_OUT &&
-	    store_del_consent(tx, untagged, list, ch) < 0)
-		return (-1);
-	return (0);
+	r.changed = ch->time != 0 ? ch->time : (int64_t)time(NULL);
+	n = addr_keys(addr, delims, kbuf, keys);
+	for (i = 1; i < n; i++) {
+		if ((rc = store_get_consent(tx, keys[i], list, &o)) < 0)
+			return (-1);
+		if (rc == 1 && o.status == STATUS_OPT_OUT &&
+		    o.changed >= r.changed)
+			r.changed = o.changed + 1;
+	}
+	return (store_put_consent(tx, addr, list, &r, ch));
 }
 
 /*

@@ -6,7 +6,9 @@
  * DESCRIPTION
  *	An unsubscribe from a list writes opt-out for the address in the
  *	token and, when it carries a tag (user+tag@d), for user@d too: the
- *	person asked, whichever of their addresses the mail went to.
+ *	person asked, whichever of their addresses the mail went to. An
+ *	older opt-out of user@d is then written again with the new time,
+ *	so that it holds back user+tag2@d's opt-in made since (decide()).
  *	"Unsubscribe from all" writes the suppression unsubscribe-all.
  *
  *	The preference page's rules (unsub_prefs()): the person may leave
@@ -67,7 +69,8 @@ struct unsub_prefs {
  * without it, lift ADDR's own unsubscribe-all, opt out of every
  * delivered list (unsubscribe yes) that is not checked, and opt in to
  * every checked one that is not delivered unless a suppression holds it
- * (removing an opt-out of the untagged form, which would still win).
+ * (dated to stand over an opt-out of the untagged form or the domain,
+ * which stay for those addresses).
  * With P->confirm, a checked list other than P->own_list is not joined
  * at once: it is recorded pending by confirm_request() (confirm.h) and
  * P->send marks it for a confirmation message, unless P->can_send is 0

@@ -105,6 +105,22 @@ check "zed+new in: dated after the opt-out" 0 ctl check zed+new@example.org mark
 check "zed+x in on another list" 0 ctl check zed+x@example.org status
 check "zed+y out" 1 ctl check zed+y@example.org marketing
 
+# so does a domain's opt-out reach every address of the domain: an
+# undated or older line for one of them is not applied, a later one is
+ctl unsubscribe @optout.example status
+printf 'address,list,status,changed\n' > "$T/dom.csv"
+printf 'rob@optout.example,status,relationship,\n' >> "$T/dom.csv"
+printf 'rob+x@optout.example,status,opt-in,2020-01-01\n' >> "$T/dom.csv"
+printf 'sue@optout.example,status,opt-in,2099-01-01\n' >> "$T/dom.csv"
+check "import under a domain opt-out" 0 ctl import "$T/dom.csv"
+expect "domain: one written" "$out" "imported 1 records"
+expect "domain: two kept" "$out" "kept 2 opt-outs on file"
+expect "domain named" "$err" "$T/dom.csv:2: rob@optout.example: @optout.example has opted out of status; the line is not applied"
+expect "domain named for a tag" "$err" "$T/dom.csv:3: rob+x@optout.example: @optout.example has opted out of status"
+check "rob out" 1 ctl check rob@optout.example status
+check "rob+x out" 1 ctl check rob+x@optout.example status
+check "sue in: dated after the domain's opt-out" 0 ctl check sue@optout.example status
+
 # --- a bad file: every bad line named, nothing written
 cat > "$T/bad.csv" <<'CSV'
 address,list,status,changed

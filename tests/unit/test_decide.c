@@ -39,6 +39,7 @@ struct dcase {
 #define C(a, l, s, e) { 'c', a, l, s, e, 0 }
 /* a consent record changed at time T */
 #define CT(a, l, s, t) { 'c', a, l, s, 0, t }
+#define OLDEST	(NOW - 3000)
 #define OLDER	(NOW - 2000)
 #define LATER	(NOW - 1000)
 #define S(a, r) { 's', a, NULL, r, 0, 0 }
@@ -263,6 +264,16 @@ static const struct dcase cases[] = {
 	    { CT("p@t8.test", "svc", STATUS_OPT_OUT, OLDER),
 	      CT("p+a@t8.test", "svc", STATUS_RELATIONSHIP, LATER) },
 	    "p+a@t8.test", "svc", "+", "deliver" },
+	{ "later: user@'s opt-in, later than @d's opt-out, speaks for user+tag@",
+	    { CT("p+a@t13.test", "news", STATUS_OPT_IN, OLDEST),
+	      CT("@t13.test", "news", STATUS_OPT_OUT, OLDER),
+	      CT("p@t13.test", "news", STATUS_OPT_IN, LATER) },
+	    "p+a@t13.test", "news", "+", "deliver" },
+	{ "later: ... but not when @d's opt-out is the latest",
+	    { CT("p+a@t14.test", "news", STATUS_OPT_IN, OLDEST),
+	      CT("p@t14.test", "news", STATUS_OPT_IN, OLDER),
+	      CT("@t14.test", "news", STATUS_OPT_OUT, LATER) },
+	    "p+a@t14.test", "news", "+", "opted-out" },
 	{ "later: routed on to u@h, whose domain opted out since",
 	    { CT("cto%t9.test@t10.test", "svc", STATUS_RELATIONSHIP, OLDER),
 	      CT("cto@t9.test", "svc", STATUS_RELATIONSHIP, OLDER),

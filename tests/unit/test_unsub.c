@@ -84,7 +84,7 @@ static const struct pcase cases[] = {
 	{ "a domain's legal suppression holds",
 	    { S("@legal.test", SUPP_LEGAL) },
 	    "b6@legal.test", "1000", 0, 0, 1, "----", 0 },
-	{ "tagged: the untagged opt-out is removed with the opt-in",
+	{ "tagged: the opt-in stands over the untagged opt-out",
 	    { C("c1@x.test", "news", STATUS_OPT_OUT) },
 	    "c1+tag@x.test", "1000", 0, 1, 0, "D-D-", 0 },
 	{ "tagged: unchecking opts out both forms",
@@ -304,6 +304,138 @@ test_prefs_confirm(void **state)
 	free(dir);
 }
 
+struct dated {
+	const char *addr;
+	int	status;
+	int64_t	changed;
+};
+
+static int
+put_dated(struct store_txn *tx, void *arg)
+{
+	const struct dated *dt = arg;
+	struct change ch = { ACTOR_CLI, "test", "", dt->changed };
+	struct consent_rec r;
+
+	memset(&r, 0, sizeof(r));
+	r.status = dt->status;
+	r.changed = dt->changed;
+	return (store_put_consent(tx, dt->addr, "news", &r, &ch));
+}
+
+struct unsub_at {
+	const char *addr;
+	int64_t	when;
+};
+
+static int
+run_unsub(struct store_txn *tx, void *arg)
+{
+	const struct unsub_at *u = arg;
+	struct change ch = { ACTOR_UNSUBD, "one-click", "", u->when };
+
+	return (unsub_list(tx, u->addr, "news", "+", &ch));
+}
+
+static int
+run_prefs_at(struct store_txn *tx, void *arg)
+{
+	struct job *j = arg;
+	struct change ch = { ACTOR_UNSUBD, "preferences", "", NOW - 1000 };
+
+	return (unsub_prefs(tx, j->c, j->addr, &j->p, &ch, NOW));
+}
+
+/* VERDICT for ADDR on news; "deliver" or the reason */
+static void
+want_news(struct store *st, const struct conf *c, const char *addr,
+    const char *want)
+{
+	struct store_txn *tx;
+	struct decision d;
+	char err[256], why[64];
+	const char *got;
+
+	assert_int_equal(store_read_begin(st, &tx, err, sizeof(err)), 0);
+	assert_int_equal(decide(tx, &c->lists[0], addr, "+", NOW, &d), 0);
+	got = d.verdict == VERDICT_DELIVER ? "deliver" :
+	    decision_reason(&d, why, sizeof(why));
+	if (strcmp(got, want) != 0)
+		fail_msg("%s: want %s, got %s", addr, want, got);
+	store_read_end(tx);
+}
+
+/*
+ * tagged addresses over time: an unsubscribe through user+a@d reaches
+ * user+b@d's later opt-in, also when user@d had opted out before; a
+ * join through user+b@d lifts neither user@d's opt-out nor user+a@d's
+ */
+static void
+test_tags_in_time(void **state)
+{
+	static const struct dated before[] = {
+		{ "u@x.test", STATUS_OPT_OUT, NOW - 3000 },
+		{ "u+a@x.test", STATUS_OPT_IN, NOW - 2000 },
+		{ "u+b@x.test", STATUS_OPT_IN, NOW - 2000 },
+		{ "q+a@x.test", STATUS_OPT_IN, NOW - 3000 },
+		{ "q@x.test", STATUS_OPT_OUT, NOW - 2000 },
+		{ "s@x.test", STATUS_OPT_OUT, NOW - 1000 },
+	};
+	struct unsub_at u = { "u+a@x.test", NOW - 1000 };
+	unsigned char want[4] = { 1, 0, 0, 0 };
+	struct consent_rec r;
+	struct store_txn *tx;
+	struct store *st;
+	struct conf *c;
+	struct job jb;
+	char err[512], *dir;
+	size_t i;
+
+	(void)state;
+	dir = tu_tmpdir();
+	assert_int_equal(conf_parse(conftext, strlen(conftext), "u.conf", NULL,
+	    &c, err, sizeof(err)), 0);
+	if (store_open(dir, 1 << 20, STORE_CREATE, &st, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	for (i = 0; i < sizeof(before) / sizeof(before[0]); i++)
+		assert_int_equal(store_write(st, put_dated, (void *)&before[i],
+		    err, sizeof(err)), 0);
+	want_news(st, c, "u+b@x.test", "deliver");
+	assert_int_equal(store_write(st, run_unsub, &u, err, sizeof(err)), 0);
+	want_news(st, c, "u+a@x.test", "opted-out");
+	want_news(st, c, "u+b@x.test", "opted-out");
+	want_news(st, c, "u@x.test", "opted-out");
+	/* the same click again: nothing written, u@x keeps its time */
+	u.when = NOW - 500;
+	assert_int_equal(store_write(st, run_unsub, &u, err, sizeof(err)), 0);
+	assert_int_equal(store_read_begin(st, &tx, err, sizeof(err)), 0);
+	assert_int_equal(store_get_consent(tx, "u@x.test", "news", &r), 1);
+	assert_int_equal(r.changed, NOW - 1000);
+	store_read_end(tx);
+
+	/* q+a@x held by q@x's later opt-out; q joins as q+b@x */
+	want_news(st, c, "q+a@x.test", "opted-out");
+	memset(&jb, 0, sizeof(jb));
+	jb.c = c;
+	jb.addr = "q+b@x.test";
+	jb.p.want = want;
+	assert_int_equal(store_write(st, run_prefs_at, &jb, err, sizeof(err)),
+	    0);
+	want_news(st, c, "q+b@x.test", "deliver");
+	want_news(st, c, "q+a@x.test", "opted-out");
+	want_news(st, c, "q@x.test", "opted-out");
+	/* a join in the same second as the untagged opt-out still stands */
+	jb.addr = "s+t@x.test";
+	assert_int_equal(store_write(st, run_prefs_at, &jb, err, sizeof(err)),
+	    0);
+	want_news(st, c, "s+t@x.test", "deliver");
+	want_news(st, c, "s@x.test", "opted-out");
+	store_close(st);
+	conf_free(c);
+	tu_rmrf(dir);
+	free(dir);
+}
+
 int
 main(void)
 {
@@ -311,6 +443,7 @@ main(void)
 		cmocka_unit_test(test_prefs),
 		cmocka_unit_test(test_many_lists),
 		cmocka_unit_test(test_prefs_confirm),
+		cmocka_unit_test(test_tags_in_time),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
