@@ -25,10 +25,10 @@
  *	so that it seldom has to run again.
  *
  *	A person's opt-out on file outlives a line that is no opt-out and
- *	is undated or not later, and so do the opt-out of user@d a line
- *	for user+tag@d, whose mail reaches the same person, and the
- *	opt-out of @d a line for any address of d (store_merge_consent()).
- *	Such lines are counted and named.
+ *	is undated or not later, and so do the opt-out of user@d an
+ *	undated line for user+tag@d, whose mail reaches the same person,
+ *	and the opt-out of @d an undated line for any address of d
+ *	(store_merge_consent()). Such lines are counted and named.
  *
  *	The history names the file once: the import's first history
  *	record (actor import, no address) carries "file=PATH" as its

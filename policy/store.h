@@ -177,10 +177,11 @@ int	store_put_consent(struct store_txn *, const char *addr,
  * store_merge_consent - store_put_consent() for a bulk import: a person's
  * opt-out on file is not undone by a record that is no opt-out and has
  * no date of its own (changed 0) or one not later than the opt-out's;
- * neither is the opt-out of user@d (with delimiter set DELIMS) or of @d,
- * which reach the address too (decide()). 0 written, 1 kept as it was
- * (nothing written; BY holds user@d or @d when its opt-out kept it,
- * else ""), -1 error.
+ * neither, by a record with no date of its own (which would be dated
+ * now), is the opt-out of user@d (with delimiter set DELIMS) or of @d,
+ * which reach the address too: a dated one is written, and decide()
+ * lets the later stand. 0 written, 1 kept as it was (nothing written;
+ * BY holds user@d or @d when its opt-out kept it, else ""), -1 error.
  */
 int	store_merge_consent(struct store_txn *, const char *addr,
 	    const char *delims, const char *list, const struct consent_rec *,

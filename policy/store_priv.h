@@ -101,6 +101,16 @@ struct store_txn {
 	int	panic;			/* LMDB said MDB_PANIC */
 	uint64_t hist_next;		/* next history sequence; 0 unknown */
 	int	write;			/* holds wlock and the flock */
+	/*
+	 * store_merge_consent(): the consent of one "@d" NUL list key, as
+	 * long as this transaction writes no domain's consent (dlen 0:
+	 * nothing remembered); an import asks it for every line
+	 */
+	char	dkey[ADDR_BUFSIZE + CONF_NAME_MAX + 2];
+	size_t	dlen;
+	int	dfound;
+	int	dstatus;
+	int64_t	dchanged;
 	char	err[256];
 };
 

@@ -239,11 +239,18 @@ store_consent_valid(const char *addr, int status, const char **why)
 	return (0);
 }
 
+/* outlives - store_outlives() of a record with STATUS and CHANGED */
+static int
+outlives(int status, int64_t changed, const struct consent_rec *r)
+{
+	return (status == STATUS_OPT_OUT && r->status != STATUS_OPT_OUT &&
+	    (r->changed == 0 || r->changed <= changed));
+}
+
 int
 store_outlives(const struct consent_rec *old, const struct consent_rec *r)
 {
-	return (old->status == STATUS_OPT_OUT && r->status != STATUS_OPT_OUT &&
-	    (r->changed == 0 || r->changed <= old->changed));
+	return (outlives(old->status, old->changed, r));
 }
 
 /*
@@ -278,6 +285,8 @@ put_consent(struct store_txn *tx, const char *addr, const char *list,
 	enc_str(&e, ch->evidence);
 	if (e.overflow)
 		return (store_txerr(tx, "consent record too large"));
+	if (addr_is_domain(addr))
+		tx->dlen = 0;		/* dom_outlives() asks again */
 	/* one search: insert, or learn the record there and replace it */
 	v.mv_data = e.buf;
 	v.mv_size = e.len;
@@ -309,30 +318,69 @@ store_put_consent(struct store_txn *tx, const char *addr, const char *list,
 	return (put_consent(tx, addr, list, r, ch, 0));
 }
 
+/*
+ * dom_outlives - does the opt-out of "@" DOMAIN from LIST outlive R?
+ * Remembered in TX until a domain's consent is written: an import asks
+ * it for every line, and the lines of a file share few domains.
+ */
+static int
+dom_outlives(struct store_txn *tx, const char *domain, const char *list,
+    const struct consent_rec *r)
+{
+	char kb[ADDR_BUFSIZE + CONF_NAME_MAX + 2];
+	struct consent_rec old;
+	size_t d = strlen(domain), l = strlen(list), n = d + l + 2;
+	int rc;
+
+	if (d + 1 > ADDR_MAX || l > CONF_NAME_MAX)
+		return (store_txerr(tx, "bad consent key"));
+	kb[0] = '@';
+	memcpy(kb + 1, domain, d + 1);
+	memcpy(kb + d + 2, list, l);
+	if (tx->dlen != n || memcmp(tx->dkey, kb, n) != 0) {
+		if ((rc = store_get_consent(tx, kb, list, &old)) < 0)
+			return (-1);
+		memcpy(tx->dkey, kb, n);
+		tx->dlen = n;
+		tx->dfound = rc;
+		tx->dstatus = rc == 1 ? old.status : 0;
+		tx->dchanged = rc == 1 ? old.changed : 0;
+	}
+	return (tx->dfound && outlives(tx->dstatus, tx->dchanged, r));
+}
+
 int
 store_merge_consent(struct store_txn *tx, const char *addr,
     const char *delims, const char *list, const struct consent_rec *r,
     const struct change *ch, char *by, size_t bylen)
 {
-	char kbuf[ADDR_KEYS_BUFSIZE];
-	const char *keys[3];
 	struct consent_rec old;
-	int n, i, rc;
+	int rc;
 
 	if (bylen > 0)
 		by[0] = '\0';
-	/* the opt-outs of user@d and of @d, which reach this address too */
-	if (r->status != STATUS_OPT_OUT) {
-		n = addr_keys(addr, delims, kbuf, keys);
-		for (i = 1; i < n; i++) {
-			if ((rc = store_get_consent(tx, keys[i], list,
-			    &old)) < 0)
-				return (-1);
-			if (rc == 1 && store_outlives(&old, r)) {
-				(void)strlcpy(by, keys[i], bylen);
-				return (1);
-			}
-		}
+	/*
+	 * a line with a date of its own is written with it, and decide()
+	 * lets the later of it and an opt-out of user@d or @d stand; an
+	 * undated one would be dated now and stand over such an opt-out
+	 */
+	if (r->status == STATUS_OPT_OUT || r->changed != 0 ||
+	    addr_is_domain(addr))
+		return (put_consent(tx, addr, list, r, ch, 1));
+	/* user+tag@d: the opt-out of user@d, whose mail it is */
+	if (delims != NULL && delims[0] != '\0' &&
+	    addr_untag(addr, delims, by, bylen) == 1) {
+		if ((rc = store_get_consent(tx, by, list, &old)) < 0)
+			return (-1);
+		if (rc == 1 && store_outlives(&old, r))
+			return (1);
+		by[0] = '\0';
+	}
+	/* the opt-out of @d, which reaches every address of d */
+	if ((rc = dom_outlives(tx, addr_domain(addr), list, r)) != 0) {
+		if (rc == 1)
+			(void)snprintf(by, bylen, "@%s", addr_domain(addr));
+		return (rc);
 	}
 	return (put_consent(tx, addr, list, r, ch, 1));
 }
@@ -352,6 +400,8 @@ store_del_consent(struct store_txn *tx, const char *addr, const char *list,
 		return (had);
 	if (store_consent_key(addr, list, kb, sizeof(kb), &k) < 0)
 		return (store_txerr(tx, "bad consent key"));
+	if (addr_is_domain(addr))
+		tx->dlen = 0;
 	if ((rc = mdb_del(tx->txn, tx->st->consent, &k, NULL)) != 0)
 		return (store_mdberr(tx, "delete consent", rc));
 	if (store_history_append(tx, ch, addr, list, consent_state(&old),

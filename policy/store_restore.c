@@ -315,6 +315,7 @@ apply(struct store_txn *tx, struct rctx *r)
 	size_t i;
 	int rc;
 
+	tx->dlen = 0;		/* consent written behind store_merge_consent() */
 	for (i = 0; i < r->nitems; i++) {
 		MDB_dbi d = r->items[i].supp ? st->supp : st->consent;
 

@@ -85,9 +85,10 @@ done
 check "zed out after the spellings" 1 ctl check zed@example.org marketing
 check "zed's export unchanged" 0 ctl export --list marketing
 expect_eq "one record for zed" "$(printf '%s\n' "$out" | grep -c '^zed')" 1
-# a tagged address reaches the person who opted out: an undated or older
-# line for it is not applied either; a later one, another list and an
-# opt-out are
+# a tagged address reaches the person who opted out: an undated line for
+# it (it would be dated now) is not applied either; an older one is, and
+# the later opt-out holds it back; a later one, another list and an
+# opt-out are applied
 printf 'address,list,status,changed\n' > "$T/tag.csv"
 printf 'zed+news@example.org,marketing,opt-in,\n' >> "$T/tag.csv"
 printf 'Zed+Old@Example.org,marketing,relationship,2021-01-01\n' >> "$T/tag.csv"
@@ -95,10 +96,10 @@ printf 'zed+new@example.org,marketing,opt-in,2022-01-01\n' >> "$T/tag.csv"
 printf 'zed+x@example.org,status,opt-in,\n' >> "$T/tag.csv"
 printf 'zed+y@example.org,marketing,opt-out,\n' >> "$T/tag.csv"
 check "import tagged" 0 ctl import "$T/tag.csv"
-expect "tagged written" "$out" "imported 3 records"
-expect "tagged kept" "$out" "kept 2 opt-outs on file over older or undated lines"
+expect "tagged written" "$out" "imported 4 records"
+expect "tagged kept" "$out" "kept 1 opt-out on file over older or undated lines"
 expect "tagged named" "$err" "$T/tag.csv:2: zed+news@example.org: zed@example.org has opted out of marketing; the line is not applied"
-expect "older tagged named" "$err" "$T/tag.csv:3: zed+old@example.org: zed@example.org has opted out of marketing"
+expect_not "older tagged written" "$err" "zed+old@example.org:"
 check "zed+news out" 1 ctl check zed+news@example.org marketing
 check "zed+old out" 1 ctl check zed+old@example.org marketing
 check "zed+new in: dated after the opt-out" 0 ctl check zed+new@example.org marketing
@@ -106,20 +107,30 @@ check "zed+x in on another list" 0 ctl check zed+x@example.org status
 check "zed+y out" 1 ctl check zed+y@example.org marketing
 
 # so does a domain's opt-out reach every address of the domain: an
-# undated or older line for one of them is not applied, a later one is
+# undated line for one of them is not applied; older and later ones are,
+# and the later of line and opt-out decides
 ctl unsubscribe @optout.example status
 printf 'address,list,status,changed\n' > "$T/dom.csv"
 printf 'rob@optout.example,status,relationship,\n' >> "$T/dom.csv"
 printf 'rob+x@optout.example,status,opt-in,2020-01-01\n' >> "$T/dom.csv"
 printf 'sue@optout.example,status,opt-in,2099-01-01\n' >> "$T/dom.csv"
 check "import under a domain opt-out" 0 ctl import "$T/dom.csv"
-expect "domain: one written" "$out" "imported 1 records"
-expect "domain: two kept" "$out" "kept 2 opt-outs on file"
+expect "domain: two written" "$out" "imported 2 records"
+expect "domain: one kept" "$out" "kept 1 opt-out on file"
 expect "domain named" "$err" "$T/dom.csv:2: rob@optout.example: @optout.example has opted out of status; the line is not applied"
-expect "domain named for a tag" "$err" "$T/dom.csv:3: rob+x@optout.example: @optout.example has opted out of status"
 check "rob out" 1 ctl check rob@optout.example status
 check "rob+x out" 1 ctl check rob+x@optout.example status
 check "sue in: dated after the domain's opt-out" 0 ctl check sue@optout.example status
+# the domain's opt-out in the same file counts from its line on
+printf 'address,list,status\n' > "$T/dom2.csv"
+printf 'tom@later.example,status,relationship\n' >> "$T/dom2.csv"
+printf '@later.example,status,opt-out\n' >> "$T/dom2.csv"
+printf 'uma@later.example,status,relationship\n' >> "$T/dom2.csv"
+check "import with a domain line" 0 ctl import "$T/dom2.csv"
+expect "domain line: two written" "$out" "imported 2 records"
+expect "uma named" "$err" "$T/dom2.csv:4: uma@later.example: @later.example has opted out of status"
+check "uma out" 1 ctl check uma@later.example status
+check "tom out: the domain's opt-out is as new" 1 ctl check tom@later.example status
 
 # --- a bad file: every bad line named, nothing written
 cat > "$T/bad.csv" <<'CSV'
