@@ -25,12 +25,13 @@ put_opt_out(struct store_txn *tx, const char *key, const char *list,
     const struct change *ch, int renew)
 {
 	struct consent_rec r;
+	int64_t now = ch->time != 0 ? ch->time : (int64_t)time(NULL);
 	int rc;
 
 	if ((rc = store_get_consent(tx, key, list, &r)) < 0)
 		return (-1);
 	if (rc == 1 && r.status == STATUS_OPT_OUT &&
-	    (!renew || ch->time == 0 || r.changed >= ch->time))
+	    (!renew || r.changed >= now))
 		return (0);		/* idempotent: no new history */
 	memset(&r, 0, sizeof(r));
 	r.status = STATUS_OPT_OUT;

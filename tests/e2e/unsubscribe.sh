@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # unsubscribe.sh - a message through Postfix, its List-Unsubscribe URL
 # taken from what reached the sink, the one-click POST, and the very
-# next message held back with no wait; the same by mail (mailto)
+# next message held back with no wait; the same by mail (mailto); an
+# unsubscribe through one tagged address reaches the person's others
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../milter/lib.sh"
 . "$(dirname "$0")/../unsubd/lib.sh"
@@ -16,6 +17,14 @@ echo "authserv-id mx.test.example" >> "$T/om.conf"
 ctl() { "$C" -c "$T/om.conf" "$@" >/dev/null; }
 ctl init
 for a in alice bob carol dave; do ctl subscribe "$a@example.org" marketing; done
+# erin opted out long ago, then subscribed two tagged addresses
+cat > "$T/erin.csv" <<'CSV'
+address,list,status,source,changed
+erin@example.org,marketing,opt-out,form,2020-01-01
+erin+a@example.org,marketing,opt-in,form,2021-01-01
+erin+b@example.org,marketing,opt-in,form,2021-01-01
+CSV
+ctl import "$T/erin.csv"
 
 start_milter "$T/om.conf" "$T/milter.log" || done_testing
 start_unsubd "$T/om.conf" "$T/unsubd.log" || done_testing
@@ -94,6 +103,20 @@ check "history" 0 "$C" -c "$T/om.conf" show carol@example.org
 expect "mailto evidence" "$out" 'source="mailto" evidence="channel=mailto sender=<carol@example.org>'
 expect "mailto evidence names the proof" "$out" "authn=spf"
 expect "forged request logged" "$(cat "$T/milter.log")" "unsubscribe list=marketing from=<dave@example.org> result=ignored reason=unauthenticated"
+
+# --- one-click through a tagged address: the person's other tagged
+# address, subscribed after their old opt-out of erin@, is held back too
+send_smtp "u7" news@example.com "erin+a@example.org"
+pf_wait 7 || true
+expect_eq "u7 reached erin+a" "$(rcpts "$(sink_for u7)")" "erin+a@example.org "
+lu=$(header List-Unsubscribe "$(sink_for u7)")
+url=$(printf '%s' "$lu" | sed -n 's/^<\(http[^>]*\)>.*/\1/p')
+http "erin's one-click" 200 -H "Content-Type: application/x-www-form-urlencoded" \
+    --data "List-Unsubscribe=One-Click" "$url"
+send_smtp "u8" news@example.com "erin+a@example.org,erin+b@example.org,dave@example.org"
+pf_wait 8 || true
+expect_eq "u8 held both of erin's addresses back" "$(rcpts "$(sink_for u8)")" "dave@example.org "
+expect "erin+b logged" "$(cat "$T/milter.log")" "rcpt=<erin+b@example.org> verdict=strip reason=opted-out"
 
 stop_unsubd
 stop_milter
