@@ -233,7 +233,15 @@ struct import {
 	} shown[MAX_KEPT_SHOWN];	/* the first of them, told at the end */
 	int	err_lines;
 	int	oom;
+	int64_t	now;		/* when the import began */
 };
+
+/*
+ * the latest changed date a line may carry: a record dated in the future
+ * would stand over every opt-out made until then (decide()); a day for
+ * clocks and time zones
+ */
+#define CHANGED_SKEW	86400
 
 /* bad_line - report FILE:LINE: why, up to MAX_REPORTED */
 static void __attribute__((format(printf, 3, 4)))
@@ -355,6 +363,10 @@ row(struct import *im, char **f, size_t nf, int line, char *a, size_t alen,
 	if (col[COL_CHANGED] >= 0 && time_parse(f[col[COL_CHANGED]],
 	    &rec->changed) < 0) {
 		bad_line(im, line, "bad changed date \"%.80s\"",
+		    f[col[COL_CHANGED]]);
+		ok = 0;
+	} else if (rec->changed > im->now + CHANGED_SKEW) {
+		bad_line(im, line, "changed date \"%.80s\" is in the future",
 		    f[col[COL_CHANGED]]);
 		ok = 0;
 	}
@@ -507,6 +519,7 @@ verb_import(struct ctl *c, int argc, char **argv)
 	memset(&im, 0, sizeof(im));
 	im.c = c;
 	im.file = pos[0];
+	im.now = (int64_t)time(NULL);
 	im.feed.fp = strcmp(im.file, "-") == 0 ? spool() : fopen(im.file, "r");
 	if (im.feed.fp == NULL) {
 		ctl_err("%s: %s", im.file, strerror(errno));

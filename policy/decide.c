@@ -8,12 +8,16 @@
  *	with consent none, only a suppression whose reason the list
  *	honours). For consent, the most specific record decides; a domain
  *	record ("@d") speaks for every address of the domain that has no
- *	record of its own. An opt-out at a less specific key that is not
- *	older than that record (store_outlives()) decides instead: user@d
- *	who unsubscribed is not mailed as user+tag@d on the strength of an
+ *	record of its own. An opt-out at a less specific key decides
+ *	instead unless a record that would let mail through on the list
+ *	(opt-in, or relationship on a relationship list, not expired) at a
+ *	more specific key is later (store_outlives()): user@d who
+ *	unsubscribed is not mailed as user+tag@d on the strength of an
  *	older opt-in of the tagged address, nor is anyone of d after an
  *	opt-out of the whole domain; a later opt-in of the more specific
- *	address, its own express request, still stands.
+ *	address, its own express request, still stands. A pending request
+ *	(anybody can make one on the subscribe form) or an expired record
+ *	lifts no opt-out.
  *
  *	An explicit opt-out of the recipient from the list always wins,
  *	also on a list with consent none: a person who unsubscribed from a
@@ -55,24 +59,33 @@ deliver(struct decision *d, int basis)
 	return (0);
 }
 
+/* grants - would R, on its own, let mail on L through at NOW? */
+static int
+grants(const struct consent_rec *r, const struct conf_list *l, int64_t now)
+{
+	if (r->expires != 0 && now >= r->expires)
+		return (0);
+	return (r->status == STATUS_OPT_IN || (r->status ==
+	    STATUS_RELATIONSHIP && l->consent == CONSENT_RELATIONSHIP));
+}
+
 /*
- * deciding - the consent record of LIST that decides among the N KEYS
- * (most specific first): the first found, unless an opt-out at a later
- * key outlives it and every other record passed on the way (a later
- * opt-in of user@d stands over an opt-out of @d for user+tag@d as well).
- * 1 with *C and *AT (its key's index) set, 0 when there is none, -1 on
- * a store error.
+ * deciding - the consent record of list L that decides among the N KEYS
+ * (most specific first) at NOW: the first found, unless an opt-out at a
+ * later key outlives every record passed on the way that grants(). 1
+ * with *C and *AT (its key's index) set, 0 when there is none, -1 on a
+ * store error.
  */
 static int
 deciding(struct store_txn *tx, const char *const *keys, int n,
-    const char *list, struct consent_rec *c, int *at)
+    const struct conf_list *l, int64_t now, struct consent_rec *c, int *at)
 {
 	struct consent_rec o, mid;
-	const struct consent_rec *latest = c;	/* passed, no opt-out */
+	const struct consent_rec *latest = NULL;	/* passed, grants */
 	int i, rc, found = 0;
 
 	for (i = 0; i < n; i++) {
-		if ((rc = store_get_consent(tx, keys[i], list,
+		if ((rc = store_get_consent(tx, keys[i], l->name,
 		    found ? &o : c)) < 0)
 			return (-1);
 		if (rc == 0)
@@ -82,12 +95,15 @@ deciding(struct store_txn *tx, const char *const *keys, int n,
 			*at = i;
 			if (c->status == STATUS_OPT_OUT)
 				break;
+			if (grants(c, l, now))
+				latest = c;
 		} else if (o.status != STATUS_OPT_OUT) {
-			if (o.changed > latest->changed) {
+			if (grants(&o, l, now) && (latest == NULL ||
+			    o.changed > latest->changed)) {
 				mid = o;
 				latest = &mid;
 			}
-		} else if (store_outlives(&o, latest)) {
+		} else if (latest == NULL || store_outlives(&o, latest)) {
 			*c = o;
 			*at = i;
 			break;
@@ -105,7 +121,8 @@ deciding(struct store_txn *tx, const char *const *keys, int n,
  */
 static int
 route_holds(struct store_txn *tx, const struct conf_list *l,
-    const char *addr, const char *delims, struct decision *d, int *routed)
+    const char *addr, const char *delims, int64_t now, struct decision *d,
+    int *routed)
 {
 	char cur[ADDR_BUFSIZE], next[ADDR_BUFSIZE], kbuf[ADDR_KEYS_BUFSIZE];
 	const char *keys[3];
@@ -123,7 +140,7 @@ route_holds(struct store_txn *tx, const struct conf_list *l,
 		if (rc < 0)
 			return (0);	/* nowhere we can name */
 		n = addr_keys(next, delims, kbuf, keys);
-		if ((rc = deciding(tx, keys, n, l->name, &c, &i)) < 0)
+		if ((rc = deciding(tx, keys, n, l, now, &c, &i)) < 0)
 			return (-1);
 		if (rc == 1 && c.status == STATUS_OPT_OUT)
 			return (deny(d, REASON_OPTED_OUT, 0) + 1);
@@ -153,7 +170,7 @@ decide(struct store_txn *tx, const struct conf_list *l, const char *addr,
 
 	n = addr_keys(addr, delims, kbuf, keys);
 
-	if ((found = deciding(tx, keys, n, l->name, &c, &at)) < 0)
+	if ((found = deciding(tx, keys, n, l, now, &c, &at)) < 0)
 		return (-1);
 	is_domain_key = found && addr_is_domain(keys[at]);
 
@@ -170,7 +187,7 @@ decide(struct store_txn *tx, const struct conf_list *l, const char *addr,
 			return (deny(d, REASON_SUPPRESSED, s.reason));
 	}
 
-	if ((rc = route_holds(tx, l, addr, delims, d, &routed)) != 0)
+	if ((rc = route_holds(tx, l, addr, delims, now, d, &routed)) != 0)
 		return (rc < 0 ? -1 : 0);
 	/* a domain record does not speak for an address routed on */
 	if (routed && is_domain_key)

@@ -159,7 +159,8 @@ lift_all(struct store_txn *tx, const char *addr, const char *delims,
 
 /*
  * opt_in - the person's express request for LIST, dated to stand over
- * the opt-outs of user@d and @d (decide()), also one of the same second
+ * the opt-outs of user@d and @d (decide()) made in the same second; one
+ * dated later than now (a clock set wrong, an import) is not followed
  */
 static int
 opt_in(struct store_txn *tx, const char *addr, const char *list,
@@ -168,18 +169,19 @@ opt_in(struct store_txn *tx, const char *addr, const char *list,
 	char kbuf[ADDR_KEYS_BUFSIZE];
 	const char *keys[3];
 	struct consent_rec r, o;
+	int64_t now = ch->time != 0 ? ch->time : (int64_t)time(NULL);
 	int n, i, rc;
 
 	memset(&r, 0, sizeof(r));
 	r.status = STATUS_OPT_IN;
-	r.changed = ch->time != 0 ? ch->time : (int64_t)time(NULL);
+	r.changed = now;
 	n = addr_keys(addr, delims, kbuf, keys);
 	for (i = 1; i < n; i++) {
 		if ((rc = store_get_consent(tx, keys[i], list, &o)) < 0)
 			return (-1);
 		if (rc == 1 && o.status == STATUS_OPT_OUT &&
-		    o.changed >= r.changed)
-			r.changed = o.changed + 1;
+		    o.changed == now)
+			r.changed = now + 1;
 	}
 	return (store_put_consent(tx, addr, list, &r, ch));
 }

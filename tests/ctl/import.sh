@@ -109,11 +109,13 @@ check "zed+y out" 1 ctl check zed+y@example.org marketing
 # so does a domain's opt-out reach every address of the domain: an
 # undated line for one of them is not applied; older and later ones are,
 # and the later of line and opt-out decides
-ctl unsubscribe @optout.example status
+printf 'address,list,status,changed\n' > "$T/dom0.csv"
+printf '@optout.example,status,opt-out,2022-01-01\n' >> "$T/dom0.csv"
+check "import a domain's opt-out" 0 ctl import "$T/dom0.csv"
 printf 'address,list,status,changed\n' > "$T/dom.csv"
 printf 'rob@optout.example,status,relationship,\n' >> "$T/dom.csv"
 printf 'rob+x@optout.example,status,opt-in,2020-01-01\n' >> "$T/dom.csv"
-printf 'sue@optout.example,status,opt-in,2099-01-01\n' >> "$T/dom.csv"
+printf 'sue@optout.example,status,opt-in,2023-01-01\n' >> "$T/dom.csv"
 check "import under a domain opt-out" 0 ctl import "$T/dom.csv"
 expect "domain: two written" "$out" "imported 2 records"
 expect "domain: one kept" "$out" "kept 1 opt-out on file"
@@ -131,6 +133,13 @@ expect "domain line: two written" "$out" "imported 2 records"
 expect "uma named" "$err" "$T/dom2.csv:4: uma@later.example: @later.example has opted out of status"
 check "uma out" 1 ctl check uma@later.example status
 check "tom out: the domain's opt-out is as new" 1 ctl check tom@later.example status
+
+# --- a changed date in the future would outlive every opt-out until then
+printf 'address,list,status,changed\n' > "$T/future.csv"
+printf 'tim@example.org,marketing,opt-in,2099-01-01\n' >> "$T/future.csv"
+check "import a future date" 65 ctl import "$T/future.csv"
+expect "future named" "$err" "$T/future.csv:2: changed date \"2099-01-01\" is in the future"
+check "tim not written" 1 ctl check tim@example.org marketing
 
 # --- a bad file: every bad line named, nothing written
 cat > "$T/bad.csv" <<'CSV'

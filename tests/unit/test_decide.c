@@ -39,6 +39,8 @@ struct dcase {
 #define C(a, l, s, e) { 'c', a, l, s, e, 0 }
 /* a consent record changed at time T */
 #define CT(a, l, s, t) { 'c', a, l, s, 0, t }
+/* ... that expires at E */
+#define CTE(a, l, s, t, e) { 'c', a, l, s, e, t }
 #define OLDEST	(NOW - 3000)
 #define OLDER	(NOW - 2000)
 #define LATER	(NOW - 1000)
@@ -274,6 +276,25 @@ static const struct dcase cases[] = {
 	      CT("p@t14.test", "news", STATUS_OPT_IN, OLDER),
 	      CT("@t14.test", "news", STATUS_OPT_OUT, LATER) },
 	    "p+a@t14.test", "news", "+", "opted-out" },
+	{ "later: a pending request of user@ lifts no opt-out of @d",
+	    { CT("p+a@t16.test", "news", STATUS_OPT_IN, OLDEST),
+	      CT("@t16.test", "news", STATUS_OPT_OUT, OLDER),
+	      CT("p@t16.test", "news", STATUS_PENDING, LATER) },
+	    "p+a@t16.test", "news", "+", "opted-out" },
+	{ "later: an expired opt-in of user@ lifts no opt-out of @d",
+	    { CT("p+a@t17.test", "news", STATUS_OPT_IN, OLDEST),
+	      CT("@t17.test", "news", STATUS_OPT_OUT, OLDER),
+	      CTE("p@t17.test", "news", STATUS_OPT_IN, LATER, PAST) },
+	    "p+a@t17.test", "news", "+", "opted-out" },
+	{ "later: a relationship, on an express list, lifts no opt-out",
+	    { CT("p+a@t18.test", "news", STATUS_OPT_IN, OLDEST),
+	      CT("@t18.test", "news", STATUS_OPT_OUT, OLDER),
+	      CT("p@t18.test", "news", STATUS_RELATIONSHIP, LATER) },
+	    "p+a@t18.test", "news", "+", "opted-out" },
+	{ "later: an expired tagged opt-in: the opt-out of user@ says why",
+	    { CTE("p+a@t19.test", "news", STATUS_OPT_IN, LATER, PAST),
+	      CT("p@t19.test", "news", STATUS_OPT_OUT, OLDER) },
+	    "p+a@t19.test", "news", "+", "opted-out" },
 	{ "later: routed on to u@h, whose domain opted out since",
 	    { CT("cto%t9.test@t10.test", "svc", STATUS_RELATIONSHIP, OLDER),
 	      CT("cto@t9.test", "svc", STATUS_RELATIONSHIP, OLDER),

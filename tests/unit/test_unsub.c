@@ -134,7 +134,7 @@ static int
 run_prefs(struct store_txn *tx, void *arg)
 {
 	struct job *j = arg;
-	struct change ch = { ACTOR_UNSUBD, "preferences", "route=POST /p/", 0 };
+	struct change ch = { ACTOR_UNSUBD, "preferences", "route=POST /p/", NOW };
 
 	return (unsub_prefs(tx, j->c, j->addr, &j->p, &ch, NOW));
 }
@@ -380,6 +380,7 @@ test_tags_in_time(void **state)
 		{ "q+a@x.test", STATUS_OPT_IN, NOW - 3000 },
 		{ "q@x.test", STATUS_OPT_OUT, NOW - 2000 },
 		{ "s@x.test", STATUS_OPT_OUT, NOW - 1000 },
+		{ "@f.test", STATUS_OPT_OUT, NOW + 86400 },
 	};
 	struct unsub_at u = { "u+a@x.test", NOW - 1000 };
 	unsigned char want[4] = { 1, 0, 0, 0 };
@@ -430,6 +431,15 @@ test_tags_in_time(void **state)
 	    0);
 	want_news(st, c, "s+t@x.test", "deliver");
 	want_news(st, c, "s@x.test", "opted-out");
+	/* an opt-out dated in the future: the join is dated now, not after it */
+	jb.addr = "w+b@f.test";
+	assert_int_equal(store_write(st, run_prefs_at, &jb, err, sizeof(err)),
+	    0);
+	assert_int_equal(store_read_begin(st, &tx, err, sizeof(err)), 0);
+	assert_int_equal(store_get_consent(tx, "w+b@f.test", "news", &r), 1);
+	assert_int_equal(r.status, STATUS_OPT_IN);
+	assert_int_equal(r.changed, NOW - 1000);
+	store_read_end(tx);
 	store_close(st);
 	conf_free(c);
 	tu_rmrf(dir);
