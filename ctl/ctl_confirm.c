@@ -110,7 +110,7 @@ ctl_subscribe_confirm(struct ctl *c, const char *addr,
 		ctl_err("database: %s", err);
 		return (EX_TEMPFAIL);
 	}
-	if (j.res != CREQ_SEND) {
+	if (j.res != CREQ_SEND && j.res != CREQ_SEND_KEPT) {
 		token_keys_free(k);
 		(void)printf("%s %s %s: no confirmation sent\n", addr, l->name,
 		    j.res == CREQ_SUPPRESSED ? "suppressed" :

@@ -121,6 +121,11 @@ confirm_request(struct store_txn *tx, const struct conf *c, const char *addr,
 	}
 	if ((rc = store_get_consent(tx, addr, l->name, &r)) < 0)
 		return (-1);
+	/* the person's opt-out stays until they confirm (confirm_accept()) */
+	if (rc == 1 && r.status == STATUS_OPT_OUT) {
+		*res = CREQ_SEND_KEPT;
+		return (0);
+	}
 	if (rc == 1 && r.status == STATUS_PENDING &&
 	    now - r.changed < c->confirm_interval &&
 	    now - r.changed < c->confirm_ttl && r.changed <= now) {
@@ -144,7 +149,6 @@ confirm_accept(struct store_txn *tx, const struct conf *c, const char *addr,
 	struct consent_rec r;
 	int rc;
 
-	(void)issued;
 	if ((rc = suppressed(tx, addr, c->recipient_delimiter)) != 0) {
 		*res = CRES_SUPPRESSED;
 		return (rc < 0 ? -1 : 0);
@@ -160,6 +164,10 @@ confirm_accept(struct store_txn *tx, const struct conf *c, const char *addr,
 		*res = CRES_ALREADY;
 		return (0);
 	case STATUS_OPT_OUT:
+		/* asked again after the opt-out, which stayed until now */
+		if (issued > r.changed && now - issued < c->confirm_ttl &&
+		    issued <= now)
+			break;
 		*res = CRES_OPTED_OUT;
 		return (0);
 	case STATUS_PENDING:

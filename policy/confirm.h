@@ -16,10 +16,14 @@
  *	confirmation is ever sent to it), already receives
  *	the list, or was sent one for the list less than confirm-interval
  *	ago (then nothing is written or sent). The caller answers the same
- *	in every case, so that the answer reveals nothing.
+ *	in every case, so that the answer reveals nothing. A person's
+ *	opt-out of the list is never replaced by a request, which anybody
+ *	can make: it stays until the person confirms (CREQ_SEND_KEPT:
+ *	nothing is written, and the caller limits how often it sends).
  *
  *	A confirmation turns a pending record into "opt-in" with the
- *	confirmation's evidence; the history keeps both events. It does
+ *	confirmation's evidence; the history keeps both events. So it does
+ *	an opt-out older than the link, which was sent after it. It does
  *	nothing when the address was suppressed or opted out since the
  *	link was sent, or when nothing is pending (expired or never).
  *	Pending records older than confirm-ttl count as expired wherever
@@ -39,6 +43,7 @@ enum confirm_req {
 	CREQ_SUPPRESSED,	/* suppressed: nothing recorded or sent */
 	CREQ_ALREADY,		/* receives the list already */
 	CREQ_RECENT,		/* a confirmation went out within the interval */
+	CREQ_SEND_KEPT,		/* opted out: send one, the opt-out stays */
 };
 
 enum confirm_res {

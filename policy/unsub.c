@@ -209,6 +209,11 @@ confirm_list(struct store_txn *tx, const struct conf *c, const char *addr,
 		p->changed++;
 		p->waiting++;
 		break;
+	case CREQ_SEND_KEPT:
+		/* the person's own token: their opt-out stays until then */
+		p->send[i] = 1;
+		p->waiting++;
+		break;
 	case CREQ_RECENT:
 		p->waiting++;		/* a confirmation is on its way */
 		break;

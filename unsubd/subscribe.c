@@ -272,6 +272,7 @@ struct sub_job {
 	const char *ev;			/* the request's evidence */
 	unsigned char *send;		/* out: per list, a confirmation */
 	size_t	nsend;
+	size_t	npending;		/* out: of those, pending written */
 	char	results[256];		/* out: for the log */
 };
 
@@ -283,7 +284,7 @@ static int
 do_subscribe(struct store_txn *tx, void *arg)
 {
 	static const char *const names[] = { "", "send", "suppressed",
-	    "already", "recent" };
+	    "already", "recent", "send" };
 	struct sub_job *j = arg;
 	const struct conf *c = j->conf;
 	enum confirm_req res;
@@ -292,7 +293,7 @@ do_subscribe(struct store_txn *tx, void *arg)
 	int64_t now = (int64_t)time(NULL);
 	size_t i;
 
-	j->nsend = 0;
+	j->nsend = j->npending = 0;
 	j->results[0] = '\0';
 	for (i = 0; i < c->nlists; i++) {
 		const struct conf_list *l = &c->lists[i];
@@ -311,9 +312,12 @@ do_subscribe(struct store_txn *tx, void *arg)
 		ch.time = now;
 		if (confirm_request(tx, c, j->addr, l, now, &ch, &res) < 0)
 			return (-1);
-		if (res == CREQ_SEND) {
+		/* opted out: sent as well, nothing pending (the opt-out
+		 * stays until confirmed); mailbox_ok() limits both */
+		if (res == CREQ_SEND || res == CREQ_SEND_KEPT) {
 			j->send[i] = 1;
 			j->nsend++;
+			j->npending += res == CREQ_SEND;
 		}
 		(void)strlcat(j->results, " ", sizeof(j->results));
 		(void)strlcat(j->results, l->name, sizeof(j->results));
@@ -441,7 +445,7 @@ s_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	for (i = 0; i < c->nlists && n < 16; i++)
 		if (j.send[i])
 			sel[n++] = &c->lists[i];
-	pending_added(n);
+	pending_added(j.npending);
 	if (n > 0 && confirm_send(env, addr, sel, n) < 0)
 		ulog(LOG_ERR, "subscribe rcpt=<%s>: no confirmation queued",
 		    addr);

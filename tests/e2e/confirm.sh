@@ -4,7 +4,8 @@
 # POST /s, the confirmation message goes out through Postfix's sendmail(1)
 # (and the milter) and is read from what reached smtp-sink, its link is
 # followed (GET changes nothing, POST confirms), and the next list message
-# is delivered; before the confirmation it was held back
+# is delivered; before the confirmation it was held back. A request for
+# a person who opted out leaves the opt-out until that person confirms
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../milter/lib.sh"
 . "$(dirname "$0")/../unsubd/lib.sh"
@@ -22,6 +23,9 @@ SH
 chmod 755 "$T/sendmail"
 "$C" -c "$T/om.conf" init >/dev/null
 "$C" -c "$T/om.conf" subscribe dave@example.org marketing >/dev/null
+# fred subscribed a tagged address, then opted out of the list
+printf 'address,list,status,changed\nfred+news@example.org,marketing,opt-in,2021-01-01\nfred@example.org,marketing,opt-out,2022-01-01\n' > "$T/fred.csv"
+"$C" -c "$T/om.conf" import "$T/fred.csv" >/dev/null
 
 start_milter "$T/om.conf" "$T/milter.log" || done_testing
 start_unsubd "$T/om.conf" "$T/unsubd.log" || done_testing
@@ -63,6 +67,26 @@ expect_eq "c3 reaches erin" "$(rcpts "$(sink_for c3)")" "dave@example.org erin@e
 check "show --json" 0 "$C" -c "$T/om.conf" show erin@example.org --json
 expect "request evidence" "$out" 'origin=\"https://www.example.com\"'
 expect "confirmation evidence" "$out" '"evidence": "route=POST /c/'
+
+# --- anybody can ask for fred on the form: his opt-out stays until he
+# confirms, and still holds back his older tagged opt-in
+http "POST /s for fred" 200 -d "address=fred@example.org&list=marketing" "$BASE/s"
+pf_wait 5 || true
+m=$(grep -l -x "Subject: Please confirm your subscription" "$SINK"/* |
+    while read -r f; do [ "$(rcpts "$f")" = "fred@example.org " ] && echo "$f"; done | head -n 1)
+[ -n "$m" ] && ok || fail "no confirmation reached fred"
+check "fred still opted out" 1 "$C" -c "$T/om.conf" check fred@example.org marketing
+expect "opted-out, not pending" "$out" "opted-out"
+send_smtp "c4" news@example.com "fred+news@example.org,fred@example.org,dave@example.org"
+pf_wait 6 || true
+expect_eq "c4 without fred" "$(rcpts "$(sink_for c4)")" "dave@example.org "
+# --- fred himself confirms: the link was sent after his opt-out
+http "fred confirms" 200 -d "confirm=1" "$(confirm_link "$m")"
+expect "fred confirmed" "$out" "your subscription is confirmed"
+send_smtp "c5" news@example.com "fred+news@example.org,fred@example.org,dave@example.org"
+pf_wait 7 || true
+expect_eq "c5 reaches fred" "$(rcpts "$(sink_for c5)")" \
+    "dave@example.org fred+news@example.org fred@example.org "
 
 stop_unsubd
 stop_milter

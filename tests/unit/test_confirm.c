@@ -107,6 +107,27 @@ run(struct store_txn *tx, void *arg)
 	return (-1);
 }
 
+struct accept_job {
+	struct env *e;
+	const char *addr, *list;
+	int64_t	issued, now;
+	int	res;
+};
+
+static int
+run_accept(struct store_txn *tx, void *arg)
+{
+	struct accept_job *j = arg;
+	struct change ch = { ACTOR_UNSUBD, "confirm", "route=test", j->now };
+	enum confirm_res rs;
+
+	if (confirm_accept(tx, j->e->c, j->addr, conf_find_list(j->e->c,
+	    j->list), j->issued, j->now, &ch, &rs) < 0)
+		return (-1);
+	j->res = (int)rs;
+	return (0);
+}
+
 /* op - run one operation, return its result */
 static int
 op(struct env *e, char what, const char *addr, const char *list,
@@ -118,6 +139,35 @@ op(struct env *e, char what, const char *addr, const char *list,
 	if (store_write(e->st, run, &j, err, sizeof(err)) < 0)
 		fail_msg("%c %s: %s", what, addr, err);
 	return (what == 'x' ? (int)j.n : j.res);
+}
+
+/* accept_at - confirm_accept() of a link issued at ISSUED, at NOW */
+static int
+accept_at(struct env *e, const char *addr, const char *list, int64_t issued,
+    int64_t now)
+{
+	struct accept_job j = { e, addr, list, issued, now, 0 };
+	char err[256];
+
+	if (store_write(e->st, run_accept, &j, err, sizeof(err)) < 0)
+		fail_msg("accept %s: %s", addr, err);
+	return (j.res);
+}
+
+/* status_of - the status of ADDR's own record for LIST, 0 for none */
+static int
+status_of(struct env *e, const char *addr, const char *list)
+{
+	struct store_txn *tx;
+	struct consent_rec r;
+	char err[256];
+	int rc;
+
+	assert_int_equal(store_read_begin(e->st, &tx, err, sizeof(err)), 0);
+	rc = store_get_consent(tx, addr, list, &r);
+	store_read_end(tx);
+	assert_true(rc >= 0);
+	return (rc == 1 ? r.status : 0);
 }
 
 /* verdict - 'D' delivered or '-' */
@@ -178,10 +228,22 @@ test_request(void **state)
 	/* subscribed already: nothing */
 	op(&e, 'i', "d@x.test", "news", NOW);
 	assert_int_equal(op(&e, 'r', "d@x.test", "news", NOW), CREQ_ALREADY);
-	/* opted out before: a new request is pending again */
+	/* opted out before: a confirmation is sent, and the opt-out stays
+	 * (anybody can ask): nothing pending, nothing written */
 	op(&e, 'o', "f@x.test", "news", NOW);
-	assert_int_equal(op(&e, 'r', "f@x.test", "news", NOW + 1), CREQ_SEND);
-	assert_int_equal(pending(&e), 3);
+	assert_int_equal(op(&e, 'r', "f@x.test", "news", NOW + 1),
+	    CREQ_SEND_KEPT);
+	assert_int_equal(pending(&e), 2);
+	assert_int_equal(status_of(&e, "f@x.test", "news"), STATUS_OPT_OUT);
+	/* ... so that it still holds back an older opt-in of f+tag@ */
+	op(&e, 'i', "g+tag@x.test", "news", NOW - 10);
+	op(&e, 'o', "g@x.test", "news", NOW);
+	assert_int_equal(op(&e, 'r', "g@x.test", "news", NOW + 1),
+	    CREQ_SEND_KEPT);
+	assert_int_equal(verdict(&e, "g+tag@x.test", "news", NOW + 1), '-');
+	/* and expiry cannot remove it */
+	assert_int_equal(op(&e, 'x', NULL, NULL, NOW + 3 * 86400), 2);
+	assert_int_equal(status_of(&e, "g@x.test", "news"), STATUS_OPT_OUT);
 	teardown(&e);
 }
 
@@ -198,10 +260,26 @@ test_accept(void **state)
 	assert_int_equal(verdict(&e, "a@x.test", "news", NOW + 60), 'D');
 	assert_int_equal(op(&e, 'a', "a@x.test", "news", NOW + 90),
 	    CRES_ALREADY);
+	/* opted out before the request: a link issued after the opt-out
+	 * confirms; one issued before it (or in its second) does not, nor
+	 * one older than confirm-ttl */
+	op(&e, 'o', "h@x.test", "news", NOW);
+	assert_int_equal(accept_at(&e, "h@x.test", "news", NOW - 5, NOW + 60),
+	    CRES_OPTED_OUT);
+	assert_int_equal(accept_at(&e, "h@x.test", "news", NOW, NOW + 60),
+	    CRES_OPTED_OUT);
+	assert_int_equal(accept_at(&e, "h@x.test", "news", NOW + 1,
+	    NOW + 1 + 3 * 86400), CRES_OPTED_OUT);
+	assert_int_equal(verdict(&e, "h@x.test", "news", NOW + 60), '-');
+	assert_int_equal(op(&e, 'r', "h@x.test", "news", NOW + 30),
+	    CREQ_SEND_KEPT);
+	assert_int_equal(accept_at(&e, "h@x.test", "news", NOW + 30, NOW + 60),
+	    CRES_CONFIRMED);
+	assert_int_equal(verdict(&e, "h@x.test", "news", NOW + 60), 'D');
 	/* opted out since */
 	assert_int_equal(op(&e, 'r', "b@x.test", "news", NOW), CREQ_SEND);
 	op(&e, 'o', "b@x.test", "news", NOW + 10);
-	assert_int_equal(op(&e, 'a', "b@x.test", "news", NOW + 20),
+	assert_int_equal(accept_at(&e, "b@x.test", "news", NOW, NOW + 20),
 	    CRES_OPTED_OUT);
 	assert_int_equal(verdict(&e, "b@x.test", "news", NOW + 20), '-');
 	/* suppressed since */
