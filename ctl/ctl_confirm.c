@@ -72,7 +72,7 @@ ctl_subscribe_confirm(struct ctl *c, const char *addr,
 	struct token_keys *k;
 	struct req_job j;
 	const struct conf_list *one[1];
-	const char *urls[1];
+	const char *urls[1], *state;
 	char err[512], ev[128], tok[TOKEN_BUFSIZE], id[33], *msg;
 	char url[CONF_URL_MAX + TOKEN_BUFSIZE];
 	unsigned char rnd[16];
@@ -138,12 +138,14 @@ ctl_subscribe_confirm(struct ctl *c, const char *addr,
 	rc = mail_send(c->conf->sendmail_path, c->conf->confirm_from, addr,
 	    msg, len, err, sizeof(err));
 	free(msg);
+	state = j.res == CREQ_SEND_KEPT ? "opted out until confirmed" :
+	    "pending";
 	if (rc < 0) {
-		ctl_err("subscribe --confirm: %s pending, but the confirmation "
-		    "was not sent: %s", addr, err);
+		ctl_err("subscribe --confirm: %s %s, but the confirmation "
+		    "was not sent: %s", addr, state, err);
 		return (EX_TEMPFAIL);
 	}
-	(void)printf("%s %s pending (confirmation sent)\n", addr, l->name);
+	(void)printf("%s %s %s (confirmation sent)\n", addr, l->name, state);
 	return (0);
 }
 

@@ -142,6 +142,25 @@ confirm_request(struct store_txn *tx, const struct conf *c, const char *addr,
 }
 
 int
+confirm_out_since(struct store_txn *tx, const char *addr, const char *delims,
+    const char *list, int64_t since)
+{
+	char kbuf[ADDR_KEYS_BUFSIZE];
+	const char *keys[3];
+	struct consent_rec r;
+	int n, i, rc;
+
+	n = addr_keys(addr, delims, kbuf, keys);
+	for (i = 0; i < n; i++) {
+		if ((rc = store_get_consent(tx, keys[i], list, &r)) < 0)
+			return (-1);
+		if (rc == 1 && r.status == STATUS_OPT_OUT && r.changed >= since)
+			return (1);
+	}
+	return (0);
+}
+
+int
 confirm_accept(struct store_txn *tx, const struct conf *c, const char *addr,
     const struct conf_list *l, int64_t issued, int64_t now,
     const struct change *ch, enum confirm_res *res)
@@ -151,6 +170,12 @@ confirm_accept(struct store_txn *tx, const struct conf *c, const char *addr,
 
 	if ((rc = suppressed(tx, addr, c->recipient_delimiter)) != 0) {
 		*res = CRES_SUPPRESSED;
+		return (rc < 0 ? -1 : 0);
+	}
+	/* an opt-out since the link was sent, also of user@d or @d */
+	if ((rc = confirm_out_since(tx, addr, c->recipient_delimiter,
+	    l->name, issued)) != 0) {
+		*res = CRES_OPTED_OUT;
 		return (rc < 0 ? -1 : 0);
 	}
 	if ((rc = store_get_consent(tx, addr, l->name, &r)) < 0)

@@ -72,6 +72,15 @@ int	confirm_accept(struct store_txn *, const struct conf *, const char *addr,
 	    __attribute__((warn_unused_result));
 
 /*
+ * confirm_out_since - 1 when ADDR (normalised), user@d or @d opted out of
+ * LIST at SINCE or later (DELIMS: the recipient delimiters), 0 when not,
+ * -1 on a store error: what a link or token made at SINCE cannot undo
+ */
+int	confirm_out_since(struct store_txn *, const char *addr,
+	    const char *delims, const char *list, int64_t since)
+	    __attribute__((warn_unused_result));
+
+/*
  * confirm_expire - remove every pending record older than confirm-ttl;
  * *N says how many. 0 / -1. CH names who expired them.
  */

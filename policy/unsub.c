@@ -136,6 +136,30 @@ unsub_all_state(struct store_txn *tx, const char *addr, const char *delims)
 	return (on);
 }
 
+/*
+ * all_since - 1 when ADDR or its untagged form carries an
+ * unsubscribe-all made at SINCE or later, 0 when not, -1 error
+ */
+static int
+all_since(struct store_txn *tx, const char *addr, const char *delims,
+    int64_t since)
+{
+	char keys[2][ADDR_BUFSIZE];
+	struct supp_rec s;
+	int i, n, rc;
+
+	if ((n = all_keys(addr, delims, keys)) < 0)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		if ((rc = store_get_suppression(tx, keys[i], &s)) < 0)
+			return (-1);
+		if (rc == 1 && s.reason == SUPP_UNSUBSCRIBE_ALL &&
+		    s.changed >= since)
+			return (1);
+	}
+	return (0);
+}
+
 /* lift_all - remove ADDR's own unsubscribe-all (both forms) */
 static int
 lift_all(struct store_txn *tx, const char *addr, const char *delims,
@@ -233,7 +257,7 @@ unsub_prefs(struct store_txn *tx, const struct conf *c, const char *addr,
 	const char *delims = c->recipient_delimiter;
 	struct decision d;
 	size_t i;
-	int on;
+	int on, since;
 
 	p->changed = p->blocked = p->waiting = p->held = 0;
 	if ((on = unsub_all_state(tx, addr, delims)) < 0)
@@ -246,11 +270,14 @@ unsub_prefs(struct store_txn *tx, const struct conf *c, const char *addr,
 		}
 		return (0);
 	}
-	if (on) {
+	/* one made since the token's message is not the token's to lift */
+	if (on && (on = all_since(tx, addr, delims, p->issued)) == 0) {
 		if (lift_all(tx, addr, delims, ch) < 0)
 			return (-1);
 		p->changed++;
 	}
+	if (on < 0)
+		return (-1);
 	for (i = 0; i < c->nlists; i++) {
 		const struct conf_list *l = &c->lists[i];
 
@@ -269,8 +296,11 @@ unsub_prefs(struct store_txn *tx, const struct conf *c, const char *addr,
 				p->blocked++;	/* bounce, complaint, ...: not ours */
 				continue;
 			}
-			if (p->confirm && (p->own_list == NULL ||
-			    strcmp(p->own_list, l->name) != 0)) {
+			if ((since = confirm_out_since(tx, addr, delims,
+			    l->name, p->issued)) < 0)
+				return (-1);
+			if (since || (p->confirm && (p->own_list == NULL ||
+			    strcmp(p->own_list, l->name) != 0))) {
 				if (confirm_list(tx, c, addr, l, p, i, ch,
 				    now) < 0)
 					return (-1);

@@ -53,6 +53,7 @@ struct unsub_prefs {
 	const unsigned char *want;	/* per list of the conf: 1 checked */
 	int	all;			/* "unsubscribe from all" checked */
 	const char *own_list;		/* the token's list: joined in one step */
+	int64_t	issued;			/* when the token was made (its message) */
 	int	confirm;		/* other lists need a confirmation */
 	int	can_send;		/* ... and one can be sent */
 	unsigned char *send;		/* out, per list: send a confirmation */
@@ -71,8 +72,14 @@ struct unsub_prefs {
  * every checked one that is not delivered unless a suppression holds it
  * (dated to stand over an opt-out of the untagged form or the domain,
  * which stay for those addresses).
+ * A token is passed on with its message, so it proves nothing about
+ * what the person did after P->issued: an unsubscribe-all made since
+ * is not lifted, and a list the person opted out of since (at ADDR,
+ * user@d or @d) is joined only through a confirmation, as below, even
+ * without P->confirm (held when none can be sent).
  * With P->confirm, a checked list other than P->own_list is not joined
- * at once: it is recorded pending by confirm_request() (confirm.h) and
+ * at once: it is recorded pending by confirm_request() (confirm.h;
+ * an address that opted out keeps its opt-out until it confirms) and
  * P->send marks it for a confirmation message, unless P->can_send is 0
  * (then it is only counted as held). P->want and P->send have one entry
  * per list of C. 0, or -1 (store_txn_error()).

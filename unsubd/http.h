@@ -74,6 +74,12 @@ enum MHD_Result c_post(struct MHD_Connection *, const struct unsubd_env *,
 	    const char *tok, const struct req *);
 
 /*
+ * mailbox_ok - 1 when a confirmation for LIST may go to ADDR's mailbox
+ * now (one per mailbox, list and confirm-interval; counted when 1)
+ */
+int	mailbox_ok(const struct conf *, const char *addr, const char *list);
+
+/*
  * confirm_send - after a commit: seal a confirmation token for each of
  * the N lists and queue one message to ADDR (subscribe.c). 0 / -1.
  */

@@ -193,6 +193,7 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	j.up.want = p.want;
 	j.up.all = p.all;
 	j.up.own_list = t.list;
+	j.up.issued = t.issued;
 	j.up.confirm = env->conf->preference_optin == PREF_OPTIN_CONFIRM;
 	j.up.can_send = env->conf->confirm_from[0] != '\0' &&
 	    env->conf->confirm_url[0] != '\0';
@@ -217,8 +218,10 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 			ulog(LOG_INFO, "unsubscribe list=%s rcpt=<%s> "
 			    "result=opt-out channel=preferences %s",
 			    env->conf->lists[i].name, t.rcpt, ev);
+	/* a forwarded token may be used again and again: one per interval */
 	for (i = 0, n = 0; i < env->conf->nlists && n < 16; i++)
-		if (send[i])
+		if (send[i] && mailbox_ok(env->conf, t.rcpt,
+		    env->conf->lists[i].name))
 			sel[n++] = &env->conf->lists[i];
 	free(send);
 	if (n > 0 && confirm_send(env, t.rcpt, sel, n) < 0)

@@ -122,11 +122,16 @@ rate_ok(struct MHD_Connection *conn, const struct conf *c)
  * and the addresses that route on to it (confirm_mailbox()) are one
  * mailbox (with recipient-delimiter, or '+' without one),
  * so that a bomb of +tags gets one message per interval. In memory: a
- * restart forgets it, the database's limit stays.
+ * restart forgets it, the database's limit stays (for an address that
+ * opted out, which keeps its opt-out, this is the only limit). The
+ * slots are found by a hash keyed with a secret of this process, so
+ * that nobody can pick addresses that push a mailbox out of the table.
  */
-static int
+int
 mailbox_ok(const struct conf *c, const char *addr, const char *list)
 {
+	static unsigned char secret[crypto_generichash_KEYBYTES];
+	static int have_secret;
 	unsigned char h[16];
 	char dest[ADDR_BUFSIZE], box[ADDR_BUFSIZE], key[2 * sizeof(h) + 1];
 	crypto_generichash_state st;
@@ -138,7 +143,13 @@ mailbox_ok(const struct conf *c, const char *addr, const char *list)
 	    c->recipient_delimiter : "+", box, sizeof(box)) != 1 &&
 	    strlcpy(box, dest, sizeof(box)) >= sizeof(box))
 		return (0);
-	(void)crypto_generichash_init(&st, NULL, 0, sizeof(h));
+	(void)pthread_mutex_lock(&sub_lock);
+	if (!have_secret) {
+		randombytes_buf(secret, sizeof(secret));
+		have_secret = 1;
+	}
+	(void)pthread_mutex_unlock(&sub_lock);
+	(void)crypto_generichash_init(&st, secret, sizeof(secret), sizeof(h));
 	(void)crypto_generichash_update(&st, (const unsigned char *)box,
 	    strlen(box) + 1);
 	(void)crypto_generichash_update(&st, (const unsigned char *)list,
@@ -284,7 +295,7 @@ static int
 do_subscribe(struct store_txn *tx, void *arg)
 {
 	static const char *const names[] = { "", "send", "suppressed",
-	    "already", "recent", "send" };
+	    "already", "recent", "send-kept" };
 	struct sub_job *j = arg;
 	const struct conf *c = j->conf;
 	enum confirm_req res;

@@ -282,6 +282,12 @@ test_accept(void **state)
 	assert_int_equal(accept_at(&e, "b@x.test", "news", NOW, NOW + 20),
 	    CRES_OPTED_OUT);
 	assert_int_equal(verdict(&e, "b@x.test", "news", NOW + 20), '-');
+	/* user@d opted out since the link for user+tag@d was sent */
+	assert_int_equal(op(&e, 'r', "z+t@x.test", "news", NOW), CREQ_SEND);
+	op(&e, 'o', "z@x.test", "news", NOW + 10);
+	assert_int_equal(accept_at(&e, "z+t@x.test", "news", NOW, NOW + 20),
+	    CRES_OPTED_OUT);
+	assert_int_equal(verdict(&e, "z+t@x.test", "news", NOW + 20), '-');
 	/* suppressed since */
 	assert_int_equal(op(&e, 'r', "c@x.test", "news", NOW), CREQ_SEND);
 	op(&e, 's', "c@x.test", NULL, NOW + 10);

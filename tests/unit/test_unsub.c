@@ -172,6 +172,7 @@ test_prefs(void **state)
 		jb.addr = k->addr;
 		jb.p.want = want;
 		jb.p.all = k->all;
+		jb.p.issued = NOW;
 		if (store_write(st, run_prefs, &jb, err, sizeof(err)) < 0)
 			fail_msg("%s: %s", k->name, err);
 		if (jb.p.changed != k->changed || jb.p.blocked != k->blocked)
@@ -231,6 +232,7 @@ test_many_lists(void **state)
 	jb.c = c;
 	jb.addr = "m@x.test";
 	jb.p.want = want;
+	jb.p.issued = NOW;
 	assert_int_equal(store_write(st, run_prefs, &jb, err, sizeof(err)), 0);
 	assert_int_equal(jb.p.changed, 1);
 	assert_int_equal(store_read_begin(st, &tx, err, sizeof(err)), 0);
@@ -267,6 +269,7 @@ test_prefs_confirm(void **state)
 	jb.c = c;
 	jb.addr = "k@x.test";
 	jb.p.want = want;
+	jb.p.issued = NOW;
 	jb.p.own_list = "news";
 	jb.p.confirm = 1;
 	jb.p.can_send = 1;
@@ -420,6 +423,7 @@ test_tags_in_time(void **state)
 	jb.c = c;
 	jb.addr = "q+b@x.test";
 	jb.p.want = want;
+	jb.p.issued = NOW;
 	assert_int_equal(store_write(st, run_prefs_at, &jb, err, sizeof(err)),
 	    0);
 	want_news(st, c, "q+b@x.test", "deliver");
@@ -431,14 +435,140 @@ test_tags_in_time(void **state)
 	    0);
 	want_news(st, c, "s+t@x.test", "deliver");
 	want_news(st, c, "s@x.test", "opted-out");
-	/* an opt-out dated in the future: the join is dated now, not after it */
+	/* an opt-out dated later than the token (here: in the future) is
+	 * not the token's to undo: held, nothing written */
 	jb.addr = "w+b@f.test";
 	assert_int_equal(store_write(st, run_prefs_at, &jb, err, sizeof(err)),
 	    0);
+	assert_int_equal(jb.p.held, 1);
 	assert_int_equal(store_read_begin(st, &tx, err, sizeof(err)), 0);
-	assert_int_equal(store_get_consent(tx, "w+b@f.test", "news", &r), 1);
-	assert_int_equal(r.status, STATUS_OPT_IN);
-	assert_int_equal(r.changed, NOW - 1000);
+	assert_int_equal(store_get_consent(tx, "w+b@f.test", "news", &r), 0);
+	store_read_end(tx);
+	store_close(st);
+	conf_free(c);
+	tu_rmrf(dir);
+	free(dir);
+}
+
+/*
+ * a token travels with its message: whoever holds a copy must not undo
+ * what the person did after the message was sent
+ */
+static void
+test_forwarded_token(void **state)
+{
+	static const struct dated before[] = {
+		{ "v@x.test", STATUS_OPT_IN, NOW - 3000 },
+		{ "v@x.test", STATUS_OPT_OUT, NOW - 1000 },
+		{ "o@x.test", STATUS_OPT_OUT, NOW - 3000 },
+	};
+	unsigned char want[4] = { 1, 0, 0, 0 }, send[4] = { 0 };
+	struct store *st;
+	struct conf *c;
+	struct job jb;
+	char err[512], *dir;
+	size_t i;
+
+	(void)state;
+	dir = tu_tmpdir();
+	assert_int_equal(conf_parse(conftext, strlen(conftext), "u.conf", NULL,
+	    &c, err, sizeof(err)), 0);
+	if (store_open(dir, 1 << 20, STORE_CREATE, &st, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	for (i = 0; i < sizeof(before) / sizeof(before[0]); i++)
+		assert_int_equal(store_write(st, put_dated, (void *)&before[i],
+		    err, sizeof(err)), 0);
+	/* v unsubscribed after the message of the token: its own list is
+	 * not joined in one step, only through a confirmation */
+	memset(&jb, 0, sizeof(jb));
+	jb.c = c;
+	jb.addr = "v@x.test";
+	jb.p.want = want;
+	jb.p.own_list = "news";
+	jb.p.issued = NOW - 2000;
+	jb.p.send = send;
+	assert_int_equal(store_write(st, run_prefs_at, &jb, err, sizeof(err)),
+	    0);
+	assert_int_equal(jb.p.held, 1);
+	want_news(st, c, "v@x.test", "opted-out");
+	jb.p.can_send = 1;
+	assert_int_equal(store_write(st, run_prefs_at, &jb, err, sizeof(err)),
+	    0);
+	assert_int_equal(send[0], 1);
+	want_news(st, c, "v@x.test", "opted-out");
+	/* o opted out before the message: the token's list joins at once */
+	send[0] = 0;
+	jb.addr = "o@x.test";
+	assert_int_equal(store_write(st, run_prefs_at, &jb, err, sizeof(err)),
+	    0);
+	assert_int_equal(send[0], 0);
+	want_news(st, c, "o@x.test", "deliver");
+	store_close(st);
+	conf_free(c);
+	tu_rmrf(dir);
+	free(dir);
+}
+
+/* an unsubscribe-all made after the token's message stays */
+static int
+put_all_at(struct store_txn *tx, void *arg)
+{
+	const struct dated *dt = arg;
+	struct change ch = { ACTOR_UNSUBD, "preferences", "", dt->changed };
+	struct supp_rec s;
+
+	memset(&s, 0, sizeof(s));
+	s.reason = SUPP_UNSUBSCRIBE_ALL;
+	s.changed = dt->changed;
+	return (store_put_suppression(tx, dt->addr, &s, &ch));
+}
+
+static void
+test_forwarded_all(void **state)
+{
+	static const struct dated in[] = {
+		{ "y@x.test", STATUS_OPT_IN, NOW - 3000 },
+		{ "z@x.test", STATUS_OPT_IN, NOW - 3000 },
+	};
+	static const struct dated all[] = {
+		{ "y@x.test", 0, NOW - 1000 },	/* after the token */
+		{ "z@x.test", 0, NOW - 2500 },	/* before it */
+	};
+	unsigned char want[4] = { 1, 0, 0, 0 };
+	struct store_txn *tx;
+	struct store *st;
+	struct conf *c;
+	struct job jb;
+	char err[512], *dir;
+	size_t i;
+
+	(void)state;
+	dir = tu_tmpdir();
+	assert_int_equal(conf_parse(conftext, strlen(conftext), "u.conf", NULL,
+	    &c, err, sizeof(err)), 0);
+	if (store_open(dir, 1 << 20, STORE_CREATE, &st, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(store_write(st, put_dated, (void *)&in[i],
+		    err, sizeof(err)), 0);
+		assert_int_equal(store_write(st, put_all_at, (void *)&all[i],
+		    err, sizeof(err)), 0);
+	}
+	memset(&jb, 0, sizeof(jb));
+	jb.c = c;
+	jb.p.want = want;
+	jb.p.issued = NOW - 2000;
+	jb.addr = "y@x.test";
+	assert_int_equal(store_write(st, run_prefs_at, &jb, err, sizeof(err)),
+	    0);
+	want_news(st, c, "y@x.test", "suppressed:unsubscribe-all");
+	jb.addr = "z@x.test";
+	assert_int_equal(store_write(st, run_prefs_at, &jb, err, sizeof(err)),
+	    0);
+	want_news(st, c, "z@x.test", "deliver");
+	assert_int_equal(store_read_begin(st, &tx, err, sizeof(err)), 0);
+	assert_int_equal(unsub_all_state(tx, "y@x.test", "+"), 1);
+	assert_int_equal(unsub_all_state(tx, "z@x.test", "+"), 0);
 	store_read_end(tx);
 	store_close(st);
 	conf_free(c);
@@ -454,6 +584,8 @@ main(void)
 		cmocka_unit_test(test_many_lists),
 		cmocka_unit_test(test_prefs_confirm),
 		cmocka_unit_test(test_tags_in_time),
+		cmocka_unit_test(test_forwarded_token),
+		cmocka_unit_test(test_forwarded_all),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -143,6 +143,13 @@ expect_eq "all reason" "$out" "deny suppressed:unsubscribe-all"
 check "transactional still" 0 "$C" -c "$T/om.conf" check dan@example.org transactional
 http "prefs page shows all" 200 "$BASE/p/$tok"
 expect "all checked" "$out" 'name="all" value="1" checked'
+# a token travels with its message: the one made before the
+# unsubscribe-all (anybody holding a copy) does not lift it
+http "old token cannot lift all" 200 -d "form=preferences&list=releases" "$BASE/p/$tok"
+check "not lifted" 1 "$C" -c "$T/om.conf" check dan@example.org releases
+# a message sent after it carries a token that can
+sleep 1
+tok=$(token dan@example.org marketing)
 http "prefs lift all" 200 -d "form=preferences&list=releases" "$BASE/p/$tok"
 check "lifted" 0 "$C" -c "$T/om.conf" check dan@example.org releases
 http "prefs without form marker" 400 -d "list=marketing" "$BASE/p/$tok"
@@ -152,6 +159,14 @@ tok=$(token eve@example.org marketing)
 http "prefs bounce" 200 -d "form=preferences&list=marketing" "$BASE/p/$tok"
 check "bounce stays" 1 "$C" -c "$T/om.conf" check eve@example.org marketing
 expect "paused note" "$(curl -s "$BASE/p/$tok")" "Paused"
+# a forwarded copy: its holder cannot subscribe again a person who
+# unsubscribed after the message was sent, not even to the token's list
+"$C" -c "$T/om.conf" subscribe gil@example.org marketing >/dev/null
+tok=$(token gil@example.org marketing)
+http "gil's one-click" 200 -d "List-Unsubscribe=One-Click" "$BASE/u/$tok"
+http "the copy's holder checks marketing" 200 -d "form=preferences&list=marketing" "$BASE/p/$tok"
+check "gil still out" 1 "$C" -c "$T/om.conf" check gil@example.org marketing
+expect_eq "gil opted out" "$out" "deny opted-out"
 
 # --- a trusted proxy's X-Forwarded-For goes into the evidence
 tok=$(token cat@example.org marketing)
