@@ -137,47 +137,29 @@ unsub_all_state(struct store_txn *tx, const char *addr, const char *delims)
 }
 
 /*
- * all_since - 1 when ADDR or its untagged form carries an
- * unsubscribe-all made at SINCE or later, 0 when not, -1 error
+ * lift_all - remove ADDR's own unsubscribe-all (both forms), unless one
+ * was made at SINCE or later: 1 then (nothing removed), 0, -1 error
  */
 static int
-all_since(struct store_txn *tx, const char *addr, const char *delims,
-    int64_t since)
+lift_all(struct store_txn *tx, const char *addr, const char *delims,
+    int64_t since, const struct change *ch)
 {
 	char keys[2][ADDR_BUFSIZE];
 	struct supp_rec s;
-	int i, n, rc;
+	int i, n, rc, has[2] = { 0, 0 };
 
 	if ((n = all_keys(addr, delims, keys)) < 0)
 		return (-1);
 	for (i = 0; i < n; i++) {
 		if ((rc = store_get_suppression(tx, keys[i], &s)) < 0)
 			return (-1);
-		if (rc == 1 && s.reason == SUPP_UNSUBSCRIBE_ALL &&
-		    s.changed >= since)
+		has[i] = rc == 1 && s.reason == SUPP_UNSUBSCRIBE_ALL;
+		if (has[i] && s.changed >= since)
 			return (1);
 	}
-	return (0);
-}
-
-/* lift_all - remove ADDR's own unsubscribe-all (both forms) */
-static int
-lift_all(struct store_txn *tx, const char *addr, const char *delims,
-    const struct change *ch)
-{
-	char keys[2][ADDR_BUFSIZE];
-	struct supp_rec s;
-	int i, n, rc;
-
-	if ((n = all_keys(addr, delims, keys)) < 0)
-		return (-1);
-	for (i = 0; i < n; i++) {
-		if ((rc = store_get_suppression(tx, keys[i], &s)) < 0)
+	for (i = 0; i < n; i++)
+		if (has[i] && store_del_suppression(tx, keys[i], ch) < 0)
 			return (-1);
-		if (rc == 1 && s.reason == SUPP_UNSUBSCRIBE_ALL &&
-		    store_del_suppression(tx, keys[i], ch) < 0)
-			return (-1);
-	}
 	return (0);
 }
 
@@ -257,7 +239,7 @@ unsub_prefs(struct store_txn *tx, const struct conf *c, const char *addr,
 	const char *delims = c->recipient_delimiter;
 	struct decision d;
 	size_t i;
-	int on, since;
+	int on, since, rc;
 
 	p->changed = p->blocked = p->waiting = p->held = 0;
 	if ((on = unsub_all_state(tx, addr, delims)) < 0)
@@ -271,13 +253,11 @@ unsub_prefs(struct store_txn *tx, const struct conf *c, const char *addr,
 		return (0);
 	}
 	/* one made since the token's message is not the token's to lift */
-	if (on && (on = all_since(tx, addr, delims, p->issued)) == 0) {
-		if (lift_all(tx, addr, delims, ch) < 0)
+	if (on) {
+		if ((rc = lift_all(tx, addr, delims, p->issued, ch)) < 0)
 			return (-1);
-		p->changed++;
+		p->changed += rc == 0;
 	}
-	if (on < 0)
-		return (-1);
 	for (i = 0; i < c->nlists; i++) {
 		const struct conf_list *l = &c->lists[i];
 
