@@ -22,7 +22,9 @@
  * suppressed - 1 when ADDR, its untagged form or its domain is
  * suppressed, or any of these of an address ADDR routes on to
  * (addr_route(): u%h@d, h!u@d, "u@h"@d reach u@h); 1 as well when it
- * routes through more hops than that, or somewhere that is no address
+ * routes through more hops than that, or somewhere that is no address.
+ * 2 when the only suppression is the person's own unsubscribe-all (of
+ * ADDR or its untagged form), which a confirmation may lift.
  */
 static int
 suppressed(struct store_txn *tx, const char *addr, const char *delims)
@@ -30,22 +32,51 @@ suppressed(struct store_txn *tx, const char *addr, const char *delims)
 	char buf[ADDR_KEYS_BUFSIZE], cur[ADDR_BUFSIZE], next[ADDR_BUFSIZE];
 	const char *keys[3];
 	struct supp_rec s;
-	int i, n, rc, hop;
+	int i, n, rc, hop, own = 0;
 
 	if (strlcpy(cur, addr, sizeof(cur)) >= sizeof(cur))
 		return (1);
 	for (hop = 0;; hop++) {
 		n = addr_keys(cur, delims, buf, keys);
 		for (i = 0; i < n; i++) {
-			if ((rc = store_get_suppression(tx, keys[i], &s)) != 0)
-				return (rc);	/* 1 suppressed, -1 error */
+			if ((rc = store_get_suppression(tx, keys[i], &s)) < 0)
+				return (-1);
+			if (rc == 0)
+				continue;
+			if (hop > 0 || s.reason != SUPP_UNSUBSCRIBE_ALL ||
+			    addr_is_domain(keys[i]))
+				return (1);
+			own = 1;
 		}
 		if ((rc = addr_route(cur, next, sizeof(next))) == 0)
-			return (0);
+			return (own ? 2 : 0);
 		if (rc < 0 || hop >= ROUTE_HOPS)
 			return (1);
 		(void)memcpy(cur, next, sizeof(cur));
 	}
+}
+
+int
+confirm_lift_all(struct store_txn *tx, const char *addr, const char *delims,
+    int64_t since, const struct change *ch)
+{
+	char untagged[ADDR_BUFSIZE];
+	const char *keys[2] = { addr, untagged };
+	struct supp_rec s;
+	int i, n, rc, has[2] = { 0, 0 };
+
+	n = addr_untag(addr, delims, untagged, sizeof(untagged)) == 1 ? 2 : 1;
+	for (i = 0; i < n; i++) {
+		if ((rc = store_get_suppression(tx, keys[i], &s)) < 0)
+			return (-1);
+		has[i] = rc == 1 && s.reason == SUPP_UNSUBSCRIBE_ALL;
+		if (has[i] && s.changed >= since)
+			return (1);
+	}
+	for (i = 0; i < n; i++)
+		if (has[i] && store_del_suppression(tx, keys[i], ch) < 0)
+			return (-1);
+	return (0);
 }
 
 void
@@ -104,14 +135,19 @@ confirm_request(struct store_txn *tx, const struct conf *c, const char *addr,
 	struct consent_rec r;
 	struct decision d;
 	char box[ADDR_BUFSIZE];
-	int rc;
+	int rc = 0, all;
 
 	confirm_mailbox(addr, box, sizeof(box));
-	if ((rc = suppressed(tx, addr, c->recipient_delimiter)) != 0 ||
-	    (strcmp(box, addr) != 0 &&
+	if ((all = suppressed(tx, addr, c->recipient_delimiter)) == 1 ||
+	    all < 0 || (strcmp(box, addr) != 0 &&
 	    (rc = suppressed(tx, box, c->recipient_delimiter)) != 0)) {
 		*res = CREQ_SUPPRESSED;
-		return (rc < 0 ? -1 : 0);
+		return (all < 0 || rc < 0 ? -1 : 0);
+	}
+	/* the person's own unsubscribe-all stays until they confirm */
+	if (all == 2) {
+		*res = CREQ_SEND_KEPT;
+		return (0);
 	}
 	if (decide(tx, l, addr, c->recipient_delimiter, now, &d) < 0)
 		return (-1);
@@ -166,11 +202,17 @@ confirm_accept(struct store_txn *tx, const struct conf *c, const char *addr,
     const struct change *ch, enum confirm_res *res)
 {
 	struct consent_rec r;
-	int rc;
+	int rc, all;
 
-	if ((rc = suppressed(tx, addr, c->recipient_delimiter)) != 0) {
+	if ((all = suppressed(tx, addr, c->recipient_delimiter)) == 1 ||
+	    all < 0) {
 		*res = CRES_SUPPRESSED;
-		return (rc < 0 ? -1 : 0);
+		return (all < 0 ? -1 : 0);
+	}
+	/* the person's own unsubscribe-all: lifted by a link made after it */
+	if (all == 2 && (issued > now || now - issued >= c->confirm_ttl)) {
+		*res = CRES_SUPPRESSED;
+		return (0);
 	}
 	/* an opt-out since the link was sent, also of user@d or @d */
 	if ((rc = confirm_out_since(tx, addr, c->recipient_delimiter,
@@ -180,12 +222,14 @@ confirm_accept(struct store_txn *tx, const struct conf *c, const char *addr,
 	}
 	if ((rc = store_get_consent(tx, addr, l->name, &r)) < 0)
 		return (-1);
-	if (rc == 0) {
+	if (rc == 0 && all != 2) {
 		*res = CRES_NOTHING;
 		return (0);
 	}
-	switch (r.status) {
+	switch (rc == 0 ? STATUS_OPT_IN : r.status) {
 	case STATUS_OPT_IN:
+		if (all == 2)
+			break;		/* under the unsubscribe-all: again */
 		*res = CRES_ALREADY;
 		return (0);
 	case STATUS_OPT_OUT:
@@ -202,8 +246,15 @@ confirm_accept(struct store_txn *tx, const struct conf *c, const char *addr,
 		}
 		break;
 	default:
+		if (all == 2)
+			break;
 		*res = CRES_NOTHING;	/* relationship: not a request of ours */
 		return (0);
+	}
+	if (all == 2 && (rc = confirm_lift_all(tx, addr,
+	    c->recipient_delimiter, issued, ch)) != 0) {
+		*res = CRES_SUPPRESSED;	/* one made after the link */
+		return (rc < 0 ? -1 : 0);
 	}
 	memset(&r, 0, sizeof(r));
 	r.status = STATUS_OPT_IN;

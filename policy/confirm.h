@@ -17,15 +17,18 @@
  *	the list, or was sent one for the list less than confirm-interval
  *	ago (then nothing is written or sent). The caller answers the same
  *	in every case, so that the answer reveals nothing. A person's
- *	opt-out of the list is never replaced by a request, which anybody
- *	can make: it stays until the person confirms (CREQ_SEND_KEPT:
- *	nothing is written, and the caller limits how often it sends).
+ *	opt-out of the list, or their own unsubscribe-all, is never
+ *	replaced by a request, which anybody can make: it stays until the
+ *	person confirms (CREQ_SEND_KEPT: nothing is written, and the caller
+ *	limits how often it sends).
  *
  *	A confirmation turns a pending record into "opt-in" with the
  *	confirmation's evidence; the history keeps both events. So it does
- *	an opt-out older than the link, which was sent after it. It does
- *	nothing when the address was suppressed or opted out since the
- *	link was sent, or when nothing is pending (expired or never).
+ *	an opt-out older than the link, which was sent after it, and it
+ *	lifts the person's own unsubscribe-all older than the link. It does
+ *	nothing when the address was suppressed, or it, user@d or @d opted
+ *	out, since the link was sent, or when nothing is pending (expired or
+ *	never).
  *	Pending records older than confirm-ttl count as expired wherever
  *	they are read, and confirm_expire() removes them.
  */
@@ -69,6 +72,15 @@ int	confirm_request(struct store_txn *, const struct conf *, const char *addr,
 int	confirm_accept(struct store_txn *, const struct conf *, const char *addr,
 	    const struct conf_list *, int64_t issued, int64_t now,
 	    const struct change *, enum confirm_res *res)
+	    __attribute__((warn_unused_result));
+
+/*
+ * confirm_lift_all - remove the unsubscribe-all of ADDR and of its
+ * untagged form (DELIMS), unless one was made at SINCE or later: 1 then
+ * (nothing removed), 0 removed or none, -1 on a store error
+ */
+int	confirm_lift_all(struct store_txn *, const char *addr,
+	    const char *delims, int64_t since, const struct change *)
 	    __attribute__((warn_unused_result));
 
 /*

@@ -137,58 +137,18 @@ unsub_all_state(struct store_txn *tx, const char *addr, const char *delims)
 }
 
 /*
- * lift_all - remove ADDR's own unsubscribe-all (both forms), unless one
- * was made at SINCE or later: 1 then (nothing removed), 0, -1 error
- */
-static int
-lift_all(struct store_txn *tx, const char *addr, const char *delims,
-    int64_t since, const struct change *ch)
-{
-	char keys[2][ADDR_BUFSIZE];
-	struct supp_rec s;
-	int i, n, rc, has[2] = { 0, 0 };
-
-	if ((n = all_keys(addr, delims, keys)) < 0)
-		return (-1);
-	for (i = 0; i < n; i++) {
-		if ((rc = store_get_suppression(tx, keys[i], &s)) < 0)
-			return (-1);
-		has[i] = rc == 1 && s.reason == SUPP_UNSUBSCRIBE_ALL;
-		if (has[i] && s.changed >= since)
-			return (1);
-	}
-	for (i = 0; i < n; i++)
-		if (has[i] && store_del_suppression(tx, keys[i], ch) < 0)
-			return (-1);
-	return (0);
-}
-
-/*
- * opt_in - the person's express request for LIST, dated to stand over
- * the opt-outs of user@d and @d (decide()) made in the same second; one
- * dated later than now (a clock set wrong, an import) is not followed
+ * opt_in - the person's express request for LIST. Only where no opt-out
+ * holds ADDR back (unsub_prefs() sends the others a confirmation), so
+ * a record dated now stands.
  */
 static int
 opt_in(struct store_txn *tx, const char *addr, const char *list,
-    const char *delims, const struct change *ch)
+    const struct change *ch)
 {
-	char kbuf[ADDR_KEYS_BUFSIZE];
-	const char *keys[3];
-	struct consent_rec r, o;
-	int64_t now = ch->time != 0 ? ch->time : (int64_t)time(NULL);
-	int n, i, rc;
+	struct consent_rec r;
 
 	memset(&r, 0, sizeof(r));
 	r.status = STATUS_OPT_IN;
-	r.changed = now;
-	n = addr_keys(addr, delims, kbuf, keys);
-	for (i = 1; i < n; i++) {
-		if ((rc = store_get_consent(tx, keys[i], list, &o)) < 0)
-			return (-1);
-		if (rc == 1 && o.status == STATUS_OPT_OUT &&
-		    o.changed == now)
-			r.changed = now + 1;
-	}
 	return (store_put_consent(tx, addr, list, &r, ch));
 }
 
@@ -239,9 +199,9 @@ unsub_prefs(struct store_txn *tx, const struct conf *c, const char *addr,
 	const char *delims = c->recipient_delimiter;
 	struct decision d;
 	size_t i;
-	int on, since, rc;
+	int on;
 
-	p->changed = p->blocked = p->waiting = p->held = 0;
+	p->changed = p->blocked = p->waiting = p->held = p->kept_all = 0;
 	if ((on = unsub_all_state(tx, addr, delims)) < 0)
 		return (-1);
 	if (p->all) {
@@ -252,12 +212,11 @@ unsub_prefs(struct store_txn *tx, const struct conf *c, const char *addr,
 		}
 		return (0);
 	}
-	/* one made since the token's message is not the token's to lift */
-	if (on) {
-		if ((rc = lift_all(tx, addr, delims, p->issued, ch)) < 0)
-			return (-1);
-		p->changed += rc == 0;
-	}
+	/*
+	 * not lifted here: a token travels with every copy of its message.
+	 * A list ticked under it asks for a confirmation, which lifts it.
+	 */
+	p->kept_all = on;
 	for (i = 0; i < c->nlists; i++) {
 		const struct conf_list *l = &c->lists[i];
 
@@ -272,21 +231,26 @@ unsub_prefs(struct store_txn *tx, const struct conf *c, const char *addr,
 				p->left[i] = 1;
 			p->changed++;
 		} else if (p->want[i] && d.verdict == VERDICT_DENY) {
-			if (d.reason == REASON_SUPPRESSED) {
+			if (d.reason == REASON_SUPPRESSED &&
+			    d.supp != SUPP_UNSUBSCRIBE_ALL) {
 				p->blocked++;	/* bounce, complaint, ...: not ours */
 				continue;
 			}
-			if ((since = confirm_out_since(tx, addr, delims,
-			    l->name, p->issued)) < 0)
-				return (-1);
-			if (since || (p->confirm && (p->own_list == NULL ||
+			/*
+			 * undoing an opt-out or unsubscribe-all takes the
+			 * person's confirmation, also for the token's own
+			 * list: whoever holds a copy may be somebody else
+			 */
+			if (d.reason == REASON_SUPPRESSED ||
+			    d.reason == REASON_OPTED_OUT ||
+			    (p->confirm && (p->own_list == NULL ||
 			    strcmp(p->own_list, l->name) != 0))) {
 				if (confirm_list(tx, c, addr, l, p, i, ch,
 				    now) < 0)
 					return (-1);
 				continue;
 			}
-			if (opt_in(tx, addr, l->name, delims, ch) < 0)
+			if (opt_in(tx, addr, l->name, ch) < 0)
 				return (-1);
 			p->changed++;
 		}

@@ -12,10 +12,11 @@
  *	"Unsubscribe from all" writes the suppression unsubscribe-all.
  *
  *	The preference page's rules (unsub_prefs()): the person may leave
- *	any list, join a list (an express request: opt-in), suppress
- *	themselves from all lists and lift that suppression again; a
- *	suppression they did not make (bounce, complaint, legal, manual)
- *	stays, and the lists it holds back are counted as blocked.
+ *	any list, join a list (an express request: opt-in), and suppress
+ *	themselves from all lists; undoing an opt-out or that suppression
+ *	takes a confirmation (whoever holds a copy of a message holds its
+ *	token); a suppression they did not make (bounce, complaint, legal,
+ *	manual) stays, and the lists it holds back are counted as blocked.
  */
 #ifndef OPTIN_UNSUB_H
 #define OPTIN_UNSUB_H
@@ -53,7 +54,6 @@ struct unsub_prefs {
 	const unsigned char *want;	/* per list of the conf: 1 checked */
 	int	all;			/* "unsubscribe from all" checked */
 	const char *own_list;		/* the token's list: joined in one step */
-	int64_t	issued;			/* when the token was made (its message) */
 	int	confirm;		/* other lists need a confirmation */
 	int	can_send;		/* ... and one can be sent */
 	unsigned char *send;		/* out, per list: send a confirmation */
@@ -62,21 +62,23 @@ struct unsub_prefs {
 	int	blocked;		/* out: checked lists a suppression holds */
 	int	waiting;		/* out: checked lists now pending */
 	int	held;			/* out: checked, but no confirmation possible */
+	int	kept_all;		/* out: the unsubscribe-all stays (not lifted) */
 };
 
 /*
  * unsub_prefs - apply the preference form P to ADDR in one transaction:
  * with "all", suppress ADDR (unsubscribe-all) and change nothing else;
- * without it, lift ADDR's own unsubscribe-all, opt out of every
- * delivered list (unsubscribe yes) that is not checked, and opt in to
- * every checked one that is not delivered unless a suppression holds it
- * (dated to stand over an opt-out of the untagged form or the domain,
- * which stay for those addresses).
- * A token is passed on with its message, so it proves nothing about
- * what the person did after P->issued: an unsubscribe-all made since
- * is not lifted, and a list the person opted out of since (at ADDR,
- * user@d or @d) is joined only through a confirmation, as below, even
- * without P->confirm (held when none can be sent).
+ * without it, opt out of every delivered list (unsubscribe yes) that is
+ * not checked, and opt in to every checked one that is not delivered
+ * unless a suppression holds it (dated to stand over an opt-out of the
+ * untagged form or the domain, which stay for those addresses).
+ * A token travels with every copy of its message and proves nothing
+ * about who uses it: what undoes the person's own withdrawal takes
+ * their confirmation (confirm.h), even without P->confirm and for
+ * P->own_list (held when none can be sent). So a checked list that an
+ * opt-out (of ADDR, user@d or @d) or ADDR's own unsubscribe-all holds
+ * back is sent a confirmation, and the unsubscribe-all is not lifted
+ * here (P->kept_all says it stays) but by confirming.
  * With P->confirm, a checked list other than P->own_list is not joined
  * at once: it is recorded pending by confirm_request() (confirm.h;
  * an address that opted out keeps its opt-out until it confirms) and

@@ -193,7 +193,6 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	j.up.want = p.want;
 	j.up.all = p.all;
 	j.up.own_list = t.list;
-	j.up.issued = t.issued;
 	j.up.confirm = env->conf->preference_optin == PREF_OPTIN_CONFIRM;
 	j.up.can_send = env->conf->confirm_from[0] != '\0' &&
 	    env->conf->confirm_url[0] != '\0';
@@ -228,16 +227,21 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 		ulog(LOG_ERR, "preferences rcpt=<%s>: no confirmation queued",
 		    t.rcpt);
 	note[0] = '\0';
-	(void)strlcat(note, j.up.blocked || j.up.waiting || j.up.held ?
-	    "Saved." : "Your preferences are saved. They take effect at once.",
+	(void)strlcat(note, j.up.blocked || j.up.waiting || j.up.held ||
+	    j.up.kept_all ? "Saved." :
+	    "Your preferences are saved. They take effect at once.",
 	    sizeof(note));
 	if (j.up.waiting)
 		(void)strlcat(note, " We have sent you a message to confirm the "
 		    "lists you added: they start once you confirm.",
 		    sizeof(note));
+	if (j.up.kept_all)
+		(void)strlcat(note, " Your unsubscribe from all stays until "
+		    "you confirm a list you ticked, by the message we send "
+		    "you then.", sizeof(note));
 	if (j.up.held)
-		(void)strlcat(note, " Other lists can be added only by "
-		    "subscribing to them on our web site.", sizeof(note));
+		(void)strlcat(note, " Some lists you ticked cannot be added "
+		    "from this page.", sizeof(note));
 	if (j.up.blocked)
 		(void)strlcat(note, " Some lists stay paused because mail to "
 		    "this address could not be delivered before.",

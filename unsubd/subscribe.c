@@ -15,7 +15,8 @@
  *	Abuse limits: subscribe-rate requests per client address and
  *	hour (429), at most pending-max pending records (503), and per
  *	address and list at most one confirmation per confirm-interval
- *	(policy/confirm.c). No confirmation goes to a suppressed address.
+ *	(policy/confirm.c). No confirmation goes to a suppressed address,
+ *	but for the person's own unsubscribe-all (kept until confirmed).
  */
 #include "config.h"
 

@@ -26,6 +26,9 @@ chmod 755 "$T/sendmail"
 # fred subscribed a tagged address, then opted out of the list
 printf 'address,list,status,changed\nfred+news@example.org,marketing,opt-in,2021-01-01\nfred@example.org,marketing,opt-out,2022-01-01\n' > "$T/fred.csv"
 "$C" -c "$T/om.conf" import "$T/fred.csv" >/dev/null
+# hal unsubscribed from all
+"$C" -c "$T/om.conf" subscribe hal@example.org marketing >/dev/null
+"$C" -c "$T/om.conf" unsubscribe hal@example.org --all >/dev/null
 
 start_milter "$T/om.conf" "$T/milter.log" || done_testing
 start_unsubd "$T/om.conf" "$T/unsubd.log" || done_testing
@@ -87,6 +90,23 @@ send_smtp "c5" news@example.com "fred+news@example.org,fred@example.org,dave@exa
 pf_wait 7 || true
 expect_eq "c5 reaches fred" "$(rcpts "$(sink_for c5)")" \
     "dave@example.org fred+news@example.org fred@example.org "
+
+# --- hal's unsubscribe-all: the preference page (any copy's token)
+# does not lift it; it asks hal to confirm, and hal's confirmation does
+tok=$("$C" -c "$T/om.conf" token hal@example.org marketing | sed -n 's/^token: //p')
+http "hal unticks all" 200 -d "form=preferences&list=marketing" "$BASE/p/$tok"
+expect "stays until confirmed" "$out" "Your unsubscribe from all stays until you confirm"
+check "hal still suppressed" 1 "$C" -c "$T/om.conf" check hal@example.org marketing
+expect "unsubscribe-all" "$out" "suppressed:unsubscribe-all"
+pf_wait 8 || true
+m=$(grep -l -x "Subject: Please confirm your subscription" "$SINK"/* |
+    while read -r f; do [ "$(rcpts "$f")" = "hal@example.org " ] && echo "$f"; done | head -n 1)
+[ -n "$m" ] && ok || fail "no confirmation reached hal"
+http "hal confirms" 200 -d "confirm=1" "$(confirm_link "$m")"
+expect "hal confirmed" "$out" "your subscription is confirmed"
+send_smtp "c6" news@example.com "hal@example.org,dave@example.org"
+pf_wait 9 || true
+expect_eq "c6 reaches hal" "$(rcpts "$(sink_for c6)")" "dave@example.org hal@example.org "
 
 stop_unsubd
 stop_milter

@@ -59,8 +59,9 @@ teardown(struct env *e)
 
 struct job {
 	struct env *e;
-	char	op;		/* r request, a accept, s suppress, o opt-out,
-				   i opt-in, x expire */
+	char	op;		/* r request, a accept, s suppress (bounce),
+				   u unsubscribe-all, o opt-out, i opt-in,
+				   x expire */
 	const char *addr, *list;
 	int64_t	now;
 	int	res;
@@ -95,7 +96,8 @@ run(struct store_txn *tx, void *arg)
 		j->res = (int)rs;
 		return (0);
 	case 's':
-		s.reason = SUPP_BOUNCE;
+	case 'u':
+		s.reason = j->op == 's' ? SUPP_BOUNCE : SUPP_UNSUBSCRIBE_ALL;
 		return (store_put_suppression(tx, j->addr, &s, &ch));
 	case 'o':
 	case 'i':
@@ -288,6 +290,29 @@ test_accept(void **state)
 	assert_int_equal(accept_at(&e, "z+t@x.test", "news", NOW, NOW + 20),
 	    CRES_OPTED_OUT);
 	assert_int_equal(verdict(&e, "z+t@x.test", "news", NOW + 20), '-');
+	/* the person's own unsubscribe-all: a request leaves it, a link
+	 * made after it lifts it, an older one does not; a bounce too */
+	op(&e, 'i', "u@x.test", "news", NOW - 100);
+	op(&e, 'i', "u@x.test", "svc", NOW - 100);
+	op(&e, 'u', "u@x.test", NULL, NOW);
+	assert_int_equal(op(&e, 'r', "u@x.test", "news", NOW + 5),
+	    CREQ_SEND_KEPT);
+	assert_int_equal(verdict(&e, "u@x.test", "news", NOW + 5), '-');
+	assert_int_equal(accept_at(&e, "u@x.test", "news", NOW - 5, NOW + 60),
+	    CRES_SUPPRESSED);
+	assert_int_equal(accept_at(&e, "u@x.test", "news", NOW, NOW + 60),
+	    CRES_SUPPRESSED);
+	assert_int_equal(verdict(&e, "u@x.test", "news", NOW + 60), '-');
+	assert_int_equal(accept_at(&e, "u@x.test", "news", NOW + 5, NOW + 60),
+	    CRES_CONFIRMED);
+	assert_int_equal(verdict(&e, "u@x.test", "news", NOW + 60), 'D');
+	op(&e, 'u', "w+t@x.test", NULL, NOW);
+	op(&e, 's', "w+t@x.test", NULL, NOW);
+	assert_int_equal(op(&e, 'r', "w+t@x.test", "news", NOW + 5),
+	    CREQ_SUPPRESSED);
+	op(&e, 'u', "@all.test", NULL, NOW);
+	assert_int_equal(op(&e, 'r', "v@all.test", "news", NOW + 5),
+	    CREQ_SUPPRESSED);
 	/* suppressed since */
 	assert_int_equal(op(&e, 'r', "c@x.test", "news", NOW), CREQ_SEND);
 	op(&e, 's', "c@x.test", NULL, NOW + 10);
