@@ -7,7 +7,9 @@
  *	subscribe ADDR LIST --confirm records pending and sends the
  *	confirmation message through sendmail-path, as optin-unsubd's /s
  *	does, by the same rules (policy/confirm.c): nothing to a suppressed
- *	address, nothing twice within confirm-interval.
+ *	address (but for its own unsubscribe-all, which stays until the
+ *	person confirms, as an opt-out does), nothing twice within
+ *	confirm-interval.
  *
  *	expire removes pending records older than confirm-ttl; the shipped
  *	systemd timer runs it daily.
@@ -138,8 +140,7 @@ ctl_subscribe_confirm(struct ctl *c, const char *addr,
 	rc = mail_send(c->conf->sendmail_path, c->conf->confirm_from, addr,
 	    msg, len, err, sizeof(err));
 	free(msg);
-	state = j.res == CREQ_SEND_KEPT ? "opted out until confirmed" :
-	    "pending";
+	state = j.res == CREQ_SEND_KEPT ? "kept until confirmed" : "pending";
 	if (rc < 0) {
 		ctl_err("subscribe --confirm: %s %s, but the confirmation "
 		    "was not sent: %s", addr, state, err);

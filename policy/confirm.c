@@ -144,11 +144,6 @@ confirm_request(struct store_txn *tx, const struct conf *c, const char *addr,
 		*res = CREQ_SUPPRESSED;
 		return (all < 0 || rc < 0 ? -1 : 0);
 	}
-	/* the person's own unsubscribe-all stays until they confirm */
-	if (all == 2) {
-		*res = CREQ_SEND_KEPT;
-		return (0);
-	}
 	if (decide(tx, l, addr, c->recipient_delimiter, now, &d) < 0)
 		return (-1);
 	if (d.verdict == VERDICT_DELIVER) {
@@ -157,8 +152,12 @@ confirm_request(struct store_txn *tx, const struct conf *c, const char *addr,
 	}
 	if ((rc = store_get_consent(tx, addr, l->name, &r)) < 0)
 		return (-1);
-	/* the person's opt-out stays until they confirm (confirm_accept()) */
-	if (rc == 1 && r.status == STATUS_OPT_OUT) {
+	/*
+	 * the person's opt-out, or a record under their own unsubscribe-all
+	 * (which stays as well), is kept until they confirm (confirm_accept())
+	 */
+	if (rc == 1 && (r.status == STATUS_OPT_OUT ||
+	    (all == 2 && r.status != STATUS_PENDING))) {
 		*res = CREQ_SEND_KEPT;
 		return (0);
 	}
@@ -196,6 +195,61 @@ confirm_out_since(struct store_txn *tx, const char *addr, const char *delims,
 	return (0);
 }
 
+/*
+ * lift_all_for - the person confirms LIST under their own unsubscribe-all
+ * (with a link made at ISSUED): lift it (confirm_lift_all()), and opt
+ * out of every other list it held back that would deliver without it,
+ * dated when they unsubscribed from all, so that confirming one list
+ * brings back no other (a link of theirs for one of them, made later,
+ * still confirms it). 1 when an unsubscribe-all is newer than the link
+ * (nothing done), 0, -1 error.
+ */
+static int
+lift_all_for(struct store_txn *tx, const struct conf *c, const char *addr,
+    const struct conf_list *l, int64_t issued, int64_t now,
+    const struct change *ch)
+{
+	char untagged[ADDR_BUFSIZE];
+	const char *delims = c->recipient_delimiter;
+	struct consent_rec r;
+	struct supp_rec s;
+	struct decision d;
+	int64_t since = 0;
+	size_t i;
+	int rc, k, tagged;
+
+	tagged = addr_untag(addr, delims, untagged, sizeof(untagged)) == 1;
+	for (k = 0; k <= tagged; k++) {
+		if ((rc = store_get_suppression(tx, k ? untagged : addr,
+		    &s)) < 0)
+			return (-1);
+		if (rc == 1 && s.reason == SUPP_UNSUBSCRIBE_ALL &&
+		    s.changed > since)
+			since = s.changed;
+	}
+	if ((rc = confirm_lift_all(tx, addr, delims, issued, ch)) != 0)
+		return (rc);
+	memset(&r, 0, sizeof(r));
+	r.status = STATUS_OPT_OUT;
+	r.changed = since;
+	for (i = 0; i < c->nlists; i++) {
+		const struct conf_list *o = &c->lists[i];
+
+		/* held back by it (decide()), and delivered now */
+		if (o == l || (o->consent == CONSENT_NONE &&
+		    !(o->honor & SUPP_BIT(SUPP_UNSUBSCRIBE_ALL))))
+			continue;
+		if (decide(tx, o, addr, delims, now, &d) < 0)
+			return (-1);
+		if (d.verdict == VERDICT_DELIVER &&
+		    (store_put_consent(tx, addr, o->name, &r, ch) < 0 ||
+		    (tagged && store_put_consent(tx, untagged, o->name, &r,
+		    ch) < 0)))
+			return (-1);
+	}
+	return (0);
+}
+
 int
 confirm_accept(struct store_txn *tx, const struct conf *c, const char *addr,
     const struct conf_list *l, int64_t issued, int64_t now,
@@ -222,11 +276,11 @@ confirm_accept(struct store_txn *tx, const struct conf *c, const char *addr,
 	}
 	if ((rc = store_get_consent(tx, addr, l->name, &r)) < 0)
 		return (-1);
-	if (rc == 0 && all != 2) {
+	if (rc == 0) {
 		*res = CRES_NOTHING;
 		return (0);
 	}
-	switch (rc == 0 ? STATUS_OPT_IN : r.status) {
+	switch (r.status) {
 	case STATUS_OPT_IN:
 		if (all == 2)
 			break;		/* under the unsubscribe-all: again */
@@ -251,8 +305,8 @@ confirm_accept(struct store_txn *tx, const struct conf *c, const char *addr,
 		*res = CRES_NOTHING;	/* relationship: not a request of ours */
 		return (0);
 	}
-	if (all == 2 && (rc = confirm_lift_all(tx, addr,
-	    c->recipient_delimiter, issued, ch)) != 0) {
+	if (all == 2 && (rc = lift_all_for(tx, c, addr, l, issued, now,
+	    ch)) != 0) {
 		*res = CRES_SUPPRESSED;	/* one made after the link */
 		return (rc < 0 ? -1 : 0);
 	}

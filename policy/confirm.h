@@ -13,22 +13,26 @@
  *	A request records "pending" with the request's evidence and asks
  *	the caller to send a confirmation, unless the address, or the
  *	mailbox it routes on to (confirm_mailbox()), is suppressed (no
- *	confirmation is ever sent to it), already receives
+ *	confirmation is sent to it, but for the address's own
+ *	unsubscribe-all), already receives
  *	the list, or was sent one for the list less than confirm-interval
  *	ago (then nothing is written or sent). The caller answers the same
  *	in every case, so that the answer reveals nothing. A person's
  *	opt-out of the list, or their own unsubscribe-all, is never
  *	replaced by a request, which anybody can make: it stays until the
- *	person confirms (CREQ_SEND_KEPT: nothing is written, and the caller
- *	limits how often it sends).
+ *	person confirms; with a record of the list on file under either,
+ *	nothing is written (CREQ_SEND_KEPT, and the caller limits how often
+ *	it sends).
  *
  *	A confirmation turns a pending record into "opt-in" with the
  *	confirmation's evidence; the history keeps both events. So it does
- *	an opt-out older than the link, which was sent after it, and it
- *	lifts the person's own unsubscribe-all older than the link. It does
- *	nothing when the address was suppressed, or it, user@d or @d opted
- *	out, since the link was sent, or when nothing is pending (expired or
- *	never).
+ *	an opt-out older than the link, which was sent after it, and under
+ *	the person's own unsubscribe-all older than the link any record of
+ *	the list: it lifts the unsubscribe-all, and opts out (dated when it
+ *	was made) of every other list it held back, so that no other comes
+ *	back with it. It does nothing when the address was suppressed, or
+ *	it, user@d or @d opted out, since the link was sent, or when there
+ *	is nothing to confirm (no record, or an expired request).
  *	Pending records older than confirm-ttl count as expired wherever
  *	they are read, and confirm_expire() removes them.
  */

@@ -70,8 +70,7 @@ struct unsub_prefs {
  * with "all", suppress ADDR (unsubscribe-all) and change nothing else;
  * without it, opt out of every delivered list (unsubscribe yes) that is
  * not checked, and opt in to every checked one that is not delivered
- * unless a suppression holds it (dated to stand over an opt-out of the
- * untagged form or the domain, which stay for those addresses).
+ * unless a suppression or an opt-out holds it (below).
  * A token travels with every copy of its message and proves nothing
  * about who uses it: what undoes the person's own withdrawal takes
  * their confirmation (confirm.h), even without P->confirm and for

@@ -236,9 +236,10 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 		    "lists you added: they start once you confirm.",
 		    sizeof(note));
 	if (j.up.kept_all)
-		(void)strlcat(note, " Your unsubscribe from all stays until "
-		    "you confirm a list you ticked, by the message we send "
-		    "you then.", sizeof(note));
+		(void)strlcat(note, j.up.can_send ? " Your unsubscribe from "
+		    "all stays until you confirm a list you ticked, by the "
+		    "message we send you then." : " Your unsubscribe from all "
+		    "stays: it cannot be lifted from this page.", sizeof(note));
 	if (j.up.held)
 		(void)strlcat(note, " Some lists you ticked cannot be added "
 		    "from this page.", sizeof(note));

@@ -306,6 +306,24 @@ test_accept(void **state)
 	assert_int_equal(accept_at(&e, "u@x.test", "news", NOW + 5, NOW + 60),
 	    CRES_CONFIRMED);
 	assert_int_equal(verdict(&e, "u@x.test", "news", NOW + 60), 'D');
+	/* the other list it held back does not come back with it ... */
+	assert_int_equal(verdict(&e, "u@x.test", "svc", NOW + 60), '-');
+	assert_int_equal(status_of(&e, "u@x.test", "svc"), STATUS_OPT_OUT);
+	/* ... until its own link, made after the unsubscribe-all */
+	assert_int_equal(accept_at(&e, "u@x.test", "svc", NOW + 5, NOW + 70),
+	    CRES_CONFIRMED);
+	assert_int_equal(verdict(&e, "u@x.test", "svc", NOW + 70), 'D');
+	/* a request under it for a list with no record is pending (and so
+	 * limited by confirm-interval); an expired pending one is renewed */
+	op(&e, 'u', "k@x.test", NULL, NOW);
+	assert_int_equal(op(&e, 'r', "k@x.test", "news", NOW + 5), CREQ_SEND);
+	assert_int_equal(op(&e, 'r', "k@x.test", "news", NOW + 6), CREQ_RECENT);
+	assert_int_equal(op(&e, 'r', "k@x.test", "news", NOW + 3 * 86400),
+	    CREQ_SEND);
+	assert_int_equal(accept_at(&e, "k@x.test", "news", NOW + 3 * 86400,
+	    NOW + 3 * 86400 + 60), CRES_CONFIRMED);
+	assert_int_equal(verdict(&e, "k@x.test", "news", NOW + 3 * 86400 + 60),
+	    'D');
 	op(&e, 'u', "w+t@x.test", NULL, NOW);
 	op(&e, 's', "w+t@x.test", NULL, NOW);
 	assert_int_equal(op(&e, 'r', "w+t@x.test", "news", NOW + 5),

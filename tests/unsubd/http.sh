@@ -147,7 +147,7 @@ expect "all checked" "$out" 'name="all" value="1" checked'
 # not lift it, whoever holds the token, nor does a later message's
 # token; the page says it stays until the person confirms (e2e/confirm.sh)
 http "a token cannot lift all" 200 -d "form=preferences&list=releases" "$BASE/p/$tok"
-expect "the page says so" "$out" "Your unsubscribe from all stays until you confirm"
+expect "the page says so" "$out" "Your unsubscribe from all stays: it cannot be lifted from this page"
 check "not lifted" 1 "$C" -c "$T/om.conf" check dan@example.org releases
 sleep 1
 tok=$(token dan@example.org marketing)
