@@ -230,6 +230,7 @@ struct import {
 		char	addr[ADDR_BUFSIZE];
 		char	by[ADDR_BUFSIZE];	/* who opted out, if not addr */
 		char	list[CONF_NAME_MAX + 1];
+		int	all;		/* by an unsubscribe-all */
 	} shown[MAX_KEPT_SHOWN];	/* the first of them, told at the end */
 	int	err_lines;
 	int	oom;
@@ -267,11 +268,12 @@ told_kept(const struct import *im)
 	if (im->kept == 0)
 		return;
 	for (i = 0; i < im->kept && i < MAX_KEPT_SHOWN; i++)
-		(void)fprintf(stderr, "%s:%d: %s%s%s has opted out of %s; the "
-		    "line is not applied (it would need a later changed date)\n",
+		(void)fprintf(stderr, "%s:%d: %s%s%s has %s%s; the line is not "
+		    "applied (it would need a later changed date)\n",
 		    im->file, im->shown[i].line, im->shown[i].addr,
 		    im->shown[i].by[0] != '\0' ? ": " : "", im->shown[i].by,
-		    im->shown[i].list);
+		    im->shown[i].all ? "unsubscribed from all" :
+		    "opted out of ", im->shown[i].all ? "" : im->shown[i].list);
 	if (im->kept > MAX_KEPT_SHOWN)
 		(void)fprintf(stderr, "%s: %zu more such lines not shown\n",
 		    im->file, im->kept - MAX_KEPT_SHOWN);
@@ -405,7 +407,7 @@ do_import(struct store_txn *tx, void *arg)
 	const char *source;
 	size_t nf;
 	uint64_t seq;
-	int rc, line;
+	int rc, rc2, line;
 
 	im->n = 0;
 	im->kept = 0;
@@ -436,16 +438,19 @@ do_import(struct store_txn *tx, void *arg)
 		ch.source = source;
 		/*
 		 * a person's opt-out outlives an older or undated line, also
-		 * one for a tagged spelling of the address that opted out
+		 * one for a tagged spelling of the address that opted out;
+		 * their unsubscribe-all, an undated opt-in
 		 */
-		switch (store_merge_consent(tx, a,
+		switch ((rc2 = store_merge_consent(tx, a,
 		    im->c->conf->recipient_delimiter, l->name, &rec, &ch, base,
-		    sizeof(base))) {
+		    sizeof(base)))) {
 		case 0:
 			im->n++;
 			break;
 		case 1:
+		case 2:
 			if (im->kept < MAX_KEPT_SHOWN) {
+				im->shown[im->kept].all = rc2 == 2;
 				im->shown[im->kept].line = line;
 				(void)strlcpy(im->shown[im->kept].addr, a,
 				    sizeof(im->shown[im->kept].addr));

@@ -56,26 +56,25 @@ suppressed(struct store_txn *tx, const char *addr, const char *delims)
 	}
 }
 
-int
-confirm_lift_all(struct store_txn *tx, const char *addr, const char *delims,
-    int64_t since, const struct change *ch)
+/* own_all_since - 1 when ADDR or its untagged form carries an
+ * unsubscribe-all made at SINCE or later, 0 when not, -1 error */
+static int
+own_all_since(struct store_txn *tx, const char *addr, const char *delims,
+    int64_t since)
 {
 	char untagged[ADDR_BUFSIZE];
 	const char *keys[2] = { addr, untagged };
 	struct supp_rec s;
-	int i, n, rc, has[2] = { 0, 0 };
+	int i, n, rc;
 
 	n = addr_untag(addr, delims, untagged, sizeof(untagged)) == 1 ? 2 : 1;
 	for (i = 0; i < n; i++) {
 		if ((rc = store_get_suppression(tx, keys[i], &s)) < 0)
 			return (-1);
-		has[i] = rc == 1 && s.reason == SUPP_UNSUBSCRIBE_ALL;
-		if (has[i] && s.changed >= since)
+		if (rc == 1 && s.reason == SUPP_UNSUBSCRIBE_ALL &&
+		    s.changed >= since)
 			return (1);
 	}
-	for (i = 0; i < n; i++)
-		if (has[i] && store_del_suppression(tx, keys[i], ch) < 0)
-			return (-1);
 	return (0);
 }
 
@@ -195,78 +194,28 @@ confirm_out_since(struct store_txn *tx, const char *addr, const char *delims,
 	return (0);
 }
 
-/*
- * lift_all_for - the person confirms LIST under their own unsubscribe-all
- * (with a link made at ISSUED): lift it (confirm_lift_all()), and opt
- * out of every other list it held back that would deliver without it,
- * dated when they unsubscribed from all, so that confirming one list
- * brings back no other (a link of theirs for one of them, made later,
- * still confirms it). 1 when an unsubscribe-all is newer than the link
- * (nothing done), 0, -1 error.
- */
-static int
-lift_all_for(struct store_txn *tx, const struct conf *c, const char *addr,
-    const struct conf_list *l, int64_t issued, int64_t now,
-    const struct change *ch)
-{
-	char untagged[ADDR_BUFSIZE];
-	const char *delims = c->recipient_delimiter;
-	struct consent_rec r;
-	struct supp_rec s;
-	struct decision d;
-	int64_t since = 0;
-	size_t i;
-	int rc, k, tagged;
-
-	tagged = addr_untag(addr, delims, untagged, sizeof(untagged)) == 1;
-	for (k = 0; k <= tagged; k++) {
-		if ((rc = store_get_suppression(tx, k ? untagged : addr,
-		    &s)) < 0)
-			return (-1);
-		if (rc == 1 && s.reason == SUPP_UNSUBSCRIBE_ALL &&
-		    s.changed > since)
-			since = s.changed;
-	}
-	if ((rc = confirm_lift_all(tx, addr, delims, issued, ch)) != 0)
-		return (rc);
-	memset(&r, 0, sizeof(r));
-	r.status = STATUS_OPT_OUT;
-	r.changed = since;
-	for (i = 0; i < c->nlists; i++) {
-		const struct conf_list *o = &c->lists[i];
-
-		/* held back by it (decide()), and delivered now */
-		if (o == l || (o->consent == CONSENT_NONE &&
-		    !(o->honor & SUPP_BIT(SUPP_UNSUBSCRIBE_ALL))))
-			continue;
-		if (decide(tx, o, addr, delims, now, &d) < 0)
-			return (-1);
-		if (d.verdict == VERDICT_DELIVER &&
-		    (store_put_consent(tx, addr, o->name, &r, ch) < 0 ||
-		    (tagged && store_put_consent(tx, untagged, o->name, &r,
-		    ch) < 0)))
-			return (-1);
-	}
-	return (0);
-}
-
 int
 confirm_accept(struct store_txn *tx, const struct conf *c, const char *addr,
     const struct conf_list *l, int64_t issued, int64_t now,
     const struct change *ch, enum confirm_res *res)
 {
 	struct consent_rec r;
-	int rc, all;
+	int rc = 0, all;
 
 	if ((all = suppressed(tx, addr, c->recipient_delimiter)) == 1 ||
 	    all < 0) {
 		*res = CRES_SUPPRESSED;
 		return (all < 0 ? -1 : 0);
 	}
-	/* the person's own unsubscribe-all: lifted by a link made after it */
-	if (all == 2 && (issued > now || now - issued >= c->confirm_ttl)) {
+	/*
+	 * the person's own unsubscribe-all stays; an opt-in confirmed by a
+	 * link made after it stands over it for this list (decide())
+	 */
+	if (all == 2 && (issued > now || now - issued >= c->confirm_ttl ||
+	    (rc = own_all_since(tx, addr, c->recipient_delimiter,
+	    issued)) != 0)) {
 		*res = CRES_SUPPRESSED;
-		return (0);
+		return (rc < 0 ? -1 : 0);
 	}
 	/* an opt-out since the link was sent, also of user@d or @d */
 	if ((rc = confirm_out_since(tx, addr, c->recipient_delimiter,
@@ -304,11 +253,6 @@ confirm_accept(struct store_txn *tx, const struct conf *c, const char *addr,
 			break;
 		*res = CRES_NOTHING;	/* relationship: not a request of ours */
 		return (0);
-	}
-	if (all == 2 && (rc = lift_all_for(tx, c, addr, l, issued, now,
-	    ch)) != 0) {
-		*res = CRES_SUPPRESSED;	/* one made after the link */
-		return (rc < 0 ? -1 : 0);
 	}
 	memset(&r, 0, sizeof(r));
 	r.status = STATUS_OPT_IN;

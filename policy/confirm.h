@@ -28,11 +28,11 @@
  *	confirmation's evidence; the history keeps both events. So it does
  *	an opt-out older than the link, which was sent after it, and under
  *	the person's own unsubscribe-all older than the link any record of
- *	the list: it lifts the unsubscribe-all, and opts out (dated when it
- *	was made) of every other list it held back, so that no other comes
- *	back with it. It does nothing when the address was suppressed, or
- *	it, user@d or @d opted out, since the link was sent, or when there
- *	is nothing to confirm (no record, or an expired request).
+ *	the list: the unsubscribe-all stays, and the opt-in, made after it,
+ *	stands over it for this list alone (decide()). It does nothing when
+ *	the address was suppressed, or it, user@d or @d opted out, since the
+ *	link was sent, or when there is nothing to confirm (no record, or an
+ *	expired request).
  *	Pending records older than confirm-ttl count as expired wherever
  *	they are read, and confirm_expire() removes them.
  */
@@ -76,15 +76,6 @@ int	confirm_request(struct store_txn *, const struct conf *, const char *addr,
 int	confirm_accept(struct store_txn *, const struct conf *, const char *addr,
 	    const struct conf_list *, int64_t issued, int64_t now,
 	    const struct change *, enum confirm_res *res)
-	    __attribute__((warn_unused_result));
-
-/*
- * confirm_lift_all - remove the unsubscribe-all of ADDR and of its
- * untagged form (DELIMS), unless one was made at SINCE or later: 1 then
- * (nothing removed), 0 removed or none, -1 on a store error
- */
-int	confirm_lift_all(struct store_txn *, const char *addr,
-	    const char *delims, int64_t since, const struct change *)
 	    __attribute__((warn_unused_result));
 
 /*

@@ -6,9 +6,15 @@
  *	Keys are tried most specific first: "user+tag@d", "user@d", "@d".
  *	A suppression at any of them holds the address back (for a list
  *	with consent none, only a suppression whose reason the list
- *	honours). For consent, the most specific record decides; a domain
- *	record ("@d") speaks for every address of the domain that has no
- *	record of its own. An opt-out at a less specific key decides
+ *	honours), but for one: the person's own unsubscribe-all (of the
+ *	address or its untagged form, not of the domain) yields on a list
+ *	whose deciding record is an opt-in made after it, the person's
+ *	confirmed request for that list (confirm.h); making it again
+ *	(unsub_all()) dates it anew.
+ *
+ *	For consent, the most specific record decides; a domain record
+ *	("@d") speaks for every address of the domain that has no record
+ *	of its own. An opt-out at a less specific key decides
  *	instead unless a record that would let mail through on the list
  *	(opt-in, or relationship on a relationship list, not expired) at a
  *	more specific key is later (store_outlives()): user@d who
@@ -182,9 +188,16 @@ decide(struct store_txn *tx, const struct conf_list *l, const char *addr,
 			return (-1);
 		if (rc == 0)
 			continue;
-		if (l->consent != CONSENT_NONE ||
-		    (l->honor & SUPP_BIT(s.reason)))
-			return (deny(d, REASON_SUPPRESSED, s.reason));
+		if (l->consent == CONSENT_NONE &&
+		    !(l->honor & SUPP_BIT(s.reason)))
+			continue;
+		/* the person's own unsubscribe-all, and an opt-in since */
+		if (s.reason == SUPP_UNSUBSCRIBE_ALL &&
+		    !addr_is_domain(keys[i]) && found &&
+		    c.status == STATUS_OPT_IN && grants(&c, l, now) &&
+		    c.changed > s.changed)
+			continue;
+		return (deny(d, REASON_SUPPRESSED, s.reason));
 	}
 
 	if ((rc = route_holds(tx, l, addr, delims, now, d, &routed)) != 0)

@@ -349,6 +349,33 @@ dom_outlives(struct store_txn *tx, const char *domain, const char *list,
 	return (tx->dfound && outlives(tx->dstatus, tx->dchanged, r));
 }
 
+/*
+ * own_all - 1 when ADDR or its untagged form carries an unsubscribe-all
+ * (BY: the untagged form when it is that one's, else ""), 0, -1 error
+ */
+static int
+own_all(struct store_txn *tx, const char *addr, const char *delims,
+    char *by, size_t bylen)
+{
+	char untagged[ADDR_BUFSIZE];
+	struct supp_rec s;
+	int rc;
+
+	if ((rc = store_get_suppression(tx, addr, &s)) != 0) {
+		if (rc < 0 || s.reason == SUPP_UNSUBSCRIBE_ALL)
+			return (rc);
+	}
+	if (delims == NULL || delims[0] == '\0' ||
+	    addr_untag(addr, delims, untagged, sizeof(untagged)) != 1)
+		return (0);
+	if ((rc = store_get_suppression(tx, untagged, &s)) <= 0)
+		return (rc);
+	if (s.reason != SUPP_UNSUBSCRIBE_ALL)
+		return (0);
+	(void)strlcpy(by, untagged, bylen);
+	return (1);
+}
+
 int
 store_merge_consent(struct store_txn *tx, const char *addr,
     const char *delims, const char *list, const struct consent_rec *r,
@@ -382,6 +409,10 @@ store_merge_consent(struct store_txn *tx, const char *addr,
 			(void)snprintf(by, bylen, "@%s", addr_domain(addr));
 		return (rc);
 	}
+	/* an opt-in dated now would stand over the person's unsubscribe-all */
+	if (r->status == STATUS_OPT_IN && (rc = own_all(tx, addr, delims,
+	    by, bylen)) != 0)
+		return (rc < 0 ? -1 : 2);
 	return (put_consent(tx, addr, list, r, ch, 1));
 }
 

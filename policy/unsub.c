@@ -79,7 +79,11 @@ unsub_list_write(struct store *st, const char *addr, const char *list,
 	return (store_write(st, do_unsub, &j, err, errlen) < 0 ? -1 : 0);
 }
 
-/* put_supp_all - unsubscribe-all for KEY unless it is suppressed already */
+/*
+ * put_supp_all - unsubscribe-all for KEY, dated now also when it has one
+ * already (an opt-in confirmed since stands over the older date,
+ * decide()); another suppression already holds it back and stays
+ */
 static int
 put_supp_all(struct store_txn *tx, const char *key, const struct change *ch)
 {
@@ -88,8 +92,8 @@ put_supp_all(struct store_txn *tx, const char *key, const struct change *ch)
 
 	if ((rc = store_get_suppression(tx, key, &s)) < 0)
 		return (-1);
-	if (rc == 1)
-		return (0);	/* any suppression already holds it back */
+	if (rc == 1 && s.reason != SUPP_UNSUBSCRIBE_ALL)
+		return (0);
 	memset(&s, 0, sizeof(s));
 	s.reason = SUPP_UNSUBSCRIBE_ALL;
 	return (store_put_suppression(tx, key, &s, ch));
@@ -205,16 +209,16 @@ unsub_prefs(struct store_txn *tx, const struct conf *c, const char *addr,
 	if ((on = unsub_all_state(tx, addr, delims)) < 0)
 		return (-1);
 	if (p->all) {
-		if (!on) {
-			if (unsub_all(tx, addr, delims, ch) < 0)
-				return (-1);
-			p->changed++;
-		}
+		/* again: dated anew, over the lists confirmed since */
+		if (unsub_all(tx, addr, delims, ch) < 0)
+			return (-1);
+		p->changed++;
 		return (0);
 	}
 	/*
 	 * not lifted here: a token travels with every copy of its message.
-	 * A list ticked under it asks for a confirmation, which lifts it.
+	 * A list ticked under it asks for a confirmation; the opt-in it
+	 * records stands over the unsubscribe-all for that list (decide()).
 	 */
 	p->kept_all = on;
 	for (i = 0; i < c->nlists; i++) {

@@ -76,8 +76,9 @@ struct unsub_prefs {
  * their confirmation (confirm.h), even without P->confirm and for
  * P->own_list (held when none can be sent). So a checked list that an
  * opt-out (of ADDR, user@d or @d) or ADDR's own unsubscribe-all holds
- * back is sent a confirmation, and the unsubscribe-all is not lifted
- * here (P->kept_all says it stays) but by confirming.
+ * back is sent a confirmation; the unsubscribe-all is not lifted (here
+ * P->kept_all says it stays), the opt-in confirmed after it stands over
+ * it for that list (decide()).
  * With P->confirm, a checked list other than P->own_list is not joined
  * at once: it is recorded pending by confirm_request() (confirm.h;
  * an address that opted out keeps its opt-out until it confirms) and

@@ -134,6 +134,17 @@ expect "uma named" "$err" "$T/dom2.csv:4: uma@later.example: @later.example has 
 check "uma out" 1 ctl check uma@later.example status
 check "tom out: the domain's opt-out is as new" 1 ctl check tom@later.example status
 
+# --- the person's unsubscribe-all: an undated opt-in line (dated now, it
+# would stand over it) is not applied; a dated one later than it is
+ctl subscribe uli@example.org marketing >/dev/null
+ctl unsubscribe uli@example.org --all >/dev/null
+printf 'address,list,status\nuli@example.org,marketing,opt-in\nuli+x@example.org,marketing,opt-in\n' > "$T/uli.csv"
+check "import under an unsubscribe-all" 0 ctl import "$T/uli.csv"
+expect "uli named" "$err" "$T/uli.csv:2: uli@example.org has unsubscribed from all; the line is not applied"
+expect "uli+x named" "$err" "$T/uli.csv:3: uli+x@example.org: uli@example.org has unsubscribed from all"
+check "uli held back" 1 ctl check uli@example.org marketing
+check "uli+x held back" 1 ctl check uli+x@example.org marketing
+
 # --- a changed date in the future would outlive every opt-out until then
 printf 'address,list,status,changed\n' > "$T/future.csv"
 printf 'tim@example.org,marketing,opt-in,2099-01-01\n' >> "$T/future.csv"

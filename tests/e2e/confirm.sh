@@ -107,6 +107,15 @@ expect "hal confirmed" "$out" "your subscription is confirmed"
 send_smtp "c6" news@example.com "hal@example.org,dave@example.org"
 pf_wait 9 || true
 expect_eq "c6 reaches hal" "$(rcpts "$(sink_for c6)")" "dave@example.org hal@example.org "
+# his unsubscribe-all stayed, under the list he confirmed; making it
+# again holds that list back too
+check "the unsubscribe-all stayed" 0 "$C" -c "$T/om.conf" show hal@example.org
+expect "suppression on file" "$out" "unsubscribe-all"
+sleep 1
+http "hal ticks all again" 200 -d "form=preferences&all=1" "$BASE/p/$tok"
+send_smtp "c7" news@example.com "hal@example.org,dave@example.org"
+pf_wait 10 || true
+expect_eq "c7 without hal" "$(rcpts "$(sink_for c7)")" "dave@example.org "
 
 stop_unsubd
 stop_milter

@@ -306,13 +306,18 @@ test_accept(void **state)
 	assert_int_equal(accept_at(&e, "u@x.test", "news", NOW + 5, NOW + 60),
 	    CRES_CONFIRMED);
 	assert_int_equal(verdict(&e, "u@x.test", "news", NOW + 60), 'D');
-	/* the other list it held back does not come back with it ... */
+	/* the unsubscribe-all stays: the other list it holds back does not
+	 * come back with it, and its record is untouched ... */
 	assert_int_equal(verdict(&e, "u@x.test", "svc", NOW + 60), '-');
-	assert_int_equal(status_of(&e, "u@x.test", "svc"), STATUS_OPT_OUT);
+	assert_int_equal(status_of(&e, "u@x.test", "svc"), STATUS_OPT_IN);
 	/* ... until its own link, made after the unsubscribe-all */
 	assert_int_equal(accept_at(&e, "u@x.test", "svc", NOW + 5, NOW + 70),
 	    CRES_CONFIRMED);
 	assert_int_equal(verdict(&e, "u@x.test", "svc", NOW + 70), 'D');
+	/* unsubscribing from all again holds both back again */
+	op(&e, 'u', "u@x.test", NULL, NOW + 80);
+	assert_int_equal(verdict(&e, "u@x.test", "news", NOW + 80), '-');
+	assert_int_equal(verdict(&e, "u@x.test", "svc", NOW + 80), '-');
 	/* a request under it for a list with no record is pending (and so
 	 * limited by confirm-interval); an expired pending one is renewed */
 	op(&e, 'u', "k@x.test", NULL, NOW);

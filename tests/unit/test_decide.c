@@ -44,6 +44,7 @@ struct dcase {
 #define OLDEST	(NOW - 3000)
 #define OLDER	(NOW - 2000)
 #define LATER	(NOW - 1000)
+#define NEWEST	(NOW - 500)
 #define S(a, r) { 's', a, NULL, r, 0, 0 }
 /* a consent write the store must refuse */
 #define R(a, l, s) { 'r', a, l, s, 0, 0 }
@@ -305,6 +306,40 @@ static const struct dcase cases[] = {
 	      CT("@t11.test", "svc", STATUS_OPT_OUT, OLDER),
 	      CT("cto@t11.test", "svc", STATUS_RELATIONSHIP, LATER) },
 	    "cto%t11.test@t12.test", "svc", "+", "deliver" },
+
+	/*
+	 * the person's own unsubscribe-all (dated LATER here) yields on a
+	 * list whose opt-in they confirmed after it
+	 */
+	{ "all: an opt-in after the person's unsubscribe-all stands",
+	    { CT("a1@u.test", "news", STATUS_OPT_IN, NEWEST),
+	      S("a1@u.test", SUPP_UNSUBSCRIBE_ALL) },
+	    "a1@u.test", "news", "+", "deliver" },
+	{ "all: ... an older one does not",
+	    { CT("a2@u.test", "news", STATUS_OPT_IN, OLDER),
+	      S("a2@u.test", SUPP_UNSUBSCRIBE_ALL) },
+	    "a2@u.test", "news", "+", "suppressed:unsubscribe-all" },
+	{ "all: ... nor on another list",
+	    { CT("a3@u.test", "news", STATUS_OPT_IN, NEWEST),
+	      CT("a3@u.test", "promo", STATUS_OPT_IN, OLDER),
+	      S("a3@u.test", SUPP_UNSUBSCRIBE_ALL) },
+	    "a3@u.test", "promo", "+", "suppressed:unsubscribe-all" },
+	{ "all: ... nor a relationship made after it",
+	    { CT("a4@u.test", "svc", STATUS_RELATIONSHIP, NEWEST),
+	      S("a4@u.test", SUPP_UNSUBSCRIBE_ALL) },
+	    "a4@u.test", "svc", "+", "suppressed:unsubscribe-all" },
+	{ "all: the untagged form's, and the tagged opt-in after it",
+	    { CT("a5+t@u.test", "news", STATUS_OPT_IN, NEWEST),
+	      S("a5@u.test", SUPP_UNSUBSCRIBE_ALL) },
+	    "a5+t@u.test", "news", "+", "deliver" },
+	{ "all: a domain's unsubscribe-all does not yield",
+	    { CT("a6@u2.test", "news", STATUS_OPT_IN, NEWEST),
+	      S("@u2.test", SUPP_UNSUBSCRIBE_ALL) },
+	    "a6@u2.test", "news", "+", "suppressed:unsubscribe-all" },
+	{ "all: a bounce does not yield",
+	    { CT("a7@u.test", "news", STATUS_OPT_IN, NEWEST),
+	      S("a7@u.test", SUPP_BOUNCE) },
+	    "a7@u.test", "news", "+", "suppressed:bounce" },
 	{ "route: a plain address is unchanged",
 	    { C("@r10.test", "svc", STATUS_RELATIONSHIP, 0) },
 	    "plain@r10.test", "svc", "+", "deliver" },
@@ -314,6 +349,7 @@ static const char conftext[] =
     "unsubscribe-mailto u@example.com\n"
     "list news { consent express }\n"
     "list svc { consent relationship }\n"
+    "list promo { consent express }\n"
     "list tx { consent none }\n"
     "list sup {\n consent none\n honor legal\n}\n"
     "list man {\n consent none\n honor manual\n}\n";
