@@ -371,7 +371,8 @@ row(struct import *im, char **f, size_t nf, int line, char *a, size_t alen,
 		bad_line(im, line, "changed date \"%.80s\" is in the future",
 		    f[col[COL_CHANGED]]);
 		ok = 0;
-	}
+	} else if (rec->changed > im->now)
+		rec->changed = im->now;	/* a clock ahead: not past now */
 	if (col[COL_EXPIRES] >= 0 && time_parse(f[col[COL_EXPIRES]],
 	    &rec->expires) < 0) {
 		bad_line(im, line, "bad expires date \"%.80s\"",

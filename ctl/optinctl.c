@@ -314,6 +314,7 @@ struct set_supp {
 	struct change ch;
 	int	del;
 	int	found;
+	int	kept;		/* another reason on file, kept (unsubscribe-all) */
 };
 
 static int
@@ -323,8 +324,19 @@ do_supp(struct store_txn *tx, void *arg)
 	struct supp_rec old;
 	int rc, reason = 0;
 
-	if (!s->del)
+	if (!s->del) {
+		/* unsubscribe-all (which a confirmed list passes, decide())
+		 * replaces no other reason */
+		if (s->rec.reason == SUPP_UNSUBSCRIBE_ALL) {
+			if ((rc = store_get_suppression(tx, s->addr, &old)) < 0)
+				return (-1);
+			if (rc > 0 && old.reason != SUPP_UNSUBSCRIBE_ALL) {
+				s->kept = old.reason;
+				return (0);
+			}
+		}
 		return (store_put_suppression(tx, s->addr, &s->rec, &s->ch));
+	}
 	if ((rc = store_get_suppression(tx, s->addr, &old)) < 0)
 		return (-1);
 	if (rc > 0)
@@ -459,7 +471,11 @@ verb_unsubscribe(struct ctl *c, int argc, char **argv)
 			return (rc);
 		if (store_write(c->st, do_supp, &s, err, sizeof(err)) < 0)
 			return (write_err(err));
-		(void)printf("%s suppressed unsubscribe-all\n", addr);
+		if (s.kept)
+			(void)printf("%s suppressed %s already: kept\n", addr,
+			    supp_name(s.kept));
+		else
+			(void)printf("%s suppressed unsubscribe-all\n", addr);
 	} else {
 		struct set_consent s;
 
@@ -523,7 +539,10 @@ verb_suppress(struct ctl *c, int argc, char **argv, int del)
 		return (rc);
 	if (store_write(c->st, do_supp, &s, err, sizeof(err)) < 0)
 		return (write_err(err));
-	if (!del)
+	if (!del && s.kept)
+		(void)printf("%s suppressed %s already: kept\n", addr,
+		    supp_name(s.kept));
+	else if (!del)
 		(void)printf("%s suppressed %s\n", addr, supp_name(s.rec.reason));
 	else if (s.found)
 		(void)printf("%s unsuppressed\n", addr);

@@ -45,6 +45,12 @@
 #include "conf.h"
 #include "store.h"
 
+/*
+ * the source of the opt-in a confirmation records: decide() lets such an
+ * opt-in, made after the person's own unsubscribe-all, stand over it
+ */
+#define CONFIRM_SOURCE	"confirm"
+
 enum confirm_req {
 	CREQ_SEND = 1,		/* pending recorded: send a confirmation */
 	CREQ_SUPPRESSED,	/* suppressed: nothing recorded or sent */

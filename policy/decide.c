@@ -8,9 +8,9 @@
  *	with consent none, only a suppression whose reason the list
  *	honours), but for one: the person's own unsubscribe-all (of the
  *	address or its untagged form, not of the domain) yields on a list
- *	whose deciding record is an opt-in made after it, the person's
- *	confirmed request for that list (confirm.h); making it again
- *	(unsub_all()) dates it anew.
+ *	whose deciding record, at the same key or a more specific one, is
+ *	an opt-in the person confirmed after it (source CONFIRM_SOURCE,
+ *	confirm.h); making it again (unsub_all()) dates it anew.
  *
  *	For consent, the most specific record decides; a domain record
  *	("@d") speaks for every address of the domain that has no record
@@ -41,6 +41,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "confirm.h"
 #include "decide.h"
 #include "model.h"
 
@@ -191,11 +192,15 @@ decide(struct store_txn *tx, const struct conf_list *l, const char *addr,
 		if (l->consent == CONSENT_NONE &&
 		    !(l->honor & SUPP_BIT(s.reason)))
 			continue;
-		/* the person's own unsubscribe-all, and an opt-in since */
+		/*
+		 * the person's own unsubscribe-all, and an opt-in they
+		 * confirmed since, at the same key or a more specific one
+		 */
 		if (s.reason == SUPP_UNSUBSCRIBE_ALL &&
-		    !addr_is_domain(keys[i]) && found &&
+		    !addr_is_domain(keys[i]) && found && at <= i &&
 		    c.status == STATUS_OPT_IN && grants(&c, l, now) &&
-		    c.changed > s.changed)
+		    c.changed > s.changed &&
+		    strcmp(c.source, CONFIRM_SOURCE) == 0)
 			continue;
 		return (deny(d, REASON_SUPPRESSED, s.reason));
 	}

@@ -158,7 +158,11 @@ feedback_apply(struct store_txn *tx, const struct conf *c,
 	}
 	if ((supp = store_get_suppression(tx, ev->addr, &s)) < 0)
 		return (-1);
-	if (supp > 0) {
+	/*
+	 * an unsubscribe-all may yield to a list confirmed since
+	 * (decide()): a bounce or a complaint still counts over it
+	 */
+	if (supp > 0 && s.reason != SUPP_UNSUBSCRIBE_ALL) {
 		res->action = FB_ALREADY;
 		return (0);
 	}

@@ -181,10 +181,10 @@ int	store_put_consent(struct store_txn *, const char *addr,
  * now), is the opt-out of user@d (with delimiter set DELIMS) or of @d,
  * which reach the address too: a dated one is written, and decide()
  * lets the later stand. Nor is the person's unsubscribe-all (of the
- * address or user@d) undone by an undated opt-in, which decide() would
- * let stand over it. 0 written, 1 kept as it was by an opt-out, 2 by an
- * unsubscribe-all (nothing written; BY holds user@d or @d when theirs
- * kept it, else ""), -1 error.
+ * address or user@d) undone by an opt-in line, dated or not, which
+ * decide() would let stand over it. 0 written, 1 kept as it was by an
+ * opt-out, 2 by an unsubscribe-all (nothing written; BY holds user@d or
+ * @d when theirs kept it, else ""), -1 error.
  */
 int	store_merge_consent(struct store_txn *, const char *addr,
 	    const char *delims, const char *list, const struct consent_rec *,

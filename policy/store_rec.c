@@ -387,6 +387,14 @@ store_merge_consent(struct store_txn *tx, const char *addr,
 	if (bylen > 0)
 		by[0] = '\0';
 	/*
+	 * an opt-in line, dated or not, would stand over the person's own
+	 * unsubscribe-all (decide()): only their confirmation or an
+	 * administrator's subscribe may do that, not a file
+	 */
+	if (r->status == STATUS_OPT_IN && !addr_is_domain(addr) &&
+	    (rc = own_all(tx, addr, delims, by, bylen)) != 0)
+		return (rc < 0 ? -1 : 2);
+	/*
 	 * a line with a date of its own is written with it, and decide()
 	 * lets the later of it and an opt-out of user@d or @d stand; an
 	 * undated one would be dated now and stand over such an opt-out
@@ -409,10 +417,6 @@ store_merge_consent(struct store_txn *tx, const char *addr,
 			(void)snprintf(by, bylen, "@%s", addr_domain(addr));
 		return (rc);
 	}
-	/* an opt-in dated now would stand over the person's unsubscribe-all */
-	if (r->status == STATUS_OPT_IN && (rc = own_all(tx, addr, delims,
-	    by, bylen)) != 0)
-		return (rc < 0 ? -1 : 2);
 	return (put_consent(tx, addr, list, r, ch, 1));
 }
 

@@ -220,7 +220,6 @@ unsub_prefs(struct store_txn *tx, const struct conf *c, const char *addr,
 	 * A list ticked under it asks for a confirmation; the opt-in it
 	 * records stands over the unsubscribe-all for that list (decide()).
 	 */
-	p->kept_all = on;
 	for (i = 0; i < c->nlists; i++) {
 		const struct conf_list *l = &c->lists[i];
 
@@ -240,6 +239,8 @@ unsub_prefs(struct store_txn *tx, const struct conf *c, const char *addr,
 				p->blocked++;	/* bounce, complaint, ...: not ours */
 				continue;
 			}
+			if (d.reason == REASON_SUPPRESSED)
+				p->kept_all = 1;	/* stays: a confirmation */
 			/*
 			 * undoing an opt-out or unsubscribe-all takes the
 			 * person's confirmation, also for the token's own

@@ -62,7 +62,8 @@ struct unsub_prefs {
 	int	blocked;		/* out: checked lists a suppression holds */
 	int	waiting;		/* out: checked lists now pending */
 	int	held;			/* out: checked, but no confirmation possible */
-	int	kept_all;		/* out: the unsubscribe-all stays (not lifted) */
+	int	kept_all;		/* out: a checked list under the person's
+					   unsubscribe-all, which stays */
 };
 
 /*

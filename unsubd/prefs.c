@@ -114,6 +114,10 @@ prefs_page(struct MHD_Connection *conn, const struct unsubd_env *env,
 		buf_html(&b, l->name);
 		buf_addf(&b, "\"%s> <span>", d.verdict == VERDICT_DELIVER ?
 		    " checked" : "");
+		/* a list confirmed since stands over the unsubscribe-all:
+		 * the box shows it, and a save does not make it again */
+		if (d.verdict == VERDICT_DELIVER)
+			all = 0;
 		buf_html(&b, l->description);
 		buf_add(&b, "<span class=\"state\">");
 		buf_html(&b, state);
@@ -237,9 +241,10 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 		    sizeof(note));
 	if (j.up.kept_all)
 		(void)strlcat(note, j.up.can_send ? " Your unsubscribe from "
-		    "all stays until you confirm a list you ticked, by the "
-		    "message we send you then." : " Your unsubscribe from all "
-		    "stays: it cannot be lifted from this page.", sizeof(note));
+		    "all stays: a list you ticked starts once you confirm "
+		    "it, by the message we send you." : " Your unsubscribe "
+		    "from all stays: it cannot be lifted from this page.",
+		    sizeof(note));
 	if (j.up.held)
 		(void)strlcat(note, " Some lists you ticked cannot be added "
 		    "from this page.", sizeof(note));

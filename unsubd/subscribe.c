@@ -592,7 +592,7 @@ c_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	j.list = l;
 	j.t = &t;
 	j.ch.actor = ACTOR_UNSUBD;
-	j.ch.source = "confirm";
+	j.ch.source = CONFIRM_SOURCE;
 	j.ch.evidence = ev;
 	j.ch.time = (int64_t)time(NULL);
 	if (store_write(env->store, do_confirm, &j, err, sizeof(err)) < 0) {

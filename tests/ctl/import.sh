@@ -142,6 +142,9 @@ printf 'address,list,status\nuli@example.org,marketing,opt-in\nuli+x@example.org
 check "import under an unsubscribe-all" 0 ctl import "$T/uli.csv"
 expect "uli named" "$err" "$T/uli.csv:2: uli@example.org has unsubscribed from all; the line is not applied"
 expect "uli+x named" "$err" "$T/uli.csv:3: uli+x@example.org: uli@example.org has unsubscribed from all"
+printf 'address,list,status,changed\nuli@example.org,status,opt-in,2026-11-30\n' > "$T/uli2.csv"
+check "a dated line" 0 ctl import "$T/uli2.csv"
+expect "is kept back as well" "$out" "imported 0 records"
 check "uli held back" 1 ctl check uli@example.org marketing
 check "uli+x held back" 1 ctl check uli+x@example.org marketing
 

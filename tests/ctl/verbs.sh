@@ -181,4 +181,14 @@ expect "missing database says" "$err" "optinctl init"
 check "version" 0 "$C" -V
 expect "version says" "$out" "optinctl "
 
+# unsubscribe-all (which an opt-in confirmed since may pass) replaces no
+# stronger suppression
+check "a bounce" 0 ctl suppress bea@example.org --reason bounce
+check "then unsubscribe --all" 0 ctl unsubscribe bea@example.org --all
+expect "kept" "$out" "bea@example.org suppressed bounce already: kept"
+check "suppress --reason unsubscribe-all" 0 ctl suppress bea@example.org --reason unsubscribe-all
+expect "kept again" "$out" "suppressed bounce already: kept"
+check "still a bounce" 1 ctl check bea@example.org marketing
+expect_eq "bounce reason" "$out" "deny suppressed:bounce"
+
 done_testing

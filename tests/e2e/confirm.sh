@@ -95,7 +95,7 @@ expect_eq "c5 reaches fred" "$(rcpts "$(sink_for c5)")" \
 # does not lift it; it asks hal to confirm, and hal's confirmation does
 tok=$("$C" -c "$T/om.conf" token hal@example.org marketing | sed -n 's/^token: //p')
 http "hal unticks all" 200 -d "form=preferences&list=marketing" "$BASE/p/$tok"
-expect "stays until confirmed" "$out" "Your unsubscribe from all stays until you confirm"
+expect "stays until confirmed" "$out" "Your unsubscribe from all stays: a list you ticked starts once you confirm it"
 check "hal still suppressed" 1 "$C" -c "$T/om.conf" check hal@example.org marketing
 expect "unsubscribe-all" "$out" "suppressed:unsubscribe-all"
 pf_wait 8 || true
@@ -107,8 +107,14 @@ expect "hal confirmed" "$out" "your subscription is confirmed"
 send_smtp "c6" news@example.com "hal@example.org,dave@example.org"
 pf_wait 9 || true
 expect_eq "c6 reaches hal" "$(rcpts "$(sink_for c6)")" "dave@example.org hal@example.org "
-# his unsubscribe-all stayed, under the list he confirmed; making it
-# again holds that list back too
+# his unsubscribe-all stayed, under the list he confirmed; the page
+# shows the list received and the box unticked, and saving it as it is
+# keeps the list; ticking the box makes it again, holding that list back
+http "hal's page" 200 "$BASE/p/$tok"
+expect "marketing received" "$out" 'value="marketing" checked'
+expect_not "all unticked" "$out" 'name="all" value="1" checked'
+http "hal saves as it is" 200 -d "form=preferences&list=marketing" "$BASE/p/$tok"
+check "marketing still received" 0 "$C" -c "$T/om.conf" check hal@example.org marketing
 check "the unsubscribe-all stayed" 0 "$C" -c "$T/om.conf" show hal@example.org
 expect "suppression on file" "$out" "unsubscribe-all"
 sleep 1

@@ -19,7 +19,8 @@
 #define FUTURE	(NOW + 86400)
 
 struct op {
-	char	kind;		/* 'c' consent, 's' suppression, 'r' refused */
+	char	kind;		/* 'c' consent, 'k' one confirmed, 's'
+				   suppression, 'r' refused */
 	const char *addr;
 	const char *list;
 	int	value;		/* status or reason */
@@ -39,6 +40,8 @@ struct dcase {
 #define C(a, l, s, e) { 'c', a, l, s, e, 0 }
 /* a consent record changed at time T */
 #define CT(a, l, s, t) { 'c', a, l, s, 0, t }
+/* a consent record the person confirmed at time T (source "confirm") */
+#define CC(a, l, s, t) { 'k', a, l, s, 0, t }
 /* ... that expires at E */
 #define CTE(a, l, s, t, e) { 'c', a, l, s, e, t }
 #define OLDEST	(NOW - 3000)
@@ -311,16 +314,16 @@ static const struct dcase cases[] = {
 	 * the person's own unsubscribe-all (dated LATER here) yields on a
 	 * list whose opt-in they confirmed after it
 	 */
-	{ "all: an opt-in after the person's unsubscribe-all stands",
-	    { CT("a1@u.test", "news", STATUS_OPT_IN, NEWEST),
+	{ "all: an opt-in confirmed after the person's unsubscribe-all stands",
+	    { CC("a1@u.test", "news", STATUS_OPT_IN, NEWEST),
 	      S("a1@u.test", SUPP_UNSUBSCRIBE_ALL) },
 	    "a1@u.test", "news", "+", "deliver" },
 	{ "all: ... an older one does not",
-	    { CT("a2@u.test", "news", STATUS_OPT_IN, OLDER),
+	    { CC("a2@u.test", "news", STATUS_OPT_IN, OLDER),
 	      S("a2@u.test", SUPP_UNSUBSCRIBE_ALL) },
 	    "a2@u.test", "news", "+", "suppressed:unsubscribe-all" },
 	{ "all: ... nor on another list",
-	    { CT("a3@u.test", "news", STATUS_OPT_IN, NEWEST),
+	    { CC("a3@u.test", "news", STATUS_OPT_IN, NEWEST),
 	      CT("a3@u.test", "promo", STATUS_OPT_IN, OLDER),
 	      S("a3@u.test", SUPP_UNSUBSCRIBE_ALL) },
 	    "a3@u.test", "promo", "+", "suppressed:unsubscribe-all" },
@@ -329,15 +332,23 @@ static const struct dcase cases[] = {
 	      S("a4@u.test", SUPP_UNSUBSCRIBE_ALL) },
 	    "a4@u.test", "svc", "+", "suppressed:unsubscribe-all" },
 	{ "all: the untagged form's, and the tagged opt-in after it",
-	    { CT("a5+t@u.test", "news", STATUS_OPT_IN, NEWEST),
+	    { CC("a5+t@u.test", "news", STATUS_OPT_IN, NEWEST),
 	      S("a5@u.test", SUPP_UNSUBSCRIBE_ALL) },
 	    "a5+t@u.test", "news", "+", "deliver" },
 	{ "all: a domain's unsubscribe-all does not yield",
-	    { CT("a6@u2.test", "news", STATUS_OPT_IN, NEWEST),
+	    { CC("a6@u2.test", "news", STATUS_OPT_IN, NEWEST),
 	      S("@u2.test", SUPP_UNSUBSCRIBE_ALL) },
 	    "a6@u2.test", "news", "+", "suppressed:unsubscribe-all" },
+	{ "all: user@'s later opt-in does not lift user+tag@'s own",
+	    { CC("a8@u.test", "news", STATUS_OPT_IN, NEWEST),
+	      S("a8+t@u.test", SUPP_UNSUBSCRIBE_ALL) },
+	    "a8+t@u.test", "news", "+", "suppressed:unsubscribe-all" },
+	{ "all: an opt-in recorded after it, not confirmed, does not",
+	    { CT("a9@u.test", "news", STATUS_OPT_IN, NEWEST),
+	      S("a9@u.test", SUPP_UNSUBSCRIBE_ALL) },
+	    "a9@u.test", "news", "+", "suppressed:unsubscribe-all" },
 	{ "all: a bounce does not yield",
-	    { CT("a7@u.test", "news", STATUS_OPT_IN, NEWEST),
+	    { CC("a7@u.test", "news", STATUS_OPT_IN, NEWEST),
 	      S("a7@u.test", SUPP_BOUNCE) },
 	    "a7@u.test", "news", "+", "suppressed:bounce" },
 	{ "route: a plain address is unchanged",
@@ -360,7 +371,9 @@ apply(struct store_txn *tx, void *arg)
 	const struct op *op = arg;
 	struct change ch = { ACTOR_CLI, "test", "", NOW - 1000 };
 
-	if (op->kind == 'c' || op->kind == 'r') {
+	if (op->kind == 'k')
+		ch.source = "confirm";
+	if (op->kind == 'c' || op->kind == 'r' || op->kind == 'k') {
 		struct consent_rec r;
 
 		memset(&r, 0, sizeof(r));

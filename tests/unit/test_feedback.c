@@ -100,6 +100,17 @@ suppressed(struct store *st, const char *addr)
 	return (rc == 1 ? s.reason : 0);
 }
 
+static int
+put_all(struct store_txn *tx, void *arg)
+{
+	struct change ch = { ACTOR_UNSUBD, "preferences", "", T0 - DAY };
+	struct supp_rec s;
+
+	memset(&s, 0, sizeof(s));
+	s.reason = SUPP_UNSUBSCRIBE_ALL;
+	return (store_put_suppression(tx, arg, &s, &ch));
+}
+
 static void
 test_hard_and_complaint(void **state)
 {
@@ -114,6 +125,18 @@ test_hard_and_complaint(void **state)
 	assert_int_equal(report(st, c, "angry@example.org", BOUNCE_NONE, 1, T0,
 	    NULL), FB_SUPPRESSED);
 	assert_int_equal(suppressed(st, "angry@example.org"), SUPP_COMPLAINT);
+	/* an unsubscribe-all (which may yield to a list confirmed since)
+	 * gives way to a bounce or a complaint */
+	{
+		char err[256];
+
+		if (store_write(st, put_all, (void *)"quiet@example.org", err,
+		    sizeof(err)) != 0)
+			fail_msg("%s", err);
+	}
+	assert_int_equal(report(st, c, "quiet@example.org", BOUNCE_HARD, 0, T0,
+	    NULL), FB_SUPPRESSED);
+	assert_int_equal(suppressed(st, "quiet@example.org"), SUPP_BOUNCE);
 	/* a second report keeps the first reason */
 	assert_int_equal(report(st, c, "angry@example.org", BOUNCE_HARD, 0, T0,
 	    NULL), FB_ALREADY);
