@@ -104,7 +104,9 @@ ctl_subscribe_confirm(struct ctl *c, const char *addr,
 	j.addr = addr;
 	j.list = l;
 	j.ch.actor = ACTOR_CLI;
-	j.ch.source = source != NULL ? source : "optinctl";
+	/* "confirm" marks what the person confirmed (decide()) */
+	j.ch.source = source != NULL && strcmp(source, CONFIRM_SOURCE) != 0 ?
+	    source : "optinctl";
 	j.ch.evidence = who(ev, sizeof(ev));
 	j.ch.time = (int64_t)time(NULL);
 	if (store_write(c->st, do_request, &j, err, sizeof(err)) < 0) {

@@ -34,6 +34,7 @@
 #include "addr.h"
 #include "conf.h"
 #include "ctl.h"
+#include "confirm.h"
 #include "decide.h"
 #include "feedback.h"
 #include "listhdr.h"
@@ -427,6 +428,12 @@ verb_subscribe(struct ctl *c, int argc, char **argv)
 		ctl_err("subscribe: bad date \"%s\" (YYYY-MM-DD or "
 		    "YYYY-MM-DDTHH:MM:SSZ)", opts[2].value);
 		return (EX_DATAERR);
+	}
+	/* the mark of the person's own confirmation (decide()) */
+	if (opts[3].value && strcmp(opts[3].value, CONFIRM_SOURCE) == 0) {
+		ctl_err("subscribe: --source %s is for the person's own "
+		    "confirmation; use --confirm", CONFIRM_SOURCE);
+		return (EX_USAGE);
 	}
 	s.ch.actor = ACTOR_CLI;
 	s.ch.source = opts[3].value ? opts[3].value : "optinctl";

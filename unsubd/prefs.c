@@ -116,7 +116,8 @@ prefs_page(struct MHD_Connection *conn, const struct unsubd_env *env,
 		    " checked" : "");
 		/* a list confirmed since stands over the unsubscribe-all:
 		 * the box shows it, and a save does not make it again */
-		if (d.verdict == VERDICT_DELIVER)
+		if (d.verdict == VERDICT_DELIVER && (l->consent !=
+		    CONSENT_NONE || (l->honor & SUPP_BIT(SUPP_UNSUBSCRIBE_ALL))))
 			all = 0;
 		buf_html(&b, l->description);
 		buf_add(&b, "<span class=\"state\">");

@@ -181,6 +181,10 @@ expect "missing database says" "$err" "optinctl init"
 check "version" 0 "$C" -V
 expect "version says" "$out" "optinctl "
 
+# the mark of the person's own confirmation is not the administrator's
+check "--source confirm refused" 64 ctl subscribe sam@example.org marketing --source confirm
+expect "says why" "$err" "is for the person's own confirmation"
+
 # unsubscribe-all (which an opt-in confirmed since may pass) replaces no
 # stronger suppression
 check "a bounce" 0 ctl suppress bea@example.org --reason bounce

@@ -7,6 +7,15 @@
 . "$(dirname "$0")/lib.sh"
 
 unsubd_conf
+# a list that unsubscribe-all does not hold back (consent none) on the page
+cat >> "$T/om.conf" <<'CONF'
+list notices {
+    description "Account notices"
+    consent     none
+    unsubscribe yes
+    match sender notices@example.com
+}
+CONF
 # the preference page joins lists at once here (subscribe.sh tests the
 # default, preference-optin confirm)
 echo "preference-optin direct" >> "$T/om.conf"
@@ -156,6 +165,14 @@ check "still not lifted" 1 "$C" -c "$T/om.conf" check dan@example.org releases
 "$C" -c "$T/om.conf" unsuppress dan@example.org >/dev/null
 check "lifted by the operator" 0 "$C" -c "$T/om.conf" check dan@example.org releases
 http "prefs without form marker" 400 -d "list=marketing" "$BASE/p/$tok"
+# a list the unsubscribe-all does not hold back (notices) still arrives:
+# the box shows what is on file all the same
+"$C" -c "$T/om.conf" subscribe ned@example.org marketing >/dev/null
+tok=$(token ned@example.org marketing)
+http "ned: all" 200 -d "form=preferences&all=1" "$BASE/p/$tok"
+http "ned's page" 200 "$BASE/p/$tok"
+expect "notices still received" "$out" 'value="notices" checked'
+expect "ned: all checked" "$out" 'name="all" value="1" checked'
 # a bounce is not the person's to lift
 "$C" -c "$T/om.conf" suppress eve@example.org --reason bounce >/dev/null
 tok=$(token eve@example.org marketing)
