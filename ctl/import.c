@@ -269,11 +269,13 @@ told_kept(const struct import *im)
 		return;
 	for (i = 0; i < im->kept && i < MAX_KEPT_SHOWN; i++)
 		(void)fprintf(stderr, "%s:%d: %s%s%s has %s%s; the line is not "
-		    "applied (it would need a later changed date)\n",
+		    "applied (%s)\n",
 		    im->file, im->shown[i].line, im->shown[i].addr,
 		    im->shown[i].by[0] != '\0' ? ": " : "", im->shown[i].by,
 		    im->shown[i].all ? "unsubscribed from all" :
-		    "opted out of ", im->shown[i].all ? "" : im->shown[i].list);
+		    "opted out of ", im->shown[i].all ? "" : im->shown[i].list,
+		    im->shown[i].all ? "only their confirmation passes it" :
+		    "it would need a later changed date");
 	if (im->kept > MAX_KEPT_SHOWN)
 		(void)fprintf(stderr, "%s: %zu more such lines not shown\n",
 		    im->file, im->kept - MAX_KEPT_SHOWN);

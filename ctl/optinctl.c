@@ -325,6 +325,7 @@ do_supp(struct store_txn *tx, void *arg)
 	struct supp_rec old;
 	int rc, reason = 0;
 
+	s->kept = 0;		/* store_write() may run this again */
 	if (!s->del) {
 		/* unsubscribe-all (which a confirmed list passes, decide())
 		 * replaces no other reason */

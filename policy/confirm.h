@@ -20,9 +20,9 @@
  *	in every case, so that the answer reveals nothing. A person's
  *	opt-out of the list, or their own unsubscribe-all, is never
  *	replaced by a request, which anybody can make: it stays until the
- *	person confirms; with a record of the list on file under either,
- *	nothing is written (CREQ_SEND_KEPT, and the caller limits how often
- *	it sends).
+ *	person confirms; the address's own opt-out, or its record other than
+ *	a pending request under its unsubscribe-all, is not written over
+ *	(CREQ_SEND_KEPT; optin-unsubd limits how often it sends).
  *
  *	A confirmation turns a pending record into "opt-in" with the
  *	confirmation's evidence; the history keeps both events. So it does
@@ -56,7 +56,8 @@ enum confirm_req {
 	CREQ_SUPPRESSED,	/* suppressed: nothing recorded or sent */
 	CREQ_ALREADY,		/* receives the list already */
 	CREQ_RECENT,		/* a confirmation went out within the interval */
-	CREQ_SEND_KEPT,		/* opted out: send one, the opt-out stays */
+	CREQ_SEND_KEPT,		/* opted out, or a record under the own
+				   unsubscribe-all: send one, it stays */
 };
 
 enum confirm_res {

@@ -56,17 +56,29 @@ suppress(struct store_txn *tx, const struct fb_event *ev, int reason,
 {
 	struct supp_rec s;
 	struct change ch;
+	int rc;
 
-	memset(&s, 0, sizeof(s));
-	s.reason = reason;
-	s.changed = ev->now;
-	(void)snprintf(s.source, sizeof(s.source), "optin-feedback");
-	(void)snprintf(s.evidence, sizeof(s.evidence), "%s", why);
 	memset(&ch, 0, sizeof(ch));
 	ch.actor = ACTOR_FEEDBACK;
 	ch.source = "optin-feedback";
 	ch.evidence = why;
 	ch.time = ev->now;
+	/*
+	 * the person's own unsubscribe-all stays on file, with its proof:
+	 * dated anew, it holds back the lists they confirmed since, as the
+	 * bounce or complaint would, and an unsuppress of it is deliberate
+	 */
+	if ((rc = store_get_suppression(tx, ev->addr, &s)) < 0)
+		return (-1);
+	if (rc == 1 && s.reason == SUPP_UNSUBSCRIBE_ALL) {
+		s.changed = ev->now;
+		return (store_put_suppression(tx, ev->addr, &s, &ch));
+	}
+	memset(&s, 0, sizeof(s));
+	s.reason = reason;
+	s.changed = ev->now;
+	(void)snprintf(s.source, sizeof(s.source), "optin-feedback");
+	(void)snprintf(s.evidence, sizeof(s.evidence), "%s", why);
 	return (store_put_suppression(tx, ev->addr, &s, &ch));
 }
 
@@ -160,7 +172,7 @@ feedback_apply(struct store_txn *tx, const struct conf *c,
 		return (-1);
 	/*
 	 * an unsubscribe-all may yield to a list confirmed since
-	 * (decide()): a bounce or a complaint still counts over it
+	 * (decide()): a bounce or a complaint still counts (suppress())
 	 */
 	if (supp > 0 && s.reason != SUPP_UNSUBSCRIBE_ALL) {
 		res->action = FB_ALREADY;

@@ -6,8 +6,9 @@
  * DESCRIPTION
  *	An unsubscribe from a list writes opt-out for the address in the
  *	token and, when it carries a tag (user+tag@d), for user@d too: the
- *	person asked, whichever of their addresses the mail went to. An
- *	older opt-out of user@d is then written again with the new time,
+ *	person asked, whichever of their addresses the mail went to. When
+ *	user+tag@d is newly opted out, an older opt-out of user@d is written
+ *	again with the new time,
  *	so that it holds back user+tag2@d's opt-in made since (decide()).
  *	"Unsubscribe from all" writes the suppression unsubscribe-all.
  *

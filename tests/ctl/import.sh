@@ -140,7 +140,7 @@ ctl subscribe uli@example.org marketing >/dev/null
 ctl unsubscribe uli@example.org --all >/dev/null
 printf 'address,list,status\nuli@example.org,marketing,opt-in\nuli+x@example.org,marketing,opt-in\n' > "$T/uli.csv"
 check "import under an unsubscribe-all" 0 ctl import "$T/uli.csv"
-expect "uli named" "$err" "$T/uli.csv:2: uli@example.org has unsubscribed from all; the line is not applied"
+expect "uli named" "$err" "$T/uli.csv:2: uli@example.org has unsubscribed from all; the line is not applied (only their confirmation passes it)"
 expect "uli+x named" "$err" "$T/uli.csv:3: uli+x@example.org: uli@example.org has unsubscribed from all"
 printf 'address,list,status,changed\nuli@example.org,status,opt-in,2026-11-30\n' > "$T/uli2.csv"
 check "a dated line" 0 ctl import "$T/uli2.csv"

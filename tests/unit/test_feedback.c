@@ -111,6 +111,20 @@ put_all(struct store_txn *tx, void *arg)
 	return (store_put_suppression(tx, arg, &s, &ch));
 }
 
+static int64_t
+supp_changed(struct store *st, const char *addr)
+{
+	struct store_txn *tx;
+	struct supp_rec s;
+	char err[256];
+
+	if (store_read_begin(st, &tx, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	assert_int_equal(store_get_suppression(tx, addr, &s), 1);
+	store_read_end(tx);
+	return (s.changed);
+}
+
 static void
 test_hard_and_complaint(void **state)
 {
@@ -126,7 +140,7 @@ test_hard_and_complaint(void **state)
 	    NULL), FB_SUPPRESSED);
 	assert_int_equal(suppressed(st, "angry@example.org"), SUPP_COMPLAINT);
 	/* an unsubscribe-all (which may yield to a list confirmed since)
-	 * gives way to a bounce or a complaint */
+	 * stays, dated anew by a bounce or a complaint */
 	{
 		char err[256];
 
@@ -136,7 +150,9 @@ test_hard_and_complaint(void **state)
 	}
 	assert_int_equal(report(st, c, "quiet@example.org", BOUNCE_HARD, 0, T0,
 	    NULL), FB_SUPPRESSED);
-	assert_int_equal(suppressed(st, "quiet@example.org"), SUPP_BOUNCE);
+	assert_int_equal(suppressed(st, "quiet@example.org"),
+	    SUPP_UNSUBSCRIBE_ALL);
+	assert_int_equal(supp_changed(st, "quiet@example.org"), T0);
 	/* a second report keeps the first reason */
 	assert_int_equal(report(st, c, "angry@example.org", BOUNCE_HARD, 0, T0,
 	    NULL), FB_ALREADY);
