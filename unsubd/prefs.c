@@ -236,10 +236,13 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	    j.up.kept_all ? "Saved." :
 	    "Your preferences are saved. They take effect at once.",
 	    sizeof(note));
+	/* none sent now: one went out within confirm-interval */
 	if (j.up.waiting)
-		(void)strlcat(note, " We have sent you a message to confirm the "
-		    "lists you added: they start once you confirm.",
-		    sizeof(note));
+		(void)strlcat(note, n > 0 ? " We have sent you a message to "
+		    "confirm the lists you added: they start once you "
+		    "confirm." : " A message to confirm the lists you added "
+		    "went to you recently: they start once you confirm with "
+		    "it.", sizeof(note));
 	if (j.up.kept_all)
 		(void)strlcat(note, j.up.can_send ? " Your unsubscribe from "
 		    "all stays: a list you ticked starts once you confirm "

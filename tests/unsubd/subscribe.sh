@@ -150,6 +150,7 @@ expect "the other list" "$(cat "$m")" "Scheduled maintenance"
 http "prefs page shows it waiting" 200 "$BASE/p/$ktok"
 expect "waiting" "$out" "Waiting for your confirmation"
 http "prefs: again, nothing more sent" 200 -d "form=preferences&list=marketing&list=releases&list=maintenance" "$BASE/p/$ktok"
+expect "says the earlier one counts" "$out" "went to you recently: they start once you confirm with it"
 sleep 0.5
 expect_eq "one confirmation" "$(mail_count)" $((n0 + 1))
 http "the confirmation" 200 -d "confirm=1" "$(confirm_link "$m")"
