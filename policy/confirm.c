@@ -56,28 +56,6 @@ suppressed(struct store_txn *tx, const char *addr, const char *delims)
 	}
 }
 
-/* own_all_since - 1 when ADDR or its untagged form carries an
- * unsubscribe-all made at SINCE or later, 0 when not, -1 error */
-static int
-own_all_since(struct store_txn *tx, const char *addr, const char *delims,
-    int64_t since)
-{
-	char untagged[ADDR_BUFSIZE];
-	const char *keys[2] = { addr, untagged };
-	struct supp_rec s;
-	int i, n, rc;
-
-	n = addr_untag(addr, delims, untagged, sizeof(untagged)) == 1 ? 2 : 1;
-	for (i = 0; i < n; i++) {
-		if ((rc = store_get_suppression(tx, keys[i], &s)) < 0)
-			return (-1);
-		if (rc == 1 && s.reason == SUPP_UNSUBSCRIBE_ALL &&
-		    s.changed >= since)
-			return (1);
-	}
-	return (0);
-}
-
 void
 confirm_mailbox(const char *addr, char *out, size_t outlen)
 {
@@ -212,8 +190,8 @@ confirm_accept(struct store_txn *tx, const struct conf *c, const char *addr,
 	 * link made after it stands over it for this list (decide())
 	 */
 	if (all == 2 && (issued > now || now - issued >= c->confirm_ttl ||
-	    (rc = own_all_since(tx, addr, c->recipient_delimiter,
-	    issued)) != 0)) {
+	    (rc = store_own_all(tx, addr, c->recipient_delimiter, issued,
+	    NULL, 0)) != 0)) {
 		*res = CRES_SUPPRESSED;
 		return (rc < 0 ? -1 : 0);
 	}

@@ -191,6 +191,16 @@ int	store_merge_consent(struct store_txn *, const char *addr,
 	    const struct change *, char *by, size_t bylen)
 	    __attribute__((warn_unused_result));
 /*
+ * store_own_all - 1 when ADDR or its untagged form (DELIMS) carries the
+ * suppression unsubscribe-all, made at SINCE or later (0: any), with BY
+ * (BYLEN may be 0) set to the untagged form when it is that one's; 0
+ * when not, -1 on a store error
+ */
+int	store_own_all(struct store_txn *, const char *addr, const char *delims,
+	    int64_t since, char *by, size_t bylen)
+	    __attribute__((warn_unused_result));
+
+/*
  * store_outlives - does OLD, an opt-out, outlive R: is R no opt-out, with
  * no date of its own (changed 0) or one not later than OLD's? The rule
  * of store_merge_consent() and of decide() between the records of

@@ -349,31 +349,28 @@ dom_outlives(struct store_txn *tx, const char *domain, const char *list,
 	return (tx->dfound && outlives(tx->dstatus, tx->dchanged, r));
 }
 
-/*
- * own_all - 1 when ADDR or its untagged form carries an unsubscribe-all
- * (BY: the untagged form when it is that one's, else ""), 0, -1 error
- */
-static int
-own_all(struct store_txn *tx, const char *addr, const char *delims,
-    char *by, size_t bylen)
+int
+store_own_all(struct store_txn *tx, const char *addr, const char *delims,
+    int64_t since, char *by, size_t bylen)
 {
 	char untagged[ADDR_BUFSIZE];
+	const char *keys[2] = { addr, untagged };
 	struct supp_rec s;
-	int rc;
+	int i, n, rc;
 
-	if ((rc = store_get_suppression(tx, addr, &s)) != 0) {
-		if (rc < 0 || s.reason == SUPP_UNSUBSCRIBE_ALL)
-			return (rc);
+	n = delims != NULL && delims[0] != '\0' &&
+	    addr_untag(addr, delims, untagged, sizeof(untagged)) == 1 ? 2 : 1;
+	for (i = 0; i < n; i++) {
+		if ((rc = store_get_suppression(tx, keys[i], &s)) < 0)
+			return (-1);
+		if (rc == 1 && s.reason == SUPP_UNSUBSCRIBE_ALL &&
+		    s.changed >= since) {
+			if (i > 0 && bylen > 0)
+				(void)strlcpy(by, keys[i], bylen);
+			return (1);
+		}
 	}
-	if (delims == NULL || delims[0] == '\0' ||
-	    addr_untag(addr, delims, untagged, sizeof(untagged)) != 1)
-		return (0);
-	if ((rc = store_get_suppression(tx, untagged, &s)) <= 0)
-		return (rc);
-	if (s.reason != SUPP_UNSUBSCRIBE_ALL)
-		return (0);
-	(void)strlcpy(by, untagged, bylen);
-	return (1);
+	return (0);
 }
 
 int
@@ -392,7 +389,7 @@ store_merge_consent(struct store_txn *tx, const char *addr,
 	 * administrator's subscribe may do that, not a file
 	 */
 	if (r->status == STATUS_OPT_IN && !addr_is_domain(addr) &&
-	    (rc = own_all(tx, addr, delims, by, bylen)) != 0)
+	    (rc = store_own_all(tx, addr, delims, 0, by, bylen)) != 0)
 		return (rc < 0 ? -1 : 2);
 	/*
 	 * a line with a date of its own is written with it, and decide()

@@ -113,31 +113,10 @@ unsub_all(struct store_txn *tx, const char *addr, const char *delims,
 	return (0);
 }
 
-/* all_keys - ADDR and, when tagged, its untagged form; how many */
-static int
-all_keys(const char *addr, const char *delims, char keys[2][ADDR_BUFSIZE])
-{
-	if (strlcpy(keys[0], addr, ADDR_BUFSIZE) >= ADDR_BUFSIZE)
-		return (-1);
-	return (addr_untag(addr, delims, keys[1], ADDR_BUFSIZE) == 1 ? 2 : 1);
-}
-
 int
 unsub_all_state(struct store_txn *tx, const char *addr, const char *delims)
 {
-	char keys[2][ADDR_BUFSIZE];
-	struct supp_rec s;
-	int i, n, rc, on = 0;
-
-	if ((n = all_keys(addr, delims, keys)) < 0)
-		return (-1);
-	for (i = 0; i < n; i++) {
-		if ((rc = store_get_suppression(tx, keys[i], &s)) < 0)
-			return (-1);
-		if (rc == 1 && s.reason == SUPP_UNSUBSCRIBE_ALL)
-			on = 1;
-	}
-	return (on);
+	return (store_own_all(tx, addr, delims, 0, NULL, 0));
 }
 
 /*
@@ -203,11 +182,8 @@ unsub_prefs(struct store_txn *tx, const struct conf *c, const char *addr,
 	const char *delims = c->recipient_delimiter;
 	struct decision d;
 	size_t i;
-	int on;
 
 	p->changed = p->blocked = p->waiting = p->held = p->kept_all = 0;
-	if ((on = unsub_all_state(tx, addr, delims)) < 0)
-		return (-1);
 	if (p->all) {
 		/* again: dated anew, over the lists confirmed since */
 		if (unsub_all(tx, addr, delims, ch) < 0)

@@ -323,6 +323,25 @@ put_dated(struct store_txn *tx, void *arg)
 	return (store_put_consent(tx, dt->addr, "news", &r, &ch));
 }
 
+/* open_dated - the configuration and a new store holding the N records */
+static struct store *
+open_dated(struct conf **c, char **dir, const struct dated *d, size_t n)
+{
+	struct store *st;
+	char err[512];
+	size_t i;
+
+	*dir = tu_tmpdir();
+	assert_int_equal(conf_parse(conftext, strlen(conftext), "u.conf", NULL,
+	    c, err, sizeof(err)), 0);
+	if (store_open(*dir, 1 << 20, STORE_CREATE, &st, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	for (i = 0; i < n; i++)
+		assert_int_equal(store_write(st, put_dated, (void *)&d[i], err,
+		    sizeof(err)), 0);
+	return (st);
+}
+
 struct unsub_at {
 	const char *addr;
 	int64_t	when;
@@ -388,17 +407,9 @@ test_tags_in_time(void **state)
 	struct conf *c;
 	struct job jb;
 	char err[512], *dir;
-	size_t i;
 
 	(void)state;
-	dir = tu_tmpdir();
-	assert_int_equal(conf_parse(conftext, strlen(conftext), "u.conf", NULL,
-	    &c, err, sizeof(err)), 0);
-	if (store_open(dir, 1 << 20, STORE_CREATE, &st, err, sizeof(err)) < 0)
-		fail_msg("%s", err);
-	for (i = 0; i < sizeof(before) / sizeof(before[0]); i++)
-		assert_int_equal(store_write(st, put_dated, (void *)&before[i],
-		    err, sizeof(err)), 0);
+	st = open_dated(&c, &dir, before, sizeof(before) / sizeof(before[0]));
 	want_news(st, c, "u+b@x.test", "deliver");
 	assert_int_equal(store_write(st, run_unsub, &u, err, sizeof(err)), 0);
 	want_news(st, c, "u+a@x.test", "opted-out");
@@ -450,17 +461,9 @@ test_forwarded_token(void **state)
 	struct conf *c;
 	struct job jb;
 	char err[512], *dir;
-	size_t i;
 
 	(void)state;
-	dir = tu_tmpdir();
-	assert_int_equal(conf_parse(conftext, strlen(conftext), "u.conf", NULL,
-	    &c, err, sizeof(err)), 0);
-	if (store_open(dir, 1 << 20, STORE_CREATE, &st, err, sizeof(err)) < 0)
-		fail_msg("%s", err);
-	for (i = 0; i < sizeof(before) / sizeof(before[0]); i++)
-		assert_int_equal(store_write(st, put_dated, (void *)&before[i],
-		    err, sizeof(err)), 0);
+	st = open_dated(&c, &dir, before, sizeof(before) / sizeof(before[0]));
 	/* v unsubscribed after the message of the token: its own list is
 	 * not joined in one step, only through a confirmation (held when
 	 * none can be sent) */
@@ -528,17 +531,10 @@ test_forwarded_all(void **state)
 	size_t i;
 
 	(void)state;
-	dir = tu_tmpdir();
-	assert_int_equal(conf_parse(conftext, strlen(conftext), "u.conf", NULL,
-	    &c, err, sizeof(err)), 0);
-	if (store_open(dir, 1 << 20, STORE_CREATE, &st, err, sizeof(err)) < 0)
-		fail_msg("%s", err);
-	for (i = 0; i < 2; i++) {
-		assert_int_equal(store_write(st, put_dated, (void *)&in[i],
-		    err, sizeof(err)), 0);
+	st = open_dated(&c, &dir, in, 2);
+	for (i = 0; i < 2; i++)
 		assert_int_equal(store_write(st, put_all_at, (void *)&all[i],
 		    err, sizeof(err)), 0);
-	}
 	memset(&jb, 0, sizeof(jb));
 	jb.c = c;
 	jb.p.want = want;
