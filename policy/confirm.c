@@ -107,7 +107,7 @@ confirm_mailbox(const char *addr, char *out, size_t outlen)
 int
 confirm_request(struct store_txn *tx, const struct conf *c, const char *addr,
     const struct conf_list *l, int64_t now, const struct change *ch,
-    enum confirm_req *res)
+    confirm_gate gate, void *garg, enum confirm_req *res)
 {
 	struct consent_rec r;
 	struct decision d;
@@ -135,12 +135,18 @@ confirm_request(struct store_txn *tx, const struct conf *c, const char *addr,
 	 */
 	if (rc == 1 && (r.status == STATUS_OPT_OUT ||
 	    (all == 2 && r.status != STATUS_PENDING))) {
-		*res = CREQ_SEND_KEPT;
+		*res = gate == NULL || gate(garg, l) ? CREQ_SEND_KEPT :
+		    CREQ_RECENT;
 		return (0);
 	}
 	if (rc == 1 && r.status == STATUS_PENDING &&
 	    now - r.changed < c->confirm_interval &&
 	    now - r.changed < c->confirm_ttl && r.changed <= now) {
+		*res = CREQ_RECENT;
+		return (0);
+	}
+	/* nothing recorded that is not sent */
+	if (gate != NULL && !gate(garg, l)) {
 		*res = CREQ_RECENT;
 		return (0);
 	}

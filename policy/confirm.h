@@ -4,7 +4,8 @@
  * its confirmation and of expiry, and the confirmation message
  *
  * SYNOPSIS
- *	store_write(st, ...confirm_request(tx, c, addr, list, now, &ch)...);
+ *	store_write(st, ...confirm_request(tx, c, addr, list, now, &ch,
+ *	    gate, garg, &res)...);
  *	confirm_message(c, addr, lists, tokens, n, now, msgid, buf, len);
  *	... sendmail(1) ...
  *	store_write(st, ...confirm_accept(tx, c, addr, list, issued, now, &ch)...);
@@ -69,12 +70,22 @@ enum confirm_res {
 };
 
 /*
+ * a limit on how often a confirmation may be sent, asked only when one
+ * would be (1: send it); it may be asked again for the same list when
+ * the transaction runs again (store_write()), and must answer the same
+ */
+typedef int (*confirm_gate)(void *, const struct conf_list *);
+
+/*
  * confirm_request - a person asks for LIST at ADDR (normalised) at NOW;
- * CH carries the request's evidence. Sets *RES; 0, or -1 (store error).
+ * CH carries the request's evidence. When a confirmation would be sent
+ * and GATE (may be NULL) refuses, nothing is written and *RES is
+ * CREQ_RECENT. Sets *RES; 0, or -1 (store error).
  */
 int	confirm_request(struct store_txn *, const struct conf *, const char *addr,
 	    const struct conf_list *, int64_t now, const struct change *,
-	    enum confirm_req *res) __attribute__((warn_unused_result));
+	    confirm_gate, void *garg, enum confirm_req *res)
+	    __attribute__((warn_unused_result));
 
 /*
  * confirm_accept - the person confirms (ADDR, LIST) with a link issued at

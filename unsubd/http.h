@@ -80,6 +80,20 @@ enum MHD_Result c_post(struct MHD_Connection *, const struct unsubd_env *,
 int	mailbox_ok(const struct conf *, const char *addr, const char *list);
 
 /*
+ * mailbox_gate - mailbox_ok() as the gate of confirm_request(), asked
+ * inside the transaction so that what it holds back is not recorded
+ * either; ARG is a struct mailbox_gate whose ASKED has one zeroed entry
+ * per list of CONF, so that a transaction that runs again (store_write())
+ * gets the same answer without counting twice
+ */
+struct mailbox_gate {
+	const struct conf *conf;
+	const char *addr;
+	unsigned char *asked;		/* per list: 0, 1 refused, 2 sent */
+};
+int	mailbox_gate(void *, const struct conf_list *);
+
+/*
  * confirm_send - after a commit: seal a confirmation token for each of
  * the N lists and queue one message to ADDR (subscribe.c). 0 / -1.
  */

@@ -160,6 +160,7 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	struct prefs_job j;
 	struct token t;
 	const struct conf_list *sel[16];
+	struct mailbox_gate g;
 	unsigned char *send;
 	char err[256], ev[STORE_EVIDENCE_MAX], note[400];
 	size_t i, n;
@@ -172,8 +173,9 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	p.conf = env->conf;
 	if ((p.want = calloc(env->conf->nlists + 1, 1)) == NULL)
 		return (MHD_NO);
-	/* send[0..n] confirmations to send, send[n+1..] lists left */
-	if ((send = calloc(2 * (env->conf->nlists + 1), 1)) == NULL) {
+	/* send[0..n] confirmations to send, send[n+1..] lists left, then
+	 * the gate's answers */
+	if ((send = calloc(3 * (env->conf->nlists + 1), 1)) == NULL) {
 		free(p.want);
 		return (MHD_NO);
 	}
@@ -203,6 +205,12 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	    env->conf->confirm_url[0] != '\0';
 	j.up.send = send;
 	j.up.left = send + env->conf->nlists + 1;
+	/* a forwarded token may be used again and again: one per interval */
+	g.conf = env->conf;
+	g.addr = t.rcpt;
+	g.asked = send + 2 * (env->conf->nlists + 1);
+	j.up.gate = mailbox_gate;
+	j.up.garg = &g;
 	j.ch.actor = ACTOR_UNSUBD;
 	j.ch.source = "preferences";
 	j.ch.evidence = ev;
@@ -222,10 +230,8 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 			ulog(LOG_INFO, "unsubscribe list=%s rcpt=<%s> "
 			    "result=opt-out channel=preferences %s",
 			    env->conf->lists[i].name, t.rcpt, ev);
-	/* a forwarded token may be used again and again: one per interval */
 	for (i = 0, n = 0; i < env->conf->nlists && n < 16; i++)
-		if (send[i] && mailbox_ok(env->conf, t.rcpt,
-		    env->conf->lists[i].name))
+		if (send[i])
 			sel[n++] = &env->conf->lists[i];
 	free(send);
 	if (n > 0 && confirm_send(env, t.rcpt, sel, n) < 0)

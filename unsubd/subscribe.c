@@ -167,6 +167,17 @@ mailbox_ok(const struct conf *c, const char *addr, const char *list)
 	    c->confirm_interval));
 }
 
+int
+mailbox_gate(void *arg, const struct conf_list *l)
+{
+	struct mailbox_gate *g = arg;
+	size_t i = (size_t)(l - g->conf->lists);
+
+	if (g->asked[i] == 0)
+		g->asked[i] = mailbox_ok(g->conf, g->addr, l->name) ? 2 : 1;
+	return (g->asked[i] == 2);
+}
+
 /* pending_room - 1 when fewer than pending-max records are pending, -1 */
 static int
 pending_room(const struct unsubd_env *env)
@@ -282,6 +293,7 @@ struct sub_job {
 	const char *addr;
 	const unsigned char *want;
 	const char *ev;			/* the request's evidence */
+	struct mailbox_gate gate;	/* one per mailbox and interval */
 	unsigned char *send;		/* out: per list, a confirmation */
 	size_t	nsend;
 	size_t	npending;		/* out: of those, pending written */
@@ -322,10 +334,11 @@ do_subscribe(struct store_txn *tx, void *arg)
 		ch.source = "subscribe";
 		ch.evidence = ev;
 		ch.time = now;
-		if (confirm_request(tx, c, j->addr, l, now, &ch, &res) < 0)
+		if (confirm_request(tx, c, j->addr, l, now, &ch, mailbox_gate,
+		    &j->gate, &res) < 0)
 			return (-1);
 		/* opted out: sent as well, nothing pending (the opt-out
-		 * stays until confirmed); mailbox_ok() limits both */
+		 * stays until confirmed); mailbox_gate() limits both */
 		if (res == CREQ_SEND || res == CREQ_SEND_KEPT) {
 			j->send[i] = 1;
 			j->nsend++;
@@ -381,15 +394,17 @@ s_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	char base[STORE_EVIDENCE_MAX];
 	const char *ctype;
 	enum MHD_Result ret;
-	size_t i, n = 0, nwant = 0, held = 0;
+	size_t i, n = 0, nwant = 0;
 	int room;
 
 	memset(&f, 0, sizeof(f));
 	memset(&j, 0, sizeof(j));
 	f.conf = c;
 	if ((f.want = calloc(c->nlists + 1, 1)) == NULL ||
-	    (j.send = calloc(c->nlists + 1, 1)) == NULL) {
+	    (j.send = calloc(c->nlists + 1, 1)) == NULL ||
+	    (j.gate.asked = calloc(c->nlists + 1, 1)) == NULL) {
 		free(f.want);
+		free(j.send);
 		return (MHD_NO);
 	}
 	ctype = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
@@ -431,13 +446,6 @@ s_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 		ret = unavailable(conn);
 		goto out;
 	}
-	/* one confirmation per mailbox and list per interval: the lists
-	 * held back are answered alike and not written */
-	for (i = 0; i < c->nlists; i++)
-		if (f.want[i] && !mailbox_ok(c, addr, c->lists[i].name)) {
-			f.want[i] = 0;
-			held++;
-		}
 	evidence(conn, c, "POST /s", base, sizeof(base));
 	origin(conn, org, sizeof(org));
 	if (snprintf(ev, sizeof(ev), "%s origin=\"%s\"", base, org) >=
@@ -447,13 +455,16 @@ s_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	j.addr = addr;
 	j.want = f.want;
 	j.ev = ev;
+	/* one confirmation per mailbox and list per interval: the lists
+	 * held back are answered alike and not written ("recent") */
+	j.gate.conf = c;
+	j.gate.addr = addr;
 	if (store_write(env->store, do_subscribe, &j, err, sizeof(err)) < 0) {
 		ulog(LOG_ERR, "subscribe rcpt=<%s>: %s", addr, err);
 		ret = unavailable(conn);
 		goto out;
 	}
-	ulog(LOG_INFO, "subscribe rcpt=<%s>%s%s %s", addr, j.results,
-	    held ? " mailbox=recent" : "", ev);
+	ulog(LOG_INFO, "subscribe rcpt=<%s>%s %s", addr, j.results, ev);
 	for (i = 0; i < c->nlists && n < 16; i++)
 		if (j.send[i])
 			sel[n++] = &c->lists[i];
@@ -465,6 +476,7 @@ s_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 out:
 	free(f.want);
 	free(j.send);
+	free(j.gate.asked);
 	return (ret);
 }
 

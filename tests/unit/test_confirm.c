@@ -66,7 +66,19 @@ struct job {
 	int64_t	now;
 	int	res;
 	size_t	n;
+	int	gate;		/* for 'r': -1 none, else what it answers */
+	int	asked;		/* times the gate was asked */
 };
+
+static int
+gate(void *arg, const struct conf_list *l)
+{
+	struct job *j = arg;
+
+	assert_string_equal(l->name, j->list);
+	j->asked++;
+	return (j->gate);
+}
 
 static int
 run(struct store_txn *tx, void *arg)
@@ -85,7 +97,7 @@ run(struct store_txn *tx, void *arg)
 	switch (j->op) {
 	case 'r':
 		if (confirm_request(tx, j->e->c, j->addr, l, j->now, &ch,
-		    &rq) < 0)
+		    j->gate < 0 ? NULL : gate, j, &rq) < 0)
 			return (-1);
 		j->res = (int)rq;
 		return (0);
@@ -135,12 +147,26 @@ static int
 op(struct env *e, char what, const char *addr, const char *list,
     int64_t now)
 {
-	struct job j = { e, what, addr, list, now, 0, 0 };
+	struct job j = { e, what, addr, list, now, 0, 0, -1, 0 };
 	char err[256];
 
 	if (store_write(e->st, run, &j, err, sizeof(err)) < 0)
 		fail_msg("%c %s: %s", what, addr, err);
 	return (what == 'x' ? (int)j.n : j.res);
+}
+
+/* request_gated - a request with a gate answering ANSWER; *ASKED: times */
+static int
+request_gated(struct env *e, const char *addr, const char *list, int64_t now,
+    int answer, int *asked)
+{
+	struct job j = { e, 'r', addr, list, now, 0, 0, answer, 0 };
+	char err[256];
+
+	if (store_write(e->st, run, &j, err, sizeof(err)) < 0)
+		fail_msg("r %s: %s", addr, err);
+	*asked = j.asked;
+	return (j.res);
 }
 
 /* accept_at - confirm_accept() of a link issued at ISSUED, at NOW */
@@ -246,6 +272,52 @@ test_request(void **state)
 	/* and expiry cannot remove it */
 	assert_int_equal(op(&e, 'x', NULL, NULL, NOW + 3 * 86400), 2);
 	assert_int_equal(status_of(&e, "g@x.test", "news"), STATUS_OPT_OUT);
+	teardown(&e);
+}
+
+/*
+ * the sending limit is asked only when a confirmation would go out, and
+ * what it holds back is not recorded either
+ */
+static void
+test_request_gate(void **state)
+{
+	struct env e;
+	int asked;
+
+	(void)state;
+	setup(&e);
+	/* refused: answered as a recent one, nothing pending */
+	assert_int_equal(request_gated(&e, "a@x.test", "news", NOW, 0, &asked),
+	    CREQ_RECENT);
+	assert_int_equal(asked, 1);
+	assert_int_equal(status_of(&e, "a@x.test", "news"), 0);
+	assert_int_equal(pending(&e), 0);
+	/* allowed: recorded and sent */
+	assert_int_equal(request_gated(&e, "a@x.test", "news", NOW + 1, 1,
+	    &asked), CREQ_SEND);
+	assert_int_equal(asked, 1);
+	assert_int_equal(status_of(&e, "a@x.test", "news"), STATUS_PENDING);
+	/* not asked when nothing would be sent */
+	assert_int_equal(request_gated(&e, "a@x.test", "news", NOW + 2, 0,
+	    &asked), CREQ_RECENT);
+	assert_int_equal(asked, 0);
+	op(&e, 'i', "d@x.test", "news", NOW);
+	assert_int_equal(request_gated(&e, "d@x.test", "news", NOW, 0, &asked),
+	    CREQ_ALREADY);
+	assert_int_equal(asked, 0);
+	op(&e, 's', "b@x.test", NULL, NOW);
+	assert_int_equal(request_gated(&e, "b@x.test", "news", NOW, 0, &asked),
+	    CREQ_SUPPRESSED);
+	assert_int_equal(asked, 0);
+	/* an opt-out that stays: asked, and refused means no message */
+	op(&e, 'o', "f@x.test", "news", NOW);
+	assert_int_equal(request_gated(&e, "f@x.test", "news", NOW + 1, 0,
+	    &asked), CREQ_RECENT);
+	assert_int_equal(asked, 1);
+	assert_int_equal(request_gated(&e, "f@x.test", "news", NOW + 2, 1,
+	    &asked), CREQ_SEND_KEPT);
+	assert_int_equal(status_of(&e, "f@x.test", "news"), STATUS_OPT_OUT);
 	teardown(&e);
 }
 
@@ -474,6 +546,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_request),
+		cmocka_unit_test(test_request_gate),
 		cmocka_unit_test(test_accept),
 		cmocka_unit_test(test_expire),
 		cmocka_unit_test(test_message),

@@ -151,6 +151,17 @@ http "prefs page shows it waiting" 200 "$BASE/p/$ktok"
 expect "waiting" "$out" "Waiting for your confirmation"
 http "prefs: again, nothing more sent" 200 -d "form=preferences&list=marketing&list=releases&list=maintenance" "$BASE/p/$ktok"
 expect "says the earlier one counts" "$out" "went to you recently: they start once you confirm with it"
+# the limit per mailbox is asked before anything is written: a token of
+# another spelling of kim's mailbox records nothing and sends nothing
+xtok=$(token kim+x@example.org marketing)
+http "prefs: another spelling, within the interval" 200 -d "form=preferences&list=marketing&list=releases&list=maintenance" "$BASE/p/$xtok"
+expect "says the earlier one counts" "$out" "went to you recently"
+check "show kim+x" 0 "$C" -c "$T/om.conf" show kim+x@example.org
+case $out in
+*"consent kim+x@example.org maintenance"*)
+	fail "kim+x@ recorded for maintenance: $out" ;;
+*) ok ;;
+esac
 sleep 0.5
 expect_eq "one confirmation" "$(mail_count)" $((n0 + 1))
 http "the confirmation" 200 -d "confirm=1" "$(confirm_link "$m")"
