@@ -98,11 +98,21 @@ prefs_page(struct MHD_Connection *conn, const struct unsubd_env *env,
 		const struct conf_list *l = &c->lists[i];
 		const char *state;
 
-		if (!l->unsubscribe)
+		if (!l->unsubscribe && !all)
 			continue;
 		if (decide(tx, l, addr, c->recipient_delimiter,
 		    (int64_t)time(NULL), &d) < 0)
 			goto dberr;
+		/*
+		 * a list confirmed since stands over the unsubscribe-all,
+		 * also one not shown here (unsubscribe no): the box shows
+		 * it, and a save does not make it again
+		 */
+		if (d.verdict == VERDICT_DELIVER && (l->consent !=
+		    CONSENT_NONE || (l->honor & SUPP_BIT(SUPP_UNSUBSCRIBE_ALL))))
+			all = 0;
+		if (!l->unsubscribe)
+			continue;
 		state = d.verdict == VERDICT_DELIVER ? "You receive these." :
 		    d.reason == REASON_SUPPRESSED && d.supp !=
 		    SUPP_UNSUBSCRIBE_ALL ? "Paused: we cannot deliver to this "
@@ -114,11 +124,6 @@ prefs_page(struct MHD_Connection *conn, const struct unsubd_env *env,
 		buf_html(&b, l->name);
 		buf_addf(&b, "\"%s> <span>", d.verdict == VERDICT_DELIVER ?
 		    " checked" : "");
-		/* a list confirmed since stands over the unsubscribe-all:
-		 * the box shows it, and a save does not make it again */
-		if (d.verdict == VERDICT_DELIVER && (l->consent !=
-		    CONSENT_NONE || (l->honor & SUPP_BIT(SUPP_UNSUBSCRIBE_ALL))))
-			all = 0;
 		buf_html(&b, l->description);
 		buf_add(&b, "<span class=\"state\">");
 		buf_html(&b, state);

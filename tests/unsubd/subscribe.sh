@@ -11,6 +11,15 @@
 
 subscribe_conf
 echo "subscribe-rate 30" >> "$T/om.conf"
+# a list one joins at /s and leaves by unsubscribe-all only
+cat >> "$T/om.conf" <<'EOF'
+list digest {
+    description "Monthly digest"
+    consent     express
+    unsubscribe no
+    subscribe   yes
+}
+EOF
 "$C" -c "$T/om.conf" init >/dev/null
 "$C" -c "$T/om.conf" subscribe cat@example.org marketing >/dev/null
 "$C" -c "$T/om.conf" suppress bob@example.org --reason complaint >/dev/null
@@ -169,6 +178,31 @@ check "maintenance after confirmation" 0 "$C" -c "$T/om.conf" check kim@example.
 http "prefs: leave everything, one step" 200 -d "form=preferences" "$BASE/p/$ktok"
 check "marketing left" 1 "$C" -c "$T/om.conf" check kim@example.org marketing
 check "maintenance left" 1 "$C" -c "$T/om.conf" check kim@example.org maintenance
+
+# --- a list confirmed after an unsubscribe-all and not shown on the page
+# (unsubscribe no) stands over it, so the "all" box is not shown ticked:
+# the page saved as it is does not make the unsubscribe-all again
+vtok=$(token vic@example.org marketing)
+http "vic: all" 200 -d "form=preferences&all=1" "$BASE/p/$vtok"
+check "vic: digest held" 1 "$C" -c "$T/om.conf" check vic@example.org digest
+sleep 1		# records are dated in seconds: the opt-in comes after it
+n0=$(mail_count)
+http "vic asks for digest" 200 -H "X-Forwarded-For: 203.0.113.20" -d "address=vic@example.org&list=digest" "$BASE/s"
+wait_mail $((n0 + 1))
+m=$(mail_for vic@example.org)
+http "vic confirms" 200 -d "confirm=1" "$(confirm_link "$m")"
+check "vic: digest after confirmation" 0 "$C" -c "$T/om.conf" check vic@example.org digest
+http "vic: the page" 200 "$BASE/p/$vtok"
+expect_not "digest not shown" "$out" 'value="digest"'
+expect "the all box" "$out" 'name="all" value="1"'
+expect_not "not ticked" "$out" 'name="all" value="1" checked'
+case $out in
+*'name="all" value="1" checked'*) asis="form=preferences&all=1" ;;
+*) asis="form=preferences" ;;
+esac
+http "vic: the page saved as it is" 200 -d "$asis" "$BASE/p/$vtok"
+check "vic: digest still" 0 "$C" -c "$T/om.conf" check vic@example.org digest
+check "vic: marketing still held" 1 "$C" -c "$T/om.conf" check vic@example.org marketing
 
 # --- the rate per client address (30 an hour here): another client is
 # still served
