@@ -144,7 +144,7 @@ check_files(const struct conf *c, const char *user)
 	struct stat sb;
 	int fd, rc = 0;
 
-	if ((fd = open(c->secret_file, O_RDONLY | O_CLOEXEC)) >= 0)
+	if ((fd = open(c->secret_file, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) >= 0)
 		(void)close(fd);
 	else if (errno == EACCES && hint != NULL)
 		/* started as root: the key is read before the drop, and a

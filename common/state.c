@@ -186,7 +186,8 @@ state_init(const char *path, int fixed, char *err, size_t errlen)
 	current->refs = 1;		/* the state's own */
 	(void)strlcpy(secret_path, current->conf->secret_file,
 	    sizeof(secret_path));
-	secret_fd = open(secret_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	secret_fd = open(secret_path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC);
 	return (current);
 }
 

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -666,11 +667,15 @@ conf_load(const char *file, struct conf **out, char *err, size_t errlen)
 	struct stat sb;
 	FILE *fp;
 	size_t n;
-	int rc;
+	int fd, rc;
 
 	*out = NULL;
-	if ((fp = fopen(file, "r")) == NULL) {
+	/* O_NONBLOCK: a FIFO at the path must not hang a reload */
+	if ((fd = open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0 ||
+	    (fp = fdopen(fd, "r")) == NULL) {
 		(void)snprintf(err, errlen, "%s: %s", file, strerror(errno));
+		if (fd >= 0)
+			(void)close(fd);
 		return (-1);
 	}
 	if (fstat(fileno(fp), &sb) < 0 || !S_ISREG(sb.st_mode) ||

@@ -117,7 +117,9 @@ token_keys_load(const char *file, struct token_keys **out, char *err,
 	int fd, rc;
 
 	*out = NULL;
-	if ((fd = open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+	/* O_NONBLOCK: a FIFO at the path must not hang a reload */
+	if ((fd = open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) < 0) {
 		(void)snprintf(err, errlen, "secret-file %s: %s", file,
 		    strerror(errno));
 		return (-1);
