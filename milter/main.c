@@ -76,14 +76,55 @@ runtime_put(struct runtime *rt)
  * interrupts the listener's poll with SIGUSR2 until the listener has
  * seen the stop. The kernel gives a signal sent to the process to its
  * main thread when that thread waits for it, so libmilter's signal
- * thread, which waits for the same three, sees them only while the
- * main thread is busy reloading: then the stop takes the 5 seconds as
- * before. SIGUSR2 is blocked everywhere but in libmilter's threads,
- * where it interrupts a system call and does nothing else.
+ * thread, which waits for the same three, does not see them: the main
+ * thread only waits, and a reload runs in a thread of its own
+ * (reloader()). Not quite never: the kernel passes a signal on to
+ * another thread while the main thread has one pending that it has not
+ * yet taken (a stop sent within microseconds of a SIGUSR1), and then
+ * the stop takes libmilter's 5 seconds. SIGUSR2 is blocked everywhere
+ * but in libmilter's threads, where it interrupts a system call and does
+ * nothing else.
  */
 static pthread_t main_th;
 static int served;			/* smfi_main() returned */
 static int serve_rc;
+
+static pthread_mutex_t reload_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t reload_cv = PTHREAD_COND_INITIALIZER;
+static int reload_want, reload_quit;
+
+/* reloader - one reload per SIGUSR1 (those that come during one: one) */
+static void *
+reloader(void *arg)
+{
+	(void)arg;
+	(void)pthread_mutex_lock(&reload_mu);
+	for (;;) {
+		while (!reload_want && !reload_quit)
+			(void)pthread_cond_wait(&reload_cv, &reload_mu);
+		if (reload_quit)
+			break;
+		reload_want = 0;
+		(void)pthread_mutex_unlock(&reload_mu);
+		mlog(LOG_INFO, "SIGUSR1: reloading %s", state_path());
+		(void)state_reload();
+		(void)pthread_mutex_lock(&reload_mu);
+	}
+	(void)pthread_mutex_unlock(&reload_mu);
+	return (NULL);
+}
+
+static void
+reload_post(int quit)
+{
+	(void)pthread_mutex_lock(&reload_mu);
+	if (quit)
+		reload_quit = 1;
+	else
+		reload_want = 1;
+	(void)pthread_cond_signal(&reload_cv);
+	(void)pthread_mutex_unlock(&reload_mu);
+}
 
 static void
 interrupt(int sig)
@@ -121,15 +162,15 @@ stopper(void *arg)
 
 /*
  * wait_signals - reload on SIGUSR1 until a stop; return once libmilter
- * has returned, with SERVE its thread
+ * has returned, with SERVE its thread, and no reload runs
  */
 static void
 wait_signals(pthread_t serve_th)
 {
 	const struct timespec pause = { 0, WAKE_NS };
 	sigset_t set;
-	pthread_t st;
-	int sig, i;
+	pthread_t st, rt;
+	int sig, i, reloads;
 
 	(void)sigemptyset(&set);
 	(void)sigaddset(&set, SIGUSR1);
@@ -137,21 +178,24 @@ wait_signals(pthread_t serve_th)
 	(void)sigaddset(&set, SIGTERM);
 	(void)sigaddset(&set, SIGHUP);
 	(void)sigaddset(&set, SIGINT);
+	reloads = pthread_create(&rt, NULL, reloader, NULL) == 0;
 	for (;;) {
 		if (__atomic_load_n(&served, __ATOMIC_ACQUIRE))
-			return;
+			goto out;
 		if ((sig = sigwaitinfo(&set, NULL)) < 0 || sig == SIGUSR2)
 			continue;
-		if (sig == SIGUSR1) {
+		if (sig != SIGUSR1)
+			break;
+		if (reloads)
+			reload_post(0);
+		else {
 			mlog(LOG_INFO, "SIGUSR1: reloading %s", state_path());
 			(void)state_reload();
-			continue;
 		}
-		break;
 	}
 	if (pthread_create(&st, NULL, stopper, NULL) != 0) {
 		(void)smfi_stop();	/* waits for the poll to time out */
-		return;
+		goto out;
 	}
 	for (i = 0; i < WAKE_TRIES && !__atomic_load_n(&served,
 	    __ATOMIC_ACQUIRE); i++) {
@@ -159,6 +203,12 @@ wait_signals(pthread_t serve_th)
 		(void)nanosleep(&pause, NULL);
 	}
 	(void)pthread_join(st, NULL);
+out:
+	/* a reload under way ends first: state_free() follows */
+	if (reloads) {
+		reload_post(1);
+		(void)pthread_join(rt, NULL);
+	}
 }
 
 /* socket_path - the path of a unix: socket; 1, 0 (not unix), -1 */
