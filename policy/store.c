@@ -242,10 +242,12 @@ moved(struct store *st, char *why, size_t whylen)
 /*
  * health - may a transaction begin on the open environment? Under the
  * shared lock. Every time: the size of the mapped file (it never
- * shrinks in a healthy environment). At most once a second, or when
- * FORCE: its meta pages, and that it is still the file at the path.
- * Every ten seconds: stale reader slots. 0 good, -1 with WHY (damaged
- * or gone), -2 with WHY (another file at the path).
+ * shrinks in a healthy environment), and that it is still the file at
+ * the path (two stat(2)s, about 2 us: a decision must not come from a
+ * file that was replaced or removed, not even for a second). At most
+ * once a second, or when FORCE: its meta pages. Every ten seconds:
+ * stale reader slots. 0 good, -1 with WHY (damaged or gone), -2 with
+ * WHY (another file at the path).
  */
 static int
 health(struct store *st, int force, char *why, size_t whylen)
@@ -253,7 +255,7 @@ health(struct store *st, int force, char *why, size_t whylen)
 	struct store_file f;
 	struct stat sb;
 	time_t now = time(NULL);
-	int meta, id, readers, dead, m;
+	int meta, readers, dead, m;
 
 	if (fstat(st->fd, &sb) < 0) {
 		(void)snprintf(why, whylen, "fstat data.mdb: %s",
@@ -263,12 +265,9 @@ health(struct store *st, int force, char *why, size_t whylen)
 	(void)pthread_mutex_lock(&st->mu);
 	meta = force || now != st->meta_checked ||
 	    (uint64_t)sb.st_size < st->size_seen;
-	id = force || now != st->id_checked;
 	readers = now - st->readers_checked >= STORE_READER_CHECK;
 	if (meta)
 		st->meta_checked = now;
-	if (id)
-		st->id_checked = now;
 	if (readers)
 		st->readers_checked = now;
 	(void)pthread_mutex_unlock(&st->mu);
@@ -288,7 +287,7 @@ health(struct store *st, int force, char *why, size_t whylen)
 			st->size_seen = f.size;
 		(void)pthread_mutex_unlock(&st->mu);
 	}
-	if (id && (m = moved(st, why, whylen)) != 0)
+	if ((m = moved(st, why, whylen)) != 0)
 		return (m == 2 ? -2 : -1);
 	if (readers && mdb_reader_check(st->env, &dead) == 0 && dead > 0)
 		note(st, NOTE_INFO, "cleared %d stale reader slot%s of dead processes",

@@ -201,23 +201,49 @@ store_env_close(struct store *st)
 	st->fd = -1;
 }
 
-/*
- * lock_matches - does the lock file's transaction id belong to this
- * data.mdb? A file put in place under a process that kept lock.mdb open
- * has other ids; a reader would then pick the wrong meta page.
- */
-static int
-lock_matches(struct store *st, const struct store_file *f)
+/* lock_txnid - the transaction id in the lock file, 0 when none */
+static uint64_t
+lock_txnid(struct store *st)
 {
 	MDB_txn *txn;
 	uint64_t id;
 
 	if (mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn) != 0)
-		return (1);		/* the next transaction says why */
+		return (0);
 	id = (uint64_t)mdb_txn_id(txn);
 	mdb_txn_abort(txn);
-	return (f->meta[id & 1].txnid == id || f->meta[0].txnid > id ||
-	    f->meta[1].txnid > id);
+	return (id);
+}
+
+/*
+ * lock_matches - does the lock file's transaction id belong to data.mdb
+ * (FD)? LMDB reads through the meta page of the lock's id, and writes
+ * the next id into the other: only the file whose meta page of that id
+ * is that id is this lock's. A file put in place under a process that
+ * kept lock.mdb open has other ids, lower (an older copy) or higher (a
+ * database that saw more changes elsewhere): its newest pages would be
+ * read through a wrong meta page, and a write given a lower id than its
+ * newest would be dropped once the lock file is made anew. The ids are
+ * read again until no commit came between the lock and the file (a
+ * commit under way has written the next id's meta page, not yet the
+ * lock: the meta page of the lock's id is still there).
+ */
+static int
+lock_matches(struct store *st, mdb_filehandle_t fd)
+{
+	struct store_file f;
+	char why[256];
+	uint64_t id, again;
+	int tries;
+
+	for (tries = 0; tries < 5; tries++) {
+		if ((id = lock_txnid(st)) == 0 ||
+		    store_file_check(fd, &f, why, sizeof(why)) < 0)
+			return (1);	/* the next transaction says why */
+		if ((again = lock_txnid(st)) == id)
+			return (f.meta[id & 1].txnid == id);
+	}
+	return (0);			/* busy: tried again shortly */
 }
 
 /*
@@ -286,7 +312,7 @@ store_env_open(struct store *st, char *err, size_t errlen)
 		return (-1);
 	}
 	if (store_file_check(fd, &f, why, sizeof(why)) == 0 &&
-	    !lock_matches(st, &f)) {
+	    !lock_matches(st, fd)) {
 		(void)snprintf(err, errlen, "database %s: lock.mdb does not "
 		    "belong to this data.mdb (it was replaced while another "
 		    "process had it open); waiting for every process to close "
@@ -301,7 +327,7 @@ store_env_open(struct store *st, char *err, size_t errlen)
 		st->seen_ino = f.ino;
 		st->size_seen = f.size;
 	}
-	st->meta_checked = st->id_checked = st->readers_checked = time(NULL);
+	st->meta_checked = st->readers_checked = time(NULL);
 	(void)pthread_mutex_unlock(&st->mu);
 	st->gen++;
 	store_guard_attach(st);

@@ -86,7 +86,7 @@ struct store {
 	dev_t	seen_dev;
 	ino_t	seen_ino;
 	time_t	tried;			/* last failed open */
-	time_t	meta_checked, id_checked, readers_checked;
+	time_t	meta_checked, readers_checked;
 	int	bad;			/* the last open or check failed */
 	char	why[320];		/* and why */
 	store_notify_fn notify;

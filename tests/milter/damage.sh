@@ -51,9 +51,9 @@ cp "$T/saved.mdb" "$db"
 sleep 1.1
 lua monitor_free.lua
 
-# removed: list mail waits; put back by rename: served again
+# removed: list mail waits, from the next message on (not a second
+# later); put back by rename: served again
 mv "$db" "$T/away.mdb"
-sleep 1.1
 lua nodb.lua
 alive "removed"
 mv "$T/away.mdb" "$db"
@@ -61,13 +61,12 @@ sleep 1.1
 lua monitor_free.lua
 
 # replaced by another database (as a restore does): decisions come from
-# the new file within a second; here alice has no consent in it
+# the new file from the next message on; here alice has no consent in it
 sed -e "s|^database .*|database $T/db2|" \
     -e "s|^secret-file .*|secret-file $T/secret2.key|" "$T/om.conf" > "$T/db2.conf"
 "$C" -c "$T/db2.conf" init >/dev/null
 "$C" -c "$T/db2.conf" subscribe carol@example.org marketing >/dev/null
 mv "$T/db2/data.mdb" "$db"
-sleep 1.1
 lua replaced.lua
 alive "replaced"
 expect "replacement logged" "$(cat "$log")" "data.mdb was replaced"

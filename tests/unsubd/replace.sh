@@ -6,6 +6,7 @@
 # get 503, never 200; a file put back is used again by itself
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../milter/lib.sh"
 
 unsubd_conf
 N=40
@@ -56,5 +57,43 @@ cp "$T/saved.mdb" "$T/db/data.mdb"
 sleep 1.1
 http "repaired: one-click" 200 -d "List-Unsubscribe=One-Click" "$BASE/u/$tok"
 check "repaired: p31 out" 1 "$C" -c "$T/om.conf" check p31@example.org marketing
+
+# a database made elsewhere whose transaction ids run ahead of the live
+# lock.mdb's (it saw more changes): LMDB would read and write it through
+# the older of its two meta pages, and the lock file made anew later
+# would drop what was written. It is refused until the lock file is its
+# own, and a one-click answered 200 afterwards lasts, as does the new
+# file's newest change.
+# optin-milter keeps the old lock.mdb open meanwhile, as on a mail server
+stage_txnid() { mdb_stat -e "$1" | awk '/Last transaction ID/ { print $NF }'; }
+start_milter "$T/om.conf" "$T/milter.log" || done_testing
+live=$(stage_txnid "$T/db")
+sed -e "s|^database .*|database $T/stage|" \
+    -e "s|^secret-file .*|secret-file $T/stage.key|" "$T/om.conf" > "$T/stage.conf"
+mkdir "$T/stage"
+check "ahead: made elsewhere" 0 "$C" -c "$T/stage.conf" init
+"$C" -c "$T/stage.conf" import "$T/people.csv" >/dev/null
+i=0
+while [ "$(stage_txnid "$T/stage")" -le $((live + 2)) ] && [ $i -lt 500 ]; do
+	"$C" -c "$T/stage.conf" subscribe "x$i@example.org" marketing >/dev/null
+	i=$((i + 1))
+done
+"$C" -c "$T/stage.conf" unsubscribe p35@example.org marketing >/dev/null
+[ "$(stage_txnid "$T/stage")" -gt $((live + 2)) ] && ok ||
+    fail "ahead: the new file's ids do not run ahead of $live"
+mv "$T/stage/data.mdb" "$T/db/data.mdb" && ok || fail "ahead: no rename"
+tok=$(awk '$1 == 36 { print $2 }' "$T/tokens")
+i=0 code=503
+while [ "$code" != 200 ] && [ $i -lt 100 ]; do
+	code=$(curl -s -o /dev/null -w '%{http_code}' -d List-Unsubscribe=One-Click "$BASE/u/$tok")
+	[ "$code" = 200 ] || [ "$code" = 503 ] || break
+	[ "$code" = 200 ] || sleep 0.1
+	i=$((i + 1))
+done
+expect_eq "ahead: one-click" "$code" 200
 stop_unsubd
+stop_milter
+check "ahead: p36 out after the stop" 1 "$C" -c "$T/om.conf" check p36@example.org marketing
+check "ahead: p35 as the new file has it" 1 "$C" -c "$T/om.conf" check p35@example.org marketing
+check "ahead: the new file's own change" 0 "$C" -c "$T/om.conf" check x0@example.org marketing
 done_testing
