@@ -64,7 +64,7 @@ do_request(struct store_txn *tx, void *arg)
 	struct req_job *j = arg;
 
 	return (confirm_request(tx, j->conf, j->addr, j->list, j->ch.time,
-	    &j->ch, NULL, NULL, &j->res));
+	    &j->ch, NULL, &j->res));
 }
 
 int

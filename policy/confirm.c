@@ -107,8 +107,10 @@ confirm_mailbox(const char *addr, char *out, size_t outlen)
 int
 confirm_request(struct store_txn *tx, const struct conf *c, const char *addr,
     const struct conf_list *l, int64_t now, const struct change *ch,
-    confirm_gate gate, void *garg, enum confirm_req *res)
+    const struct confirm_limit *lim, enum confirm_req *res)
 {
+	confirm_gate gate = lim != NULL ? lim->gate : NULL;
+	void *garg = lim != NULL ? lim->arg : NULL;
 	struct consent_rec r;
 	struct decision d;
 	char box[ADDR_BUFSIZE];
@@ -141,7 +143,8 @@ confirm_request(struct store_txn *tx, const struct conf *c, const char *addr,
 	}
 	if (rc == 1 && r.status == STATUS_PENDING &&
 	    now - r.changed < c->confirm_interval &&
-	    now - r.changed < c->confirm_ttl && r.changed <= now) {
+	    now - r.changed < c->confirm_ttl && r.changed <= now &&
+	    (lim == NULL || r.changed > lim->fresh_since)) {
 		*res = CREQ_RECENT;
 		return (0);
 	}

@@ -5,7 +5,7 @@
  *
  * SYNOPSIS
  *	store_write(st, ...confirm_request(tx, c, addr, list, now, &ch,
- *	    gate, garg, &res)...);
+ *	    &limit, &res)...);
  *	confirm_message(c, addr, lists, tokens, n, now, msgid, buf, len);
  *	... sendmail(1) ...
  *	store_write(st, ...confirm_accept(tx, c, addr, list, issued, now, &ch)...);
@@ -76,15 +76,25 @@ enum confirm_res {
  */
 typedef int (*confirm_gate)(void *, const struct conf_list *);
 
+/* what else limits how often a confirmation goes out */
+struct confirm_limit {
+	confirm_gate gate;	/* may be NULL */
+	void	*arg;		/* the gate's */
+	int64_t	fresh_since;	/* a pending request counts as sent
+				   recently only when made after this second
+				   (optin-unsubd: its start, since what it
+				   had not sent yet is gone with a stop) */
+};
+
 /*
  * confirm_request - a person asks for LIST at ADDR (normalised) at NOW;
- * CH carries the request's evidence. When a confirmation would be sent
- * and GATE (may be NULL) refuses, nothing is written and *RES is
- * CREQ_RECENT. Sets *RES; 0, or -1 (store error).
+ * CH carries the request's evidence. LIM may be NULL. When a
+ * confirmation would be sent and LIM's gate refuses, nothing is written
+ * and *RES is CREQ_RECENT. Sets *RES; 0, or -1 (store error).
  */
 int	confirm_request(struct store_txn *, const struct conf *, const char *addr,
 	    const struct conf_list *, int64_t now, const struct change *,
-	    confirm_gate, void *garg, enum confirm_req *res)
+	    const struct confirm_limit *lim, enum confirm_req *res)
 	    __attribute__((warn_unused_result));
 
 /*

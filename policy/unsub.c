@@ -150,8 +150,7 @@ confirm_list(struct store_txn *tx, const struct conf *c, const char *addr,
 		p->held++;
 		return (0);
 	}
-	if (confirm_request(tx, c, addr, l, now, ch, p->gate, p->garg,
-	    &res) < 0)
+	if (confirm_request(tx, c, addr, l, now, ch, p->limit, &res) < 0)
 		return (-1);
 	switch (res) {
 	case CREQ_SEND:

@@ -58,8 +58,7 @@ struct unsub_prefs {
 	const char *own_list;		/* the token's list: joined in one step */
 	int	confirm;		/* other lists need a confirmation */
 	int	can_send;		/* ... and one can be sent */
-	confirm_gate gate;		/* may be NULL: confirm_request() */
-	void	*garg;
+	const struct confirm_limit *limit; /* may be NULL: confirm.h */
 	unsigned char *send;		/* out, per list: send a confirmation */
 	unsigned char *left;		/* out, per list (may be NULL): opted out */
 	int	changed;		/* out: records written */
@@ -88,9 +87,9 @@ struct unsub_prefs {
  * at once: it is recorded pending by confirm_request() (confirm.h;
  * an address that opted out keeps its opt-out until it confirms) and
  * P->send marks it for a confirmation message, unless P->can_send is 0
- * (then it is only counted as held). P->gate, when not NULL, limits the
- * confirmations (confirm_request()): a list it holds back counts as
- * waiting, with nothing recorded or sent. P->want and P->send have one
+ * (then it is only counted as held). P->limit, when not NULL, limits the
+ * confirmations (confirm_request()): a list its gate holds back counts
+ * as waiting, with nothing recorded or sent. P->want and P->send have one
  * entry per list of C. 0, or -1 (store_txn_error()).
  */
 int	unsub_prefs(struct store_txn *, const struct conf *c, const char *addr,

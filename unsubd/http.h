@@ -94,6 +94,13 @@ struct mailbox_gate {
 int	mailbox_gate(void *, const struct conf_list *);
 
 /*
+ * when this process started (main.c): a confirmation it had not sent
+ * when the one before it stopped is gone, so a request made before then
+ * may be sent again (struct confirm_limit)
+ */
+extern int64_t unsubd_started;
+
+/*
  * confirm_send - after a commit: seal a confirmation token for each of
  * the N lists and queue one message to ADDR (subscribe.c). 0 / -1.
  */

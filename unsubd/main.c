@@ -32,6 +32,7 @@
 #include "precheck.h"
 #include "state.h"
 #include "unsubd.h"
+#include "http.h"
 
 #ifndef RUNSTATEDIR
 #define RUNSTATEDIR "/run"
@@ -146,6 +147,7 @@ main(int argc, char **argv)
 		(void)close(lfd);
 		return (71);
 	}
+	unsubd_started = (int64_t)time(NULL);
 	if (outbox_start() < 0) {
 		ulog(LOG_ERR, "cannot start the confirmation sender");
 		(void)close(lfd);

@@ -166,6 +166,7 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	struct token t;
 	const struct conf_list *sel[16];
 	struct mailbox_gate g;
+	struct confirm_limit lim;
 	unsigned char *send;
 	char err[256], ev[STORE_EVIDENCE_MAX], note[400];
 	size_t i, n;
@@ -214,8 +215,10 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	g.conf = env->conf;
 	g.addr = t.rcpt;
 	g.asked = send + 2 * (env->conf->nlists + 1);
-	j.up.gate = mailbox_gate;
-	j.up.garg = &g;
+	lim.gate = mailbox_gate;
+	lim.arg = &g;
+	lim.fresh_since = unsubd_started;
+	j.up.limit = &lim;
 	j.ch.actor = ACTOR_UNSUBD;
 	j.ch.source = "preferences";
 	j.ch.evidence = ev;

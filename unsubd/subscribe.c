@@ -167,6 +167,8 @@ mailbox_ok(const struct conf *c, const char *addr, const char *list)
 	    c->confirm_interval));
 }
 
+int64_t unsubd_started;
+
 int
 mailbox_gate(void *arg, const struct conf_list *l)
 {
@@ -294,6 +296,7 @@ struct sub_job {
 	const unsigned char *want;
 	const char *ev;			/* the request's evidence */
 	struct mailbox_gate gate;	/* one per mailbox and interval */
+	struct confirm_limit limit;
 	unsigned char *send;		/* out: per list, a confirmation */
 	size_t	nsend;
 	size_t	npending;		/* out: of those, pending written */
@@ -334,8 +337,8 @@ do_subscribe(struct store_txn *tx, void *arg)
 		ch.source = "subscribe";
 		ch.evidence = ev;
 		ch.time = now;
-		if (confirm_request(tx, c, j->addr, l, now, &ch, mailbox_gate,
-		    &j->gate, &res) < 0)
+		if (confirm_request(tx, c, j->addr, l, now, &ch, &j->limit,
+		    &res) < 0)
 			return (-1);
 		/* opted out: sent as well, nothing pending (the opt-out
 		 * stays until confirmed); mailbox_gate() limits both */
@@ -459,6 +462,9 @@ s_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	 * held back are answered alike and not written ("recent") */
 	j.gate.conf = c;
 	j.gate.addr = addr;
+	j.limit.gate = mailbox_gate;
+	j.limit.arg = &j.gate;
+	j.limit.fresh_since = unsubd_started;
 	if (store_write(env->store, do_subscribe, &j, err, sizeof(err)) < 0) {
 		ulog(LOG_ERR, "subscribe rcpt=<%s>: %s", addr, err);
 		ret = unavailable(conn);

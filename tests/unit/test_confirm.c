@@ -68,6 +68,7 @@ struct job {
 	size_t	n;
 	int	gate;		/* for 'r': -1 none, else what it answers */
 	int	asked;		/* times the gate was asked */
+	int64_t	fresh_since;	/* for 'r' */
 };
 
 static int
@@ -77,7 +78,7 @@ gate(void *arg, const struct conf_list *l)
 
 	assert_string_equal(l->name, j->list);
 	j->asked++;
-	return (j->gate);
+	return (j->gate != 0);
 }
 
 static int
@@ -87,6 +88,7 @@ run(struct store_txn *tx, void *arg)
 	const struct conf_list *l = j->list ? conf_find_list(j->e->c, j->list) :
 	    NULL;
 	struct change ch = { ACTOR_UNSUBD, "test", "route=test", j->now };
+	struct confirm_limit lim;
 	enum confirm_req rq;
 	enum confirm_res rs;
 	struct consent_rec r;
@@ -96,8 +98,11 @@ run(struct store_txn *tx, void *arg)
 	memset(&s, 0, sizeof(s));
 	switch (j->op) {
 	case 'r':
+		lim.gate = gate;
+		lim.arg = j;
+		lim.fresh_since = j->fresh_since;
 		if (confirm_request(tx, j->e->c, j->addr, l, j->now, &ch,
-		    j->gate < 0 ? NULL : gate, j, &rq) < 0)
+		    j->gate < 0 && j->fresh_since == 0 ? NULL : &lim, &rq) < 0)
 			return (-1);
 		j->res = (int)rq;
 		return (0);
@@ -147,7 +152,7 @@ static int
 op(struct env *e, char what, const char *addr, const char *list,
     int64_t now)
 {
-	struct job j = { e, what, addr, list, now, 0, 0, -1, 0 };
+	struct job j = { e, what, addr, list, now, 0, 0, -1, 0, 0 };
 	char err[256];
 
 	if (store_write(e->st, run, &j, err, sizeof(err)) < 0)
@@ -160,7 +165,7 @@ static int
 request_gated(struct env *e, const char *addr, const char *list, int64_t now,
     int answer, int *asked)
 {
-	struct job j = { e, 'r', addr, list, now, 0, 0, answer, 0 };
+	struct job j = { e, 'r', addr, list, now, 0, 0, answer, 0, 0 };
 	char err[256];
 
 	if (store_write(e->st, run, &j, err, sizeof(err)) < 0)
@@ -318,6 +323,36 @@ test_request_gate(void **state)
 	assert_int_equal(request_gated(&e, "f@x.test", "news", NOW + 2, 1,
 	    &asked), CREQ_SEND_KEPT);
 	assert_int_equal(status_of(&e, "f@x.test", "news"), STATUS_OPT_OUT);
+	teardown(&e);
+}
+
+/*
+ * a request made before FRESH_SINCE, or in that second (optin-unsubd's
+ * start), does not count as sent recently: the message may have gone
+ * with the process before
+ */
+static void
+test_request_fresh(void **state)
+{
+	struct env e;
+	struct job j = { &e, 'r', "a@x.test", "news", NOW + 60, 0, 0, -1, 0,
+	    0 };
+	char err[256];
+
+	(void)state;
+	setup(&e);
+	assert_int_equal(op(&e, 'r', "a@x.test", "news", NOW), CREQ_SEND);
+	/* without a limit, and with one since before it: recent */
+	assert_int_equal(op(&e, 'r', "a@x.test", "news", NOW + 60),
+	    CREQ_RECENT);
+	j.fresh_since = NOW - 1;
+	assert_int_equal(store_write(e.st, run, &j, err, sizeof(err)), 0);
+	assert_int_equal(j.res, CREQ_RECENT);
+	/* made before the process started, or in its first second: sent
+	 * again (a stop and a start within a second) */
+	j.fresh_since = NOW;
+	assert_int_equal(store_write(e.st, run, &j, err, sizeof(err)), 0);
+	assert_int_equal(j.res, CREQ_SEND);
 	teardown(&e);
 }
 
@@ -547,6 +582,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_request),
 		cmocka_unit_test(test_request_gate),
+		cmocka_unit_test(test_request_fresh),
 		cmocka_unit_test(test_accept),
 		cmocka_unit_test(test_expire),
 		cmocka_unit_test(test_message),

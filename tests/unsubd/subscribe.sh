@@ -218,6 +218,35 @@ http "the 32nd" 429 -H "$XB" -d "address=r99@example.org&list=releases" "$BASE/s
 http "another client" 200 -H "X-Forwarded-For: 203.0.113.100" -d "address=hal@example.org&list=releases" "$BASE/s"
 stop_unsubd
 
+# --- a confirmation that did not go out before a stop (sendmail failed,
+# or the process stopped with it still queued) can be asked for again
+# after the restart: the pending request made before it is not taken
+# for one sent recently
+sed "s|^sendmail-path .*|sendmail-path $T/sendmail-fails|" "$T/om.conf" > "$T/fails.conf"
+printf '#!/bin/sh\nexit 75\n' > "$T/sendmail-fails"
+chmod 755 "$T/sendmail-fails"
+start_unsubd "$T/fails.conf" "$T/unsubd-fails.log" || done_testing
+http "lea asks, nothing goes out" 200 -H "X-Forwarded-For: 203.0.113.30" -d "address=lea@example.org&list=releases" "$BASE/s"
+wait_for_log() {
+	_i=0
+	until grep -q "$2" "$1" 2>/dev/null || [ $_i -ge 100 ]; do sleep 0.05; _i=$((_i + 1)); done
+}
+wait_for_log "$T/unsubd-fails.log" "confirmation to <lea@example.org> not sent"
+expect "the failure logged" "$(cat "$T/unsubd-fails.log")" "confirmation to <lea@example.org> not sent"
+check "lea pending" 1 "$C" -c "$T/om.conf" check lea@example.org releases
+stop_unsubd
+start_unsubd "$T/om.conf" "$T/unsubd-again.log" || done_testing
+n0=$(mail_count)
+http "lea asks again" 200 -H "X-Forwarded-For: 203.0.113.31" -d "address=lea@example.org&list=releases" "$BASE/s"
+m=$(mail_for lea@example.org)
+[ -n "$m" ] && ok || fail "no confirmation for lea after the restart"
+expect "logged as sent" "$(cat "$T/unsubd-again.log")" "releases=send"
+# and within the same run the interval holds again
+http "lea a third time" 200 -H "X-Forwarded-For: 203.0.113.32" -d "address=lea@example.org&list=releases" "$BASE/s"
+sleep 0.5
+expect_eq "one message" "$(mail_count)" $((n0 + 1))
+stop_unsubd
+
 # --- the bound on pending records: 503 when reached, nothing written
 echo "pending-max 5" >> "$T/om.conf"
 start_unsubd "$T/om.conf" "$T/unsubd2.log" || done_testing
