@@ -111,12 +111,14 @@ refuse(struct MHD_Connection *conn, unsigned status, const char *title,
 	    NULL, 1));
 }
 
+static const char link_title[] = "Link not valid";
+static const char link_text[] = "This link is not valid. If you copied it "
+    "from an email, make sure you copied all of it.";
+
 enum MHD_Result
 bad_link(struct MHD_Connection *conn)
 {
-	return (error_page(conn, 400, "Link not valid",
-	    "This link is not valid. If you copied it from an email, make "
-	    "sure you copied all of it.", NULL));
+	return (error_page(conn, 400, link_title, link_text, NULL));
 }
 
 enum MHD_Result
@@ -462,8 +464,36 @@ route(struct MHD_Connection *conn, const char *url, const char *method,
 
 /* ---------------------------------------------------------- framing */
 
+static int
+hexval(char c)
+{
+	return (c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ?
+	    c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1);
+}
+
+size_t
+http_unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	char *r = s, *w = s;
+	int hi, lo;
+
+	(void)cls;
+	(void)conn;
+	while (*r != '\0') {
+		if (r[0] == '%' && (hi = hexval(r[1])) >= 0 &&
+		    (lo = hexval(r[2])) >= 0) {
+			*w++ = (char)(hi * 16 + lo == 0 ? 0x01 : hi * 16 + lo);
+			r += 3;
+		} else
+			*w++ = *r++;
+	}
+	*w = '\0';
+	return ((size_t)(w - s));
+}
+
 struct framing {
-	int	bad;		/* header names that are no token */
+	int	bad;		/* header names that are no token, values
+				   with a control character */
 	int	ncl;		/* Content-Length headers */
 	int	nte;		/* Transfer-Encoding headers */
 	int	chunked;	/* the one Transfer-Encoding is "chunked" */
@@ -485,9 +515,27 @@ token_name(const char *name)
 	return (1);
 }
 
+/*
+ * text_ok - 1 when the LEN octets at S hold no control character but
+ * HTAB: a bare CR ends a line for some readers (RFC 9112 2.2) and a NUL
+ * ends the C string libmicrohttpd hands over, so either could hide a
+ * Content-Length, or a request, from one reader and not another
+ */
+static int
+text_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] < 0x20 && s[i] != '\t') ||
+		    s[i] == 0x7f)
+			return (0);
+	return (1);
+}
+
 static enum MHD_Result
 framing_header(void *arg, enum MHD_ValueKind kind, const char *key,
-    const char *value)
+    size_t key_size, const char *value, size_t value_size)
 {
 	struct framing *f = arg;
 
@@ -496,9 +544,11 @@ framing_header(void *arg, enum MHD_ValueKind kind, const char *key,
 	 * White space before a colon stays in the name; libmicrohttpd
 	 * 0.9.75 appends a folded (obs-fold) line to the field's name. So
 	 * a name that is no token, or a framing field's name with more
-	 * after it, is a header a proxy may have read otherwise.
+	 * after it, is a header a proxy may have read otherwise; so is a
+	 * value with a bare CR or a NUL in it.
 	 */
-	if (!token_name(key) ||
+	if (strlen(key) != key_size || !token_name(key) ||
+	    (value != NULL && !text_ok(value, value_size)) ||
 	    (strncasecmp(key, "Content-Length", 14) == 0 && key[14] != '\0') ||
 	    (strncasecmp(key, "Transfer-Encoding", 17) == 0 && key[17] != '\0'))
 		f->bad++;
@@ -514,8 +564,9 @@ framing_header(void *arg, enum MHD_ValueKind kind, const char *key,
 /*
  * framing_ok - 1 when the request's body has exactly one reading: at
  * most one Content-Length, or one "Transfer-Encoding: chunked" and no
- * Content-Length, and every header name is a token. Anything else could
- * be read differently by a proxy in front of us (request smuggling).
+ * Content-Length, every header name is a token and no value holds a
+ * control character. Anything else could be read differently by a proxy
+ * in front of us (request smuggling).
  * *CHUNKED says whether the body comes chunked.
  */
 static int
@@ -523,8 +574,8 @@ framing_ok(struct MHD_Connection *conn, int *chunked)
 {
 	struct framing f = { 0, 0, 0, 0 };
 
-	(void)MHD_get_connection_values(conn, MHD_HEADER_KIND, framing_header,
-	    &f);
+	(void)MHD_get_connection_values_n(conn, MHD_HEADER_KIND,
+	    framing_header, &f);
 	*chunked = f.nte == 1 && f.chunked;
 	if (f.bad || f.ncl > 1 || f.nte > 1 ||
 	    (f.nte == 1 && (f.ncl > 0 || !f.chunked)))
@@ -561,6 +612,18 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url,
 		if ((rq = calloc(1, sizeof(*rq))) == NULL)
 			return (MHD_NO);
 		*con_cls = rq;
+		/* a bare CR in the request line, or %00 (http_unescape()) */
+		if (!text_ok(url, strlen(url))) {
+			int link = url[0] == '/' && strchr("upc", url[1]) !=
+			    NULL && url[1] != '\0' && url[2] == '/';
+
+			guard_busy(http_slot(conn), 1);
+			ulog(LOG_NOTICE, "refused a request with a control "
+			    "character in its path");
+			return (refuse(conn, 400, link ? link_title :
+			    "Bad request", link ? link_text :
+			    "The request is not well formed."));
+		}
 		if (!framing_ok(conn, &rq->chunked)) {
 			guard_busy(http_slot(conn), 1);
 			ulog(LOG_NOTICE, "refused a request with ambiguous "

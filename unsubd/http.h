@@ -108,6 +108,12 @@ int	confirm_send(const struct unsubd_env *, const char *addr,
 	    const struct conf_list *const *lists, size_t n);
 
 /* libmicrohttpd's callbacks (http.c) and the guard's slot (listen.c) */
+/*
+ * http_unescape - %XX in the path and the query, as libmicrohttpd's own,
+ * but %00 becomes 0x01: a NUL would cut the path short of what follows
+ * it, and http_handler() refuses a path with a control character
+ */
+size_t	http_unescape(void *, struct MHD_Connection *, char *);
 enum MHD_Result http_handler(void *, struct MHD_Connection *, const char *url,
 	    const char *method, const char *version, const char *upload_data,
 	    size_t *upload_data_size, void **con_cls);

@@ -218,6 +218,7 @@ http_start(int fd, int (*trusted)(const char *), char *err, size_t errlen)
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
 	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, NULL,
 	    MHD_OPTION_NOTIFY_CONNECTION, notify, NULL,
+	    MHD_OPTION_UNESCAPE_CALLBACK, http_unescape, NULL,
 	    MHD_OPTION_END);
 	if (d == NULL) {
 		/* the caller exits: FD is left to the exit, as libmicrohttpd

@@ -3,7 +3,8 @@
 # framing_more.sh - framing that a proxy in front could read otherwise
 # than optin-unsubd does: white space before a header's colon, obs-fold
 # (RFC 9112 5.2: reject, or replace by a space), a chunk extension whose
-# quoted string holds CR LF. Each must get 400 and the connection
+# quoted string holds CR LF, a bare CR in a header value or the request
+# line, %00 in the path. Each must get 400 and the connection
 # closed, and the one-click hidden behind it must do nothing.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
@@ -41,6 +42,27 @@ try "Content-Length hidden in a folded header" \
     "${P}X-A: a\r\n Content-Length: $n\r\nContent-Length: 0\r\n\r\n$hidden"
 try "chunk extension with CR LF in a quoted string" \
     "${P}Transfer-Encoding: chunked\r\n\r\n0;ext=\"x\r\n\r\n$hidden\"\r\n\r\n"
+# a bare CR ends a line for some readers (RFC 9112 2.2: reject it): it
+# hides a Content-Length (a NUL in a value cannot be seen: libmicrohttpd
+# 0.9.75 ends the line there before we see it; nginx refuses both)
+G="GET /healthz HTTP/1.1\r\nHost: x\r\n"
+try "Content-Length behind a bare CR in a value" \
+    "${G}X-A: a\rContent-Length: $n\r\n\r\n$hidden"
+try "Content-Length behind a bare CR in the request line" \
+    "GET /healthz\rContent-Length: $n HTTP/1.1\r\nHost: x\r\n\r\n$hidden"
+# %00 in the path: the path is not cut short at it
+try "a one-click with %00 and more after its token" \
+    "POST /u/$amy%%00junk HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 26\r\n\r\nList-Unsubscribe=One-Click"
+try "a route with %00 and more after it" \
+    "GET /healthz%%00junk HTTP/1.1\r\nHost: x\r\n\r\n"
+# a value with a tab, or octets above 127, is fine
+printf "GET /healthz HTTP/1.1\r\nHost: x\r\nUser-Agent: a\tb \303\251\r\nConnection: close\r\n\r\n" > "$T/req"
+expect_eq "tab and UTF-8 in a value" "$($RAW "$PORT" "$T/req" 3)" "HTTP/1.1 200 OK
+closed"
+# a one-click link that a mail program broke: the link page, and closed
+printf "GET /u/$amy%%0d%%0a HTTP/1.1\r\nHost: x\r\n\r\n" > "$T/req"
+expect_eq "a link with %0d%0a: 400 and closed" "$($RAW "$PORT" "$T/req" 3)" "HTTP/1.1 400 Bad Request
+closed"
 check "bea untouched" 0 "$C" -c "$T/om.conf" check bea@example.org marketing
 stop_unsubd
 done_testing
