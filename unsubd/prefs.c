@@ -169,7 +169,7 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	struct confirm_limit lim;
 	unsigned char *send;
 	char err[256], ev[STORE_EVIDENCE_MAX], note[400];
-	size_t i, n;
+	size_t i, n, k;
 	const char *ctype;
 	enum MHD_Result ret;
 
@@ -238,13 +238,19 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 			ulog(LOG_INFO, "unsubscribe list=%s rcpt=<%s> "
 			    "result=opt-out channel=preferences %s",
 			    env->conf->lists[i].name, t.rcpt, ev);
-	for (i = 0, n = 0; i < env->conf->nlists && n < 16; i++)
-		if (send[i])
-			sel[n++] = &env->conf->lists[i];
+	/* every list recorded pending gets its link: 16 to a message */
+	for (i = 0, n = 0, k = 0; i <= env->conf->nlists; i++) {
+		if (i < env->conf->nlists && send[i])
+			sel[k++] = &env->conf->lists[i];
+		if (k == 16 || (i == env->conf->nlists && k > 0)) {
+			if (confirm_send(env, t.rcpt, sel, k) < 0)
+				ulog(LOG_ERR, "preferences rcpt=<%s>: no "
+				    "confirmation queued", t.rcpt);
+			n += k;
+			k = 0;
+		}
+	}
 	free(send);
-	if (n > 0 && confirm_send(env, t.rcpt, sel, n) < 0)
-		ulog(LOG_ERR, "preferences rcpt=<%s>: no confirmation queued",
-		    t.rcpt);
 	note[0] = '\0';
 	(void)strlcat(note, j.up.blocked || j.up.waiting || j.up.held ||
 	    j.up.kept_all ? "Saved." :

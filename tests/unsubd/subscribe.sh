@@ -247,6 +247,31 @@ sleep 0.5
 expect_eq "one message" "$(mail_count)" $((n0 + 1))
 stop_unsubd
 
+# --- more than 16 lists ticked on the page: every list recorded pending
+# gets its link, 16 to a message
+cp "$T/om.conf" "$T/many.conf"
+i=0
+while [ $i -lt 20 ]; do
+	printf 'list x%d {\n    description "Extra %d"\n    consent express\n}\n' $i $i >> "$T/many.conf"
+	i=$((i + 1))
+done
+start_unsubd "$T/many.conf" "$T/unsubd-many.log" || done_testing
+n0=$(mail_count)
+mtok=$(token mia@example.org marketing)
+form="form=preferences&list=marketing"
+i=0
+while [ $i -lt 20 ]; do form="$form&list=x$i"; i=$((i + 1)); done
+http "mia ticks 20 lists" 200 -d "$form" "$BASE/p/$mtok"
+wait_mail $((n0 + 2))
+sleep 0.5
+expect_eq "two messages" "$(mail_count)" $((n0 + 2))
+links=$(for f in $(grep -l -x -e "ARGS: .* -- mia@example.org" "$T"/mail/[0-9]*); do
+	grep -o '/c/[A-Za-z0-9_-]*' "$f"; done | sort -u | wc -l)
+expect_eq "a link for each of the 20" "$links" 20
+pending=$("$C" -c "$T/many.conf" show mia@example.org | grep -c '^consent mia@example.org x[0-9]* pending')
+expect_eq "20 pending" "$pending" 20
+stop_unsubd
+
 # --- the bound on pending records: 503 when reached, nothing written
 echo "pending-max 5" >> "$T/om.conf"
 start_unsubd "$T/om.conf" "$T/unsubd2.log" || done_testing
