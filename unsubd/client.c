@@ -29,6 +29,28 @@ client_canonical(const char *ip, size_t len, char *out, size_t outlen)
 	return (-1);
 }
 
+void
+client_key(const char *ip, char out[CLIENT_IP_MAX])
+{
+	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0xff, 0xff };
+	unsigned char bin[16];
+	size_t n;
+
+	if (inet_pton(AF_INET6, ip, bin) != 1 ||
+	    memcmp(bin, mapped, sizeof(mapped)) == 0) {
+		(void)strlcpy(out, ip, CLIENT_IP_MAX);
+		return;
+	}
+	memset(bin + 8, 0, 8);
+	if (inet_ntop(AF_INET6, bin, out, CLIENT_IP_MAX - 3) == NULL) {
+		(void)strlcpy(out, ip, CLIENT_IP_MAX);
+		return;
+	}
+	n = strlen(out);
+	(void)strlcpy(out + n, "/64", CLIENT_IP_MAX - n);
+}
+
 static int
 is_space(char c)
 {

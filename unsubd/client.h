@@ -27,4 +27,13 @@ int	client_forwarded(const char *const *vals, size_t nvals,
 /* client_canonical - IP in its canonical text form into OUT; 0 / -1 */
 int	client_canonical(const char *ip, size_t len, char *out, size_t outlen);
 
+/*
+ * client_key - what the limits per client count IP (numeric text) as:
+ * an IPv6 address by its /64 ("2001:db8::/64"), which one host or one
+ * customer usually holds whole, so that rotating through it gains
+ * nothing; an IPv4 address (also IPv4-mapped IPv6) as itself. Anything
+ * else is copied. OUT has CLIENT_IP_MAX octets.
+ */
+void	client_key(const char *ip, char out[CLIENT_IP_MAX]);
+
 #endif

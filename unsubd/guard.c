@@ -25,7 +25,8 @@
  *	limit per address would let a few slow clients lock out everyone.
  *	Addresses the TRUSTED function names (trusted-proxy) have none
  *	beyond the total; every other address may hold at most
- *	GUARD_PER_ADDRESS connections.
+ *	GUARD_PER_ADDRESS connections, an IPv6 /64 counting as one
+ *	address (client_key()).
  *
  *	A connection is only ever shut down while the guard's lock is held
  *	and its slot is in use: libmicrohttpd reports the end of a
@@ -43,6 +44,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "client.h"
 #include "guard.h"
 
 struct guard_slot {
@@ -51,7 +53,7 @@ struct guard_slot {
 	int	busy;		/* a request is being answered */
 	int	cut;		/* shut down already */
 	int64_t	since;		/* ms: waiting for a request since */
-	char	ip[NI_MAXHOST];
+	char	key[CLIENT_IP_MAX];	/* client_key(): what the limit counts */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -150,14 +152,14 @@ guard_stop(void)
 	nslots = 0;
 }
 
-/* held - the slots in use by IP; under lock */
+/* held - the slots in use by client KEY (client_key()); under lock */
 static size_t
-held(const char *ip)
+held(const char *key)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < nslots; i++)
-		if (slots[i].used && strcmp(slots[i].ip, ip) == 0)
+		if (slots[i].used && strcmp(slots[i].key, key) == 0)
 			n++;
 	return (n);
 }
@@ -172,15 +174,16 @@ limited(const char *ip)
 int
 guard_accept(const struct sockaddr *sa, socklen_t len)
 {
-	char ip[NI_MAXHOST];
+	char ip[NI_MAXHOST], key[CLIENT_IP_MAX];
 	size_t n;
 
 	if (numeric(sa, len, ip, sizeof(ip)) < 0)
 		return (0);
 	if (!limited(ip))
 		return (1);
+	client_key(ip, key);
 	(void)pthread_mutex_lock(&lock);
-	n = held(ip);
+	n = held(key);
 	(void)pthread_mutex_unlock(&lock);
 	return (n < GUARD_PER_ADDRESS);
 }
@@ -189,20 +192,21 @@ struct guard_slot *
 guard_open(int fd, const struct sockaddr *sa, socklen_t len)
 {
 	struct guard_slot *s = NULL;
-	char ip[NI_MAXHOST];
+	char ip[NI_MAXHOST], key[CLIENT_IP_MAX];
 	size_t i;
 	int lim;
 
 	if (numeric(sa, len, ip, sizeof(ip)) < 0)
 		ip[0] = '\0';
 	lim = limited(ip);
+	client_key(ip, key);
 	(void)pthread_mutex_lock(&lock);
 	/*
 	 * guard_accept() counted without holding a place, and the threads
 	 * accept at once: the limit per address holds here, where counting
 	 * and taking the slot are one step
 	 */
-	if (!lim || held(ip) < GUARD_PER_ADDRESS)
+	if (!lim || held(key) < GUARD_PER_ADDRESS)
 		for (i = 0; i < nslots; i++)
 			if (!slots[i].used) {
 				s = &slots[i];
@@ -210,7 +214,7 @@ guard_open(int fd, const struct sockaddr *sa, socklen_t len)
 				s->used = 1;
 				s->fd = fd;
 				s->since = now_ms();
-				(void)strlcpy(s->ip, ip, sizeof(s->ip));
+				(void)strlcpy(s->key, key, sizeof(s->key));
 				break;
 			}
 	if (s == NULL)		/* over the limit, or more than we can watch */

@@ -103,17 +103,18 @@ out:
 static int
 rate_ok(struct MHD_Connection *conn, const struct conf *c)
 {
-	char ip[CLIENT_IP_MAX], fwd[CLIENT_IP_MAX];
+	char ip[CLIENT_IP_MAX], fwd[CLIENT_IP_MAX], key[CLIENT_IP_MAX];
 
 	client_of(conn, c, ip, fwd);
+	client_key(fwd[0] ? fwd : ip, key);
 	(void)pthread_mutex_lock(&sub_lock);
 	if (rates == NULL)
 		rates = rate_new(RATE_SLOTS);
 	(void)pthread_mutex_unlock(&sub_lock);
 	if (rates == NULL)
 		return (0);
-	return (rate_take(rates, fwd[0] ? fwd : ip, (int64_t)time(NULL),
-	    c->subscribe_rate, RATE_WINDOW));
+	return (rate_take(rates, key, (int64_t)time(NULL), c->subscribe_rate,
+	    RATE_WINDOW));
 }
 
 /*

@@ -96,12 +96,40 @@ test_long_header(void **state)
 	free(h);
 }
 
+/* what the limits per client count: an IPv6 address by its /64 */
+static void
+test_key(void **state)
+{
+	static const struct {
+		const char *ip, *key;
+	} keys[] = {
+		{ "192.0.2.7", "192.0.2.7" },
+		{ "2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64" },
+		{ "2001:db8:1:2::ffff", "2001:db8:1:2::/64" },
+		{ "2001:db8:1:3::1", "2001:db8:1:3::/64" },
+		{ "::1", "::/64" },
+		{ "::ffff:192.0.2.7", "::ffff:192.0.2.7" },
+		{ "fe80::1%eth0", "fe80::1%eth0" },
+		{ "", "" },
+		{ "not an address", "not an address" },
+	};
+	char out[CLIENT_IP_MAX];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		client_key(keys[i].ip, out);
+		assert_string_equal(out, keys[i].key);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_long_header),
+		cmocka_unit_test(test_key),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -216,6 +216,16 @@ expect "30 served" "$codes" "$(printf ' 200%.0s' $(seq 30))"
 expect "then 429" "$codes" " 429"
 http "the 32nd" 429 -H "$XB" -d "address=r99@example.org&list=releases" "$BASE/s"
 http "another client" 200 -H "X-Forwarded-For: 203.0.113.100" -d "address=hal@example.org&list=releases" "$BASE/s"
+# an IPv6 /64 is one client: a new address of it for each request gains
+# nothing
+i=0 codes=""
+while [ $i -lt 31 ]; do
+	codes="$codes $(curl -s -o /dev/null -w '%{http_code}' -H "X-Forwarded-For: 2001:db8:7:7::$((i + 1))" -d "address=s$i@example.org&list=releases" "$BASE/s")"
+	i=$((i + 1))
+done
+expect "/64: 30 served" "$codes" "$(printf ' 200%.0s' $(seq 30))"
+expect "/64: then 429" "$codes" " 429"
+http "another /64" 200 -H "X-Forwarded-For: 2001:db8:7:8::1" -d "address=s99@example.org&list=releases" "$BASE/s"
 stop_unsubd
 
 # --- a confirmation that did not go out before a stop (sendmail failed,
