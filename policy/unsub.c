@@ -184,6 +184,11 @@ unsub_prefs(struct store_txn *tx, const struct conf *c, const char *addr,
 	size_t i;
 
 	p->changed = p->blocked = p->waiting = p->held = p->kept_all = 0;
+	/* from the start each time store_write() runs the transaction */
+	if (p->send != NULL)
+		memset(p->send, 0, c->nlists);
+	if (p->left != NULL)
+		memset(p->left, 0, c->nlists);
 	if (p->all) {
 		/* again: dated anew, over the lists confirmed since */
 		if (unsub_all(tx, addr, delims, ch) < 0)

@@ -517,9 +517,10 @@ token_name(const char *name)
 
 /*
  * text_ok - 1 when the LEN octets at S hold no control character but
- * HTAB: a bare CR ends a line for some readers (RFC 9112 2.2) and a NUL
- * ends the C string libmicrohttpd hands over, so either could hide a
- * Content-Length, or a request, from one reader and not another
+ * HTAB: a bare CR ends a line for some readers (RFC 9112 2.2), so it
+ * could hide a Content-Length, or a request, from one reader and not
+ * another. (A NUL cannot be seen here: libmicrohttpd 0.9.75 reads each
+ * header line as a C string and hands over what comes before it.)
  */
 static int
 text_ok(const char *s, size_t len)
@@ -545,7 +546,7 @@ framing_header(void *arg, enum MHD_ValueKind kind, const char *key,
 	 * 0.9.75 appends a folded (obs-fold) line to the field's name. So
 	 * a name that is no token, or a framing field's name with more
 	 * after it, is a header a proxy may have read otherwise; so is a
-	 * value with a bare CR or a NUL in it.
+	 * value with a bare CR (or another control character) in it.
 	 */
 	if (strlen(key) != key_size || !token_name(key) ||
 	    (value != NULL && !text_ok(value, value_size)) ||
