@@ -181,30 +181,45 @@ mailbox_gate(void *arg, const struct conf_list *l)
 	return (g->asked[i] == 2);
 }
 
-/* pending_room - 1 when fewer than pending-max records are pending, -1 */
+/*
+ * pending_room - 1 when fewer than pending-max records are pending, -1
+ * on a database error. sub_lock is a leaf: it is never held while the
+ * store is used, since a writer asks mailbox_gate() (which takes it)
+ * inside its transaction, and a read may have to wait for that writer
+ * (a replaced data.mdb is reopened under the store's resize lock). One
+ * thread recounts at a time; the others use the last count meanwhile.
+ */
 static int
 pending_room(const struct unsubd_env *env)
 {
+	static int recounting;
 	struct store_txn *tx;
 	char err[256];
 	size_t n;
-	int rc;
+	int rc, again;
 
 	(void)pthread_mutex_lock(&sub_lock);
-	if (time(NULL) - pending_at >= PENDING_RECOUNT) {
-		if (store_read_begin(env->store, &tx, err, sizeof(err)) < 0) {
-			(void)pthread_mutex_unlock(&sub_lock);
-			return (-1);
+	again = time(NULL) - pending_at >= PENDING_RECOUNT && !recounting;
+	if (again)
+		recounting = 1;
+	(void)pthread_mutex_unlock(&sub_lock);
+	if (again) {
+		rc = store_read_begin(env->store, &tx, err, sizeof(err));
+		if (rc == 0) {
+			rc = confirm_count_pending(tx, &n);
+			store_read_end(tx);
 		}
-		rc = confirm_count_pending(tx, &n);
-		store_read_end(tx);
-		if (rc < 0) {
-			(void)pthread_mutex_unlock(&sub_lock);
-			return (-1);
+		(void)pthread_mutex_lock(&sub_lock);
+		recounting = 0;
+		if (rc == 0) {
+			pending_n = n;
+			pending_at = time(NULL);
 		}
-		pending_n = n;
-		pending_at = time(NULL);
+		(void)pthread_mutex_unlock(&sub_lock);
+		if (rc < 0)
+			return (-1);
 	}
+	(void)pthread_mutex_lock(&sub_lock);
 	rc = pending_n < (size_t)env->conf->pending_max;
 	(void)pthread_mutex_unlock(&sub_lock);
 	return (rc);
