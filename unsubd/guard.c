@@ -53,7 +53,8 @@ struct guard_slot {
 	int	busy;		/* a request is being answered */
 	int	cut;		/* shut down already */
 	int64_t	since;		/* ms: waiting for a request since */
-	char	key[CLIENT_IP_MAX];	/* client_key(): what the limit counts */
+	char	key[CLIENT_IP_MAX];	/* client_key(): what the limit counts;
+					   "" for a trusted proxy */
 };
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -199,7 +200,12 @@ guard_open(int fd, const struct sockaddr *sa, socklen_t len)
 	if (numeric(sa, len, ip, sizeof(ip)) < 0)
 		ip[0] = '\0';
 	lim = limited(ip);
-	client_key(ip, key);
+	/* a trusted proxy's connections count against nobody's limit,
+	 * not even against the other hosts of its /64 */
+	if (lim)
+		client_key(ip, key);
+	else
+		key[0] = '\0';
 	(void)pthread_mutex_lock(&lock);
 	/*
 	 * guard_accept() counted without holding a place, and the threads
