@@ -534,6 +534,51 @@ text_ok(const char *s, size_t len)
 	return (1);
 }
 
+/* bad_value - count in *ARG a name or value with a control character
+ * (a query argument: HTAB too) */
+static enum MHD_Result
+bad_value(void *arg, enum MHD_ValueKind kind, const char *key,
+    size_t key_size, const char *value, size_t value_size)
+{
+	int *bad = arg;
+	size_t i;
+
+	if (!text_ok(key, key_size) || (value != NULL &&
+	    !text_ok(value, value_size)))
+		(*bad)++;
+	else if (kind == MHD_GET_ARGUMENT_KIND) {
+		for (i = 0; i < key_size; i++)
+			*bad += key[i] == '\t';
+		for (i = 0; value != NULL && i < value_size; i++)
+			*bad += value[i] == '\t';
+	}
+	return (MHD_YES);
+}
+
+/*
+ * line_ok - 1 when the request line is one we read as any reader would:
+ * HTTP/1.0 or 1.1, and no control character in the path (a bare CR;
+ * %00 is 0x01 here, see http_unescape()) or in the query's names and
+ * values. (A raw NUL cannot be seen: libmicrohttpd 0.9.75 hands over
+ * the path up to it.)
+ */
+static int
+line_ok(struct MHD_Connection *conn, const char *url, const char *version)
+{
+	size_t i;
+	int bad = 0;
+
+	if (version == NULL || (strcmp(version, MHD_HTTP_VERSION_1_1) != 0 &&
+	    strcmp(version, MHD_HTTP_VERSION_1_0) != 0))
+		return (0);
+	for (i = 0; url[i] != '\0'; i++)
+		if ((unsigned char)url[i] < 0x20 || url[i] == 0x7f)
+			return (0);
+	(void)MHD_get_connection_values_n(conn, MHD_GET_ARGUMENT_KIND,
+	    bad_value, &bad);
+	return (bad == 0);
+}
+
 static enum MHD_Result
 framing_header(void *arg, enum MHD_ValueKind kind, const char *key,
     size_t key_size, const char *value, size_t value_size)
@@ -606,21 +651,19 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url,
 	enum MHD_Result ret;
 
 	(void)cls;
-	(void)version;
 	if (rq == NULL) {
 		const char *cl;
 
 		if ((rq = calloc(1, sizeof(*rq))) == NULL)
 			return (MHD_NO);
 		*con_cls = rq;
-		/* a bare CR in the request line, or %00 (http_unescape()) */
-		if (!text_ok(url, strlen(url))) {
+		if (!line_ok(conn, url, version)) {
 			int link = url[0] == '/' && strchr("upc", url[1]) !=
 			    NULL && url[1] != '\0' && url[2] == '/';
 
 			guard_busy(http_slot(conn), 1);
-			ulog(LOG_NOTICE, "refused a request with a control "
-			    "character in its path");
+			ulog(LOG_NOTICE, "refused a request line with a "
+			    "control character, or not HTTP/1.0 or 1.1");
 			return (refuse(conn, 400, link ? link_title :
 			    "Bad request", link ? link_text :
 			    "The request is not well formed."));
@@ -662,6 +705,16 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url,
 	if (rq->too_big)
 		return (refuse(conn, 413, "Too large",
 		    "The request is too large."));
+	if (rq->chunked) {
+		int bad = 0;
+
+		/* a chunked body's trailer fields, as the header's */
+		(void)MHD_get_connection_values_n(conn, MHD_FOOTER_KIND,
+		    bad_value, &bad);
+		if (bad)
+			return (refuse(conn, 400, "Bad request",
+			    "The request is not well formed."));
+	}
 	rq->body[rq->len] = '\0';
 	answer_closes = rq->chunked;
 	ret = route(conn, url, method, rq);

@@ -3,8 +3,9 @@
 # framing_more.sh - framing that a proxy in front could read otherwise
 # than optin-unsubd does: white space before a header's colon, obs-fold
 # (RFC 9112 5.2: reject, or replace by a space), a chunk extension whose
-# quoted string holds CR LF, a bare CR in a header value or the request
-# line, %00 in the path. Each must get 400 and the connection
+# quoted string holds CR LF, a bare CR in a header value, a trailer or
+# the request line (path or query), %00 or a tab in the path, a request
+# line that is not HTTP/1.0 or 1.1. Each must get 400 and the connection
 # closed, and the one-click hidden behind it must do nothing.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
@@ -43,13 +44,23 @@ try "Content-Length hidden in a folded header" \
 try "chunk extension with CR LF in a quoted string" \
     "${P}Transfer-Encoding: chunked\r\n\r\n0;ext=\"x\r\n\r\n$hidden\"\r\n\r\n"
 # a bare CR ends a line for some readers (RFC 9112 2.2: reject it): it
-# hides a Content-Length (a NUL in a value cannot be seen: libmicrohttpd
-# 0.9.75 ends the line there before we see it; nginx refuses both)
+# hides a Content-Length (a raw NUL in a value or the request line cannot
+# be seen: libmicrohttpd 0.9.75 hands over only what comes before it;
+# nginx refuses both)
 G="GET /healthz HTTP/1.1\r\nHost: x\r\n"
 try "Content-Length behind a bare CR in a value" \
     "${G}X-A: a\rContent-Length: $n\r\n\r\n$hidden"
 try "Content-Length behind a bare CR in the request line" \
     "GET /healthz\rContent-Length: $n HTTP/1.1\r\nHost: x\r\n\r\n$hidden"
+try "Content-Length behind a bare CR in the query" \
+    "GET /healthz?a\rContent-Length: $n HTTP/1.1\r\nHost: x\r\n\r\n$hidden"
+try "a tab in the path" "GET /heal\tthz HTTP/1.1\r\nHost: x\r\n\r\n"
+try "a request line without a version" "GET /healthz\r\nHost: x\r\n\r\n"
+try "HTTP/1.2" "GET /healthz HTTP/1.2\r\nHost: x\r\n\r\n"
+# a chunked one-click whose trailer holds a bare CR
+printf "${P}Transfer-Encoding: chunked\r\n\r\n1a\r\nList-Unsubscribe=One-Click\r\n0\r\nX-T: a\rContent-Length: 5\r\n\r\n" > "$T/req"
+expect_eq "a bare CR in a trailer: 400 and closed" "$($RAW "$PORT" "$T/req" 3)" "HTTP/1.1 400 Bad Request
+closed"
 # %00 in the path: the path is not cut short at it
 try "a one-click with %00 and more after its token" \
     "POST /u/$amy%%00junk HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 26\r\n\r\nList-Unsubscribe=One-Click"
