@@ -21,6 +21,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,8 @@ static pthread_mutex_t sub_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct rate *rates;
 static struct rate *mailboxes;
 static size_t pending_n;
-static time_t pending_at;
+static time_t pending_at;		/* 0: not counted yet */
+static uint64_t pending_adds;		/* pending_added() ever */
 
 /* ---------------------------------------------------------- sending */
 
@@ -187,7 +189,10 @@ mailbox_gate(void *arg, const struct conf_list *l)
  * store is used, since a writer asks mailbox_gate() (which takes it)
  * inside its transaction, and a read may have to wait for that writer
  * (a replaced data.mdb is reopened under the store's resize lock). One
- * thread recounts at a time; the others use the last count meanwhile.
+ * thread recounts at a time; the others use the last count meanwhile,
+ * or, before the first count, answer as for a database error. What was
+ * added while the count ran is added to it (if the count saw it too,
+ * the bound errs on the safe side until the next count).
  */
 static int
 pending_room(const struct unsubd_env *env)
@@ -195,13 +200,19 @@ pending_room(const struct unsubd_env *env)
 	static int recounting;
 	struct store_txn *tx;
 	char err[256];
+	uint64_t adds = 0;
 	size_t n;
 	int rc, again;
 
 	(void)pthread_mutex_lock(&sub_lock);
 	again = time(NULL) - pending_at >= PENDING_RECOUNT && !recounting;
-	if (again)
+	if (again) {
 		recounting = 1;
+		adds = pending_adds;
+	} else if (pending_at == 0) {
+		(void)pthread_mutex_unlock(&sub_lock);
+		return (-1);		/* the first count is under way */
+	}
 	(void)pthread_mutex_unlock(&sub_lock);
 	if (again) {
 		rc = store_read_begin(env->store, &tx, err, sizeof(err));
@@ -212,7 +223,7 @@ pending_room(const struct unsubd_env *env)
 		(void)pthread_mutex_lock(&sub_lock);
 		recounting = 0;
 		if (rc == 0) {
-			pending_n = n;
+			pending_n = n + (size_t)(pending_adds - adds);
 			pending_at = time(NULL);
 		}
 		(void)pthread_mutex_unlock(&sub_lock);
@@ -230,6 +241,7 @@ pending_added(size_t n)
 {
 	(void)pthread_mutex_lock(&sub_lock);
 	pending_n += n;
+	pending_adds += n;
 	(void)pthread_mutex_unlock(&sub_lock);
 }
 
