@@ -484,6 +484,9 @@ http_unescape(void *cls, struct MHD_Connection *conn, char *s)
 		    (lo = hexval(r[2])) >= 0) {
 			*w++ = (char)(hi * 16 + lo == 0 ? 0x01 : hi * 16 + lo);
 			r += 3;
+		} else if ((unsigned char)*r < 0x20 || *r == 0x7f) {
+			*w++ = 0x01;	/* a raw control character */
+			r++;
 		} else
 			*w++ = *r++;
 	}
@@ -534,40 +537,44 @@ text_ok(const char *s, size_t len)
 	return (1);
 }
 
-/* bad_value - count in *ARG a name or value with a control character
- * (a query argument: HTAB too) */
+/*
+ * bad_value - count in *ARG a name or value with a control character: a
+ * trailer field's but HTAB; a query argument's as it came, raw (which
+ * http_unescape() made 0x01, as it did %00), since a byte encoded as %XX
+ * frames nothing
+ */
 static enum MHD_Result
 bad_value(void *arg, enum MHD_ValueKind kind, const char *key,
     size_t key_size, const char *value, size_t value_size)
 {
 	int *bad = arg;
-	size_t i;
 
-	if (!text_ok(key, key_size) || (value != NULL &&
+	if (kind == MHD_GET_ARGUMENT_KIND) {
+		if (memchr(key, 0x01, key_size) != NULL || (value != NULL &&
+		    memchr(value, 0x01, value_size) != NULL))
+			(*bad)++;
+	} else if (!text_ok(key, key_size) || (value != NULL &&
 	    !text_ok(value, value_size)))
 		(*bad)++;
-	else if (kind == MHD_GET_ARGUMENT_KIND) {
-		for (i = 0; i < key_size; i++)
-			*bad += key[i] == '\t';
-		for (i = 0; value != NULL && i < value_size; i++)
-			*bad += value[i] == '\t';
-	}
 	return (MHD_YES);
 }
 
 /*
  * line_ok - 1 when the request line is one we read as any reader would:
- * HTTP/1.0 or 1.1, and no control character in the path (a bare CR;
- * %00 is 0x01 here, see http_unescape()) or in the query's names and
- * values. (A raw NUL cannot be seen: libmicrohttpd 0.9.75 hands over
- * the path up to it.)
+ * a method that is a token, HTTP/1.0 or 1.1, no control character in
+ * the path (a bare CR; %00 is 0x01 here, see http_unescape()) and none
+ * as it came in the query. (A raw NUL cannot be seen: libmicrohttpd
+ * 0.9.75 hands over the line up to it.)
  */
 static int
-line_ok(struct MHD_Connection *conn, const char *url, const char *version)
+line_ok(struct MHD_Connection *conn, const char *method, const char *url,
+    const char *version)
 {
 	size_t i;
 	int bad = 0;
 
+	if (method == NULL || !token_name(method))
+		return (0);
 	if (version == NULL || (strcmp(version, MHD_HTTP_VERSION_1_1) != 0 &&
 	    strcmp(version, MHD_HTTP_VERSION_1_0) != 0))
 		return (0);
@@ -657,7 +664,7 @@ http_handler(void *cls, struct MHD_Connection *conn, const char *url,
 		if ((rq = calloc(1, sizeof(*rq))) == NULL)
 			return (MHD_NO);
 		*con_cls = rq;
-		if (!line_ok(conn, url, version)) {
+		if (!line_ok(conn, method, url, version)) {
 			int link = url[0] == '/' && strchr("upc", url[1]) !=
 			    NULL && url[1] != '\0' && url[2] == '/';
 

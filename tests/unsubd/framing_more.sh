@@ -4,8 +4,8 @@
 # than optin-unsubd does: white space before a header's colon, obs-fold
 # (RFC 9112 5.2: reject, or replace by a space), a chunk extension whose
 # quoted string holds CR LF, a bare CR in a header value, a trailer or
-# the request line (path or query), %00 or a tab in the path, a request
-# line that is not HTTP/1.0 or 1.1. Each must get 400 and the connection
+# the request line (method, path or query as it came), %00 or a tab in
+# the path, a request line that is not HTTP/1.0 or 1.1. Each must get 400 and the connection
 # closed, and the one-click hidden behind it must do nothing.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
@@ -54,6 +54,8 @@ try "Content-Length behind a bare CR in the request line" \
     "GET /healthz\rContent-Length: $n HTTP/1.1\r\nHost: x\r\n\r\n$hidden"
 try "Content-Length behind a bare CR in the query" \
     "GET /healthz?a\rContent-Length: $n HTTP/1.1\r\nHost: x\r\n\r\n$hidden"
+try "Content-Length behind a bare CR in the method" \
+    "GET\rContent-Length: $n /healthz HTTP/1.1\r\nHost: x\r\n\r\n$hidden"
 try "a tab in the path" "GET /heal\tthz HTTP/1.1\r\nHost: x\r\n\r\n"
 try "a request line without a version" "GET /healthz\r\nHost: x\r\n\r\n"
 try "HTTP/1.2" "GET /healthz HTTP/1.2\r\nHost: x\r\n\r\n"
@@ -66,6 +68,10 @@ try "a one-click with %00 and more after its token" \
     "POST /u/$amy%%00junk HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 26\r\n\r\nList-Unsubscribe=One-Click"
 try "a route with %00 and more after it" \
     "GET /healthz%%00junk HTTP/1.1\r\nHost: x\r\n\r\n"
+# a control character encoded in the query frames nothing: served
+printf "GET /healthz?utm_content=a%%0Ab&q=%%09&x=%%0D%%0A HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n" > "$T/req"
+expect_eq "encoded control characters in the query" "$($RAW "$PORT" "$T/req" 3)" "HTTP/1.1 200 OK
+closed"
 # a value with a tab, or octets above 127, is fine
 printf "GET /healthz HTTP/1.1\r\nHost: x\r\nUser-Agent: a\tb \303\251\r\nConnection: close\r\n\r\n" > "$T/req"
 expect_eq "tab and UTF-8 in a value" "$($RAW "$PORT" "$T/req" 3)" "HTTP/1.1 200 OK
