@@ -93,6 +93,13 @@ static pthread_mutex_t reload_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t reload_cv = PTHREAD_COND_INITIALIZER;
 static int reload_want, reload_quit;
 
+static void
+reload_now(void)
+{
+	mlog(LOG_INFO, "SIGUSR1: reloading %s", state_path());
+	(void)state_reload();
+}
+
 /* reloader - one reload per SIGUSR1 (those that come during one: one) */
 static void *
 reloader(void *arg)
@@ -106,8 +113,7 @@ reloader(void *arg)
 			break;
 		reload_want = 0;
 		(void)pthread_mutex_unlock(&reload_mu);
-		mlog(LOG_INFO, "SIGUSR1: reloading %s", state_path());
-		(void)state_reload();
+		reload_now();
 		(void)pthread_mutex_lock(&reload_mu);
 	}
 	(void)pthread_mutex_unlock(&reload_mu);
@@ -188,10 +194,8 @@ wait_signals(pthread_t serve_th)
 			break;
 		if (reloads)
 			reload_post(0);
-		else {
-			mlog(LOG_INFO, "SIGUSR1: reloading %s", state_path());
-			(void)state_reload();
-		}
+		else
+			reload_now();	/* no thread for it: here */
 	}
 	if (pthread_create(&st, NULL, stopper, NULL) != 0) {
 		(void)smfi_stop();	/* waits for the poll to time out */

@@ -109,12 +109,10 @@ confirm_request(struct store_txn *tx, const struct conf *c, const char *addr,
     const struct conf_list *l, int64_t now, const struct change *ch,
     const struct confirm_limit *lim, enum confirm_req *res)
 {
-	confirm_gate gate = lim != NULL ? lim->gate : NULL;
-	void *garg = lim != NULL ? lim->arg : NULL;
 	struct consent_rec r;
 	struct decision d;
 	char box[ADDR_BUFSIZE];
-	int rc = 0, all;
+	int rc = 0, all, kept;
 
 	confirm_mailbox(addr, box, sizeof(box));
 	if ((all = suppressed(tx, addr, c->recipient_delimiter)) == 1 ||
@@ -135,12 +133,8 @@ confirm_request(struct store_txn *tx, const struct conf *c, const char *addr,
 	 * the person's opt-out, or a record under their own unsubscribe-all
 	 * (which stays as well), is kept until they confirm (confirm_accept())
 	 */
-	if (rc == 1 && (r.status == STATUS_OPT_OUT ||
-	    (all == 2 && r.status != STATUS_PENDING))) {
-		*res = gate == NULL || gate(garg, l) ? CREQ_SEND_KEPT :
-		    CREQ_RECENT;
-		return (0);
-	}
+	kept = rc == 1 && (r.status == STATUS_OPT_OUT ||
+	    (all == 2 && r.status != STATUS_PENDING));
 	if (rc == 1 && r.status == STATUS_PENDING &&
 	    now - r.changed < c->confirm_interval &&
 	    now - r.changed < c->confirm_ttl && r.changed <= now &&
@@ -148,9 +142,13 @@ confirm_request(struct store_txn *tx, const struct conf *c, const char *addr,
 		*res = CREQ_RECENT;
 		return (0);
 	}
-	/* nothing recorded that is not sent */
-	if (gate != NULL && !gate(garg, l)) {
+	/* the limit, asked only now: nothing recorded that is not sent */
+	if (lim != NULL && lim->gate != NULL && !lim->gate(lim->arg, l)) {
 		*res = CREQ_RECENT;
+		return (0);
+	}
+	if (kept) {
+		*res = CREQ_SEND_KEPT;
 		return (0);
 	}
 	memset(&r, 0, sizeof(r));
