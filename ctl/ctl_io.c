@@ -259,6 +259,13 @@ verb_show(struct ctl *c, int argc, char **argv)
 			    supp_name(s.reason),
 			    time_format(s.changed, t, sizeof(t)),
 			    ctl_q(2, s.source), ctl_q(3, s.evidence));
+		/* the person's own, under it until it is lifted */
+		if (rc == 1 && s.all_changed != 0)
+			(void)printf("suppression-under %s unsubscribe-all "
+			    "changed=%s source=\"%s\" evidence=\"%s\"\n",
+			    ctl_w(0, keys[k]),
+			    time_format(s.all_changed, t, sizeof(t)),
+			    ctl_q(2, s.all_source), ctl_q(3, s.all_evidence));
 		if (ctl_show_feedback(tx, keys[k]) < 0)
 			goto dberr;
 	}

@@ -41,6 +41,7 @@
 #include "model.h"
 #include "store.h"
 #include "token.h"
+#include "unsub.h"
 
 static void
 usage(void)
@@ -294,27 +295,68 @@ verb_init(struct ctl *c, int argc, char **argv)
 
 /* ---------------------------------------------------------- consent */
 
+/* ctl_source_ok - 0, or EX_DATAERR for a --source no record can hold */
+static int
+ctl_source_ok(const char *source)
+{
+	if (source != NULL && strlen(source) >= STORE_SOURCE_MAX) {
+		ctl_err("--source: longer than %d octets", STORE_SOURCE_MAX - 1);
+		return (EX_DATAERR);
+	}
+	return (0);
+}
+
 struct set_consent {
-	const char *addr, *list;
+	const char *addr, *list, *delims;
 	struct consent_rec rec;
 	struct change ch;
 	int	del;			/* remove instead (unused: opt-out) */
+	int	kept;			/* an opt-out on file stays */
 };
 
+/*
+ * do_put_consent - subscribe. A pending or relationship record is no
+ * request of the person's: it does not take an opt-out's place.
+ */
 static int
 do_put_consent(struct store_txn *tx, void *arg)
 {
 	struct set_consent *s = arg;
+	struct consent_rec old;
+	int rc;
 
+	s->kept = 0;
+	if (s->rec.status == STATUS_PENDING ||
+	    s->rec.status == STATUS_RELATIONSHIP) {
+		if ((rc = store_get_consent(tx, s->addr, s->list, &old)) < 0)
+			return (-1);
+		if (rc == 1 && old.status == STATUS_OPT_OUT) {
+			s->kept = 1;
+			return (0);
+		}
+	}
 	return (store_put_consent(tx, s->addr, s->list, &s->rec, &s->ch));
+}
+
+/* do_unsub_list - the person's opt-out, also of user@d (unsub_list()) */
+static int
+do_unsub_list(struct store_txn *tx, void *arg)
+{
+	struct set_consent *s = arg;
+
+	return (unsub_list(tx, s->addr, s->list, s->delims, &s->ch));
 }
 
 struct set_supp {
 	const char *addr;
+	const char *delims;	/* the person's unsubscribe-all: unsub_all() */
 	struct supp_rec rec;
 	struct change ch;
 	int	del;
-	int	found;
+	int	person;		/* unsubscribe --all, not suppress */
+	int	found;		/* store_del_suppression() */
+	int	was;		/* the reason removed */
+	int64_t	all;		/* the unsubscribe-all put back: its date */
 	int	kept;		/* another reason on file, kept (unsubscribe-all) */
 };
 
@@ -325,24 +367,29 @@ do_supp(struct store_txn *tx, void *arg)
 	struct supp_rec old;
 	int rc, reason = 0;
 
-	s->kept = 0;		/* store_write() may run this again */
+	s->kept = s->found = s->was = 0;	/* store_write() may run it again */
+	s->all = 0;
 	if (!s->del) {
-		/* unsubscribe-all (which a confirmed list passes, decide())
-		 * replaces no other reason */
-		if (s->rec.reason == SUPP_UNSUBSCRIBE_ALL) {
-			if ((rc = store_get_suppression(tx, s->addr, &old)) < 0)
-				return (-1);
-			if (rc > 0 && old.reason != SUPP_UNSUBSCRIBE_ALL) {
-				s->kept = old.reason;
-				return (0);
-			}
-		}
+		/*
+		 * unsubscribe-all (which a confirmed list passes, decide())
+		 * replaces no other reason: it is kept under it, and back in
+		 * place when that one is lifted (store_put_suppression())
+		 */
+		if ((rc = store_get_suppression(tx, s->addr, &old)) < 0)
+			return (-1);
+		if (s->rec.reason == SUPP_UNSUBSCRIBE_ALL && rc > 0 &&
+		    old.reason != SUPP_UNSUBSCRIBE_ALL)
+			s->kept = old.reason;
+		if (s->person)
+			return (unsub_all(tx, s->addr, s->delims, &s->ch));
 		return (store_put_suppression(tx, s->addr, &s->rec, &s->ch));
 	}
 	if ((rc = store_get_suppression(tx, s->addr, &old)) < 0)
 		return (-1);
-	if (rc > 0)
-		reason = old.reason;
+	if (rc > 0) {
+		reason = s->was = old.reason;
+		s->all = old.all_changed;
+	}
 	if ((rc = store_del_suppression(tx, s->addr, &s->ch)) < 0)
 		return (-1);
 	s->found = rc;
@@ -414,6 +461,8 @@ verb_subscribe(struct ctl *c, int argc, char **argv)
 		return (rc);
 	if ((l = ctl_list(c, pos[1])) == NULL)
 		return (EX_DATAERR);
+	if ((rc = ctl_source_ok(opts[3].value)) != 0)
+		return (rc);
 	if (opts[4].value)
 		return (ctl_subscribe_confirm(c, addr, l, opts[3].value));
 	memset(&s, 0, sizeof(s));
@@ -443,6 +492,13 @@ verb_subscribe(struct ctl *c, int argc, char **argv)
 		return (rc);
 	if (store_write(c->st, do_put_consent, &s, err, sizeof(err)) < 0)
 		return (write_err(err));
+	if (s.kept) {
+		(void)printf("%s %s opt-out kept: a %s record does not take "
+		    "the place of the person's opt-out (subscribe without "
+		    "--pending or --relationship when they asked, or "
+		    "--confirm)\n", addr, l->name, status_name(s.rec.status));
+		return (0);
+	}
 	(void)printf("%s %s %s\n", addr, l->name, status_name(s.rec.status));
 	warn_suppressed(c, addr);
 	return (0);
@@ -471,17 +527,21 @@ verb_unsubscribe(struct ctl *c, int argc, char **argv)
 
 		memset(&s, 0, sizeof(s));
 		s.addr = addr;
+		s.delims = c->conf->recipient_delimiter;
+		s.person = 1;
 		s.rec.reason = SUPP_UNSUBSCRIBE_ALL;
 		s.ch.actor = ACTOR_CLI;
 		s.ch.source = opts[1].value ? opts[1].value : "optinctl";
 		s.ch.evidence = evidence_cli(ev, sizeof(ev));
+		if ((rc = ctl_source_ok(s.ch.source)) != 0)
+			return (rc);
 		if ((rc = ctl_open_store(c, 0)) != 0)
 			return (rc);
 		if (store_write(c->st, do_supp, &s, err, sizeof(err)) < 0)
 			return (write_err(err));
 		if (s.kept)
-			(void)printf("%s suppressed %s already: kept\n", addr,
-			    supp_name(s.kept));
+			(void)printf("%s suppressed %s already: kept, with the "
+			    "unsubscribe-all under it\n", addr, supp_name(s.kept));
 		else
 			(void)printf("%s suppressed unsubscribe-all\n", addr);
 	} else {
@@ -492,13 +552,16 @@ verb_unsubscribe(struct ctl *c, int argc, char **argv)
 		memset(&s, 0, sizeof(s));
 		s.addr = addr;
 		s.list = l->name;
+		s.delims = c->conf->recipient_delimiter;
 		s.rec.status = STATUS_OPT_OUT;
 		s.ch.actor = ACTOR_CLI;
 		s.ch.source = opts[1].value ? opts[1].value : "optinctl";
 		s.ch.evidence = evidence_cli(ev, sizeof(ev));
+		if ((rc = ctl_source_ok(s.ch.source)) != 0)
+			return (rc);
 		if ((rc = ctl_open_store(c, 0)) != 0)
 			return (rc);
-		if (store_write(c->st, do_put_consent, &s, err, sizeof(err)) < 0)
+		if (store_write(c->st, do_unsub_list, &s, err, sizeof(err)) < 0)
 			return (write_err(err));
 		(void)printf("%s %s opt-out\n", addr, l->name);
 	}
@@ -543,16 +606,24 @@ verb_suppress(struct ctl *c, int argc, char **argv, int del)
 	s.ch.actor = ACTOR_CLI;
 	s.ch.source = opts[1].value ? opts[1].value : "optinctl";
 	s.ch.evidence = evidence_cli(ev, sizeof(ev));
+	if ((rc = ctl_source_ok(s.ch.source)) != 0)
+		return (rc);
 	if ((rc = ctl_open_store(c, 0)) != 0)
 		return (rc);
 	if (store_write(c->st, do_supp, &s, err, sizeof(err)) < 0)
 		return (write_err(err));
 	if (!del && s.kept)
-		(void)printf("%s suppressed %s already: kept\n", addr,
-		    supp_name(s.kept));
+		(void)printf("%s suppressed %s already: kept, with the "
+		    "unsubscribe-all under it\n", addr, supp_name(s.kept));
 	else if (!del)
 		(void)printf("%s suppressed %s\n", addr, supp_name(s.rec.reason));
-	else if (s.found)
+	else if (s.found == 2) {
+		char t[TIME_BUFSIZE];
+
+		(void)printf("%s unsuppressed %s; the person's unsubscribe-all "
+		    "of %s is in place again\n", addr, supp_name(s.was),
+		    time_format(s.all, t, sizeof(t)));
+	} else if (s.found)
 		(void)printf("%s unsuppressed\n", addr);
 	else
 		(void)printf("%s was not suppressed\n", addr);

@@ -91,6 +91,7 @@ struct found {
 	const struct token_keys *keys;
 	struct token tok;		/* the one that decides */
 	int	have;			/* 1: a personal token, 2: list-only only */
+	int	verp;			/* 1: it is the envelope recipient's */
 	int	conflict;		/* personal tokens naming different people */
 	int	bad;			/* candidates that did not open */
 };
@@ -145,13 +146,25 @@ find_token(const struct conf *c, const char *rcpt, const struct parsed *p,
 		(void)snprintf(bmark, sizeof(bmark), "%.*s%c", (int)n,
 		    c->bounce_address, delim);
 		marks[nmarks++] = bmark;
-		/* the envelope recipient: bounces+TOKEN@domain */
+		/*
+		 * the envelope recipient: bounces+TOKEN@domain, where only
+		 * a feedback token is ever set (optin-milter's return path)
+		 */
 		if (rcpt != NULL && strncasecmp(rcpt, bmark, n + 1) == 0 &&
 		    (ext = rcpt + n + 1, at = strrchr(ext, '@')) != NULL &&
 		    at > ext) {
-			(void)try_token(f, ext, (size_t)(at - ext));
-			if (f->have == 1)
+			struct token tok;
+			char err[128];
+
+			if (token_open_feedback(f->keys, ext, (size_t)(at - ext),
+			    &tok, err, sizeof(err)) < 0)
+				f->bad++;
+			else if (tok.rcpt[0] != '\0') {
+				f->tok = tok;
+				f->have = 1;
+				f->verp = 1;
 				return;	/* the VERP address decides */
+			}
 		}
 	}
 	marks[nmarks++] = "X-Optin-Feedback:";
@@ -281,7 +294,7 @@ handle(const struct runtime *rt, const char *rcpt, const char *buf,
 	struct found f;
 	struct apply a;
 	struct store *st;
-	char err[512], what[1400], from[TEXT_ESC_SIZE(256)];
+	char err[512], what[2048], from[TEXT_ESC_SIZE(256)];
 	char mta[TEXT_ESC_SIZE(REPORT_MTA_MAX)], klass[TEXT_ESC_SIZE(32)];
 	int cls = BOUNCE_NONE, rc;
 
@@ -309,6 +322,23 @@ handle(const struct runtime *rt, const char *rcpt, const char *buf,
 		    "reason=%s bad-tokens=%d from=\"%s\"", report_kind_name(
 		    p.rep.kind), f.conflict ? "tokens-disagree" : f.have == 2 ?
 		    "list-only-token" : "no-token", f.bad, from);
+		mime_parsed_free(&p);
+		return (keep(c, buf, len, what));
+	}
+
+	/*
+	 * A delivery report counts only at the return path it was sent to:
+	 * real ones go there (RFC 5321 4.5.5), and the token of a return
+	 * path never appears in a message's text. The tokens in a report's
+	 * text are the returned message's own, and anybody who was given a
+	 * copy of that message has them: they are no proof that it bounced.
+	 */
+	if (p.rep.kind != REPORT_ARF && !f.verp) {
+		(void)text_esc(p.from, strlen(p.from), TEXT_QUOTED, from,
+		    sizeof(from));
+		(void)snprintf(what, sizeof(what), "kind=%s result=ignored "
+		    "reason=not-to-return-path rcpt=<%s> list=%s from=\"%s\"",
+		    report_kind_name(p.rep.kind), f.tok.rcpt, f.tok.list, from);
 		mime_parsed_free(&p);
 		return (keep(c, buf, len, what));
 	}

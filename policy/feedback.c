@@ -56,7 +56,6 @@ suppress(struct store_txn *tx, const struct fb_event *ev, int reason,
 {
 	struct supp_rec s;
 	struct change ch;
-	int rc;
 
 	memset(&ch, 0, sizeof(ch));
 	ch.actor = ACTOR_FEEDBACK;
@@ -64,16 +63,11 @@ suppress(struct store_txn *tx, const struct fb_event *ev, int reason,
 	ch.evidence = why;
 	ch.time = ev->now;
 	/*
-	 * the person's own unsubscribe-all stays on file, with its proof:
-	 * dated anew, it holds back the lists they confirmed since, as the
-	 * bounce or complaint would, and an unsuppress of it is deliberate
+	 * over the person's own unsubscribe-all too: it holds back every
+	 * list that honours it, the lists they confirmed since among them,
+	 * and the unsubscribe-all stays under it with its date and proof
+	 * (store_put_suppression()), back in place when it is lifted
 	 */
-	if ((rc = store_get_suppression(tx, ev->addr, &s)) < 0)
-		return (-1);
-	if (rc == 1 && s.reason == SUPP_UNSUBSCRIBE_ALL) {
-		s.changed = ev->now;
-		return (store_put_suppression(tx, ev->addr, &s, &ch));
-	}
 	memset(&s, 0, sizeof(s));
 	s.reason = reason;
 	s.changed = ev->now;
@@ -179,7 +173,14 @@ feedback_apply(struct store_txn *tx, const struct conf *c,
 		return (0);
 	}
 	if (ev->complaint && ev->unverified) {
-		if (ev->foreign)
+		const struct conf_list *l = conf_find_list(c, ev->list);
+
+		/*
+		 * worth what the one-click of that copy is worth: nothing on
+		 * a list without unsubscribe (the site's own notices) or on
+		 * one no longer configured
+		 */
+		if (ev->foreign || l == NULL || !l->unsubscribe)
 			return (0);
 		res->action = FB_OPTED_OUT;
 		return (unsub_list(tx, ev->addr, ev->list,

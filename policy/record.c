@@ -170,6 +170,16 @@ rec_decode_supp(const void *p, size_t len, struct supp_rec *r)
 	r->changed = dec_i64(&d);
 	dec_str(&d, r->source, sizeof(r->source));
 	dec_str(&d, r->evidence, sizeof(r->evidence));
+	/* an unsubscribe-all kept under another reason follows, or not */
+	r->all_changed = 0;
+	r->all_source[0] = r->all_evidence[0] = '\0';
+	if (!d.bad && d.left > 0) {
+		r->all_changed = dec_i64(&d);
+		dec_str(&d, r->all_source, sizeof(r->all_source));
+		dec_str(&d, r->all_evidence, sizeof(r->all_evidence));
+		if (r->all_changed <= 0 || r->reason == SUPP_UNSUBSCRIBE_ALL)
+			d.bad = 1;
+	}
 	if (r->reason < SUPP_MIN || r->reason > SUPP_MAX)
 		d.bad = 1;
 	return (d.bad ? -1 : 0);

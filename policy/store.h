@@ -81,6 +81,14 @@ struct supp_rec {
 	int64_t	changed;
 	char	source[STORE_SOURCE_MAX];
 	char	evidence[STORE_EVIDENCE_MAX];
+	/*
+	 * the person's own unsubscribe-all, made before or after the
+	 * stronger reason above and kept under it (0: none): an unsuppress
+	 * puts it back in its place, with its date and proof
+	 */
+	int64_t	all_changed;
+	char	all_source[STORE_SOURCE_MAX];
+	char	all_evidence[STORE_EVIDENCE_MAX];
 };
 
 struct history_rec {
@@ -214,6 +222,13 @@ int	store_del_consent(struct store_txn *, const char *addr,
 int	store_put_suppression(struct store_txn *, const char *addr,
 	    const struct supp_rec *, const struct change *)
 	    __attribute__((warn_unused_result));
+/*
+ * store_put_suppression - REASON for ADDR. Over the person's own
+ * unsubscribe-all another reason keeps it under it (all_*); an
+ * unsubscribe-all under another reason on file is kept under that one.
+ * store_del_suppression - 0 none on file, 1 removed, 2 the reason
+ * removed and the unsubscribe-all under it put back in its place.
+ */
 int	store_del_suppression(struct store_txn *, const char *addr,
 	    const struct change *) __attribute__((warn_unused_result));
 

@@ -33,7 +33,8 @@ supp_state(const struct supp_rec *r, char *buf, size_t len)
 	if (r == NULL)
 		(void)snprintf(buf, len, "none");
 	else
-		(void)snprintf(buf, len, "suppressed:%s", supp_name(r->reason));
+		(void)snprintf(buf, len, "suppressed:%s%s", supp_name(r->reason),
+		    r->all_changed != 0 ? "+unsubscribe-all" : "");
 }
 
 #define HISTORY_SEQ	"history-seq"
@@ -255,8 +256,8 @@ store_outlives(const struct consent_rec *old, const struct consent_rec *r)
 
 /*
  * put_consent - store_put_consent(); with MERGE, an opt-out on file is
- * kept (1, nothing written) unless R is an opt-out too or was changed,
- * by its own date, after it
+ * kept (1, nothing written) unless R was changed, by its own date, after
+ * it, or is an opt-out without a date or not older than it
  */
 static int
 put_consent(struct store_txn *tx, const char *addr, const char *list,
@@ -298,6 +299,15 @@ put_consent(struct store_txn *tx, const char *addr, const char *list,
 			    addr));
 		had = 1;
 		if (merge && store_outlives(&old, r))
+			return (1);
+		/*
+		 * an older opt-out (a file from before) does not move a later
+		 * one back in time: decide() weighs that date against the
+		 * records of user+tag@d, user@d and @d
+		 */
+		if (merge && old.status == STATUS_OPT_OUT &&
+		    r->status == STATUS_OPT_OUT && r->changed != 0 &&
+		    r->changed < old.changed)
 			return (1);
 		v.mv_data = e.buf;
 		v.mv_size = e.len;
@@ -363,8 +373,9 @@ store_own_all(struct store_txn *tx, const char *addr, const char *delims,
 	for (i = 0; i < n; i++) {
 		if ((rc = store_get_suppression(tx, keys[i], &s)) < 0)
 			return (-1);
-		if (rc == 1 && s.reason == SUPP_UNSUBSCRIBE_ALL &&
-		    s.changed >= since) {
+		if (rc == 1 && ((s.reason == SUPP_UNSUBSCRIBE_ALL &&
+		    s.changed >= since) || (s.all_changed != 0 &&
+		    s.all_changed >= since))) {
 			if (i > 0 && bylen > 0)
 				(void)strlcpy(by, keys[i], bylen);
 			return (1);
@@ -442,10 +453,13 @@ store_del_consent(struct store_txn *tx, const char *addr, const char *list,
 	return (1);
 }
 
-/* store_supp_write - the record itself, without history */
-int
-store_supp_write(struct store_txn *tx, const char *addr,
-    const struct supp_rec *r, const struct change *ch)
+/*
+ * supp_write - the record itself, without history: R with SOURCE and
+ * EVIDENCE, and the unsubscribe-all under it when it has one
+ */
+static int
+supp_write(struct store_txn *tx, const char *addr, const struct supp_rec *r,
+    const struct change *ch, const char *source, const char *evidence)
 {
 	struct enc e;
 	MDB_val k, v;
@@ -462,8 +476,13 @@ store_supp_write(struct store_txn *tx, const char *addr,
 	enc_u8(&e, (unsigned)r->reason);
 	enc_i64(&e, r->changed != 0 ? r->changed : (ch->time != 0 ? ch->time :
 	    (int64_t)time(NULL)));
-	enc_str(&e, ch->source);
-	enc_str(&e, ch->evidence);
+	enc_str(&e, source);
+	enc_str(&e, evidence);
+	if (r->all_changed != 0 && r->reason != SUPP_UNSUBSCRIBE_ALL) {
+		enc_i64(&e, r->all_changed);
+		enc_str(&e, r->all_source);
+		enc_str(&e, r->all_evidence);
+	}
 	if (e.overflow)
 		return (store_txerr(tx, "suppression record too large"));
 	v.mv_data = e.buf;
@@ -474,21 +493,69 @@ store_supp_write(struct store_txn *tx, const char *addr,
 }
 
 int
+store_supp_write(struct store_txn *tx, const char *addr,
+    const struct supp_rec *r, const struct change *ch)
+{
+	return (supp_write(tx, addr, r, ch, ch->source, ch->evidence));
+}
+
+/* keep_all - the unsubscribe-all OLD is (or carries) kept under N */
+static void
+keep_all(struct supp_rec *n, const struct supp_rec *old)
+{
+	if (old->reason == SUPP_UNSUBSCRIBE_ALL) {
+		n->all_changed = old->changed;
+		(void)strlcpy(n->all_source, old->source,
+		    sizeof(n->all_source));
+		(void)strlcpy(n->all_evidence, old->evidence,
+		    sizeof(n->all_evidence));
+	} else if (old->all_changed != 0) {
+		n->all_changed = old->all_changed;
+		(void)strlcpy(n->all_source, old->all_source,
+		    sizeof(n->all_source));
+		(void)strlcpy(n->all_evidence, old->all_evidence,
+		    sizeof(n->all_evidence));
+	}
+}
+
+int
 store_put_suppression(struct store_txn *tx, const char *addr,
     const struct supp_rec *r, const struct change *ch)
 {
-	struct supp_rec old;
+	struct supp_rec old, n;
 	char olds[40], news[40];
-	int had;
+	int had, rc;
 
 	if (store_check_text(tx, ch) < 0)
 		return (-1);
 	if ((had = store_get_suppression(tx, addr, &old)) < 0)
 		return (-1);
-	if (store_supp_write(tx, addr, r, ch) < 0)
+	n = *r;
+	n.all_changed = 0;
+	n.all_source[0] = n.all_evidence[0] = '\0';
+	if (had && r->reason == SUPP_UNSUBSCRIBE_ALL &&
+	    old.reason != SUPP_UNSUBSCRIBE_ALL) {
+		/*
+		 * the person's request under a bounce, a complaint, a manual
+		 * or legal suppression: that one stays, and the request is
+		 * kept under it, for the day it is lifted
+		 */
+		n = old;
+		n.all_changed = r->changed != 0 ? r->changed : ch->time != 0 ?
+		    ch->time : (int64_t)time(NULL);
+		(void)strlcpy(n.all_source, ch->source, sizeof(n.all_source));
+		(void)strlcpy(n.all_evidence, ch->evidence,
+		    sizeof(n.all_evidence));
+		rc = supp_write(tx, addr, &n, ch, old.source, old.evidence);
+	} else {
+		if (had && r->reason != SUPP_UNSUBSCRIBE_ALL)
+			keep_all(&n, &old);
+		rc = supp_write(tx, addr, &n, ch, ch->source, ch->evidence);
+	}
+	if (rc < 0)
 		return (-1);
 	supp_state(had ? &old : NULL, olds, sizeof(olds));
-	supp_state(r, news, sizeof(news));
+	supp_state(&n, news, sizeof(news));
 	return (store_history_append(tx, ch, addr, "", olds, news));
 }
 
@@ -505,6 +572,23 @@ store_del_suppression(struct store_txn *tx, const char *addr,
 		return (-1);
 	if ((had = store_get_suppression(tx, addr, &old)) <= 0)
 		return (had);
+	if (old.all_changed != 0 && old.reason != SUPP_UNSUBSCRIBE_ALL) {
+		/* the person's unsubscribe-all was under it: back in place */
+		struct supp_rec n;
+		char news[40];
+
+		memset(&n, 0, sizeof(n));
+		n.reason = SUPP_UNSUBSCRIBE_ALL;
+		n.changed = old.all_changed;
+		if (supp_write(tx, addr, &n, ch, old.all_source,
+		    old.all_evidence) < 0)
+			return (-1);
+		supp_state(&old, olds, sizeof(olds));
+		supp_state(&n, news, sizeof(news));
+		if (store_history_append(tx, ch, addr, "", olds, news) < 0)
+			return (-1);
+		return (2);
+	}
 	k.mv_data = (void *)(uintptr_t)addr;
 	k.mv_size = strlen(addr);
 	if ((rc = mdb_del(tx->txn, tx->st->supp, &k, NULL)) != 0)

@@ -82,18 +82,14 @@ unsub_list_write(struct store *st, const char *addr, const char *list,
 /*
  * put_supp_all - unsubscribe-all for KEY, dated now also when it has one
  * already (an opt-in confirmed since stands over the older date,
- * decide()); another suppression already holds it back and stays
+ * decide()); another suppression already on file stays, with the
+ * request kept under it (store_put_suppression())
  */
 static int
 put_supp_all(struct store_txn *tx, const char *key, const struct change *ch)
 {
 	struct supp_rec s;
-	int rc;
 
-	if ((rc = store_get_suppression(tx, key, &s)) < 0)
-		return (-1);
-	if (rc == 1 && s.reason != SUPP_UNSUBSCRIBE_ALL)
-		return (0);
 	memset(&s, 0, sizeof(s));
 	s.reason = SUPP_UNSUBSCRIBE_ALL;
 	return (store_put_suppression(tx, key, &s, ch));

@@ -106,6 +106,19 @@ check "zed+new in: dated after the opt-out" 0 ctl check zed+new@example.org mark
 check "zed+x in on another list" 0 ctl check zed+x@example.org status
 check "zed+y out" 1 ctl check zed+y@example.org marketing
 
+# an old export's opt-out does not move a later one back in time, under
+# which a tagged opt-in of between would deliver again
+printf 'address,list,status,changed\nned+news@example.org,marketing,opt-in,2024-06-01\n' > "$T/ned.csv"
+check "ned+news in" 0 ctl import "$T/ned.csv"
+check "ned unsubscribes" 0 ctl unsubscribe ned@example.org marketing --source one-click
+check "ned+news out" 1 ctl check ned+news@example.org marketing
+printf 'address,list,status,source,changed\nned@example.org,marketing,opt-out,old-crm,2023-01-01\n' > "$T/ned2.csv"
+check "import the old opt-out" 0 ctl import "$T/ned2.csv"
+expect "old opt-out kept back" "$out" "kept 1 opt-out on file over older or undated lines"
+check "ned+news still out" 1 ctl check ned+news@example.org marketing
+check "ned's export" 0 ctl export --list marketing
+expect "ned's own opt-out" "$out" "ned@example.org,marketing,opt-out,one-click,"
+
 # so does a domain's opt-out reach every address of the domain: an
 # undated line for one of them is not applied; older and later ones are,
 # and the later of line and opt-out decides

@@ -194,5 +194,61 @@ check "suppress --reason unsubscribe-all" 0 ctl suppress bea@example.org --reaso
 expect "kept again" "$out" "suppressed bounce already: kept"
 check "still a bounce" 1 ctl check bea@example.org marketing
 expect_eq "bounce reason" "$out" "deny suppressed:bounce"
+# ... but the person's request is kept under it, and lifting the bounce
+# (the mailbox works again) puts it back in its place
+check "show bea" 0 ctl show bea@example.org
+expect "request under the bounce" "$out" "suppression-under bea@example.org unsubscribe-all "
+check "unsuppress bea" 0 ctl unsuppress bea@example.org
+expect "says it is back" "$out" "bea@example.org unsuppressed bounce; the person's unsubscribe-all of "
+check "bea still out" 1 ctl check bea@example.org marketing
+expect_eq "bea unsubscribe-all" "$out" "deny suppressed:unsubscribe-all"
+check "unsuppress bea again" 0 ctl unsuppress bea@example.org
+expect_eq "then it goes" "$out" "bea@example.org unsuppressed"
+check "bea gets mail" 0 ctl check bea@example.org transactional
+
+# a manual suppression over a person's unsubscribe-all, lifted: the
+# unsubscribe-all stays, with its own date and source
+check "kim unsubscribes from all" 0 ctl unsubscribe kim@example.org --all --source "kim's letter"
+check "manual over it" 0 ctl suppress kim@example.org --reason manual
+check "manual holds" 1 ctl check kim@example.org marketing
+expect_eq "kim manual" "$out" "deny suppressed:manual"
+check "unsuppress kim" 0 ctl unsuppress kim@example.org
+check "kim still out" 1 ctl check kim@example.org marketing
+expect_eq "kim unsubscribe-all" "$out" "deny suppressed:unsubscribe-all"
+check "show kim" 0 ctl show kim@example.org
+expect "kim's source" "$out" "suppression kim@example.org unsubscribe-all changed="
+expect "kim's own source" "$out" "source=\"kim's letter\""
+
+# the administrator carries out a person's request as optin-unsubd does:
+# an opt-out or unsubscribe-all through user+tag@d is also user@d's
+check "zed+news in" 0 ctl subscribe zed+news@example.org marketing
+check "zed+other in" 0 ctl subscribe zed+other@example.org marketing
+check "unsubscribe zed+news" 0 ctl unsubscribe zed+news@example.org marketing
+check "zed+other out too" 1 ctl check zed+other@example.org marketing
+check "zed out" 1 ctl check zed@example.org marketing
+check "unsubscribe --all zoe+x" 0 ctl unsubscribe zoe+x@example.org --all
+check "zoe out of all" 1 ctl check zoe@example.org marketing
+expect_eq "zoe unsubscribe-all" "$out" "deny suppressed:unsubscribe-all"
+
+# a pending or relationship record is no request of the person's: it
+# does not take the place of their opt-out
+check "zed pending" 0 ctl subscribe zed@example.org marketing --pending
+expect "kept" "$out" "zed@example.org marketing opt-out kept"
+check "zed relationship" 0 ctl subscribe zed@example.org maintenance --relationship
+check "unsubscribe zed maintenance" 0 ctl unsubscribe zed@example.org maintenance
+check "zed relationship again" 0 ctl subscribe zed@example.org maintenance --relationship
+expect "kept" "$out" "zed@example.org maintenance opt-out kept"
+check "zed+other still out" 1 ctl check zed+other@example.org marketing
+check "zed still out of maintenance" 1 ctl check zed@example.org maintenance
+
+# a --source no record can hold is bad data, not a passing failure
+long=$(printf '%0200d' 0)
+for v in "subscribe long@example.org marketing" \
+    "unsubscribe long@example.org marketing" "unsubscribe long@example.org --all" \
+    "suppress long@example.org --reason manual" "unsuppress long@example.org"; do
+	# shellcheck disable=SC2086
+	check "long source: $v" 65 ctl $v --source "$long"
+	expect "says so ($v)" "$err" "--source: longer than 127 octets"
+done
 
 done_testing

@@ -5,6 +5,9 @@
 # database:
 #   f1  a DSN under alice's VERP token naming bob: bob stays untouched
 #   f3  an ARF from a stranger without any token: nothing happens
+#   f8  a DSN or a text bounce made by a stranger from the tokens of
+#       a forwarded copy, to the plain bounce address (or with the
+#       one-click token in place of the return path's): nothing happens
 #   f7  a hard bounce under a VERP token of mail sent 10 days ago
 #       (bounce-stale-after 7) or dated 2 days ahead: nothing happens
 #   f4  auto-replies in more languages and shapes (no Auto-Submitted,
@@ -86,6 +89,55 @@ for s in "Automatisch antwoord: afwezig" "Risposta automatica: Our November news
 	check "f4.$n exit" 0 "$F" -f -c "$T/om.conf" -r "$V" < "$T/f4.$n"
 done
 untouched erin@example.org f4
+
+# --- f8: a stranger holding a forwarded copy of frank's list mail (its
+# one-click token) makes a DSN of it, and one of grace's, to the plain
+# bounce address: a delivery report counts only at its return path
+ctl subscribe frank@example.org releases >/dev/null
+ctl subscribe grace@example.org releases >/dev/null
+cat > "$T/f8" <<EOM
+From: Mallory <mallory@evil.example>
+To: bounces@example.com
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="b"
+
+--b
+Content-Type: text/plain
+
+gone
+--b
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.evil.example
+
+Final-Recipient: rfc822; frank@example.org
+Action: failed
+Status: 5.1.1
+
+--b
+Content-Type: text/rfc822-headers
+
+From: News <news@example.com>
+To: frank@example.org
+List-Unsubscribe: <https://lists.example.com/u/$(utok frank@example.org)>
+
+--b--
+EOM
+check "f8 dsn exit" 0 "$F" -f -c "$T/om.conf" -r bounces@example.com < "$T/f8"
+expect "f8 dsn: not acted on" "$err" "reason=not-to-return-path"
+printf 'From: MAILER-DAEMON@evil.example\nTo: bounces@example.com\nSubject: failure notice\n\n550 5.1.1 user unknown\n> unsubscribe: https://lists.example.com/u/%s\n' \
+    "$(utok grace@example.org)" > "$T/f8t"
+check "f8 text exit" 0 "$F" -f -c "$T/om.conf" -r bounces@example.com < "$T/f8t"
+expect "f8 text: not acted on" "$err" "reason=not-to-return-path"
+# the one-click token put where the return path's goes
+check "f8 verp exit" 0 "$F" -f -c "$T/om.conf" \
+    -r "bounces+$(utok frank@example.org)@example.com" < "$T/f8"
+for a in frank grace; do
+	check "f8 $a releases" 0 ctl check "$a@example.org" releases
+	expect "f8 $a still gets releases" "$out" "deliver"
+	untouched "$a@example.org" f8
+done
 
 # --- f5: hostile MIME to dave's VERP address
 V=$(verp dave@example.org)

@@ -47,10 +47,14 @@ open_store(char **dir)
 static struct conf *
 default_conf(void)
 {
+	static const char text[] = "unsubscribe-url https://l.example/u/\n"
+	    "list marketing {\n consent express\n}\n"
+	    "list support {\n consent none\n}\n";
 	struct conf *c;
 	char err[256];
 
-	if (conf_parse("", 0, "test", NULL, &c, err, sizeof(err)) < 0)
+	if (conf_parse(text, sizeof(text) - 1, "test", NULL, &c, err,
+	    sizeof(err)) < 0)
 		fail_msg("%s", err);
 	return (c);
 }
@@ -111,8 +115,8 @@ put_all(struct store_txn *tx, void *arg)
 	return (store_put_suppression(tx, arg, &s, &ch));
 }
 
-static int64_t
-supp_changed(struct store *st, const char *addr)
+static struct supp_rec
+supp_get(struct store *st, const char *addr)
 {
 	struct store_txn *tx;
 	struct supp_rec s;
@@ -122,7 +126,15 @@ supp_changed(struct store *st, const char *addr)
 		fail_msg("%s", err);
 	assert_int_equal(store_get_suppression(tx, addr, &s), 1);
 	store_read_end(tx);
-	return (s.changed);
+	return (s);
+}
+
+static int
+unsuppress(struct store_txn *tx, void *arg)
+{
+	struct change ch = { ACTOR_CLI, "optinctl", "", T0 + 10 };
+
+	return (store_del_suppression(tx, arg, &ch) == 2 ? 0 : -1);
 }
 
 static void
@@ -139,20 +151,39 @@ test_hard_and_complaint(void **state)
 	assert_int_equal(report(st, c, "angry@example.org", BOUNCE_NONE, 1, T0,
 	    NULL), FB_SUPPRESSED);
 	assert_int_equal(suppressed(st, "angry@example.org"), SUPP_COMPLAINT);
-	/* an unsubscribe-all (which may yield to a list confirmed since)
-	 * stays, dated anew by a bounce or a complaint */
+	/*
+	 * over an unsubscribe-all (which may yield to a list confirmed
+	 * since, and holds back no list of consent none): the bounce, with
+	 * the person's request kept under it, date and proof, and back in
+	 * its place when the bounce is lifted
+	 */
 	{
 		char err[256];
+		struct supp_rec s;
 
 		if (store_write(st, put_all, (void *)"quiet@example.org", err,
 		    sizeof(err)) != 0)
 			fail_msg("%s", err);
+		assert_int_equal(report(st, c, "quiet@example.org",
+		    BOUNCE_HARD, 0, T0, NULL), FB_SUPPRESSED);
+		s = supp_get(st, "quiet@example.org");
+		assert_int_equal(s.reason, SUPP_BOUNCE);
+		assert_int_equal(s.changed, T0);
+		assert_string_equal(s.source, "optin-feedback");
+		assert_int_equal(s.all_changed, T0 - DAY);
+		assert_string_equal(s.all_source, "preferences");
+		/* a complaint after it: already suppressed, nothing lost */
+		assert_int_equal(report(st, c, "quiet@example.org",
+		    BOUNCE_NONE, 1, T0, NULL), FB_ALREADY);
+		if (store_write(st, unsuppress, (void *)"quiet@example.org",
+		    err, sizeof(err)) != 0)
+			fail_msg("unsuppress: %s", err);
+		s = supp_get(st, "quiet@example.org");
+		assert_int_equal(s.reason, SUPP_UNSUBSCRIBE_ALL);
+		assert_int_equal(s.changed, T0 - DAY);
+		assert_string_equal(s.source, "preferences");
+		assert_int_equal(s.all_changed, 0);
 	}
-	assert_int_equal(report(st, c, "quiet@example.org", BOUNCE_HARD, 0, T0,
-	    NULL), FB_SUPPRESSED);
-	assert_int_equal(suppressed(st, "quiet@example.org"),
-	    SUPP_UNSUBSCRIBE_ALL);
-	assert_int_equal(supp_changed(st, "quiet@example.org"), T0);
 	/* a second report keeps the first reason */
 	assert_int_equal(report(st, c, "angry@example.org", BOUNCE_HARD, 0, T0,
 	    NULL), FB_ALREADY);
@@ -215,6 +246,17 @@ test_hard_and_complaint(void **state)
 		    sizeof(err)), 0);
 		assert_int_equal(a.res.action, FB_OPTED_OUT);
 		assert_int_equal(suppressed(st, "fwd@example.org"), 0);
+		/* no one-click on a list without unsubscribe, nor on one
+		 * no longer configured: nothing */
+		a.ev.list = "support";
+		assert_int_equal(store_write(st, apply_fn, &a, err,
+		    sizeof(err)), 0);
+		assert_int_equal(a.res.action, FB_RECORDED);
+		a.ev.list = "gone";
+		assert_int_equal(store_write(st, apply_fn, &a, err,
+		    sizeof(err)), 0);
+		assert_int_equal(a.res.action, FB_RECORDED);
+		a.ev.list = "marketing";
 		if (store_read_begin(st, &tx, err, sizeof(err)) < 0)
 			fail_msg("%s", err);
 		assert_int_equal(store_get_consent(tx, "fwd@example.org",
