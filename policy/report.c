@@ -473,8 +473,15 @@ report_scan_text(const char *buf, size_t len, const char *failed,
 			(void)snprintf(status, sizeof(status), "%c.1.1", p[0]);
 		else if (ci_any(p, (size_t)(le - p), full_words))
 			(void)snprintf(status, sizeof(status), "%c.2.2", p[0]);
-		else
+		else {
+			/*
+			 * a later code of this line sees less of it: none
+			 * can have the words (one pass a line, not one per
+			 * code: "550 550 550 ..." is no quadratic cost)
+			 */
+			i = (size_t)(le - buf);
 			continue;
+		}
 		return (set_text_rcpt(r, status, ls, le, failed));
 	}
 	return (0);

@@ -13,7 +13,8 @@
 #   f4  auto-replies in more languages and shapes (no Auto-Submitted,
 #       a quoted 5.1.1 in the text): never a bounce
 #   f5  hostile MIME (nesting 5000 deep, no boundary, 8-bit garbage,
-#       10 MB; the garbage case's verdict is in replay.sh): no crash, an exit status Postfix understands, nothing
+#       10 MB, a 256 KiB line of reply codes; the garbage case's
+#       verdict is in replay.sh): no crash, an exit status Postfix understands, nothing
 #       suppressed
 . "$(dirname "$0")/../lib.sh"
 
@@ -159,9 +160,13 @@ g = bytes(random.randrange(256) for _ in range(20000))
 open(t + '/f5.garbage', 'wb').write((h + 'Content-Type: multipart/report; report-type=delivery-status; boundary="q"\n\n--q\nContent-Type: message/delivery-status\n\n').encode() + g + b'\nStatus: 5.1.1\n--q--\n')
 # 10 MB report: delivery status after a huge first part
 big = ('A' * 999 + '\n') * 10000
+# a text bounce of one 256 KiB line of reply codes without mailbox
+# words: read once a line, not once a code (that took minutes, and
+# pipe(8) bounces a report whose command runs out of time)
+open(t + '/f5.codes', 'w').write('From: MAILER-DAEMON@mx.example.net\nTo: %s\nSubject: Undelivered Mail\nMIME-Version: 1.0\nContent-Type: text/plain\n\n' % v + '550 ' * 65536 + '\n')
 open(t + '/f5.big', 'w').write(h + 'Content-Type: multipart/report; report-type=delivery-status; boundary="q"\n\n--q\nContent-Type: text/plain\n\n' + big + '--q\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.net\n\nFinal-Recipient: rfc822; dave@example.org\nAction: failed\nStatus: 5.1.1\n\n--q--\n')
 PY
-for k in nest nobound big; do
+for k in nest nobound big codes; do
 	timeout 60 "$F" -f -c "$T/om.conf" -r "$V" < "$T/f5.$k" > /dev/null 2> "$T/f5.err"
 	rc=$?
 	case $rc in
