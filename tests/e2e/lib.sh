@@ -113,13 +113,15 @@ CF
 # pf_start_site MILTER_SOCKET: a site wired from the shipped snippets
 # alone (conf/postfix-main.cf.snippet, conf/postfix-master.cf.snippet):
 # inbound smtpd on $SMTP_PORT (port 25's role), submission on $SUB_PORT,
-# the split's loopback smtpd on $SPLIT_PORT, and sendmail(1). Only ports,
-# the socket, chroot, and TLS/SASL of the submission service (no
+# submissions on $SUBS_PORT (port 465's, without TLS here), the split's
+# loopback smtpd on $SPLIT_PORT, and sendmail(1). Only ports,
+# the socket, chroot, and TLS/SASL of the submission services (no
 # certificates or SASL here: the test's loopback client is in mynetworks)
 # differ from the snippets.
 pf_start_site() {
 	pf_prepare
 	SUB_PORT=$(free_port)
+	SUBS_PORT=$(free_port)
 	SPLIT_PORT=$(free_port)
 	# the site's own domains: the internet delivers mail for them on
 	# port 25 (relayed on to the sink here)
@@ -130,17 +132,21 @@ pf_start_site() {
 	sed -i '/^smtp      inet/d' "$PF/master.cf"
 	sed -e "s/^smtp      inet /127.0.0.1:$SMTP_PORT inet /" \
 	    -e "s/^submission inet /127.0.0.1:$SUB_PORT inet /" \
+	    -e "s/^submissions inet /127.0.0.1:$SUBS_PORT inet /" \
 	    -e "s/10027/$SPLIT_PORT/g" \
 	    "$top_srcdir/conf/postfix-master.cf.snippet" >> "$PF/master.cf"
 	for _p in smtpd_tls_security_level=none smtpd_sasl_auth_enable=no \
 	    smtpd_tls_auth_only=no \
 	    smtpd_recipient_restrictions=permit_mynetworks,reject; do
 		postconf -c "$PF" -P "127.0.0.1:$SUB_PORT/inet/$_p"
+		postconf -c "$PF" -P "127.0.0.1:$SUBS_PORT/inet/$_p"
 	done
+	postconf -c "$PF" -P "127.0.0.1:$SUBS_PORT/inet/smtpd_tls_wrappermode=no"
 	[ "$(postconf -c "$PF" -M "127.0.0.1:$SUB_PORT/inet" | wc -l)" = 1 ] &&
+	    [ "$(postconf -c "$PF" -M "127.0.0.1:$SUBS_PORT/inet" | wc -l)" = 1 ] &&
 	    [ "$(postconf -c "$PF" -M "127.0.0.1:$SPLIT_PORT/inet" | wc -l)" = 1 ] ||
 	    { fail "master.cf: snippet services not found"; return 1; }
-	pf_launch "$SMTP_PORT" "$SUB_PORT" "$SPLIT_PORT"
+	pf_launch "$SMTP_PORT" "$SUB_PORT" "$SUBS_PORT" "$SPLIT_PORT"
 }
 
 pf_stop_quiet() {

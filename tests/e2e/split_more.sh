@@ -8,6 +8,9 @@
 #       recipient per message)
 #   b4  a folded list header still classifies and splits
 #   b5  sendmail -t with Bcc: single-recipient copies, Bcc gone
+#   b7  the submissions service (port 465) enforces as submission does
+#   b8  a message just under message_size_limit: both copies arrive
+#       (the second stage takes optin_split_size_limit)
 #   b6  the milter down between the two stages: the copies wait in the
 #       queue, none leaves unchecked, all leave personal after it is up
 . "$(dirname "$0")/../lib.sh"
@@ -65,6 +68,45 @@ for f in $(grep -l -x "Subject: b5" "$SINK"/* 2>/dev/null); do
 done
 expect_eq "b5: who got a copy" "$(printf '%s' "$got" | tr ' ' '\n' | sed '/^$/d' | sort | tr '\n' ' ')" \
     "a3@example.org a4@example.org "
+# --- b7: submissions (port 465's service in the snippet) is policed as
+# submission is
+n=$(ls "$SINK" | wc -l)
+out=$(swaks --server "127.0.0.1:$SUBS_PORT" --from news@example.com \
+    --to a1@example.org,nocon7@example.org --header "Subject: b7" \
+    --header "X-Optin-List: marketing" --body x 2>&1)
+expect "b7 accepted" "$out" "250 2.0.0 Ok: queued"
+pf_wait $((n + 1)) || true
+got=""
+for f in $(grep -l -x "Subject: b7" "$SINK"/* 2>/dev/null); do
+	got="$got$(rcpts "$f")"
+	expect_eq "b7: one-click" "$(grep -ci '^List-Unsubscribe-Post:' "$f")" 1
+done
+expect_eq "b7: who got it" "$got" "a1@example.org "
+
+# --- b8: a message just under message_size_limit: the copies, grown by
+# the second stage's Received: line and personal headers, still fit
+postconf -c "$PF" -e "message_size_limit = 1000000"
+postfix -c "$PF" reload >/dev/null 2>&1
+sleep 1
+python3 - "$T/b8.eml" <<'PY'
+import sys
+m = "From: News <news@example.com>\r\nTo: a1@example.org, a2@example.org\r\nSubject: b8\r\nX-Optin-List: marketing\r\n\r\n"
+while len(m) < 1000000 - 1600:
+    m += "x" * 76 + "\r\n"
+open(sys.argv[1], "w", newline="").write(m)
+PY
+n=$(ls "$SINK" | wc -l)
+out=$(swaks --server "127.0.0.1:$SUB_PORT" --from news@example.com \
+    --to a1@example.org,a2@example.org --data "@$T/b8.eml" 2>&1)
+expect "b8 accepted" "$out" "250 2.0.0 Ok: queued"
+pf_wait $((n + 2)) || true
+expect_eq "b8: both copies arrived" \
+    "$(grep -l -x 'Subject: b8' "$SINK"/* 2>/dev/null | wc -l)" 2
+expect_not "b8: nothing bounced" "$(cat "$T/maillog")" "status=bounced"
+postconf -c "$PF" -X message_size_limit
+postfix -c "$PF" reload >/dev/null 2>&1
+sleep 1
+
 # --- b6: the first stage passed, then the milter stops
 postconf -c "$PF" -e "defer_transports = optin-split"
 postfix -c "$PF" reload >/dev/null 2>&1
