@@ -388,8 +388,8 @@ row(struct import *im, char **f, size_t nf, int line, char *a, size_t alen,
 		ok = 0;
 	}
 	*lp = l;
-	*source = col[COL_SOURCE] >= 0 && f[col[COL_SOURCE]][0] != '\0' ?
-	    f[col[COL_SOURCE]] : "import";
+	/* as the file has it, also empty: an export imports back unchanged */
+	*source = col[COL_SOURCE] >= 0 ? f[col[COL_SOURCE]] : "import";
 	return (ok);
 }
 
@@ -531,7 +531,8 @@ verb_import(struct ctl *c, int argc, char **argv)
 	im.feed.fp = strcmp(im.file, "-") == 0 ? spool() : fopen(im.file, "r");
 	if (im.feed.fp == NULL) {
 		ctl_err("%s: %s", im.file, strerror(errno));
-		return (EX_NOINPUT);
+		/* standard input that could not be copied (a full disk) */
+		return (strcmp(im.file, "-") == 0 ? EX_IOERR : EX_NOINPUT);
 	}
 	if ((im.feed.win = malloc(WINDOW)) == NULL) {
 		(void)fclose(im.feed.fp);

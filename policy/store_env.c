@@ -33,7 +33,10 @@
 
 #include "store_priv.h"
 
-/* open_dbis - open (or create) the named databases */
+/*
+ * open_dbis - open (or create) the named databases: 0, -1, -2 the map is
+ * full, -3 another process resized it
+ */
 static int
 open_dbis(struct store *st, int create, char *err, size_t errlen)
 {
@@ -46,7 +49,8 @@ open_dbis(struct store *st, int create, char *err, size_t errlen)
 	if (rc != 0) {
 		(void)snprintf(err, errlen, "begin transaction: %s",
 		    mdb_strerror(rc));
-		return (rc == MDB_MAP_FULL ? -2 : -1);
+		return (rc == MDB_MAP_FULL ? -2 : rc == MDB_MAP_RESIZED ? -3 :
+		    -1);
 	}
 	if ((rc = mdb_dbi_open(txn, which = "consent", flags, &st->consent))
 	    != 0 ||
@@ -300,6 +304,10 @@ store_env_open(struct store *st, char *err, size_t errlen)
 
 		rc = open_dbis(st, (st->flags & STORE_CREATE) != 0, why,
 		    sizeof(why));
+		/* another process grew the map since it was opened: its size */
+		if (rc == -3 && tries < MAX_GROWTH &&
+		    mdb_env_set_mapsize(st->env, 0) == 0)
+			continue;
 		if (rc != -2 || tries >= MAX_GROWTH ||
 		    mdb_env_info(st->env, &info) != 0 ||
 		    (uint64_t)info.me_mapsize * 2 > MAP_LIMIT ||
