@@ -373,6 +373,22 @@ ctl_show_json(struct ctl *c, const char *addr)
 		(void)fputs(", \"evidence\": ", stdout);
 		json_str(s.evidence);
 		(void)putchar('}');
+		if (s.all_changed == 0)
+			continue;
+		/* the person's own, kept under it until it is lifted */
+		(void)fputs(",\n    {\"address\": ", stdout);
+		json_str(keys[k]);
+		(void)fputs(", \"reason\": ", stdout);
+		json_str(supp_name(SUPP_UNSUBSCRIBE_ALL));
+		(void)fputs(", \"changed\": ", stdout);
+		json_time(s.all_changed);
+		(void)fputs(", \"source\": ", stdout);
+		json_str(s.all_source);
+		(void)fputs(", \"evidence\": ", stdout);
+		json_str(s.all_evidence);
+		(void)fputs(", \"under\": ", stdout);
+		json_str(supp_name(s.reason));
+		(void)putchar('}');
 	}
 	(void)fputs(first ? "],\n" : "\n ],\n", stdout);
 	(void)fputs(" \"decisions\": {", stdout);

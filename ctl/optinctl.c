@@ -312,6 +312,7 @@ struct set_consent {
 	struct change ch;
 	int	del;			/* remove instead (unused: opt-out) */
 	int	kept;			/* an opt-out on file stays */
+	char	by[ADDR_BUFSIZE];	/* user@d or @d when theirs, else "" */
 };
 
 /*
@@ -322,29 +323,32 @@ static int
 do_put_consent(struct store_txn *tx, void *arg)
 {
 	struct set_consent *s = arg;
-	struct consent_rec old;
 	int rc;
 
 	s->kept = 0;
+	s->by[0] = '\0';
+	/* as an undated import line: also user@d's and @d's opt-out */
 	if (s->rec.status == STATUS_PENDING ||
 	    s->rec.status == STATUS_RELATIONSHIP) {
-		if ((rc = store_get_consent(tx, s->addr, s->list, &old)) < 0)
+		if ((rc = store_merge_consent(tx, s->addr, s->delims, s->list,
+		    &s->rec, &s->ch, s->by, sizeof(s->by))) < 0)
 			return (-1);
-		if (rc == 1 && old.status == STATUS_OPT_OUT) {
-			s->kept = 1;
-			return (0);
-		}
+		s->kept = rc != 0;
+		return (0);
 	}
 	return (store_put_consent(tx, s->addr, s->list, &s->rec, &s->ch));
 }
 
-/* do_unsub_list - the person's opt-out, also of user@d (unsub_list()) */
+/*
+ * do_unsub_list - the person's opt-out, dated now, also of user@d
+ * (unsub_list_again())
+ */
 static int
 do_unsub_list(struct store_txn *tx, void *arg)
 {
 	struct set_consent *s = arg;
 
-	return (unsub_list(tx, s->addr, s->list, s->delims, &s->ch));
+	return (unsub_list_again(tx, s->addr, s->list, s->delims, &s->ch));
 }
 
 struct set_supp {
@@ -468,6 +472,7 @@ verb_subscribe(struct ctl *c, int argc, char **argv)
 	memset(&s, 0, sizeof(s));
 	s.addr = addr;
 	s.list = l->name;
+	s.delims = c->conf->recipient_delimiter;
 	s.rec.status = opts[0].value ? STATUS_RELATIONSHIP : opts[1].value ?
 	    STATUS_PENDING : STATUS_OPT_IN;
 	if (store_consent_valid(addr, s.rec.status, &why) < 0) {
@@ -494,9 +499,10 @@ verb_subscribe(struct ctl *c, int argc, char **argv)
 		return (write_err(err));
 	if (s.kept) {
 		(void)printf("%s %s opt-out kept: a %s record does not take "
-		    "the place of the person's opt-out (subscribe without "
+		    "the place of the person's opt-out%s%s (subscribe without "
 		    "--pending or --relationship when they asked, or "
-		    "--confirm)\n", addr, l->name, status_name(s.rec.status));
+		    "--confirm)\n", addr, l->name, status_name(s.rec.status),
+		    s.by[0] != '\0' ? " of " : "", s.by);
 		return (0);
 	}
 	(void)printf("%s %s %s\n", addr, l->name, status_name(s.rec.status));

@@ -83,6 +83,9 @@ stats_supp(void *arg, const char *addr, const struct supp_rec *r)
 
 	(void)addr;
 	s->supp[r->reason]++;
+	/* a person who unsubscribed from all, under a stronger reason too */
+	if (r->all_changed != 0)
+		s->supp[SUPP_UNSUBSCRIBE_ALL]++;
 	return (0);
 }
 

@@ -122,6 +122,21 @@ deciding(struct store_txn *tx, const char *const *keys, int n,
 #define ROUTE_HOPS	4	/* u%h%i@d is two */
 
 /*
+ * holds - the reason S holds back mail on L, 0 none: on a list of consent
+ * none only what it honours, which may be the person's unsubscribe-all
+ * kept under a reason it does not honour
+ */
+static int
+holds(const struct conf_list *l, const struct supp_rec *s)
+{
+	if (l->consent != CONSENT_NONE || (l->honor & SUPP_BIT(s->reason)))
+		return (s->reason);
+	if (s->all_changed != 0 && (l->honor & SUPP_BIT(SUPP_UNSUBSCRIBE_ALL)))
+		return (SUPP_UNSUBSCRIBE_ALL);
+	return (0);
+}
+
+/*
  * route_holds - ADDR routes on (addr_route()): does an opt-out of L or a
  * suppression of an address it routes to hold it back? 1 with D filled,
  * 0 when not, -1 on a store error. *ROUTED says whether ADDR routes.
@@ -154,9 +169,8 @@ route_holds(struct store_txn *tx, const struct conf_list *l,
 		for (i = 0; i < n; i++) {
 			if ((rc = store_get_suppression(tx, keys[i], &s)) < 0)
 				return (-1);
-			if (rc == 1 && (l->consent != CONSENT_NONE ||
-			    (l->honor & SUPP_BIT(s.reason))))
-				return (deny(d, REASON_SUPPRESSED, s.reason) + 1);
+			if (rc == 1 && (rc = holds(l, &s)) != 0)
+				return (deny(d, REASON_SUPPRESSED, rc) + 1);
 		}
 		(void)memcpy(cur, next, sizeof(cur));
 	}
@@ -187,11 +201,13 @@ decide(struct store_txn *tx, const struct conf_list *l, const char *addr,
 	for (i = 0; i < n; i++) {
 		if ((rc = store_get_suppression(tx, keys[i], &s)) < 0)
 			return (-1);
-		if (rc == 0)
+		if (rc == 0 || (rc = holds(l, &s)) == 0)
 			continue;
-		if (l->consent == CONSENT_NONE &&
-		    !(l->honor & SUPP_BIT(s.reason)))
-			continue;
+		if (rc != s.reason) {
+			/* the unsubscribe-all under it is what L honours */
+			s.reason = rc;
+			s.changed = s.all_changed;
+		}
 		/*
 		 * the person's own unsubscribe-all, and an opt-in they
 		 * confirmed since, at the same key or a more specific one

@@ -38,14 +38,14 @@ put_opt_out(struct store_txn *tx, const char *key, const char *list,
 	return (store_put_consent(tx, key, list, &r, ch) < 0 ? -1 : 1);
 }
 
-int
-unsub_list(struct store_txn *tx, const char *addr, const char *list,
-    const char *delims, const struct change *ch)
+static int
+opt_out(struct store_txn *tx, const char *addr, const char *list,
+    const char *delims, const struct change *ch, int again)
 {
 	char untagged[ADDR_BUFSIZE];
 	int rc;
 
-	if ((rc = put_opt_out(tx, addr, list, ch, 0)) < 0)
+	if ((rc = put_opt_out(tx, addr, list, ch, again)) < 0)
 		return (-1);
 	/*
 	 * user@d too, and again when it opted out before: user+tag2@d's
@@ -55,6 +55,20 @@ unsub_list(struct store_txn *tx, const char *addr, const char *list,
 	    put_opt_out(tx, untagged, list, ch, rc == 1) < 0)
 		return (-1);
 	return (0);
+}
+
+int
+unsub_list(struct store_txn *tx, const char *addr, const char *list,
+    const char *delims, const struct change *ch)
+{
+	return (opt_out(tx, addr, list, delims, ch, 0));
+}
+
+int
+unsub_list_again(struct store_txn *tx, const char *addr, const char *list,
+    const char *delims, const struct change *ch)
+{
+	return (opt_out(tx, addr, list, delims, ch, 1));
 }
 
 struct unsub_job {

@@ -202,6 +202,21 @@ check "unsuppress bea" 0 ctl unsuppress bea@example.org
 expect "says it is back" "$out" "bea@example.org unsuppressed bounce; the person's unsubscribe-all of "
 check "bea still out" 1 ctl check bea@example.org marketing
 expect_eq "bea unsubscribe-all" "$out" "deny suppressed:unsubscribe-all"
+# nsupp REASON: the number of suppressions of REASON in "ctl stats"
+nsupp() { ctl stats | sed -n "s/^suppression .*$1=\([0-9]*\).*/\1/p"; }
+all0=$(nsupp unsubscribe-all) bounce0=$(nsupp bounce)
+check "bounce again" 0 ctl suppress bea@example.org --reason bounce
+check "show --json" 0 ctl show bea@example.org --json
+printf '%s\n' "$out" > "$T/bea.json"
+check "both in the JSON" 0 python3 - "$T/bea.json" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))["suppressions"]
+r = sorted((x["reason"], x.get("under", "")) for x in s)
+assert r == [("bounce", ""), ("unsubscribe-all", "bounce")], r
+PY
+expect_eq "stats: one bounce more" "$(nsupp bounce)" $((bounce0 + 1))
+expect_eq "stats: the person's still counted" "$(nsupp unsubscribe-all)" "$all0"
+check "lift the bounce" 0 ctl unsuppress bea@example.org
 check "unsuppress bea again" 0 ctl unsuppress bea@example.org
 expect_eq "then it goes" "$out" "bea@example.org unsuppressed"
 check "bea gets mail" 0 ctl check bea@example.org transactional
@@ -226,6 +241,13 @@ check "zed+other in" 0 ctl subscribe zed+other@example.org marketing
 check "unsubscribe zed+news" 0 ctl unsubscribe zed+news@example.org marketing
 check "zed+other out too" 1 ctl check zed+other@example.org marketing
 check "zed out" 1 ctl check zed@example.org marketing
+# asked again after a tagged opt-in since: dated now, it holds that back
+sleep 1
+check "zed+later subscribes" 0 ctl subscribe zed+later@example.org marketing
+check "zed+later in" 0 ctl check zed+later@example.org marketing
+sleep 1
+check "zed unsubscribes again" 0 ctl unsubscribe zed@example.org marketing
+check "zed+later out" 1 ctl check zed+later@example.org marketing
 check "unsubscribe --all zoe+x" 0 ctl unsubscribe zoe+x@example.org --all
 check "zoe out of all" 1 ctl check zoe@example.org marketing
 expect_eq "zoe unsubscribe-all" "$out" "deny suppressed:unsubscribe-all"
@@ -240,6 +262,10 @@ check "zed relationship again" 0 ctl subscribe zed@example.org maintenance --rel
 expect "kept" "$out" "zed@example.org maintenance opt-out kept"
 check "zed+other still out" 1 ctl check zed+other@example.org marketing
 check "zed still out of maintenance" 1 ctl check zed@example.org maintenance
+# ... nor of user@d's opt-out, as an undated import line is not
+check "zed+shop relationship" 0 ctl subscribe zed+shop@example.org maintenance --relationship
+expect "kept by zed's" "$out" "zed+shop@example.org maintenance opt-out kept: a relationship record does not take the place of the person's opt-out of zed@example.org"
+check "zed+shop out of maintenance" 1 ctl check zed+shop@example.org maintenance
 
 # a --source no record can hold is bad data, not a passing failure
 long=$(printf '%0200d' 0)

@@ -182,6 +182,27 @@ static const struct dcase cases[] = {
 	    "n9@x.test", "sup", "+", "suppressed:legal" },
 	{ "none, honor manual: manual", { S("n10@x.test", SUPP_MANUAL) },
 	    "n10@x.test", "man", "+", "suppressed:manual" },
+	/* the person's unsubscribe-all kept under a stronger reason */
+	{ "none, honor unsubscribe-all: the one kept under a manual",
+	    { S("n13@x.test", SUPP_UNSUBSCRIBE_ALL),
+	    S("n13@x.test", SUPP_MANUAL) }, "n13@x.test", "dig", "+",
+	    "suppressed:unsubscribe-all" },
+	{ "none, honor manual: the manual over an unsubscribe-all",
+	    { S("n14@x.test", SUPP_UNSUBSCRIBE_ALL),
+	    S("n14@x.test", SUPP_MANUAL) }, "n14@x.test", "man", "+",
+	    "suppressed:manual" },
+	{ "none, honor legal: neither",
+	    { S("n15@x.test", SUPP_UNSUBSCRIBE_ALL),
+	    S("n15@x.test", SUPP_MANUAL) }, "n15@x.test", "sup", "+",
+	    "deliver" },
+	{ "express: the manual over an unsubscribe-all",
+	    { S("n16@x.test", SUPP_MANUAL),
+	    S("n16@x.test", SUPP_UNSUBSCRIBE_ALL) }, "n16@x.test", "news",
+	    "+", "suppressed:manual" },
+	{ "none, honor unsubscribe-all: kept under a manual made before",
+	    { S("n17@x.test", SUPP_MANUAL),
+	    S("n17@x.test", SUPP_UNSUBSCRIBE_ALL) }, "n17@x.test", "dig", "+",
+	    "suppressed:unsubscribe-all" },
 	{ "none: an explicit opt-out of the list wins",
 	    { C("n11@x.test", "tx", STATUS_OPT_OUT, 0) },
 	    "n11@x.test", "tx", "+", "opted-out" },
@@ -363,7 +384,9 @@ static const char conftext[] =
     "list promo { consent express }\n"
     "list tx { consent none }\n"
     "list sup {\n consent none\n honor legal\n}\n"
-    "list man {\n consent none\n honor manual\n}\n";
+    "list man {\n consent none\n honor manual\n}\n"
+    "list dig {\n consent none\n unsubscribe yes\n"
+    " honor unsubscribe-all legal\n}\n";
 
 static int
 apply(struct store_txn *tx, void *arg)
