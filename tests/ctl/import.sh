@@ -359,13 +359,15 @@ check "export again" 0 "$C" -c "$T/om6.conf" export --list status
 expect_eq "the same line" "$(printf '%s\n' "$out" | grep '^ess@')" "$(grep '^ess@' "$T/ess.csv")"
 # standard input that cannot be copied is an I/O error, not a missing file
 # (the copy goes to /tmp: a small one of its own, in a mount namespace
-# where the test's directory, which it hides, is also seen at /mnt)
+# where the /tmp it hides, with this test and maybe the build in it, is
+# seen at /mnt)
 awk 'BEGIN { print "address,list,status"
 	for (i = 0; i < 20000; i++) printf "full%d@example.org,status,opt-in\n", i }' > "$T/full.csv"
+in_mnt() { case $1 in /tmp/*) echo "/mnt/${1#/tmp/}" ;; *) echo "$1" ;; esac; }
 if unshare -m true 2>/dev/null && [ -d /mnt ]; then
-	check "stdin on a full /tmp" 74 unshare -m sh -c 'mount --bind "$1" /mnt &&
-	    mount -t tmpfs -o size=64k tmpfs /tmp &&
-	    exec "$0" -c /mnt/om6.conf import -' "$C" "$T" < "$T/full.csv"
+	check "stdin on a full /tmp" 74 unshare -m sh -c 'mount --rbind /tmp /mnt &&
+	    mount -t tmpfs -o size=64k tmpfs /tmp && exec "$@"' sh \
+	    "$(in_mnt "$C")" -c "$(in_mnt "$T")/om6.conf" import - < "$T/full.csv"
 	expect "says why" "$err" "No space left on device"
 fi
 
