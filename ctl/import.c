@@ -369,6 +369,12 @@ row(struct import *im, char **f, size_t nf, int line, char *a, size_t alen,
 		bad_line(im, line, "bad changed date \"%.80s\"",
 		    f[col[COL_CHANGED]]);
 		ok = 0;
+	} else if (col[COL_CHANGED] >= 0 && f[col[COL_CHANGED]][0] != '\0' &&
+	    rec->changed <= 0) {
+		/* 0 is "no date": the line would be dated now instead */
+		bad_line(im, line, "changed date \"%.80s\" is not after "
+		    "1970-01-01T00:00:00Z", f[col[COL_CHANGED]]);
+		ok = 0;
 	} else if (rec->changed > im->now + CHANGED_SKEW) {
 		bad_line(im, line, "changed date \"%.80s\" is in the future",
 		    f[col[COL_CHANGED]]);

@@ -347,6 +347,11 @@ if command -v mdb_stat >/dev/null 2>&1; then
 	    fail "map of $map octets after a $size-octet import"
 fi
 
+# a changed date at the epoch is bad: 0 means no date (it was dated now)
+printf 'address,list,status,changed\nepo@example.org,marketing,opt-out,1970-01-01T00:00:00Z\n' > "$T/epoch.csv"
+check "epoch date" 65 ctl import "$T/epoch.csv"
+expect "epoch says" "$err" "epoch.csv:2: changed date \"1970-01-01T00:00:00Z\" is not after 1970-01-01T00:00:00Z"
+
 # an empty source comes back empty: an export imports back unchanged
 check "empty source" 0 ctl subscribe ess@example.org status --source ""
 check "export it" 0 ctl export --list status
