@@ -54,6 +54,7 @@ static const char *const mode_names[] = { "enforce", "monitor", NULL };
 static const char *const onerr_names[] = { "tempfail", "accept", NULL };
 static const char *const uncl_names[] = { "pass", "reject", "tempfail", NULL };
 static const char *const denied_names[] = { "strip", "reject", NULL };
+static const char *const senders_names[] = { "any", "own", NULL };
 static const char *const pref_names[] = { "confirm", "direct", NULL };
 
 struct keyword {
@@ -79,6 +80,7 @@ static const struct keyword keywords[] = {
 	{ "on-error", K_ENUM, F(on_error), onerr_names, NULL },
 	{ "unclassified", K_ENUM, F(unclassified), uncl_names, NULL },
 	{ "denied", K_ENUM, F(denied), denied_names, NULL },
+	{ "sender-lists", K_ENUM, F(sender_lists), senders_names, NULL },
 	{ "list-header", K_HEADER, F(list_header), NULL,
 	    "a header field name" },
 	{ "recipient-delimiter", K_DELIM, F(recipient_delimiter), NULL,
@@ -500,6 +502,7 @@ conf_defaults(struct conf *c)
 	c->on_error = ONERR_TEMPFAIL;
 	c->unclassified = UNCL_PASS;
 	c->denied = DENIED_STRIP;
+	c->sender_lists = SENDERS_ANY;
 	(void)strlcpy(c->list_header, "X-Optin-List", sizeof(c->list_header));
 	(void)strlcpy(c->listen, "127.0.0.1:8025", sizeof(c->listen));
 	(void)strlcpy(c->bounce_hard, REPORT_HARD_DEFAULT,

@@ -38,6 +38,7 @@ enum conf_mode { MODE_ENFORCE = 1, MODE_MONITOR };
 enum conf_on_error { ONERR_TEMPFAIL = 1, ONERR_ACCEPT };
 enum conf_unclassified { UNCL_PASS = 1, UNCL_REJECT, UNCL_TEMPFAIL };
 enum conf_denied { DENIED_STRIP = 1, DENIED_REJECT };
+enum conf_sender_lists { SENDERS_ANY = 1, SENDERS_OWN };
 enum match_type { MATCH_HEADER = 1, MATCH_SENDER, MATCH_AUTH };
 enum conf_pref_optin { PREF_OPTIN_CONFIRM = 1, PREF_OPTIN_DIRECT };
 
@@ -78,6 +79,7 @@ struct conf {
 	int	on_error;		/* enum conf_on_error */
 	int	unclassified;		/* enum conf_unclassified */
 	int	denied;			/* enum conf_denied */
+	int	sender_lists;		/* enum conf_sender_lists */
 	char	list_header[CONF_TEXT_MAX];
 	char	recipient_delimiter[16];
 	char	unsubscribe_url[CONF_URL_MAX];

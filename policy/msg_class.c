@@ -5,7 +5,9 @@
  * DESCRIPTION
  *	A message belongs to the list named by its list header, else to
  *	the first list (in file order) with a match that fits, else it is
- *	unclassified. msg_list_at_rcpt() says whether the envelope alone
+ *	unclassified. With sender-lists own, a sender or login that a
+ *	list's match names may send only mail of a list whose match names
+ *	it. msg_list_at_rcpt() says whether the envelope alone
  *	settles the list at RCPT time (for "denied reject").
  */
 #include "config.h"
@@ -55,6 +57,75 @@ msg_envelope_fits(const struct msg *m, const struct conf_list *l)
 			return (1);
 	}
 	return (0);
+}
+
+/* type_fits - a match of TYPE (sender or auth) of L fits the envelope */
+static int
+type_fits(const struct msg *m, const struct conf_list *l,
+    enum match_type type)
+{
+	size_t i;
+
+	for (i = 0; i < l->nmatches; i++) {
+		const struct conf_match *mt = &l->matches[i];
+
+		if (mt->type != type)
+			continue;
+		if (type == MATCH_SENDER && sender_fits(m, mt->value))
+			return (1);
+		if (type == MATCH_AUTH && m->auth[0] != '\0' &&
+		    strcasecmp(m->auth, mt->value) == 0)
+			return (1);
+	}
+	return (0);
+}
+
+/*
+ * not_own - sender-lists own: "sender" or "login" when the envelope
+ * sender or the login is one that a list's match names, but not a
+ * match of L, the message's list; NULL when it may send L's mail. The
+ * sender is asked first: the split's second stage sees it alone.
+ */
+static const char *
+not_own(const struct msg *m, const struct conf_list *l)
+{
+	const struct conf *c = m->env->conf;
+	static const enum match_type types[] = { MATCH_SENDER, MATCH_AUTH };
+	size_t i, t;
+
+	for (t = 0; t < 2; t++) {
+		if (type_fits(m, l, types[t]))
+			continue;
+		for (i = 0; i < c->nlists; i++)
+			if (type_fits(m, &c->lists[i], types[t]))
+				return (types[t] == MATCH_SENDER ? "sender" :
+				    "login");
+	}
+	return (NULL);
+}
+
+/*
+ * own_list - sender-lists own: refuse mail of a list that is not its
+ * sender's or login's own (a marketing login naming a list of consent
+ * none in its list header); 0 on, 1 refused (R set)
+ */
+static int
+own_list(struct msg *m, struct msg_reply *r)
+{
+	const struct conf *c = m->env->conf;
+	const char *who;
+
+	if (c->sender_lists != SENDERS_OWN || m->list == NULL ||
+	    (who = not_own(m, m->list)) == NULL)
+		return (0);
+	msg_log(m, "from=<%s> list=%s refused: the %s belongs to other lists "
+	    "(sender-lists own)%s", msg_w(m, m->from), m->list->name, who,
+	    c->mode == MODE_MONITOR ? " (monitor: passed)" : "");
+	if (c->mode == MODE_MONITOR)
+		return (0);
+	(void)msg_set_reply(r, MSG_REJECT, "550", "5.7.1",
+	    "list \"%s\" is not one of this %s's lists", m->list->name, who);
+	return (1);
 }
 
 static int
@@ -226,8 +297,10 @@ msg_eoh(struct msg *m, struct msg_reply *r)
 		for (i = 0; i < c->nlists && m->list == NULL; i++)
 			if (strcasecmp(c->lists[i].name, m->list_hdr) == 0)
 				m->list = &c->lists[i];
-		if (m->list != NULL)
+		if (m->list != NULL) {
+			(void)own_list(m, r);
 			return (0);
+		}
 		m->unknown_list = 1;
 		name = msg_qt(m, m->list_hdr);
 		msg_log(m, "from=<%s> unknown list \"%s\"%s", msg_w(m, m->from),
@@ -241,6 +314,7 @@ msg_eoh(struct msg *m, struct msg_reply *r)
 	for (i = 0; i < c->nlists; i++)
 		if (m->hdr_hit[i] || msg_envelope_fits(m, &c->lists[i])) {
 			m->list = &c->lists[i];
+			(void)own_list(m, r);
 			return (0);
 		}
 	if (c->mode == MODE_MONITOR || msg_only_unsub(m) ||

@@ -11,6 +11,8 @@
 #   b7  the submissions service (port 465) enforces as submission does
 #   b8  a message just under message_size_limit: both copies arrive
 #       (the second stage takes optin_split_size_limit)
+#   b9  with sender-lists own (set for the whole test), marketing's
+#       sender naming transactional is refused at submission
 #   b6  the milter down between the two stages: the copies wait in the
 #       queue, none leaves unchecked, all leave personal after it is up
 . "$(dirname "$0")/../lib.sh"
@@ -19,6 +21,7 @@
 
 e2e_conf "$T/om.conf"
 sed -i "s/^split .*/split yes/" "$T/om.conf"
+echo "sender-lists own" >> "$T/om.conf"
 ctl() { "$C" -c "$T/om.conf" "$@" >/dev/null; }
 ctl init
 for a in a1 a2 a3 a4; do ctl subscribe "$a@example.org" marketing; done
@@ -106,6 +109,18 @@ expect_not "b8: nothing bounced" "$(cat "$T/maillog")" "status=bounced"
 postconf -c "$PF" -X message_size_limit
 postfix -c "$PF" reload >/dev/null 2>&1
 sleep 1
+
+# --- b9: sender-lists own: marketing's sender naming transactional
+# (consent none) is refused at submission; its own list still goes out
+# through both stages (b4 to b8 above)
+n=$(ls "$SINK" | wc -l)
+out=$(swaks --server "127.0.0.1:$SUB_PORT" --from news@example.com \
+    --to a1@example.org,nocon9@example.org --header "Subject: b9" \
+    --header "X-Optin-List: transactional" --body x 2>&1)
+expect "b9 refused" "$out" "550 5.7.1 list \"transactional\" is not one of this sender's lists"
+sleep 1
+expect_eq "b9: nothing at the sink" \
+    "$(grep -l -x 'Subject: b9' "$SINK"/* 2>/dev/null | wc -l)" 0
 
 # --- b6: the first stage passed, then the milter stops
 postconf -c "$PF" -e "defer_transports = optin-split"

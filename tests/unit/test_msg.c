@@ -225,6 +225,78 @@ test_classification(void **state)
 	msg_free(m);
 }
 
+/* eoh - a message FROM/AUTH to amy, list header LIST (or none) */
+static struct msg *
+eoh(const char *from, const char *auth, const char *list,
+    struct msg_reply *r)
+{
+	struct msg *m = start(from, auth);
+
+	rcpt(m, "<amy@example.org>");
+	if (list != NULL)
+		assert_int_equal(msg_header(m, "X-Optin-List", list, r), 0);
+	assert_int_equal(msg_eoh(m, r), 0);
+	return (m);
+}
+
+static void
+test_sender_lists(void **state)
+{
+	struct msg_reply r;
+	struct msg *m;
+
+	(void)state;
+	/* any (the default): the list header names the list, whoever sends */
+	m = eoh("<noreply@example.com>", NULL, " news", &r);
+	assert_int_equal(r.action, MSG_CONTINUE);
+	assert_string_equal(msg_list(m)->name, "news");
+	msg_free(m);
+
+	conf->sender_lists = SENDERS_OWN;
+	/* a sender that tx's match names may not send news */
+	m = eoh("<noreply@example.com>", NULL, " news", &r);
+	assert_int_equal(r.action, MSG_REJECT);
+	assert_string_equal(r.code, "550");
+	assert_string_equal(r.text,
+	    "list \"news\" is not one of this sender's lists");
+	msg_free(m);
+	/* nor a login that ops's match names send tx's (consent none) */
+	m = eoh("<>", "ops-app", " tx", &r);
+	assert_int_equal(r.action, MSG_REJECT);
+	assert_string_equal(r.text,
+	    "list \"tx\" is not one of this login's lists");
+	msg_free(m);
+	/* its own list, by sender (a tagged one too) or by login */
+	m = eoh("<a+x@ops.example.com>", NULL, " ops", &r);
+	assert_int_equal(r.action, MSG_CONTINUE);
+	assert_string_equal(msg_list(m)->name, "ops");
+	msg_free(m);
+	m = eoh("<>", "OPS-APP", " ops", &r);
+	assert_int_equal(r.action, MSG_CONTINUE);
+	msg_free(m);
+	/* a sender no list names may name any list */
+	m = eoh("<app@else.example>", NULL, " tx", &r);
+	assert_int_equal(r.action, MSG_CONTINUE);
+	assert_string_equal(msg_list(m)->name, "tx");
+	msg_free(m);
+	/*
+	 * classified by the login (ops), sent from tx's sender: refused
+	 * here, not at the split's second stage, which sees the sender alone
+	 */
+	m = eoh("<noreply@example.com>", "ops-app", NULL, &r);
+	assert_int_equal(r.action, MSG_REJECT);
+	assert_string_equal(r.text,
+	    "list \"ops\" is not one of this sender's lists");
+	msg_free(m);
+	/* monitor: logged, passed */
+	conf->mode = MODE_MONITOR;
+	m = eoh("<noreply@example.com>", NULL, " news", &r);
+	assert_int_equal(r.action, MSG_CONTINUE);
+	msg_free(m);
+	conf->mode = MODE_ENFORCE;
+	conf->sender_lists = SENDERS_ANY;
+}
+
 static void
 test_actions(void **state)
 {
@@ -433,6 +505,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_classification),
+		cmocka_unit_test(test_sender_lists),
 		cmocka_unit_test(test_actions),
 		cmocka_unit_test(test_forms),
 		cmocka_unit_test(test_no_database),
