@@ -59,32 +59,39 @@ msg_envelope_fits(const struct msg *m, const struct conf_list *l)
 	return (0);
 }
 
-/* type_fits - a match of TYPE (sender or auth) of L fits the envelope */
+/*
+ * type_fits - how closely a match of TYPE (sender or auth) of L names
+ * the envelope: 2 by its address or login, 1 by its @domain, 0 not
+ */
 static int
 type_fits(const struct msg *m, const struct conf_list *l,
     enum match_type type)
 {
 	size_t i;
+	int best = 0;
 
 	for (i = 0; i < l->nmatches; i++) {
 		const struct conf_match *mt = &l->matches[i];
 
 		if (mt->type != type)
 			continue;
-		if (type == MATCH_SENDER && sender_fits(m, mt->value))
-			return (1);
+		if (type == MATCH_SENDER && sender_fits(m, mt->value) &&
+		    best < (mt->value[0] == '@' ? 1 : 2))
+			best = mt->value[0] == '@' ? 1 : 2;
 		if (type == MATCH_AUTH && m->auth[0] != '\0' &&
 		    strcasecmp(m->auth, mt->value) == 0)
-			return (1);
+			best = 2;
 	}
-	return (0);
+	return (best);
 }
 
 /*
  * not_own - sender-lists own: "sender" or "login" when the envelope
- * sender or the login is one that a list's match names, but not a
- * match of L, the message's list; NULL when it may send L's mail. The
- * sender is asked first: the split's second stage sees it alone.
+ * sender or the login is one that a list's match names, but L's, the
+ * message's list, does not name it as closely (a list naming the
+ * address binds it, not one naming its @domain); NULL when it may send
+ * L's mail. The sender is asked first: the split's second stage sees it
+ * alone. A sender Postfix may still complete (no domain) is refused.
  */
 static const char *
 not_own(const struct msg *m, const struct conf_list *l)
@@ -92,12 +99,14 @@ not_own(const struct msg *m, const struct conf_list *l)
 	const struct conf *c = m->env->conf;
 	static const enum match_type types[] = { MATCH_SENDER, MATCH_AUTH };
 	size_t i, t;
+	int here;
 
+	if (m->from_bad)
+		return ("sender");
 	for (t = 0; t < 2; t++) {
-		if (type_fits(m, l, types[t]))
-			continue;
+		here = type_fits(m, l, types[t]);
 		for (i = 0; i < c->nlists; i++)
-			if (type_fits(m, &c->lists[i], types[t]))
+			if (type_fits(m, &c->lists[i], types[t]) > here)
 				return (types[t] == MATCH_SENDER ? "sender" :
 				    "login");
 	}
@@ -115,7 +124,9 @@ own_list(struct msg *m, struct msg_reply *r)
 	const struct conf *c = m->env->conf;
 	const char *who;
 
+	/* mail to our own addresses is never refused (msg_eom() has it) */
 	if (c->sender_lists != SENDERS_OWN || m->list == NULL ||
+	    msg_only_unsub(m) || msg_only_feedback(m) ||
 	    (who = not_own(m, m->list)) == NULL)
 		return (0);
 	msg_log(m, "from=<%s> list=%s refused: the %s belongs to other lists "
@@ -161,9 +172,13 @@ msg_sender(struct msg *m, const char *raw, const char *auth,
 {
 	char err[96];
 
+	m->from_bad = 0;
 	if (addr_normalize(raw, strlen(raw), 0, m->from, sizeof(m->from), err,
-	    sizeof(err)) < 0)
+	    sizeof(err)) < 0) {
 		m->from[0] = '\0';	/* <> or unusable: matches no sender */
+		/* Postfix may still make one of it (news -> news@myorigin) */
+		m->from_bad = strcmp(raw, "<>") != 0 && raw[0] != '\0';
+	}
 	if (auth != NULL)
 		(void)text_esc(auth, strlen(auth), TEXT_WORD, m->auth,
 		    sizeof(m->auth));

@@ -42,6 +42,7 @@ struct msg {
 	const struct msg_env *env;
 	char	qid[64];
 	char	from[ADDR_BUFSIZE];	/* "" for <> or unparsable */
+	int	from_bad;		/* not <>, yet unparsable (no domain) */
 	char	auth[256];
 	struct rcpt *rcpts;
 	size_t	nrcpts, cap;

@@ -119,6 +119,13 @@ out=$(swaks --server "127.0.0.1:$SUB_PORT" --from news@example.com \
     --header "X-Optin-List: transactional" --body x 2>&1)
 expect "b9 refused" "$out" "550 5.7.1 list \"transactional\" is not one of this sender's lists"
 sleep 1
+# ... and so is the same sender without its domain, which Postfix
+# completes (news@$myorigin) after the milter has decided
+out=$(swaks --server "127.0.0.1:$SUB_PORT" --from news \
+    --to nocon9@example.org --header "Subject: b9" \
+    --header "X-Optin-List: transactional" --body x 2>&1)
+expect "b9 without a domain refused" "$out" "550 5.7.1 list \"transactional\" is not one of this sender's lists"
+sleep 1
 expect_eq "b9: nothing at the sink" \
     "$(grep -l -x 'Subject: b9' "$SINK"/* 2>/dev/null | wc -l)" 0
 

@@ -24,7 +24,8 @@ static const char conftext[] =
     " match header X-Campaign spring\n}\n"
     "list ops {\n consent relationship\n match sender @ops.example.com\n"
     " match auth ops-app\n}\n"
-    "list tx {\n consent none\n match sender noreply@example.com\n}\n";
+    "list tx {\n consent none\n match sender noreply@example.com\n}\n"
+    "list alerts {\n consent none\n match sender alert@ops.example.com\n}\n";
 
 static int
 setup(void **state)
@@ -287,6 +288,34 @@ test_sender_lists(void **state)
 	assert_int_equal(r.action, MSG_REJECT);
 	assert_string_equal(r.text,
 	    "list \"ops\" is not one of this sender's lists");
+	msg_free(m);
+	/* no domain: Postfix makes noreply@myorigin of it after us */
+	m = eoh("<noreply>", NULL, " news", &r);
+	assert_int_equal(r.action, MSG_REJECT);
+	msg_free(m);
+	m = eoh("<noreply%example.com>", NULL, " news", &r);
+	assert_int_equal(r.action, MSG_REJECT);
+	msg_free(m);
+	/* the null sender is named by no list */
+	m = eoh("<>", NULL, " news", &r);
+	assert_int_equal(r.action, MSG_CONTINUE);
+	msg_free(m);
+	/* a list naming the address binds it, not one naming its domain */
+	m = eoh("<alert@ops.example.com>", NULL, " alerts", &r);
+	assert_int_equal(r.action, MSG_CONTINUE);
+	msg_free(m);
+	m = eoh("<alert@ops.example.com>", NULL, " ops", &r);
+	assert_int_equal(r.action, MSG_REJECT);
+	msg_free(m);
+	m = eoh("<pat@ops.example.com>", NULL, " ops", &r);
+	assert_int_equal(r.action, MSG_CONTINUE);
+	msg_free(m);
+	/* mail to our own unsubscribe address is never refused */
+	m = start("<noreply@example.com>", NULL);
+	rcpt(m, "<unsub@example.com>");
+	assert_int_equal(msg_header(m, "X-Optin-List", " news", &r), 0);
+	assert_int_equal(msg_eoh(m, &r), 0);
+	assert_int_equal(r.action, MSG_CONTINUE);
 	msg_free(m);
 	/* monitor: logged, passed */
 	conf->mode = MODE_MONITOR;
