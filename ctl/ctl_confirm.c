@@ -231,6 +231,28 @@ json_time(int64_t t)
 		json_str(time_format(t, buf, sizeof(buf)));
 }
 
+/* json_supp - one suppression; UNDER names the reason over it, or NULL */
+static void
+json_supp(const char *key, int reason, int64_t changed, const char *source,
+    const char *evidence, const char *under)
+{
+	(void)fputs("\n    {\"address\": ", stdout);
+	json_str(key);
+	(void)fputs(", \"reason\": ", stdout);
+	json_str(supp_name(reason));
+	(void)fputs(", \"changed\": ", stdout);
+	json_time(changed);
+	(void)fputs(", \"source\": ", stdout);
+	json_str(source);
+	(void)fputs(", \"evidence\": ", stdout);
+	json_str(evidence);
+	if (under != NULL) {
+		(void)fputs(", \"under\": ", stdout);
+		json_str(under);
+	}
+	(void)putchar('}');
+}
+
 struct hist {
 	struct history_rec *h;
 	size_t	n, cap;
@@ -361,34 +383,16 @@ ctl_show_json(struct ctl *c, const char *addr)
 			goto dberr;
 		if (rc == 0)
 			continue;
-		(void)printf("%s\n    {\"address\": ", first ? "" : ",");
+		(void)fputs(first ? "" : ",", stdout);
 		first = 0;
-		json_str(keys[k]);
-		(void)fputs(", \"reason\": ", stdout);
-		json_str(supp_name(s.reason));
-		(void)fputs(", \"changed\": ", stdout);
-		json_time(s.changed);
-		(void)fputs(", \"source\": ", stdout);
-		json_str(s.source);
-		(void)fputs(", \"evidence\": ", stdout);
-		json_str(s.evidence);
-		(void)putchar('}');
-		if (s.all_changed == 0)
-			continue;
+		json_supp(keys[k], s.reason, s.changed, s.source, s.evidence,
+		    NULL);
 		/* the person's own, kept under it until it is lifted */
-		(void)fputs(",\n    {\"address\": ", stdout);
-		json_str(keys[k]);
-		(void)fputs(", \"reason\": ", stdout);
-		json_str(supp_name(SUPP_UNSUBSCRIBE_ALL));
-		(void)fputs(", \"changed\": ", stdout);
-		json_time(s.all_changed);
-		(void)fputs(", \"source\": ", stdout);
-		json_str(s.all_source);
-		(void)fputs(", \"evidence\": ", stdout);
-		json_str(s.all_evidence);
-		(void)fputs(", \"under\": ", stdout);
-		json_str(supp_name(s.reason));
-		(void)putchar('}');
+		if (s.all_changed != 0) {
+			(void)putchar(',');
+			json_supp(keys[k], SUPP_UNSUBSCRIBE_ALL, s.all_changed,
+			    s.all_source, s.all_evidence, supp_name(s.reason));
+		}
 	}
 	(void)fputs(first ? "],\n" : "\n ],\n", stdout);
 	(void)fputs(" \"decisions\": {", stdout);

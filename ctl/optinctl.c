@@ -369,7 +369,7 @@ do_supp(struct store_txn *tx, void *arg)
 {
 	struct set_supp *s = arg;
 	struct supp_rec old;
-	int rc, reason = 0;
+	int rc;
 
 	s->kept = s->found = s->was = 0;	/* store_write() may run it again */
 	s->all = 0;
@@ -391,7 +391,7 @@ do_supp(struct store_txn *tx, void *arg)
 	if ((rc = store_get_suppression(tx, s->addr, &old)) < 0)
 		return (-1);
 	if (rc > 0) {
-		reason = s->was = old.reason;
+		s->was = old.reason;
 		s->all = old.all_changed;
 	}
 	if ((rc = store_del_suppression(tx, s->addr, &s->ch)) < 0)
@@ -402,7 +402,7 @@ do_supp(struct store_txn *tx, void *arg)
 	 * a bounce or a complaint the lift is remembered, so that a report
 	 * about mail sent before it cannot suppress the address again
 	 */
-	if (rc > 0 && (reason == SUPP_BOUNCE || reason == SUPP_COMPLAINT))
+	if (rc > 0 && (s->was == SUPP_BOUNCE || s->was == SUPP_COMPLAINT))
 		return (store_lift_bounce(tx, s->addr, &s->ch) < 0 ? -1 : 0);
 	if (store_del_bounce(tx, s->addr, &s->ch) < 0)
 		return (-1);

@@ -27,6 +27,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -283,6 +284,32 @@ keep(const struct conf *c, const char *buf, size_t len, const char *what)
 	return (EX_OK);
 }
 
+/*
+ * ignored - a message not acted on: logged as "kind=K result=ignored
+ * WHY... from=F", kept (keep()), P freed; the exit status
+ */
+static int	ignored(const struct conf *, struct parsed *, const char *,
+		    size_t, const char *, ...) __attribute__((format(printf, 5, 6)));
+
+static int
+ignored(const struct conf *c, struct parsed *p, const char *buf, size_t len,
+    const char *fmt, ...)
+{
+	char why[1024], from[TEXT_ESC_SIZE(256)];
+	char what[sizeof(why) + sizeof(from) + 64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	(void)text_esc(p->from, strlen(p->from), TEXT_QUOTED, from,
+	    sizeof(from));
+	(void)snprintf(what, sizeof(what), "kind=%s result=ignored %s "
+	    "from=\"%s\"", report_kind_name(p->rep.kind), why, from);
+	mime_parsed_free(p);
+	return (keep(c, buf, len, what));
+}
+
 /* handle - one message; returns the exit status */
 static int
 handle(const struct runtime *rt, const char *rcpt, const char *buf,
@@ -294,7 +321,7 @@ handle(const struct runtime *rt, const char *rcpt, const char *buf,
 	struct found f;
 	struct apply a;
 	struct store *st;
-	char err[512], what[2048], from[TEXT_ESC_SIZE(256)];
+	char err[512];
 	char mta[TEXT_ESC_SIZE(REPORT_MTA_MAX)], klass[TEXT_ESC_SIZE(32)];
 	int cls = BOUNCE_NONE, rc;
 
@@ -302,29 +329,16 @@ handle(const struct runtime *rt, const char *rcpt, const char *buf,
 		dlog(LOG_ERR, "out of memory");
 		return (EX_TEMPFAIL);
 	}
-	if (p.rep.kind == REPORT_NONE || p.rep.kind == REPORT_AUTOREPLY) {
-		(void)text_esc(p.from, strlen(p.from), TEXT_QUOTED, from,
-		    sizeof(from));
-		(void)snprintf(what, sizeof(what), "kind=%s result=ignored "
-		    "reason=%s from=\"%s\"", report_kind_name(p.rep.kind),
-		    p.rep.kind == REPORT_NONE ? "not-a-report" : "auto-reply",
-		    from);
-		mime_parsed_free(&p);
-		return (keep(c, buf, len, what));
-	}
+	if (p.rep.kind == REPORT_NONE || p.rep.kind == REPORT_AUTOREPLY)
+		return (ignored(c, &p, buf, len, "reason=%s",
+		    p.rep.kind == REPORT_NONE ? "not-a-report" : "auto-reply"));
 	memset(&f, 0, sizeof(f));
 	f.keys = rt->keys;
 	find_token(c, rcpt, &p, &f);
-	if (f.have != 1 || f.conflict) {
-		(void)text_esc(p.from, strlen(p.from), TEXT_QUOTED, from,
-		    sizeof(from));
-		(void)snprintf(what, sizeof(what), "kind=%s result=ignored "
-		    "reason=%s bad-tokens=%d from=\"%s\"", report_kind_name(
-		    p.rep.kind), f.conflict ? "tokens-disagree" : f.have == 2 ?
-		    "list-only-token" : "no-token", f.bad, from);
-		mime_parsed_free(&p);
-		return (keep(c, buf, len, what));
-	}
+	if (f.have != 1 || f.conflict)
+		return (ignored(c, &p, buf, len, "reason=%s bad-tokens=%d",
+		    f.conflict ? "tokens-disagree" : f.have == 2 ?
+		    "list-only-token" : "no-token", f.bad));
 
 	/*
 	 * A delivery report counts only at the return path it was sent to:
@@ -333,15 +347,10 @@ handle(const struct runtime *rt, const char *rcpt, const char *buf,
 	 * text are the returned message's own, and anybody who was given a
 	 * copy of that message has them: they are no proof that it bounced.
 	 */
-	if (p.rep.kind != REPORT_ARF && !f.verp) {
-		(void)text_esc(p.from, strlen(p.from), TEXT_QUOTED, from,
-		    sizeof(from));
-		(void)snprintf(what, sizeof(what), "kind=%s result=ignored "
-		    "reason=not-to-return-path rcpt=<%s> list=%s from=\"%s\"",
-		    report_kind_name(p.rep.kind), f.tok.rcpt, f.tok.list, from);
-		mime_parsed_free(&p);
-		return (keep(c, buf, len, what));
-	}
+	if (p.rep.kind != REPORT_ARF && !f.verp)
+		return (ignored(c, &p, buf, len,
+		    "reason=not-to-return-path rcpt=<%s> list=%s", f.tok.rcpt,
+		    f.tok.list));
 
 	memset(&a, 0, sizeof(a));
 	a.c = c;

@@ -41,24 +41,6 @@ sender_fits(const struct msg *m, const char *value)
 	    untagged, sizeof(untagged)) == 1 && strcmp(untagged, value) == 0);
 }
 
-/* msg_envelope_fits - a sender or auth match of L fits */
-int
-msg_envelope_fits(const struct msg *m, const struct conf_list *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->nmatches; i++) {
-		const struct conf_match *mt = &l->matches[i];
-
-		if (mt->type == MATCH_SENDER && sender_fits(m, mt->value))
-			return (1);
-		if (mt->type == MATCH_AUTH && m->auth[0] != '\0' &&
-		    strcasecmp(m->auth, mt->value) == 0)
-			return (1);
-	}
-	return (0);
-}
-
 /*
  * type_fits - how closely a match of TYPE (sender or auth) of L names
  * the envelope: 2 by its address or login, 1 by its @domain, 0 not
@@ -84,6 +66,14 @@ type_fits(const struct msg *m, const struct conf_list *l,
 	}
 	return (best);
 }
+
+/* msg_envelope_fits - a sender or auth match of L fits */
+int
+msg_envelope_fits(const struct msg *m, const struct conf_list *l)
+{
+	return (type_fits(m, l, MATCH_SENDER) || type_fits(m, l, MATCH_AUTH));
+}
+
 
 /*
  * not_own - sender-lists own: "sender" or "login" when the envelope
@@ -116,9 +106,9 @@ not_own(const struct msg *m, const struct conf_list *l)
 /*
  * own_list - sender-lists own: refuse mail of a list that is not its
  * sender's or login's own (a marketing login naming a list of consent
- * none in its list header); 0 on, 1 refused (R set)
+ * none in its list header); R is set when it is refused
  */
-static int
+static void
 own_list(struct msg *m, struct msg_reply *r)
 {
 	const struct conf *c = m->env->conf;
@@ -128,15 +118,14 @@ own_list(struct msg *m, struct msg_reply *r)
 	if (c->sender_lists != SENDERS_OWN || m->list == NULL ||
 	    msg_only_unsub(m) || msg_only_feedback(m) ||
 	    (who = not_own(m, m->list)) == NULL)
-		return (0);
+		return;
 	msg_log(m, "from=<%s> list=%s refused: the %s belongs to other lists "
 	    "(sender-lists own)%s", msg_w(m, m->from), m->list->name, who,
 	    c->mode == MODE_MONITOR ? " (monitor: passed)" : "");
-	if (c->mode == MODE_MONITOR)
-		return (0);
-	(void)msg_set_reply(r, MSG_REJECT, "550", "5.7.1",
-	    "list \"%s\" is not one of this %s's lists", m->list->name, who);
-	return (1);
+	if (c->mode != MODE_MONITOR)
+		(void)msg_set_reply(r, MSG_REJECT, "550", "5.7.1",
+		    "list \"%s\" is not one of this %s's lists",
+		    m->list->name, who);
 }
 
 static int
@@ -313,7 +302,7 @@ msg_eoh(struct msg *m, struct msg_reply *r)
 			if (strcasecmp(c->lists[i].name, m->list_hdr) == 0)
 				m->list = &c->lists[i];
 		if (m->list != NULL) {
-			(void)own_list(m, r);
+			own_list(m, r);
 			return (0);
 		}
 		m->unknown_list = 1;
@@ -329,7 +318,7 @@ msg_eoh(struct msg *m, struct msg_reply *r)
 	for (i = 0; i < c->nlists; i++)
 		if (m->hdr_hit[i] || msg_envelope_fits(m, &c->lists[i])) {
 			m->list = &c->lists[i];
-			(void)own_list(m, r);
+			own_list(m, r);
 			return (0);
 		}
 	if (c->mode == MODE_MONITOR || msg_only_unsub(m) ||

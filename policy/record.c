@@ -160,6 +160,23 @@ rec_decode_consent(const void *p, size_t len, struct consent_rec *r)
 	return (d.bad ? -1 : 0);
 }
 
+void
+rec_encode_supp(struct enc *e, const struct supp_rec *r, int64_t changed,
+    const char *source, const char *evidence)
+{
+	enc_u8(e, REC_VERSION);
+	enc_u8(e, (unsigned)r->reason);
+	enc_i64(e, changed);
+	enc_str(e, source);
+	enc_str(e, evidence);
+	/* the tail rec_decode_supp() reads when there is more */
+	if (r->all_changed != 0 && r->reason != SUPP_UNSUBSCRIBE_ALL) {
+		enc_i64(e, r->all_changed);
+		enc_str(e, r->all_source);
+		enc_str(e, r->all_evidence);
+	}
+}
+
 int
 rec_decode_supp(const void *p, size_t len, struct supp_rec *r)
 {

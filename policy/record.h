@@ -25,6 +25,13 @@ void	enc_u8(struct enc *, unsigned);
 void	enc_i64(struct enc *, int64_t);
 void	enc_str(struct enc *, const char *);
 
+/*
+ * rec_encode_supp - R as a suppression record, with CHANGED, SOURCE and
+ * EVIDENCE, and the unsubscribe-all kept under it when it has one
+ */
+void	rec_encode_supp(struct enc *, const struct supp_rec *r, int64_t changed,
+	    const char *source, const char *evidence);
+
 /* decoders: 0, or -1 for a malformed record */
 int	rec_decode_consent(const void *, size_t, struct consent_rec *);
 int	rec_decode_supp(const void *, size_t, struct supp_rec *);

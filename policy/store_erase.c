@@ -270,20 +270,15 @@ supp_rewrite(struct erasure *er, const MDB_val *k, const MDB_val *v,
 	if (decode_supp(v, &r) < 0)
 		return (0);
 	a = scrub2(er, r.source, r.evidence, s, sizeof(s), ev, sizeof(ev));
-	b = r.all_changed != 0 && scrub2(er, r.all_source, r.all_evidence,
-	    as, sizeof(as), aev, sizeof(aev));
+	/* and the unsubscribe-all kept under it */
+	if ((b = r.all_changed != 0 && scrub2(er, r.all_source,
+	    r.all_evidence, as, sizeof(as), aev, sizeof(aev))) != 0) {
+		(void)strlcpy(r.all_source, as, sizeof(r.all_source));
+		(void)strlcpy(r.all_evidence, aev, sizeof(r.all_evidence));
+	}
 	if (!a && !b)
 		return (0);
-	enc_u8(e, REC_VERSION);
-	enc_u8(e, (unsigned)r.reason);
-	enc_i64(e, r.changed);
-	enc_str(e, s);
-	enc_str(e, ev);
-	if (r.all_changed != 0) {
-		enc_i64(e, r.all_changed);
-		enc_str(e, b ? as : r.all_source);
-		enc_str(e, b ? aev : r.all_evidence);
-	}
+	rec_encode_supp(e, &r, r.changed, s, ev);
 	return (1);
 }
 

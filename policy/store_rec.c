@@ -472,17 +472,8 @@ supp_write(struct store_txn *tx, const char *addr, const struct supp_rec *r,
 	if (k.mv_size == 0 || k.mv_size > ADDR_MAX)
 		return (store_txerr(tx, "bad suppression key"));
 	enc_init(&e);
-	enc_u8(&e, REC_VERSION);
-	enc_u8(&e, (unsigned)r->reason);
-	enc_i64(&e, r->changed != 0 ? r->changed : (ch->time != 0 ? ch->time :
-	    (int64_t)time(NULL)));
-	enc_str(&e, source);
-	enc_str(&e, evidence);
-	if (r->all_changed != 0 && r->reason != SUPP_UNSUBSCRIBE_ALL) {
-		enc_i64(&e, r->all_changed);
-		enc_str(&e, r->all_source);
-		enc_str(&e, r->all_evidence);
-	}
+	rec_encode_supp(&e, r, r->changed != 0 ? r->changed : (ch->time != 0 ?
+	    ch->time : (int64_t)time(NULL)), source, evidence);
 	if (e.overflow)
 		return (store_txerr(tx, "suppression record too large"));
 	v.mv_data = e.buf;
@@ -499,23 +490,14 @@ store_supp_write(struct store_txn *tx, const char *addr,
 	return (supp_write(tx, addr, r, ch, ch->source, ch->evidence));
 }
 
-/* keep_all - the unsubscribe-all OLD is (or carries) kept under N */
+/* set_all - the unsubscribe-all kept under N: its date and proof */
 static void
-keep_all(struct supp_rec *n, const struct supp_rec *old)
+set_all(struct supp_rec *n, int64_t changed, const char *source,
+    const char *evidence)
 {
-	if (old->reason == SUPP_UNSUBSCRIBE_ALL) {
-		n->all_changed = old->changed;
-		(void)strlcpy(n->all_source, old->source,
-		    sizeof(n->all_source));
-		(void)strlcpy(n->all_evidence, old->evidence,
-		    sizeof(n->all_evidence));
-	} else if (old->all_changed != 0) {
-		n->all_changed = old->all_changed;
-		(void)strlcpy(n->all_source, old->all_source,
-		    sizeof(n->all_source));
-		(void)strlcpy(n->all_evidence, old->all_evidence,
-		    sizeof(n->all_evidence));
-	}
+	n->all_changed = changed;
+	(void)strlcpy(n->all_source, source, sizeof(n->all_source));
+	(void)strlcpy(n->all_evidence, evidence, sizeof(n->all_evidence));
 }
 
 int
@@ -531,8 +513,7 @@ store_put_suppression(struct store_txn *tx, const char *addr,
 	if ((had = store_get_suppression(tx, addr, &old)) < 0)
 		return (-1);
 	n = *r;
-	n.all_changed = 0;
-	n.all_source[0] = n.all_evidence[0] = '\0';
+	set_all(&n, 0, "", "");
 	if (had && r->reason == SUPP_UNSUBSCRIBE_ALL &&
 	    old.reason != SUPP_UNSUBSCRIBE_ALL) {
 		/*
@@ -541,15 +522,17 @@ store_put_suppression(struct store_txn *tx, const char *addr,
 		 * kept under it, for the day it is lifted
 		 */
 		n = old;
-		n.all_changed = r->changed != 0 ? r->changed : ch->time != 0 ?
-		    ch->time : (int64_t)time(NULL);
-		(void)strlcpy(n.all_source, ch->source, sizeof(n.all_source));
-		(void)strlcpy(n.all_evidence, ch->evidence,
-		    sizeof(n.all_evidence));
+		set_all(&n, r->changed != 0 ? r->changed : ch->time != 0 ?
+		    ch->time : (int64_t)time(NULL), ch->source, ch->evidence);
 		rc = supp_write(tx, addr, &n, ch, old.source, old.evidence);
 	} else {
-		if (had && r->reason != SUPP_UNSUBSCRIBE_ALL)
-			keep_all(&n, &old);
+		/* another reason over the person's unsubscribe-all keeps it */
+		if (had && r->reason != SUPP_UNSUBSCRIBE_ALL &&
+		    old.reason == SUPP_UNSUBSCRIBE_ALL)
+			set_all(&n, old.changed, old.source, old.evidence);
+		else if (had && r->reason != SUPP_UNSUBSCRIBE_ALL)
+			set_all(&n, old.all_changed, old.all_source,
+			    old.all_evidence);
 		rc = supp_write(tx, addr, &n, ch, ch->source, ch->evidence);
 	}
 	if (rc < 0)
