@@ -199,24 +199,30 @@ verb_expire(struct ctl *c, int argc, char **argv)
 
 /* ---------------------------------------------------------- json */
 
+/*
+ * the document is built in memory and printed only when it is whole, so
+ * that an error halfway leaves nothing a JSON reader could take for it
+ */
+static FILE *jout;
+
 /* json_str - S as a JSON string: quotes, backslashes, controls escaped */
 static void
 json_str(const char *s)
 {
-	(void)putchar('"');
+	(void)putc('"', jout);
 	for (; *s != '\0'; s++) {
 		unsigned char ch = (unsigned char)*s;
 
 		if (ch == '"' || ch == '\\')
-			(void)printf("\\%c", ch);
+			(void)fprintf(jout, "\\%c", ch);
 		else if (ch == '\n')
-			(void)fputs("\\n", stdout);
+			(void)fputs("\\n", jout);
 		else if (ch < 0x20 || ch == 0x7f)
-			(void)printf("\\u%04x", ch);
+			(void)fprintf(jout, "\\u%04x", ch);
 		else
-			(void)putchar(ch);
+			(void)putc(ch, jout);
 	}
-	(void)putchar('"');
+	(void)putc('"', jout);
 }
 
 /* json_time - a time as "YYYY-MM-DDTHH:MM:SSZ", or null for 0 */
@@ -226,7 +232,7 @@ json_time(int64_t t)
 	char buf[TIME_BUFSIZE];
 
 	if (t == 0)
-		(void)fputs("null", stdout);
+		(void)fputs("null", jout);
 	else
 		json_str(time_format(t, buf, sizeof(buf)));
 }
@@ -236,21 +242,21 @@ static void
 json_supp(const char *key, int reason, int64_t changed, const char *source,
     const char *evidence, const char *under)
 {
-	(void)fputs("\n    {\"address\": ", stdout);
+	(void)fputs("\n    {\"address\": ", jout);
 	json_str(key);
-	(void)fputs(", \"reason\": ", stdout);
+	(void)fputs(", \"reason\": ", jout);
 	json_str(supp_name(reason));
-	(void)fputs(", \"changed\": ", stdout);
+	(void)fputs(", \"changed\": ", jout);
 	json_time(changed);
-	(void)fputs(", \"source\": ", stdout);
+	(void)fputs(", \"source\": ", jout);
 	json_str(source);
-	(void)fputs(", \"evidence\": ", stdout);
+	(void)fputs(", \"evidence\": ", jout);
 	json_str(evidence);
 	if (under != NULL) {
-		(void)fputs(", \"under\": ", stdout);
+		(void)fputs(", \"under\": ", jout);
 		json_str(under);
 	}
-	(void)putchar('}');
+	(void)putc('}', jout);
 }
 
 struct hist {
@@ -282,23 +288,24 @@ collect_history(void *arg, const struct history_rec *h)
 static void
 json_event(const struct history_rec *h)
 {
-	(void)printf("{\"seq\": %llu, \"time\": ", (unsigned long long)h->seq);
+	(void)fprintf(jout, "{\"seq\": %llu, \"time\": ",
+	    (unsigned long long)h->seq);
 	json_time(h->time);
-	(void)fputs(", \"actor\": ", stdout);
+	(void)fputs(", \"actor\": ", jout);
 	json_str(actor_name(h->actor));
-	(void)fputs(", \"address\": ", stdout);
+	(void)fputs(", \"address\": ", jout);
 	json_str(h->address);
-	(void)fputs(", \"list\": ", stdout);
+	(void)fputs(", \"list\": ", jout);
 	json_str(h->list);
-	(void)fputs(", \"from\": ", stdout);
+	(void)fputs(", \"from\": ", jout);
 	json_str(h->old_state);
-	(void)fputs(", \"to\": ", stdout);
+	(void)fputs(", \"to\": ", jout);
 	json_str(h->new_state);
-	(void)fputs(", \"source\": ", stdout);
+	(void)fputs(", \"source\": ", jout);
 	json_str(h->source);
-	(void)fputs(", \"evidence\": ", stdout);
+	(void)fputs(", \"evidence\": ", jout);
 	json_str(h->evidence);
-	(void)putchar('}');
+	(void)putc('}', jout);
 }
 
 struct jconsent {
@@ -314,33 +321,33 @@ json_consent(void *arg, const char *addr, const char *list,
 	size_t i;
 	int first = 1;
 
-	(void)printf("%s\n    {\"address\": ", j->first ? "" : ",");
+	(void)fprintf(jout, "%s\n    {\"address\": ", j->first ? "" : ",");
 	j->first = 0;
 	json_str(addr);
-	(void)fputs(", \"list\": ", stdout);
+	(void)fputs(", \"list\": ", jout);
 	json_str(list);
-	(void)fputs(", \"status\": ", stdout);
+	(void)fputs(", \"status\": ", jout);
 	json_str(status_name(r->status));
-	(void)fputs(", \"changed\": ", stdout);
+	(void)fputs(", \"changed\": ", jout);
 	json_time(r->changed);
-	(void)fputs(", \"expires\": ", stdout);
+	(void)fputs(", \"expires\": ", jout);
 	json_time(r->expires);
-	(void)fputs(", \"source\": ", stdout);
+	(void)fputs(", \"source\": ", jout);
 	json_str(r->source);
-	(void)fputs(", \"evidence\": ", stdout);
+	(void)fputs(", \"evidence\": ", jout);
 	json_str(r->evidence);
 	/* the events that led here: request, confirmation, withdrawal */
-	(void)fputs(",\n     \"chain\": [", stdout);
+	(void)fputs(",\n     \"chain\": [", jout);
 	for (i = 0; i < j->hist->n; i++) {
 		const struct history_rec *h = &j->hist->h[i];
 
 		if (strcmp(h->address, addr) != 0 || strcmp(h->list, list) != 0)
 			continue;
-		(void)fputs(first ? "\n      " : ",\n      ", stdout);
+		(void)fputs(first ? "\n      " : ",\n      ", jout);
 		first = 0;
 		json_event(h);
 	}
-	(void)fputs(first ? "]}" : "\n     ]}", stdout);
+	(void)fputs(first ? "]}" : "\n     ]}", jout);
 	return (0);
 }
 
@@ -354,7 +361,8 @@ ctl_show_json(struct ctl *c, const char *addr)
 	struct decision d;
 	struct hist hist;
 	struct jconsent jc;
-	size_t i;
+	char *doc = NULL;
+	size_t i, doclen = 0;
 	int n, k, rc, first;
 
 	if ((rc = ctl_open_store(c, STORE_RDONLY)) != 0)
@@ -364,64 +372,81 @@ ctl_show_json(struct ctl *c, const char *addr)
 		return (EX_TEMPFAIL);
 	}
 	memset(&hist, 0, sizeof(hist));
+	if ((jout = open_memstream(&doc, &doclen)) == NULL) {
+		hist.oom = 1;
+		goto dberr;
+	}
 	n = addr_keys(addr, c->conf->recipient_delimiter, kbuf, keys);
 	for (k = 0; k < n; k++)
 		if (store_each_history(tx, keys[k], collect_history, &hist) < 0)
 			goto dberr;
-	(void)fputs("{\"address\": ", stdout);
+	(void)fputs("{\"address\": ", jout);
 	json_str(addr);
-	(void)fputs(",\n \"consent\": [", stdout);
+	(void)fputs(",\n \"consent\": [", jout);
 	jc.hist = &hist;
 	jc.first = 1;
 	for (k = 0; k < n; k++)
 		if (store_each_consent(tx, keys[k], json_consent, &jc) < 0)
 			goto dberr;
-	(void)fputs(jc.first ? "],\n" : "\n ],\n", stdout);
-	(void)fputs(" \"suppressions\": [", stdout);
+	(void)fputs(jc.first ? "],\n" : "\n ],\n", jout);
+	(void)fputs(" \"suppressions\": [", jout);
 	for (k = 0, first = 1; k < n; k++) {
 		if ((rc = store_get_suppression(tx, keys[k], &s)) < 0)
 			goto dberr;
 		if (rc == 0)
 			continue;
-		(void)fputs(first ? "" : ",", stdout);
+		(void)fputs(first ? "" : ",", jout);
 		first = 0;
 		json_supp(keys[k], s.reason, s.changed, s.source, s.evidence,
 		    NULL);
 		/* the person's own, kept under it until it is lifted */
 		if (s.all_changed != 0) {
-			(void)putchar(',');
+			(void)putc(',', jout);
 			json_supp(keys[k], SUPP_UNSUBSCRIBE_ALL, s.all_changed,
 			    s.all_source, s.all_evidence, supp_name(s.reason));
 		}
 	}
-	(void)fputs(first ? "],\n" : "\n ],\n", stdout);
-	(void)fputs(" \"decisions\": {", stdout);
+	(void)fputs(first ? "],\n" : "\n ],\n", jout);
+	(void)fputs(" \"decisions\": {", jout);
 	for (i = 0, first = 1; !addr_is_domain(addr) && i < c->conf->nlists;
 	    i++) {
 		if (decide(tx, &c->conf->lists[i], addr,
 		    c->conf->recipient_delimiter, time(NULL), &d) < 0)
 			goto dberr;
-		(void)fputs(first ? "\n    " : ",\n    ", stdout);
+		(void)fputs(first ? "\n    " : ",\n    ", jout);
 		first = 0;
 		json_str(c->conf->lists[i].name);
-		(void)fputs(": ", stdout);
+		(void)fputs(": ", jout);
 		json_str(d.verdict == VERDICT_DELIVER ? "deliver" :
 		    decision_reason(&d, why, sizeof(why)));
 	}
-	(void)fputs(first ? "},\n" : "\n },\n", stdout);
-	(void)fputs(" \"history\": [", stdout);
+	(void)fputs(first ? "},\n" : "\n },\n", jout);
+	(void)fputs(" \"history\": [", jout);
 	for (i = 0; i < hist.n; i++) {
-		(void)fputs(i == 0 ? "\n    " : ",\n    ", stdout);
+		(void)fputs(i == 0 ? "\n    " : ",\n    ", jout);
 		json_event(&hist.h[i]);
 	}
-	(void)fputs(hist.n == 0 ? "]}\n" : "\n ]}\n", stdout);
+	(void)fputs(hist.n == 0 ? "]}\n" : "\n ]}\n", jout);
 	store_read_end(tx);
 	free(hist.h);
-	return (0);
+	if (fclose(jout) != 0) {
+		jout = NULL;
+		free(doc);
+		ctl_err("out of memory");
+		return (EX_OSERR);
+	}
+	jout = NULL;
+	rc = fwrite(doc, 1, doclen, stdout) == doclen ? 0 : EX_IOERR;
+	free(doc);
+	return (rc);
 dberr:
 	ctl_err("database: %s", hist.oom ? "out of memory" :
 	    store_txn_error(tx));
 	store_read_end(tx);
 	free(hist.h);
+	if (jout != NULL)
+		(void)fclose(jout);
+	jout = NULL;
+	free(doc);
 	return (EX_TEMPFAIL);
 }

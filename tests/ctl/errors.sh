@@ -22,6 +22,14 @@ expect "says database" "$err" "database"
 cp "$T/data.good" "$T/db/data.mdb"
 check "restored" 0 ctl check a@example.org marketing
 
+# a damaged record: show --json prints no half document before its error
+printf 'VERSION=3\nformat=print\ntype=btree\nHEADER=END\n a@example.org\\00releases\n \\01\\01\nDATA=END\n' |
+    mdb_load -s consent "$T/db" || fail "mdb_load"
+check "show --json of a damaged record" 75 ctl show a@example.org --json
+expect "names the record" "$err" "corrupt consent record"
+expect_eq "prints nothing" "$out" ""
+check "the good list still decides" 0 ctl check a@example.org marketing
+
 # a database directory that is a file
 sed -e "s|^database .*|database $T/om.conf|" "$T/om.conf" > "$T/file.conf"
 check "database is a file" 69 "$C" -c "$T/file.conf" stats
