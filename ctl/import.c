@@ -165,8 +165,31 @@ fill(struct feed *f, char *err, size_t errlen)
 }
 
 /*
+ * skip_line - past the line feed that ends a line too long for the window;
+ * 0 (at the end of the file if it has none), -1 a read error (ERR)
+ */
+static int
+skip_line(struct feed *f, char *err, size_t errlen)
+{
+	const char *nl;
+
+	for (;;) {
+		f->off = f->len = 0;
+		if (f->eof)
+			return (0);
+		if (fill(f, err, errlen) < 0)
+			return (-1);
+		if ((nl = memchr(f->win, '\n', f->len)) != NULL) {
+			f->off = (size_t)(nl - f->win) + 1;
+			return (0);
+		}
+	}
+}
+
+/*
  * feed_next - the next record into FIELDS, its first line in *LINE:
- * 1 a record, 0 the end, -1 a malformed record or a read error (ERR)
+ * 1 a record, 0 the end, -1 a malformed record or a read error (ERR),
+ * -2 a line too long, skipped (ERR): the lines after it can be read
  */
 static int
 feed_next(struct feed *f, char **fields, size_t *nf, int *line, char *err,
@@ -196,6 +219,16 @@ feed_next(struct feed *f, char **fields, size_t *nf, int *line, char *err,
 			}
 			if (rc == 0)
 				continue;
+			/* not a stray quote: one line fills the window */
+			if (memchr(f->win + f->off, '\n', f->len - f->off) ==
+			    NULL) {
+				*line = f->line++;
+				if (skip_line(f, err, errlen) < 0)
+					return (-1);
+				(void)snprintf(err, errlen, "line longer "
+				    "than %d MiB", WINDOW_MAX / (1024 * 1024));
+				return (-2);
+			}
 		}
 		/*
 		 * The last record, without a line break; or no record ends
@@ -440,7 +473,11 @@ do_import(struct store_txn *tx, void *arg)
 	(void)snprintf(ev, sizeof(ev), "import #%llu", (unsigned long long)seq);
 
 	while ((rc = feed_next(&im->feed, f, &nf, &line, err,
-	    sizeof(err))) == 1) {
+	    sizeof(err))) == 1 || rc == -2) {
+		if (rc == -2) {
+			bad_line(im, line, "%s", err);
+			continue;
+		}
 		if (!row(im, f, nf, line, a, sizeof(a), &l, &rec, &source) ||
 		    im->err_lines > 0)
 			continue;	/* after a bad line: check, write nothing */

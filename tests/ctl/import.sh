@@ -326,6 +326,24 @@ expect "long record named" "$err" "$T/long.csv:3: source longer than 127 octets"
 expect "after the long record" "$err" "$T/long.csv:4: unknown list \"nosuch\""
 expect "long nothing" "$err" "2 bad lines; nothing imported"
 
+# --- a line longer than the window (16 MiB): named once, skipped, and the
+# lines after it still checked; the last one without a line feed
+{
+	echo "address,list,status,source"
+	echo "huge1@bulk.example,marketing,opt-in,ok"
+	head -c 17000000 /dev/zero | tr '\0' 'x'
+	echo ",marketing,opt-in,ok"
+	echo "huge3@bulk.example,nosuch,opt-in,ok"
+	head -c 17000000 /dev/zero | tr '\0' 'y'
+} > "$T/huge.csv"
+check "huge line" 65 "$C" -c "$T/om3.conf" import "$T/huge.csv"
+expect "huge line named" "$err" "$T/huge.csv:3: line longer than 16 MiB"
+expect "after the huge line" "$err" "$T/huge.csv:4: unknown list \"nosuch\""
+expect "huge last line" "$err" "$T/huge.csv:5: line longer than 16 MiB"
+expect_eq "each line once" "$(echo "$err" | grep -c 'huge.csv:[0-9]')" 3
+expect "huge nothing" "$err" "3 bad lines; nothing imported"
+rm -f "$T/huge.csv"
+
 # --- a large file into a small map: the map is grown before the
 # transaction to eight times the file's size more than the data (grown
 # when full instead, it would end at 64M: the records need about 40M)
