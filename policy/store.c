@@ -33,6 +33,7 @@
 
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -648,6 +649,23 @@ store_read_end(struct store_txn *tx)
 	end(tx);
 }
 
+/*
+ * full - LMDB reports a short write, as when the file system fills, as
+ * EIO: say so when the file system has less than a megabyte left
+ */
+static void
+full(const struct store *st, struct store_txn *tx)
+{
+	struct statvfs sv;
+
+	if (statvfs(st->dir, &sv) < 0 ||
+	    (uint64_t)sv.f_bavail * sv.f_frsize >= 1024 * 1024)
+		return;
+	(void)strlcat(tx->err, " (the file system of ", sizeof(tx->err));
+	(void)strlcat(tx->err, st->dir, sizeof(tx->err));
+	(void)strlcat(tx->err, " is full)", sizeof(tx->err));
+}
+
 int
 store_write(struct store *st, store_write_fn fn, void *arg, char *err,
     size_t errlen)
@@ -699,6 +717,8 @@ store_write(struct store *st, store_write_fn fn, void *arg, char *err,
 				return (-1);
 			}
 			(void)store_mdberr(tx, "commit", crc);
+			if (crc == EIO || crc == ENOSPC || crc == EDQUOT)
+				full(st, tx);
 			rc = -1;
 		} else
 			mdb_txn_abort(tx->txn);

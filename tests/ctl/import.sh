@@ -394,6 +394,31 @@ if unshare -m true 2>/dev/null && [ -d /mnt ]; then
 	expect "says why" "$err" "No space left on device"
 fi
 
+# the database's own file system full during the commit: LMDB's short
+# write reads "Input/output error", so the error says what it was; the
+# transaction is rolled back and the database still takes an unsubscribe
+if unshare -m true 2>/dev/null; then
+	mkdir "$T/small"
+	sed -e "s|^database .*|database $T/small/db|" \
+	    -e "s|^secret-file .*|secret-file $T/small/s.key|" "$T/om.conf" > "$T/om7.conf"
+	awk 'BEGIN { print "address,list,status"
+		for (i = 0; i < 40000; i++) printf "fill%d@example.org,status,opt-in\n", i }' > "$T/fill.csv"
+	check "import on a full disk" 0 unshare -m sh -c '
+	    mount -t tmpfs -o size=2m tmpfs "$2/small" || exit 99
+	    "$1" -c "$2/om7.conf" init >/dev/null || exit 98
+	    "$1" -c "$2/om7.conf" import "$2/fill.csv"; echo "import=$?"
+	    "$1" -c "$2/om7.conf" check fill0@example.org status; echo "check=$?"
+	    "$1" -c "$2/om7.conf" unsubscribe fu@example.org marketing; echo "unsub=$?"
+	    "$1" -c "$2/om7.conf" check fu@example.org marketing; echo "after=$?"' \
+	    sh "$C" "$T"
+	expect "full import fails" "$out" "import=75"
+	expect "full says why" "$err" "commit: Input/output error (the file system of $T/small/db is full)"
+	expect "full rolled back" "$out" "deny no-consent"
+	expect "full check" "$out" "check=1"
+	expect "full then unsubscribe" "$out" "unsub=0"
+	expect "full unsubscribe held" "$out" "deny opted-out"
+fi
+
 # writers that open the database while imports grow the map: each takes
 # the new size (MDB_MAP_RESIZED at the open's first transaction was
 # "database unavailable", exit 69, for about one in 300)
