@@ -60,14 +60,18 @@ time_format(int64_t t, char *buf, size_t buflen)
 	struct tm tm;
 	time_t tt = (time_t)t;
 
-	if (t == 0 || gmtime_r(&tt, &tm) == NULL) {
+	if (t == 0) {
 		if (buflen > 0)
 			buf[0] = '\0';
 		return (buf);
 	}
-	if (strftime(buf, buflen, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0 &&
-	    buflen > 0)
-		buf[0] = '\0';
+	/*
+	 * a time no calendar holds (a damaged or hand-made record) shows as
+	 * @SECONDS: not as no date, which an import would take for "now"
+	 */
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, buflen, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		(void)snprintf(buf, buflen, "@%lld", (long long)t);
 	return (buf);
 }
 

@@ -60,6 +60,10 @@ test_time(void **state)
 	assert_string_equal(time_format(1795955696, buf, sizeof(buf)),
 	    "2026-11-29T12:34:56Z");
 	assert_string_equal(time_format(0, buf, sizeof(buf)), "");
+	/* beyond any calendar: the seconds, never the empty "no date" */
+	assert_string_equal(time_format(INT64_MAX, buf, sizeof(buf)),
+	    "@9223372036854775807");
+	assert_int_equal(time_parse(buf, &t), -1);
 	assert_int_equal(time_parse(time_format(1234567890, buf, sizeof(buf)),
 	    &t), 0);
 	assert_true(t == 1234567890);
