@@ -204,12 +204,82 @@ store_bak_open(const char *file, struct store_bak *b, char *err,
 	return (0);
 }
 
+/*
+ * jump - move the history counter of the copy at TMP on by HISTORY_JUMP.
+ * The database it replaces could not be read, so its counter is unknown:
+ * numbers it gave out after the backup must not be given out again, or a
+ * later restore of a newer backup would take changes made from now on
+ * for its own and drop them (store_restore.c).
+ */
+#define HISTORY_JUMP	(UINT64_C(1) << 32)
+
+static int
+jump(const char *tmp, off_t size, char *err, size_t errlen)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi meta, hist;
+	MDB_cursor *cur;
+	MDB_val k, v;
+	char num[32];
+	uint64_t seq = 0;
+	long long counter;
+	int rc, i;
+
+	if ((rc = mdb_env_create(&env)) != 0) {
+		(void)snprintf(err, errlen, "%s: %s", tmp, mdb_strerror(rc));
+		return (-1);
+	}
+	if ((rc = mdb_env_set_maxdbs(env, 16)) != 0 ||
+	    (rc = mdb_env_set_mapsize(env, (size_t)size + 16 * 1024 * 1024)) !=
+	    0 || (rc = mdb_env_open(env, tmp, MDB_NOSUBDIR | MDB_NOLOCK,
+	    0600)) != 0 || (rc = mdb_txn_begin(env, NULL, 0, &txn)) != 0)
+		goto out;
+	if ((rc = mdb_dbi_open(txn, "meta", 0, &meta)) != 0 ||
+	    (rc = mdb_dbi_open(txn, "history", 0, &hist)) != 0 ||
+	    (rc = mdb_cursor_open(txn, hist, &cur)) != 0)
+		goto abort;
+	if ((rc = mdb_cursor_get(cur, &k, &v, MDB_LAST)) == 0 &&
+	    k.mv_size == 8)
+		for (i = 0; i < 8; i++)
+			seq = (seq << 8) | ((unsigned char *)k.mv_data)[i];
+	mdb_cursor_close(cur);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		goto abort;
+	k.mv_data = "history-seq";
+	k.mv_size = 11;
+	if ((rc = mdb_get(txn, meta, &k, &v)) == 0 && v.mv_size < sizeof(num)) {
+		memcpy(num, v.mv_data, v.mv_size);
+		num[v.mv_size] = '\0';
+		counter = strtonum(num, 0, INT64_MAX, NULL);
+		if ((uint64_t)counter > seq)
+			seq = (uint64_t)counter;
+	} else if (rc != 0 && rc != MDB_NOTFOUND)
+		goto abort;
+	(void)snprintf(num, sizeof(num), "%llu",
+	    (unsigned long long)(seq + HISTORY_JUMP));
+	v.mv_data = num;
+	v.mv_size = strlen(num);
+	if ((rc = mdb_put(txn, meta, &k, &v, 0)) != 0)
+		goto abort;
+	rc = mdb_txn_commit(txn);
+	goto out;
+abort:
+	mdb_txn_abort(txn);
+out:
+	mdb_env_close(env);
+	if (rc != 0)
+		(void)snprintf(err, errlen, "%s: history counter: %s", tmp,
+		    mdb_strerror(rc));
+	return (rc != 0 ? -1 : 0);
+}
+
 int
 store_restore_file(const char *dir, const char *file, char *err,
     size_t errlen)
 {
 	struct store_bak b;
-	struct stat sb;
+	struct stat sb, ob;
 	char path[PATH_MAX], tmp[PATH_MAX], buf[65536];
 	ssize_t n;
 	int in, out;
@@ -242,6 +312,13 @@ store_restore_file(const char *dir, const char *file, char *err,
 			break;
 		}
 	(void)close(in);
+	if (n == 0 && fstat(out, &ob) < 0)
+		n = -1;
+	if (n == 0 && jump(tmp, ob.st_size, err, errlen) < 0) {
+		(void)close(out);
+		(void)unlink(tmp);
+		return (-1);
+	}
 	if (n < 0 || fchmod(out, 0640) < 0 ||
 	    (geteuid() == 0 && fchown(out, sb.st_uid, sb.st_gid) < 0) ||
 	    fsync(out) < 0) {

@@ -164,6 +164,12 @@ int	store_consent_key(const char *addr, const char *list, char *buf,
  * meta; store_write() calls it before each commit. 0 / -1.
  */
 int	store_history_flush(struct store_txn *);
+/*
+ * store_history_hold - read TX's history counter now, so that the counter
+ * written at its commit is never below it, whatever TX puts in place of
+ * the history and meta (a restore): a number is never given out twice
+ */
+int	store_history_hold(struct store_txn *);
 /* store_history_append - one record at the end of the history */
 int	store_history_append(struct store_txn *, const struct change *,
 	    const char *addr, const char *list, const char *old_state,

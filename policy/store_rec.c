@@ -88,6 +88,17 @@ history_seq(struct store_txn *tx, uint64_t *seqp)
 }
 
 int
+store_history_hold(struct store_txn *tx)
+{
+	uint64_t seq;
+
+	if (history_seq(tx, &seq) < 0)
+		return (-1);
+	tx->hist_next = seq;	/* read, not taken */
+	return (0);
+}
+
+int
 store_history_flush(struct store_txn *tx)
 {
 	MDB_val mk, mv;

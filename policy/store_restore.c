@@ -157,7 +157,8 @@ collect(struct store_txn *tx, struct rctx *r)
 		if (add(&r->hist, &r->nhist, 0, k.mv_data, k.mv_size,
 		    v.mv_data, v.mv_size) < 0)
 			break;
-		if (decode_history(&k, &v, &h) < 0 ||
+		/* a note without an address (an import's) changes no record */
+		if (decode_history(&k, &v, &h) < 0 || h.address[0] == '\0' ||
 		    strcmp(h.address, "(erased)") == 0)
 			continue;
 		a = strlen(h.address);
@@ -357,6 +358,13 @@ restore_fn(struct store_txn *tx, void *arg)
 	int rc;
 
 	rctx_reset(r);
+	/*
+	 * The history counter stays where this database had it, also under
+	 * --no-replay: the numbers after a backup's last are what a later
+	 * restore of it carries over, so none may be given out again.
+	 */
+	if (store_history_hold(tx) < 0)
+		return (-1);
 	created(tx->txn, tx->st->meta, mine, sizeof(mine));
 	created(r->b->txn, r->b->meta, theirs, sizeof(theirs));
 	r->res->same = mine[0] != '\0' && strcmp(mine, theirs) == 0;
