@@ -130,11 +130,14 @@ confirm_request(struct store_txn *tx, const struct conf *c, const char *addr,
 	if ((rc = store_get_consent(tx, addr, l->name, &r)) < 0)
 		return (-1);
 	/*
-	 * the person's opt-out, or a record under their own unsubscribe-all
-	 * (which stays as well), is kept until they confirm (confirm_accept())
+	 * Any record but a pending one is kept until the person confirms
+	 * (confirm_accept()): their opt-out, a record under their own
+	 * unsubscribe-all (which stays as well), and an opt-in or a
+	 * relationship that something else holds back (an opt-out of
+	 * user@d or @d, an expiry). Whoever asks may be somebody else:
+	 * what the person has must not become pending, and then expire.
 	 */
-	kept = rc == 1 && (r.status == STATUS_OPT_OUT ||
-	    (all == 2 && r.status != STATUS_PENDING));
+	kept = rc == 1 && r.status != STATUS_PENDING;
 	if (rc == 1 && r.status == STATUS_PENDING &&
 	    now - r.changed < c->confirm_interval &&
 	    now - r.changed < c->confirm_ttl && r.changed <= now &&
@@ -185,6 +188,7 @@ confirm_accept(struct store_txn *tx, const struct conf *c, const char *addr,
     const struct change *ch, enum confirm_res *res)
 {
 	struct consent_rec r;
+	struct decision d;
 	int rc = 0, all;
 
 	if ((all = suppressed(tx, addr, c->recipient_delimiter)) == 1 ||
@@ -218,6 +222,11 @@ confirm_accept(struct store_txn *tx, const struct conf *c, const char *addr,
 	case STATUS_OPT_IN:
 		if (all == 2)
 			break;		/* under the unsubscribe-all: again */
+		/* held back (expired, an opt-out of user@d or @d): anew */
+		if (decide(tx, l, addr, c->recipient_delimiter, now, &d) < 0)
+			return (-1);
+		if (d.verdict != VERDICT_DELIVER)
+			break;
 		*res = CRES_ALREADY;
 		return (0);
 	case STATUS_OPT_OUT:
@@ -234,10 +243,11 @@ confirm_accept(struct store_txn *tx, const struct conf *c, const char *addr,
 		}
 		break;
 	default:
-		if (all == 2)
-			break;
-		*res = CRES_NOTHING;	/* relationship: not a request of ours */
-		return (0);
+		/*
+		 * a relationship: the person asked for the list itself (the
+		 * record was kept when they asked, confirm_request())
+		 */
+		break;
 	}
 	memset(&r, 0, sizeof(r));
 	r.status = STATUS_OPT_IN;

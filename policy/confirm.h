@@ -57,8 +57,9 @@ enum confirm_req {
 	CREQ_SUPPRESSED,	/* suppressed: nothing recorded or sent */
 	CREQ_ALREADY,		/* receives the list already */
 	CREQ_RECENT,		/* a confirmation went out within the interval */
-	CREQ_SEND_KEPT,		/* opted out, or a record under the own
-				   unsubscribe-all: send one, it stays */
+	CREQ_SEND_KEPT,		/* a record that is not pending (an opt-out,
+				   one held back or under the own
+				   unsubscribe-all): send one, it stays */
 };
 
 enum confirm_res {

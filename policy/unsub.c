@@ -234,13 +234,13 @@ unsub_prefs(struct store_txn *tx, const struct conf *c, const char *addr,
 				p->kept_all = 1;	/* stays: a confirmation */
 			/*
 			 * undoing an opt-out or unsubscribe-all takes the
-			 * person's confirmation, also for the token's own
-			 * list: whoever holds a copy may be somebody else
+			 * person's confirmation, and so does any list under
+			 * preference-optin confirm, the token's own too (its
+			 * consent expired, ended or was never given):
+			 * whoever holds a copy may be somebody else
 			 */
 			if (d.reason == REASON_SUPPRESSED ||
-			    d.reason == REASON_OPTED_OUT ||
-			    (p->confirm && (p->own_list == NULL ||
-			    strcmp(p->own_list, l->name) != 0))) {
+			    d.reason == REASON_OPTED_OUT || p->confirm) {
 				if (confirm_list(tx, c, addr, l, p, i, ch,
 				    now) < 0)
 					return (-1);

@@ -62,7 +62,6 @@ int	unsub_all_state(struct store_txn *, const char *addr, const char *delims)
 struct unsub_prefs {
 	const unsigned char *want;	/* per list of the conf: 1 checked */
 	int	all;			/* "unsubscribe from all" checked */
-	const char *own_list;		/* the token's list: joined in one step */
 	int	confirm;		/* other lists need a confirmation */
 	int	can_send;		/* ... and one can be sent */
 	const struct confirm_limit *limit; /* may be NULL: confirm.h */
@@ -84,14 +83,14 @@ struct unsub_prefs {
  * unless a suppression or an opt-out holds it (below).
  * A token travels with every copy of its message and proves nothing
  * about who uses it: what undoes the person's own withdrawal takes
- * their confirmation (confirm.h), even without P->confirm and for
- * P->own_list (held when none can be sent). So a checked list that an
+ * their confirmation (confirm.h), even without P->confirm (held when
+ * none can be sent). So a checked list that an
  * opt-out (of ADDR, user@d or @d) or ADDR's own unsubscribe-all holds
  * back is sent a confirmation; the unsubscribe-all is not lifted (here
  * P->kept_all says it stays), the opt-in confirmed after it stands over
  * it for that list (decide()).
- * With P->confirm, a checked list other than P->own_list is not joined
- * at once: it is recorded pending by confirm_request() (confirm.h;
+ * With P->confirm, a checked list is not joined at once, the token's own
+ * neither: it is recorded pending by confirm_request() (confirm.h;
  * an address that opted out keeps its opt-out until it confirms) and
  * P->send marks it for a confirmation message, unless P->can_send is 0
  * (then it is only counted as held). P->limit, when not NULL, limits the

@@ -205,7 +205,6 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	j.addr = t.rcpt;
 	j.up.want = p.want;
 	j.up.all = p.all;
-	j.up.own_list = t.list;
 	j.up.confirm = env->conf->preference_optin == PREF_OPTIN_CONFIRM;
 	j.up.can_send = env->conf->confirm_from[0] != '\0' &&
 	    env->conf->confirm_url[0] != '\0';

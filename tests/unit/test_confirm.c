@@ -120,6 +120,12 @@ run(struct store_txn *tx, void *arg)
 	case 'i':
 		r.status = j->op == 'o' ? STATUS_OPT_OUT : STATUS_OPT_IN;
 		return (store_put_consent(tx, j->addr, j->list, &r, &ch));
+	case 'R':
+	case 'E':
+		/* a relationship; an opt-in that expires at NOW */
+		r.status = j->op == 'R' ? STATUS_RELATIONSHIP : STATUS_OPT_IN;
+		r.expires = j->op == 'E' ? j->now : 0;
+		return (store_put_consent(tx, j->addr, j->list, &r, &ch));
 	case 'x':
 		return (confirm_expire(tx, j->e->c, j->now, &ch, &j->n));
 	}
@@ -461,6 +467,57 @@ test_accept(void **state)
 	teardown(&e);
 }
 
+/*
+ * a request never makes pending what the person has: an opt-in held back
+ * by an opt-out of user@d, an expired opt-in, a relationship on a list of
+ * express consent stay as they are (whoever asks may be somebody else,
+ * and pending would expire); the person's confirmation joins them anew
+ */
+static void
+test_request_keeps(void **state)
+{
+	struct env e;
+
+	(void)state;
+	setup(&e);
+	op(&e, 'i', "bob+news@x.test", "news", NOW - 100);
+	op(&e, 'o', "bob@x.test", "news", NOW);
+	op(&e, 'E', "amy@x.test", "news", NOW);
+	op(&e, 'R', "ben@x.test", "news", NOW - 100);
+	assert_int_equal(verdict(&e, "bob+news@x.test", "news", NOW + 5), '-');
+	assert_int_equal(verdict(&e, "amy@x.test", "news", NOW + 5), '-');
+	assert_int_equal(verdict(&e, "ben@x.test", "news", NOW + 5), '-');
+	assert_int_equal(op(&e, 'r', "bob+news@x.test", "news", NOW + 5),
+	    CREQ_SEND_KEPT);
+	assert_int_equal(op(&e, 'r', "amy@x.test", "news", NOW + 5),
+	    CREQ_SEND_KEPT);
+	assert_int_equal(op(&e, 'r', "ben@x.test", "news", NOW + 5),
+	    CREQ_SEND_KEPT);
+	assert_int_equal(status_of(&e, "bob+news@x.test", "news"),
+	    STATUS_OPT_IN);
+	assert_int_equal(status_of(&e, "amy@x.test", "news"), STATUS_OPT_IN);
+	assert_int_equal(status_of(&e, "ben@x.test", "news"),
+	    STATUS_RELATIONSHIP);
+	/* nothing pending to expire */
+	assert_int_equal(op(&e, 'x', NULL, NULL, NOW + 30 * 86400), 0);
+	assert_int_equal(status_of(&e, "amy@x.test", "news"), STATUS_OPT_IN);
+	/* the person confirms: joined anew, over the opt-out and the expiry */
+	assert_int_equal(accept_at(&e, "bob+news@x.test", "news", NOW + 5,
+	    NOW + 60), CRES_CONFIRMED);
+	assert_int_equal(accept_at(&e, "amy@x.test", "news", NOW + 5,
+	    NOW + 60), CRES_CONFIRMED);
+	assert_int_equal(accept_at(&e, "ben@x.test", "news", NOW + 5,
+	    NOW + 60), CRES_CONFIRMED);
+	assert_int_equal(verdict(&e, "bob+news@x.test", "news", NOW + 60), 'D');
+	assert_int_equal(verdict(&e, "amy@x.test", "news", NOW + 60), 'D');
+	assert_int_equal(verdict(&e, "ben@x.test", "news", NOW + 60), 'D');
+	assert_int_equal(status_of(&e, "ben@x.test", "news"), STATUS_OPT_IN);
+	/* and an opt-in that gets through is confirmed already */
+	assert_int_equal(accept_at(&e, "amy@x.test", "news", NOW + 5,
+	    NOW + 90), CRES_ALREADY);
+	teardown(&e);
+}
+
 static void
 test_expire(void **state)
 {
@@ -584,6 +641,7 @@ main(void)
 		cmocka_unit_test(test_request_gate),
 		cmocka_unit_test(test_request_fresh),
 		cmocka_unit_test(test_accept),
+		cmocka_unit_test(test_request_keeps),
 		cmocka_unit_test(test_expire),
 		cmocka_unit_test(test_message),
 		cmocka_unit_test(test_mailbox),

@@ -139,22 +139,25 @@ http "multipart" 200 -H "$XA" -F address=fay@example.org -F list=releases "$BASE
 check "fay pending" 1 "$C" -c "$T/om.conf" check fay@example.org releases
 [ -n "$(mail_for fay@example.org)" ] && ok || fail "no confirmation for fay"
 
-# --- the preference page (preference-optin confirm, the default): the
-# token's own list joins at once, another list waits for a confirmation
-# sent to the token's address; unsubscribing stays one step
+# --- the preference page (preference-optin confirm, the default): every
+# list ticked that does not get through waits for a confirmation sent to
+# the token's address, the token's own too (its consent lapsed or was
+# never given, and whoever holds a copy may be somebody else);
+# unsubscribing stays one step
 "$C" -c "$T/om.conf" subscribe kim@example.org releases >/dev/null
 ktok=$(token kim@example.org marketing)
 n0=$(mail_count)
 http "prefs: join own list and another" 200 -d "form=preferences&list=marketing&list=releases&list=maintenance" "$BASE/p/$ktok"
 expect "says a confirmation went out" "$out" "We have sent you a message to confirm"
-check "own list at once" 0 "$C" -c "$T/om.conf" check kim@example.org marketing
+check "own list waits" 1 "$C" -c "$T/om.conf" check kim@example.org marketing
+expect_eq "own list pending" "$out" "deny pending"
 check "the other waits" 1 "$C" -c "$T/om.conf" check kim@example.org maintenance
 expect_eq "pending" "$out" "deny pending"
 check "releases kept (relationship)" 0 "$C" -c "$T/om.conf" check kim@example.org releases
 m=$(mail_for kim@example.org)
 [ -n "$m" ] && ok || fail "no confirmation for kim"
 expect_eq "one message more" "$(mail_count)" $((n0 + 1))
-expect "for the other list only" "$(grep -c '/c/' "$m")" 1
+expect "a link for each" "$(grep -c '/c/' "$m")" 2
 expect "the other list" "$(cat "$m")" "Scheduled maintenance"
 http "prefs page shows it waiting" 200 "$BASE/p/$ktok"
 expect "waiting" "$out" "Waiting for your confirmation"
@@ -173,7 +176,10 @@ case $out in
 esac
 sleep 0.5
 expect_eq "one confirmation" "$(mail_count)" $((n0 + 1))
-http "the confirmation" 200 -d "confirm=1" "$(confirm_link "$m")"
+for l in $(grep -o 'http://[^ ]*/c/[A-Za-z0-9_-]*' "$m"); do
+	http "a confirmation" 200 -d "confirm=1" "$l"
+done
+check "marketing after confirmation" 0 "$C" -c "$T/om.conf" check kim@example.org marketing
 check "maintenance after confirmation" 0 "$C" -c "$T/om.conf" check kim@example.org maintenance
 http "prefs: leave everything, one step" 200 -d "form=preferences" "$BASE/p/$ktok"
 check "marketing left" 1 "$C" -c "$T/om.conf" check kim@example.org marketing
@@ -258,7 +264,7 @@ expect_eq "one message" "$(mail_count)" $((n0 + 1))
 stop_unsubd
 
 # --- more than 16 lists ticked on the page: every list recorded pending
-# gets its link, 16 to a message
+# (the token's own and 20 more) gets its link, 16 to a message
 cp "$T/om.conf" "$T/many.conf"
 i=0
 while [ $i -lt 20 ]; do
@@ -277,7 +283,7 @@ sleep 0.5
 expect_eq "two messages" "$(mail_count)" $((n0 + 2))
 links=$(for f in $(grep -l -x -e "ARGS: .* -- mia@example.org" "$T"/mail/[0-9]*); do
 	grep -o '/c/[A-Za-z0-9_-]*' "$f"; done | sort -u | wc -l)
-expect_eq "a link for each of the 20" "$links" 20
+expect_eq "a link for each of the 21" "$links" 21
 pending=$("$C" -c "$T/many.conf" show mia@example.org | grep -c '^consent mia@example.org x[0-9]* pending')
 expect_eq "20 pending" "$pending" 20
 stop_unsubd
