@@ -214,13 +214,25 @@ write_file(const char *file, const struct ctl *c, const struct stats *s,
 {
 	char tmp[4096];
 	FILE *fp;
+	int fd;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", file) >= sizeof(tmp)) {
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", file) >=
+	    sizeof(tmp)) {
 		ctl_err("stats: %s: name too long", file);
 		return (EX_USAGE);
 	}
-	if ((fp = fopen(tmp, "w")) == NULL) {
+	/*
+	 * a new file of our own (O_EXCL): never through a link that
+	 * somebody who can write the directory left at a known name
+	 */
+	if ((fd = mkstemp(tmp)) < 0) {
 		ctl_err("stats: %s: %s", tmp, strerror(errno));
+		return (EX_CANTCREAT);
+	}
+	if (fchmod(fd, 0644) < 0 || (fp = fdopen(fd, "w")) == NULL) {
+		ctl_err("stats: %s: %s", tmp, strerror(errno));
+		(void)close(fd);
+		(void)unlink(tmp);
 		return (EX_CANTCREAT);
 	}
 	if (prom)
@@ -232,7 +244,7 @@ write_file(const char *file, const struct ctl *c, const struct stats *s,
 		(void)unlink(tmp);
 		return (EX_CANTCREAT);
 	}
-	if (chmod(tmp, 0644) < 0 || rename(tmp, file) < 0) {
+	if (rename(tmp, file) < 0) {
 		ctl_err("stats: %s: %s", file, strerror(errno));
 		(void)unlink(tmp);
 		return (EX_CANTCREAT);

@@ -289,8 +289,17 @@ store_env_open(struct store *st, char *err, size_t errlen)
 	st->dev = f.dev;
 	/* the lock file this environment shares with the other processes */
 	{
-		struct stat lb;
+		struct stat lb, db;
 
+		/*
+		 * root (optinctl from a timer, say) may just have made it
+		 * anew: it belongs to whoever owns data.mdb, or the daemons
+		 * running as that user could not open the database again
+		 */
+		if (geteuid() == 0 && fstat(fd, &db) == 0 &&
+		    stat(st->lockpath, &lb) == 0 && (lb.st_uid != db.st_uid ||
+		    lb.st_gid != db.st_gid))
+			(void)chown(st->lockpath, db.st_uid, db.st_gid);
 		if (stat(st->lockpath, &lb) == 0) {
 			st->lock_dev = lb.st_dev;
 			st->lock_ino = lb.st_ino;

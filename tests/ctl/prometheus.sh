@@ -37,10 +37,40 @@ mkdir "$T/tf"
 check "--output" 0 ctl stats --prometheus --output "$T/tf/optin-milter.prom"
 expect_eq "file" "$(cat "$T/tf/optin-milter.prom" | grep -v time_seconds)" \
     "$(printf '%s\n' "$p" | grep -v time_seconds)"
-[ ! -e "$T/tf/optin-milter.prom.tmp" ] && ok || fail "temporary file left"
+expect_eq "no temporary file left" "$(ls "$T/tf")" "optin-milter.prom"
 expect_eq "mode" "$(stat -c %a "$T/tf/optin-milter.prom")" "644"
 check "--output nowhere" 73 ctl stats --prometheus --output "$T/none/x.prom"
-expect "says where" "$err" "$T/none/x.prom.tmp"
+expect "says where" "$err" "$T/none/x.prom."
+
+# whoever can write the textfile directory cannot make the stats run
+# (root, from a timer) write through a link of theirs: once named
+# FILE.tmp, that was the database
+echo "precious" > "$T/victim"
+chmod 600 "$T/victim"
+mkdir "$T/tf2"
+ln -s "$T/victim" "$T/tf2/optin-milter.prom.tmp"
+ln -s "$T/victim" "$T/tf2/optin-milter.prom"
+check "--output past links" 0 ctl stats --prometheus --output "$T/tf2/optin-milter.prom"
+expect_eq "the link's target untouched" "$(cat "$T/victim")" "precious"
+expect_eq "its mode untouched" "$(stat -c %a "$T/victim")" "600"
+[ -f "$T/tf2/optin-milter.prom" ] && [ ! -L "$T/tf2/optin-milter.prom" ] && ok ||
+    fail "the output is not a file of its own"
+expect "the output" "$(cat "$T/tf2/optin-milter.prom")" "optin_consent_records"
+
+# root reading a database whose lock.mdb is gone makes it anew for the
+# owner of data.mdb (the daemons' user), not for root
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+	cp -r "$T/db" "$T/db2"
+	rm -f "$T/db2/lock.mdb"
+	chown -R nobody:nogroup "$T/db2"
+	sed -e "s|^database .*|database $T/db2|" "$T/om.conf" > "$T/om2.conf"
+	chmod 711 "$T"
+	chmod 644 "$T/om2.conf"
+	check "stats as root" 0 "$C" -c "$T/om2.conf" stats
+	expect_eq "lock.mdb for the owner" "$(stat -c %U "$T/db2/lock.mdb")" "nobody"
+	check "the owner opens it" 0 setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	    "$C" -c "$T/om2.conf" check a@example.org marketing
+fi
 check "bad option" 64 ctl stats --promethus
 
 # node_exporter reads the file

@@ -62,9 +62,13 @@ undo_install() {
 		systemctl stop optin-milter optin-unsubd 2>/dev/null
 	fi
 	sleep 0.5
-	DEBIAN_FRONTEND=noninteractive apt-get purge -y -q \
+	dpkg-query -W -f='${Status}' optin-milter 2>/dev/null |
+	    grep -q -e installed -e config-files &&
+	    { DEBIAN_FRONTEND=noninteractive apt-get purge -y -q \
 	    -o DPkg::Lock::Timeout=300 optin-milter >"$T/purge.log" 2>&1 ||
-	    cat "$T/purge.log"
+	    cat "$T/purge.log"; }
+	# purge keeps them (below); this test made them
+	rm -rf /var/lib/optin-milter /etc/optin-milter
 	# a daemon that has exited may linger as a zombie where PID 1 does
 	# not reap (containers): userdel -f does not wait for it
 	if [ "$made_user" = 1 ]; then
@@ -191,4 +195,21 @@ send_smtp "p2" news@example.com "alice@example.org,carol@example.org"
 expect "p2 discarded (nobody left)" "$out" "250 2.0.0 Ok"
 pf_wait 1 || true
 [ -z "$(sink_for p2)" ] && ok || fail "p2 reached the sink: $(rcpts "$(sink_for p2)")"
+
+# --- purge keeps the consent database and the key: every opt-out with
+# its evidence, and the key of the links already sent
+[ -n "$milter_pid" ] && kill "$milter_pid" 2>/dev/null
+[ -n "$unsubd_pid" ] && kill "$unsubd_pid" 2>/dev/null
+milter_pid=""
+unsubd_pid=""
+[ "$pid1" = systemd ] && systemctl stop optin-milter optin-unsubd 2>/dev/null
+sleep 0.5
+check "purge" 0 env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q \
+    -o DPkg::Lock::Timeout=300 optin-milter
+expect "purge says what it kept" "$out" "kept /var/lib/optin-milter"
+[ ! -e /usr/sbin/optinctl ] && ok || fail "purge left /usr/sbin/optinctl"
+[ -f /var/lib/optin-milter/data.mdb ] && ok || fail "purge removed the database"
+[ -f /etc/optin-milter/secret.key ] && ok || fail "purge removed the secret key"
+check "alice's opt-out kept" 0 sh -c \
+    "mdb_dump -p -s consent /var/lib/optin-milter | grep -q 'alice@example.org'"
 done_testing
