@@ -88,6 +88,7 @@ int
 store_backup(struct store *st, const char *file, char *err, size_t errlen)
 {
 	struct store_file f;
+	struct stat sb;
 	char tmp[PATH_MAX], why[256];
 	int fd, rc;
 
@@ -112,6 +113,12 @@ store_backup(struct store *st, const char *file, char *err, size_t errlen)
 		goto fail;
 	}
 	if (store_file_check(fd, &f, why, sizeof(why)) < 0) {
+		(void)snprintf(err, errlen, "the copy is not sound: %s", why);
+		goto fail;
+	}
+	/* its sum, and the copy read through as a restore will read it */
+	if (fstat(fd, &sb) < 0 || store_bak_seal(tmp, (size_t)sb.st_size, why,
+	    sizeof(why)) < 0 || store_bak_verify(tmp, why, sizeof(why)) < 0) {
 		(void)snprintf(err, errlen, "the copy is not sound: %s", why);
 		goto fail;
 	}
@@ -164,7 +171,7 @@ store_bak_open(const char *file, struct store_bak *b, char *err,
 	}
 	rc = store_file_check(fd, &f, why, sizeof(why));
 	(void)close(fd);
-	if (rc < 0) {
+	if (rc < 0 || store_bak_verify(file, why, sizeof(why)) < 0) {
 		(void)snprintf(err, errlen, "%s: %s", file, why);
 		return (-1);
 	}

@@ -140,6 +140,9 @@ struct store_bak {
 int	store_bak_open(const char *file, struct store_bak *, char *err,
 	    size_t errlen);
 void	store_bak_close(struct store_bak *);
+/* store_verify.c: the sum of a new copy at TMP; a backup read through */
+int	store_bak_seal(const char *tmp, size_t size, char *err, size_t errlen);
+int	store_bak_verify(const char *file, char *err, size_t errlen);
 
 /* store_guard.c: a page read past the end of the file is zeros, not SIGBUS */
 void	store_guard_attach(struct store *);	/* the map is made or moved */

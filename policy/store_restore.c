@@ -292,10 +292,15 @@ copy_all(struct store_txn *tx, struct rctx *r)
 		    (rc = mdb_cursor_open(r->b->txn, bdbi, &cur)) != 0)
 			break;
 		for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
-		    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+		    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
+			/* the backup's own sum (store_verify.c) stays there */
+			if (strcmp(bn[i], "meta") == 0 && k.mv_size == 10 &&
+			    memcmp(k.mv_data, "backup-sum", 10) == 0)
+				continue;
 			if ((rc = mdb_put(tx->txn, ldbi, &k, &v,
 			    (flags & MDB_DUPSORT) ? 0 : MDB_APPEND)) != 0)
 				break;
+		}
 		mdb_cursor_close(cur);
 		if (rc == MDB_NOTFOUND)
 			rc = 0;
