@@ -153,6 +153,7 @@ struct logrep {
 	size_t	nrsn, caprsn;
 	struct smap reasons;		/* "list|reason" -> reason */
 	struct smap qids;		/* queue id -> cell of the list */
+	struct smap bounced;		/* "day|list|rcpt" counted already */
 	unsigned long lines, used;
 	char	partial[LOGREP_MAX_LINE];
 	size_t	plen;
@@ -192,7 +193,31 @@ logrep_free(struct logrep *r)
 	smap_free(&r->cells);
 	smap_free(&r->reasons);
 	smap_free(&r->qids);
+	smap_free(&r->bounced);
 	free(r);
+}
+
+/*
+ * word - 1 when P (N octets) is a word our programs log as a list name or
+ * a reason: letters, digits and ".-_:+*" ("*": every list). Anything else
+ * is not a line of ours and is not counted: it would reach a terminal, a
+ * JSON reader or a page as it came, and '|' would run into the map keys.
+ */
+static int
+word(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char ch = p[i];
+
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') ||
+		    (ch != '\0' && strchr(".-_:+*", ch) != NULL))
+			continue;
+		return (0);
+	}
+	return (n > 0);
 }
 
 /* cell - the counts of LIST (LLEN octets) on DAY; NULL out of memory */
@@ -203,7 +228,7 @@ cell(struct logrep *r, const char *list, size_t llen, const char *day)
 	size_t klen, i;
 	struct logrep_cell *c;
 
-	if (llen == 0 || llen > CONF_NAME_MAX)
+	if (llen == 0 || llen > CONF_NAME_MAX || !word(list, llen))
 		return (NULL);
 	klen = (size_t)snprintf(key, sizeof(key), "%.*s|%s", (int)llen, list,
 	    day);
@@ -236,7 +261,8 @@ add_reason(struct logrep *r, const char *list, size_t llen, const char *reason,
 	char key[CONF_NAME_MAX + 42];
 	size_t klen, i;
 
-	if (llen == 0 || llen > CONF_NAME_MAX || rlen == 0 || rlen >= 40)
+	if (llen == 0 || llen > CONF_NAME_MAX || rlen == 0 || rlen >= 40 ||
+	    !word(list, llen) || !word(reason, rlen))
 		return;
 	klen = (size_t)snprintf(key, sizeof(key), "%.*s|%.*s", (int)llen, list,
 	    (int)rlen, reason);
@@ -552,22 +578,63 @@ unsubd_line(struct logrep *r, const char *p, const char *end, const char *day)
 	return (0);
 }
 
+/*
+ * bounce - count a bounce of RCPT (<r>, as logged) on LIST once a day:
+ * Postfix logs status=bounced for a refusal it met, and the DSN it sends
+ * to the return path comes back through optin-feedback as well
+ */
+static int
+bounce(struct logrep *r, const struct field *list, const struct field *rcpt,
+    const char *day)
+{
+	char key[LOGREP_DAY + CONF_NAME_MAX + 260];
+	const char *a = rcpt->val;
+	size_t alen = rcpt->vlen, i;
+	int klen;
+
+	while (alen > 0 && (a[alen - 1] == ',' || a[alen - 1] == '>'))
+		alen--;
+	if (alen > 0 && a[0] == '<') {
+		a++;
+		alen--;
+	}
+	if (alen == 0 || alen > 254 || list->vlen > CONF_NAME_MAX)
+		return (0);
+	klen = snprintf(key, sizeof(key), "%s|%.*s|%.*s", day,
+	    (int)list->vlen, list->val, (int)alen, a);
+	if (klen < 0 || (size_t)klen >= sizeof(key))
+		return (0);
+	for (i = 0; i < (size_t)klen; i++)
+		if (key[i] >= 'A' && key[i] <= 'Z')
+			key[i] = (char)(key[i] - 'A' + 'a');
+	if (smap_get(&r->bounced, key, (size_t)klen, &i))
+		return (1);		/* read, and counted already */
+	if (r->bounced.n < LOGREP_MAX_QIDS &&
+	    smap_put(&r->bounced, key, (size_t)klen, 1) < 0)
+		return (0);
+	return (count(r, list, day, LR_BOUNCES, 1) != NULL);
+}
+
 /* feedback_line - kind=K rcpt=<r> list=L class=C ... */
 static int
 feedback_line(struct logrep *r, const char *p, const char *end, const char *day)
 {
 	struct field f[MAX_FIELDS];
-	const struct field *list, *cls;
+	const struct field *list, *cls, *rcpt;
 	int n;
 
 	n = fields(p, end, f, MAX_FIELDS);
-	if ((list = get(f, n, "list")) == NULL || get(f, n, "rcpt") == NULL ||
+	if ((list = get(f, n, "list")) == NULL ||
+	    (rcpt = get(f, n, "rcpt")) == NULL ||
 	    (cls = get(f, n, "class")) == NULL)
 		return (0);
 	if (is(cls, "complaint") || is(cls, "abuse") || is(cls, "fraud") ||
 	    is(get(f, n, "kind"), "arf"))
 		return (count(r, list, day, LR_COMPLAINTS, 1) != NULL);
-	return (count(r, list, day, LR_BOUNCES, 1) != NULL);
+	/* a delay (none) or a refusal for policy is not a bounce (stats) */
+	if (!is(cls, "hard") && !is(cls, "permanent") && !is(cls, "soft"))
+		return (1);
+	return (bounce(r, list, rcpt, day));
 }
 
 /* postfix_line - QID: to=<r>, ..., status=bounced (...) */
@@ -591,7 +658,7 @@ postfix_line(struct logrep *r, const char *p, const char *end, const char *day)
 	lf.nlen = 4;
 	lf.val = c->list;
 	lf.vlen = strlen(c->list);
-	return (count(r, &lf, day, LR_BOUNCES, 1) != NULL);
+	return (bounce(r, &lf, get(f, n, "to"), day));
 }
 
 void

@@ -191,11 +191,12 @@ print_prometheus(FILE *fp, const struct ctl *c, const struct stats *s)
 	(void)fprintf(fp, "# HELP optin_history_records History records.\n"
 	    "# TYPE optin_history_records gauge\n"
 	    "optin_history_records %lu\n", s->history);
-	(void)fprintf(fp, "# HELP optin_changes_total Consent and suppression "
-	    "changes in the history, per list (\"\" for suppressions), actor "
-	    "and new state.\n# TYPE optin_changes_total counter\n");
+	/* a gauge: erasure removes history records, so it can go down */
+	(void)fprintf(fp, "# HELP optin_history_changes Consent and suppression "
+	    "changes in the history now, per list (\"\" for suppressions), "
+	    "actor and new state.\n# TYPE optin_history_changes gauge\n");
 	for (i = 0; i < s->nchg; i++)
-		(void)fprintf(fp, "optin_changes_total{list=\"%s\",actor=\"%s\","
+		(void)fprintf(fp, "optin_history_changes{list=\"%s\",actor=\"%s\","
 		    "state=\"%s\"} %lu\n", label(s->chg[i].list, l1, sizeof(l1)),
 		    actor_name(s->chg[i].actor),
 		    label(s->chg[i].state, l2, sizeof(l2)), s->chg[i].n);

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <syslog.h>
 #include <time.h>
 
@@ -413,6 +414,35 @@ check_inbox(struct MHD_Connection *conn)
 	return (respond(conn, 200, "text/html; charset=utf-8", &b, NULL));
 }
 
+/*
+ * public_domain - 1 when ADDR's domain is one on the internet: not an
+ * address literal ([10.0.0.5]), not a name of one label (root@localhost,
+ * ops@intranet) nor one of the names kept for local use. Anybody can
+ * fill in the form: it must not make this server mail its own accounts
+ * or hosts inside the network.
+ */
+static int
+public_domain(const char *addr)
+{
+	static const char *const local[] = { "localhost", "localdomain",
+	    "local", "internal", "invalid", "home.arpa", "lan" };
+	const char *d = strrchr(addr, '@'), *tail;
+	size_t i, n, tn;
+
+	if (d == NULL || *++d == '\0' || *d == '[' || strchr(d, '.') == NULL)
+		return (0);
+	if (d[(n = strlen(d)) - 1] == '.')
+		return (0);	/* "localhost." */
+	for (i = 0; i < sizeof(local) / sizeof(local[0]); i++) {
+		tn = strlen(local[i]);
+		tail = d + n - (n >= tn ? tn : n);
+		if (n >= tn && strcasecmp(tail, local[i]) == 0 &&
+		    (n == tn || tail[-1] == '.'))
+			return (0);
+	}
+	return (1);
+}
+
 enum MHD_Result
 s_post(struct MHD_Connection *conn, const struct unsubd_env *env,
     const struct req *rq)
@@ -455,7 +485,7 @@ s_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 		goto out;
 	}
 	if (addr_normalize(f.address, strlen(f.address), 0, addr, sizeof(addr),
-	    err, sizeof(err)) < 0 || strchr(addr, '@') == NULL) {
+	    err, sizeof(err)) < 0 || !public_domain(addr)) {
 		ret = error_page(conn, 400, "Not an email address", "Please "
 		    "check the address: it is not one we can send to.", NULL);
 		goto out;

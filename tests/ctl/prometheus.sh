@@ -24,7 +24,7 @@ expect "status relationship" "$p" 'optin_consent_records{list="status",status="r
 expect "empty list counted" "$p" 'optin_consent_records{list="support",status="opt-in"} 0'
 expect "bounce" "$p" 'optin_suppressions{reason="bounce"} 1'
 expect "history" "$p" "optin_history_records 5"
-expect "changes" "$p" 'optin_changes_total{list="marketing",actor="cli",state="opt-out"} 1'
+expect "changes" "$p" 'optin_history_changes{list="marketing",actor="cli",state="opt-out"} 1'
 expect "configured" "$p" 'optin_list_configured{list="marketing"} 1'
 # every line is a comment or NAME{LABELS} VALUE
 bad=$(printf '%s\n' "$p" | grep -vE '^(# (HELP|TYPE) [a-z_]+ .+|[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? [0-9]+)$')
@@ -92,7 +92,7 @@ if [ -n "$ne" ]; then
 	done
 	expect "node_exporter shows it" "$m" 'optin_consent_records{list="marketing",status="opt-in"} 1'
 	expect "no scrape error" "$m" "node_textfile_scrape_error 0"
-	expect "changes counter" "$m" 'optin_changes_total{actor="cli",list="marketing",state="opt-out"} 1'
+	expect "changes gauge" "$m" 'optin_history_changes{actor="cli",list="marketing",state="opt-out"} 1'
 else
 	echo "# prometheus-node-exporter is missing: the collector is not tried"
 fi

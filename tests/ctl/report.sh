@@ -89,4 +89,34 @@ printf 'Nov 30 10:00:00 mx optin-milter[1]: Q: list=%s rcpt=<%s verdict=strip\n'
     "$(head -c 300 /dev/zero | tr '\0' a)" "unterminated" >> "$T/noise"
 printf 'optin-milter[1]: Q: list=' >> "$T/noise"
 check "noise" 0 ctl report "$T/noise"
+
+# a bounce Postfix met, and its DSN back through optin-feedback: one
+# bounce; a delay and a refusal for policy are no bounce (as in stats)
+cat > "$T/b.log" <<'LOG'
+Nov 27 10:00:01 mx optin-milter[200]: EEE555: list=marketing rcpt=<Bo@example.org> verdict=deliver reason=opt-in
+Nov 27 10:00:02 mx postfix/smtp[300]: EEE555: to=<Bo@example.org>, relay=x[192.0.2.1]:25, delay=1, dsn=5.1.1, status=bounced (no such user)
+Nov 27 10:00:05 mx optin-feedback[500]: kind=dsn rcpt=<bo@example.org> list=marketing class=hard status=5.1.1 result=suppressed score=1.00 mta=mx.example.net
+Nov 27 10:00:06 mx optin-feedback[500]: kind=dsn rcpt=<cy@example.org> list=marketing class=none status=4.4.7 result=recorded score=0.00 mta=mx.example.net
+Nov 27 10:00:07 mx optin-feedback[500]: kind=dsn rcpt=<di@example.org> list=marketing class=policy status=5.7.1 result=recorded score=0.00 mta=mx.example.net
+Nov 27 10:00:08 mx optin-feedback[500]: kind=dsn rcpt=<ed@example.org> list=marketing class=soft status=4.2.2 result=scored score=0.50 mta=mx.example.net
+LOG
+check "bounces counted once" 0 ctl report --json "$T/b.log"
+printf '%s\n' "$out" > "$T/r.json"
+expect_eq "two bounces" "$(day marketing total bounces)" 2
+
+# lines with a list or a reason no program of ours writes are not
+# counted: terminal escapes, bytes that are not UTF-8, and '|', which ran
+# a list and a reason together
+printf 'Nov 27 11:00:00 mx optin-milter[1]: FFF666: list=\033]0;pwned\007 rcpt=<a@example.org> verdict=strip reason=\033[31mred\n' > "$T/h.log"
+printf 'Nov 27 11:00:00 mx optin-milter[1]: FFF667: list=m\377x rcpt=<a@example.org> verdict=strip reason=no-consent\n' >> "$T/h.log"
+printf 'Nov 27 11:00:00 mx optin-milter[1]: FFF668: list=a rcpt=<a@example.org> verdict=strip reason=b|c\n' >> "$T/h.log"
+printf 'Nov 27 11:00:00 mx optin-milter[1]: FFF669: list=a|b rcpt=<a@example.org> verdict=strip reason=c\n' >> "$T/h.log"
+check "hostile text" 0 ctl report "$T/h.log"
+expect_not "no escape" "$out" "$(printf '\033')"
+expect_not "no byte that is not UTF-8" "$out" "$(printf '\377')"
+expect_not "no list a|b" "$out" "list a|b"
+expect_not "no reason b|c" "$out" "b|c"
+check "hostile json" 0 ctl report --json "$T/h.log"
+printf '%s\n' "$out" > "$T/h.json"
+check "hostile json parses" 0 python3 -c 'import json, sys; json.load(open(sys.argv[1], encoding="utf-8"))' "$T/h.json"
 done_testing

@@ -131,6 +131,15 @@ http "PUT /c/" 405 -X PUT -d x "$link"
 # --- bad forms
 http "not an address" 400 -H "$XA" -d "address=not-an-address&list=marketing" "$BASE/s"
 http "a domain" 400 -H "$XA" -d "address=@example.org&list=marketing" "$BASE/s"
+# the server's own accounts and hosts inside the network are not mailed
+n0=$(mail_count)
+for a in root@localhost postmaster@%5B127.0.0.1%5D "admin@%5B10.0.0.5%5D" \
+    "ops@%5BIPv6:::1%5D" root@intranet root@localhost. root@host.localhost \
+    root@printer.local root@db.internal root@x.LocalDomain; do
+	http "no mail to $a" 400 -H "$XA" -d "address=$a&list=marketing" "$BASE/s"
+done
+sleep 0.3
+expect_eq "no confirmation to local targets" "$(mail_count)" "$n0"
 http "no list" 400 -H "$XA" -d "address=fay@example.org" "$BASE/s"
 http "unknown list" 400 -H "$XA" -d "address=fay@example.org&list=nope" "$BASE/s"
 http "list without subscribe yes" 400 -H "$XA" -d "address=fay@example.org&list=maintenance" "$BASE/s"
