@@ -24,7 +24,7 @@
 #include "store_priv.h"
 
 struct item {
-	int	supp;			/* 0 consent, 1 suppression */
+	int	supp;			/* 0 consent, 1 suppression, 2 bounce */
 	char	*key, *val;		/* VAL NULL: the record is absent */
 	size_t	klen, vlen;
 };
@@ -182,6 +182,21 @@ collect(struct store_txn *tx, struct rctx *r)
 			    g == 0 ? vv.mv_data : NULL, g == 0 ? vv.mv_size :
 			    0) < 0)
 				break;
+			/*
+			 * an address's record without a list is its bounce
+			 * score as well: a score, or the time of a lift, that
+			 * a later report is weighed against
+			 */
+			if (!supp || !st->have_bounce)
+				continue;
+			kk = lv;
+			g = mdb_get(tx->txn, st->bounce, &kk, &vv);
+			if (g != 0 && g != MDB_NOTFOUND)
+				break;
+			if (add(&r->items, &r->nitems, 2, key, lv.mv_size,
+			    g == 0 ? vv.mv_data : NULL, g == 0 ? vv.mv_size :
+			    0) < 0)
+				break;
 		}
 	}
 	mdb_cursor_close(cur);
@@ -323,7 +338,8 @@ apply(struct store_txn *tx, struct rctx *r)
 
 	tx->dlen = 0;		/* consent written behind store_merge_consent() */
 	for (i = 0; i < r->nitems; i++) {
-		MDB_dbi d = r->items[i].supp ? st->supp : st->consent;
+		MDB_dbi d = r->items[i].supp == 2 ? st->bounce :
+		    r->items[i].supp ? st->supp : st->consent;
 
 		k.mv_data = r->items[i].key;
 		k.mv_size = r->items[i].klen;

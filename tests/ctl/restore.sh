@@ -48,6 +48,19 @@ expect "kept erin" "$out" "kept 1 later change"
 expect_eq "erin kept out" "$(decides erin@example.org)" "deny opted-out"
 expect_eq "bob still out" "$(decides bob@example.org)" "deny opted-out"
 
+# the lift of a bounce after the backup is kept with it: the time a late
+# report about older mail is weighed against (it was lost before)
+check "pia bounced" 0 ctl suppress pia@example.org --reason bounce
+check "backup 5" 0 ctl backup "$T/b5.mdb"
+check "pia lifted" 0 ctl unsuppress pia@example.org
+check "lift shown" 0 ctl show pia@example.org
+lifted=$(echo "$out" | grep '^lifted')
+expect "lifted" "$lifted" "lifted pia@example.org"
+check "restore over the lift" 0 ctl restore "$T/b5.mdb"
+check "show after" 0 ctl show pia@example.org
+expect_eq "lift kept" "$(echo "$out" | grep '^lifted')" "$lifted"
+expect_not "suppression not back" "$out" "suppression pia@example.org"
+
 # --- a damaged backup is refused and changes nothing: LMDB has no
 # checksums, so a backup carries the sum of its records, and it is read
 # through in a child process before it is trusted (a page that makes
