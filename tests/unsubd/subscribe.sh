@@ -140,6 +140,17 @@ for a in root@localhost postmaster@%5B127.0.0.1%5D "admin@%5B10.0.0.5%5D" \
 done
 sleep 0.3
 expect_eq "no confirmation to local targets" "$(mail_count)" "$n0"
+# Gmail reads dotted spellings and googlemail.com as one mailbox: one
+# confirmation, whatever the spelling and the client
+i=0
+for a in johnsmith@gmail.com john.smith@gmail.com j.o.h.n.s.m.i.t.h@gmail.com \
+    John.Smith@googlemail.com; do
+	i=$((i + 1))
+	http "spelling $a" 200 -H "X-Forwarded-For: 198.51.100.$i" \
+	    -d "address=$a&list=marketing" "$BASE/s"
+done
+sleep 0.5
+expect_eq "one confirmation for one Gmail mailbox" "$(mail_count)" $((n0 + 1))
 http "no list" 400 -H "$XA" -d "address=fay@example.org" "$BASE/s"
 http "unknown list" 400 -H "$XA" -d "address=fay@example.org&list=nope" "$BASE/s"
 http "list without subscribe yes" 400 -H "$XA" -d "address=fay@example.org&list=maintenance" "$BASE/s"
