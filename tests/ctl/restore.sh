@@ -120,4 +120,5 @@ check "fallback refuses a damaged backup" 74 ctl restore "$T/page.mdb"
 expect_eq "nothing put in place" "$(stat -c %s "$T/db/data.mdb")" "0"
 check "fallback takes a sound one" 0 ctl restore "$T/b4.mdb"
 expect_eq "u1 out again" "$(decides u1@example.org)" "deny opted-out"
+expect_eq "no sum in meta after it" "$(mdb_dump -p -s meta "$T/db" | grep -c backup-sum)" "0"
 done_testing
