@@ -292,13 +292,10 @@ store_restore_file(const char *dir, const char *file, char *err,
 {
 	struct store_bak b;
 	struct stat sb, ob;
-	char path[PATH_MAX], tmp[PATH_MAX], buf[65536];
+	char path[PATH_MAX], tmp[PATH_MAX];
 	ssize_t n;
-	int in, out;
+	int out, rc;
 
-	if (store_bak_open(file, &b, err, errlen) < 0)
-		return (-1);
-	store_bak_close(&b);
 	if ((size_t)snprintf(path, sizeof(path), "%s/data.mdb", dir) >=
 	    sizeof(path)) {
 		(void)snprintf(err, errlen, "%s: path too long", dir);
@@ -309,22 +306,32 @@ store_restore_file(const char *dir, const char *file, char *err,
 		(void)snprintf(err, errlen, "%s: %s", dir, strerror(errno));
 		return (-1);
 	}
-	if ((in = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
-		(void)snprintf(err, errlen, "%s: %s", file, strerror(errno));
+	if (store_bak_open(file, &b, err, errlen) < 0)
 		return (-1);
-	}
 	if ((out = tmp_beside(path, tmp, sizeof(tmp))) < 0) {
 		(void)snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		(void)close(in);
+		store_bak_close(&b);
 		return (-1);
 	}
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, (size_t)n) != n) {
-			n = -1;
-			break;
-		}
-	(void)close(in);
-	if (n == 0 && fstat(out, &ob) < 0)
+	/*
+	 * LMDB's compacting copy of the backup, not its bytes: the copy is
+	 * made from the trees the check read through, and has no free-page
+	 * list, which the check does not read and later writes would take
+	 * pages from (a damaged one handed out pages still in use)
+	 */
+	mdb_txn_abort(b.txn);
+	b.txn = NULL;
+	rc = mdb_env_copyfd2(b.env, out, MDB_CP_COMPACT);
+	store_bak_close(&b);
+	n = 0;
+	if (rc != 0) {
+		(void)snprintf(err, errlen, "copy %s: %s", file,
+		    mdb_strerror(rc));
+		(void)close(out);
+		(void)unlink(tmp);
+		return (-1);
+	}
+	if (fstat(out, &ob) < 0)
 		n = -1;
 	if (n == 0 && jump(tmp, ob.st_size, err, errlen) < 0) {
 		(void)close(out);

@@ -180,6 +180,17 @@ precheck(struct store *st, char *err, size_t errlen)
 		return (-1);
 	}
 	(void)close(fd);
+	/*
+	 * LMDB opens lock.mdb through whatever is at the path, and writes
+	 * into it: a link there, left by whoever can write the directory,
+	 * would have root's optinctl write into the link's target
+	 */
+	if (lstat(st->lockpath, &sb) == 0 && (!S_ISREG(sb.st_mode) ||
+	    sb.st_nlink != 1)) {
+		(void)snprintf(err, errlen, "database %s: lock.mdb is not a "
+		    "regular file of its own (a link?)", st->dir);
+		return (-1);
+	}
 	(void)pthread_mutex_lock(&st->mu);
 	shrank = f.dev == st->seen_dev && f.ino == st->seen_ino &&
 	    f.size < st->size_seen && f.size < f.need;
@@ -192,6 +203,25 @@ precheck(struct store *st, char *err, size_t errlen)
 		return (-1);
 	}
 	return (0);
+}
+
+/*
+ * lock_owner - give the lock file at PATH to the owner of data.mdb (DB):
+ * only the regular file of one link that is there, never a link's target
+ */
+static void
+lock_owner(const char *path, const struct stat *db)
+{
+	struct stat lb;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) < 0)
+		return;
+	if (fstat(fd, &lb) == 0 && S_ISREG(lb.st_mode) && lb.st_nlink == 1 &&
+	    (lb.st_uid != db->st_uid || lb.st_gid != db->st_gid))
+		(void)fchown(fd, db->st_uid, db->st_gid);
+	(void)close(fd);
 }
 
 /* store_env_close - close the environment; under the exclusive lock */
@@ -296,10 +326,8 @@ store_env_open(struct store *st, char *err, size_t errlen)
 		 * anew: it belongs to whoever owns data.mdb, or the daemons
 		 * running as that user could not open the database again
 		 */
-		if (geteuid() == 0 && fstat(fd, &db) == 0 &&
-		    stat(st->lockpath, &lb) == 0 && (lb.st_uid != db.st_uid ||
-		    lb.st_gid != db.st_gid))
-			(void)chown(st->lockpath, db.st_uid, db.st_gid);
+		if (geteuid() == 0 && fstat(fd, &db) == 0)
+			lock_owner(st->lockpath, &db);
 		if (stat(st->lockpath, &lb) == 0) {
 			st->lock_dev = lb.st_dev;
 			st->lock_ino = lb.st_ino;

@@ -268,6 +268,7 @@ check(const char *file, int fd)
 int
 store_bak_verify(const char *file, char *err, size_t errlen)
 {
+	struct sigaction dfl, old;
 	char why[256];
 	ssize_t n;
 	size_t got = 0;
@@ -278,8 +279,14 @@ store_bak_verify(const char *file, char *err, size_t errlen)
 		(void)snprintf(err, errlen, "pipe: %s", strerror(errno));
 		return (-1);
 	}
+	/* a SIGCHLD ignored (inherited so) would reap the child for us */
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	(void)sigemptyset(&dfl.sa_mask);
+	(void)sigaction(SIGCHLD, &dfl, &old);
 	if ((pid = fork()) < 0) {
 		(void)snprintf(err, errlen, "fork: %s", strerror(errno));
+		(void)sigaction(SIGCHLD, &old, NULL);
 		(void)close(p[0]);
 		(void)close(p[1]);
 		return (-1);
@@ -300,8 +307,10 @@ store_bak_verify(const char *file, char *err, size_t errlen)
 		if (errno != EINTR) {
 			(void)snprintf(err, errlen, "waitpid: %s",
 			    strerror(errno));
+			(void)sigaction(SIGCHLD, &old, NULL);
 			return (-1);
 		}
+	(void)sigaction(SIGCHLD, &old, NULL);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return (0);
 	if (WIFSIGNALED(status))

@@ -70,6 +70,15 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
 	expect_eq "lock.mdb for the owner" "$(stat -c %U "$T/db2/lock.mdb")" "nobody"
 	check "the owner opens it" 0 setpriv --reuid=nobody --regid=nogroup --clear-groups \
 	    "$C" -c "$T/om2.conf" check a@example.org marketing
+	# a link at lock.mdb, left by whoever can write the directory: root
+	# neither writes into its target nor gives it away
+	echo "root:x:0:0::/root:/bin/sh" > "$T/victim2"
+	rm -f "$T/db2/lock.mdb"
+	ln -s "$T/victim2" "$T/db2/lock.mdb"
+	check "a linked lock.mdb refused" 69 "$C" -c "$T/om2.conf" stats
+	expect "says so" "$err" "lock.mdb is not a regular file"
+	expect_eq "its target untouched" "$(cat "$T/victim2")" "root:x:0:0::/root:/bin/sh"
+	expect_eq "its target still root's" "$(stat -c %U "$T/victim2")" "root"
 fi
 check "bad option" 64 ctl stats --promethus
 
