@@ -154,6 +154,10 @@ confirm_request(struct store_txn *tx, const struct conf *c, const char *addr,
 		*res = CREQ_SEND_KEPT;
 		return (0);
 	}
+	if (lim != NULL && lim->no_record) {
+		*res = CREQ_SEND;
+		return (0);
+	}
 	memset(&r, 0, sizeof(r));
 	r.status = STATUS_PENDING;
 	r.changed = now;
@@ -214,11 +218,16 @@ confirm_accept(struct store_txn *tx, const struct conf *c, const char *addr,
 	}
 	if ((rc = store_get_consent(tx, addr, l->name, &r)) < 0)
 		return (-1);
-	if (rc == 0) {
+	/*
+	 * No record: the link, which only a request makes, proves the
+	 * request while it lives (pending-max may have kept the request
+	 * from being recorded, confirm_request())
+	 */
+	if (rc == 0 && (issued > now || now - issued >= c->confirm_ttl)) {
 		*res = CRES_NOTHING;
 		return (0);
 	}
-	switch (r.status) {
+	if (rc == 1) switch (r.status) {
 	case STATUS_OPT_IN:
 		if (all == 2)
 			break;		/* under the unsubscribe-all: again */

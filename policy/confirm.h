@@ -67,7 +67,7 @@ enum confirm_res {
 	CRES_ALREADY,		/* opt-in already */
 	CRES_SUPPRESSED,	/* suppressed: nothing done */
 	CRES_OPTED_OUT,		/* opted out since the link was sent */
-	CRES_NOTHING,		/* nothing pending (expired, or never) */
+	CRES_NOTHING,		/* nothing pending, or the link expired */
 };
 
 /*
@@ -85,6 +85,9 @@ struct confirm_limit {
 				   recently only when made after this second
 				   (optin-unsubd: its start, since what it
 				   had not sent yet is gone with a stop) */
+	int	no_record;	/* pending-max reached: a new request is
+				   sent and not recorded; its link alone
+				   proves it (confirm_accept()) */
 };
 
 /*

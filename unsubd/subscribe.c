@@ -13,7 +13,8 @@
  *	POST /c/TOKEN	field confirm=1: records "opt-in"
  *
  *	Abuse limits: subscribe-rate requests per client address and
- *	hour (429), at most pending-max pending records (503), and per
+ *	hour (429), at most pending-max pending records (beyond, requests
+ *	are sent and not recorded: the link proves the request), and per
  *	address and list at most one confirmation per confirm-interval
  *	(policy/confirm.c). No confirmation goes to a suppressed address,
  *	but for the person's own unsubscribe-all (kept until confirmed).
@@ -523,11 +524,14 @@ s_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 		ret = unavailable(conn);
 		goto out;
 	}
+	/*
+	 * A flood of requests must not shut the form: beyond pending-max a
+	 * request is still sent, and not recorded; its link alone proves it
+	 */
 	if (!room) {
-		ulog(LOG_WARNING, "subscribe: pending-max (%lld) reached",
-		    c->pending_max);
-		ret = unavailable(conn);
-		goto out;
+		ulog(LOG_WARNING, "subscribe: pending-max (%lld) reached: "
+		    "confirmations go out unrecorded", c->pending_max);
+		j.limit.no_record = 1;
 	}
 	evidence(conn, c, "POST /s", base, sizeof(base));
 	origin(conn, org, sizeof(org));

@@ -69,6 +69,7 @@ struct job {
 	int	gate;		/* for 'r': -1 none, else what it answers */
 	int	asked;		/* times the gate was asked */
 	int64_t	fresh_since;	/* for 'r' */
+	int	no_record;	/* for 'r': pending-max reached */
 };
 
 static int
@@ -101,8 +102,10 @@ run(struct store_txn *tx, void *arg)
 		lim.gate = gate;
 		lim.arg = j;
 		lim.fresh_since = j->fresh_since;
+		lim.no_record = j->no_record;
 		if (confirm_request(tx, j->e->c, j->addr, l, j->now, &ch,
-		    j->gate < 0 && j->fresh_since == 0 ? NULL : &lim, &rq) < 0)
+		    j->gate < 0 && j->fresh_since == 0 && !j->no_record ? NULL :
+		    &lim, &rq) < 0)
 			return (-1);
 		j->res = (int)rq;
 		return (0);
@@ -158,7 +161,7 @@ static int
 op(struct env *e, char what, const char *addr, const char *list,
     int64_t now)
 {
-	struct job j = { e, what, addr, list, now, 0, 0, -1, 0, 0 };
+	struct job j = { e, what, addr, list, now, 0, 0, -1, 0, 0, 0 };
 	char err[256];
 
 	if (store_write(e->st, run, &j, err, sizeof(err)) < 0)
@@ -171,7 +174,7 @@ static int
 request_gated(struct env *e, const char *addr, const char *list, int64_t now,
     int answer, int *asked)
 {
-	struct job j = { e, 'r', addr, list, now, 0, 0, answer, 0, 0 };
+	struct job j = { e, 'r', addr, list, now, 0, 0, answer, 0, 0, 0 };
 	char err[256];
 
 	if (store_write(e->st, run, &j, err, sizeof(err)) < 0)
@@ -333,6 +336,55 @@ test_request_gate(void **state)
 }
 
 /*
+ * pending-max reached: a new request is sent and nothing is recorded; its
+ * link confirms it all the same. What is on record is answered as ever.
+ */
+static void
+test_request_full(void **state)
+{
+	struct env e;
+	struct job j;
+	char err[256];
+
+	(void)state;
+	setup(&e);
+	memset(&j, 0, sizeof(j));
+	j.e = &e;
+	j.op = 'r';
+	j.list = "news";
+	j.now = NOW;
+	j.gate = -1;
+	j.no_record = 1;
+	j.addr = "a@x.test";
+	if (store_write(e.st, run, &j, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	assert_int_equal(j.res, CREQ_SEND);
+	assert_int_equal(status_of(&e, "a@x.test", "news"), 0);
+	assert_int_equal(pending(&e), 0);
+	assert_int_equal(accept_at(&e, "a@x.test", "news", NOW, NOW + 60),
+	    CRES_CONFIRMED);
+	assert_int_equal(verdict(&e, "a@x.test", "news", NOW + 60), 'D');
+	/* an opt-out stays, and is sent a confirmation as before */
+	op(&e, 'o', "b@x.test", "news", NOW);
+	j.addr = "b@x.test";
+	j.now = NOW + 5;
+	if (store_write(e.st, run, &j, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	assert_int_equal(j.res, CREQ_SEND_KEPT);
+	assert_int_equal(status_of(&e, "b@x.test", "news"), STATUS_OPT_OUT);
+	/* and an opt-out made after the link still wins over it */
+	j.addr = "c@x.test";
+	j.now = NOW;
+	if (store_write(e.st, run, &j, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	op(&e, 'o', "c@x.test", "news", NOW + 10);
+	assert_int_equal(accept_at(&e, "c@x.test", "news", NOW, NOW + 20),
+	    CRES_OPTED_OUT);
+	assert_int_equal(verdict(&e, "c@x.test", "news", NOW + 20), '-');
+	teardown(&e);
+}
+
+/*
  * a request made before FRESH_SINCE, or in that second (optin-unsubd's
  * start), does not count as sent recently: the message may have gone
  * with the process before
@@ -342,7 +394,7 @@ test_request_fresh(void **state)
 {
 	struct env e;
 	struct job j = { &e, 'r', "a@x.test", "news", NOW + 60, 0, 0, -1, 0,
-	    0 };
+	    0, 0 };
 	char err[256];
 
 	(void)state;
@@ -454,8 +506,14 @@ test_accept(void **state)
 	op(&e, 's', "c@x.test", NULL, NOW + 10);
 	assert_int_equal(op(&e, 'a', "c@x.test", "news", NOW + 20),
 	    CRES_SUPPRESSED);
-	/* nothing requested */
-	assert_int_equal(op(&e, 'a', "d@x.test", "news", NOW), CRES_NOTHING);
+	/* no record: a link that lives proves the request (pending-max may
+	 * have kept it from being recorded); one that expired does not */
+	assert_int_equal(accept_at(&e, "d@x.test", "news", NOW - 3 * 86400,
+	    NOW), CRES_NOTHING);
+	assert_int_equal(verdict(&e, "d@x.test", "news", NOW), '-');
+	assert_int_equal(accept_at(&e, "d@x.test", "news", NOW - 60, NOW),
+	    CRES_CONFIRMED);
+	assert_int_equal(verdict(&e, "d@x.test", "news", NOW), 'D');
 	/* pending but older than confirm-ttl: expired when read */
 	assert_int_equal(op(&e, 'r', "f@x.test", "news", NOW), CREQ_SEND);
 	assert_int_equal(op(&e, 'a', "f@x.test", "news", NOW + 2 * 86400),
@@ -639,6 +697,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_request),
 		cmocka_unit_test(test_request_gate),
+		cmocka_unit_test(test_request_full),
 		cmocka_unit_test(test_request_fresh),
 		cmocka_unit_test(test_accept),
 		cmocka_unit_test(test_request_keeps),
