@@ -214,6 +214,7 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	g.conf = env->conf;
 	g.addr = t.rcpt;
 	g.asked = send + 2 * (env->conf->nlists + 1);
+	memset(&lim, 0, sizeof(lim));
 	lim.gate = mailbox_gate;
 	lim.arg = &g;
 	lim.fresh_since = unsubd_started;
