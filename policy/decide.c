@@ -129,7 +129,12 @@ deciding(struct store_txn *tx, const char *const *keys, int n,
 static int
 holds(const struct conf_list *l, const struct supp_rec *s)
 {
-	if (l->consent != CONSENT_NONE || (l->honor & SUPP_BIT(s->reason)))
+	/*
+	 * an erasure holds on every list: it took the person's opt-outs and
+	 * unsubscribe-all with it, whatever the list honours
+	 */
+	if (l->consent != CONSENT_NONE || (l->honor & SUPP_BIT(s->reason)) ||
+	    strcmp(s->source, "erasure") == 0)
 		return (s->reason);
 	if (s->all_changed != 0 && (l->honor & SUPP_BIT(SUPP_UNSUBSCRIBE_ALL)))
 		return (SUPP_UNSUBSCRIBE_ALL);

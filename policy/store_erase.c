@@ -29,6 +29,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "confirm.h"
 #include "model.h"
 #include "store_priv.h"
 
@@ -53,7 +54,7 @@ domain_char(int c)
 static int
 same_person(const char *a, size_t len, const char *target, const char *delims)
 {
-	char buf[ADDR_BUFSIZE], un[ADDR_BUFSIZE], *at;
+	char buf[ADDR_BUFSIZE], un[ADDR_BUFSIZE], box[ADDR_BUFSIZE], *at;
 	size_t i;
 
 	if (len == 0 || len >= sizeof(buf))
@@ -67,9 +68,19 @@ same_person(const char *a, size_t len, const char *target, const char *delims)
 	while (len > 0 && buf[len - 1] == '.')	/* end of a sentence */
 		buf[--len] = '\0';
 	/* local parts too: erasing a differently cased twin errs safe */
-	if (addr_untag(buf, delims, un, sizeof(un)) == 1)
+	if (addr_untag(buf, delims, un, sizeof(un)) == 1 ?
+	    strcasecmp(un, target) == 0 : strcasecmp(buf, target) == 0)
+		return (1);
+	/*
+	 * a spelling whose local part routes on to the person (u%d@relay,
+	 * "u@d"@relay): decide() holds it back as theirs, so it is theirs
+	 */
+	confirm_mailbox(buf, box, sizeof(box));
+	if (strcmp(box, buf) == 0)
+		return (0);
+	if (addr_untag(box, delims, un, sizeof(un)) == 1)
 		return (strcasecmp(un, target) == 0);
-	return (strcasecmp(buf, target) == 0);
+	return (strcasecmp(box, target) == 0);
 }
 
 int
@@ -316,10 +327,30 @@ history_rewrite(struct erasure *er, const MDB_val *k, const MDB_val *v,
 	return (1);
 }
 
+/* bounce scores: keyed by the address, nothing in them names another */
+static MDB_dbi
+bounce_dbi(const struct store *st)
+{
+	return (st->bounce);
+}
+
+static int
+bounce_rewrite(struct erasure *er, const MDB_val *k, const MDB_val *v,
+    struct enc *e)
+{
+	(void)er;
+	(void)k;
+	(void)v;
+	(void)e;
+	return (0);
+}
+
 static const struct table tables[] = {
 	{ "consent", consent_dbi, consent_who, consent_rewrite, 1 },
 	{ "suppression", supp_dbi, supp_who, supp_rewrite, 1 },
 	{ "history", history_dbi, history_who, history_rewrite, 0 },
+	/* also the scores of spellings with no other record */
+	{ "bounce", bounce_dbi, supp_who, bounce_rewrite, 0 },
 };
 
 /* erase_table - every record of T: the person's go, the others scrubbed */

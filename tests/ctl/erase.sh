@@ -45,4 +45,39 @@ if command -v mdb_dump >/dev/null 2>&1; then
 	expect_eq "raw database: amy@ once" "$(printf '%s\n' "$dump" | grep -a -c -i 'amy@')" 1
 	expect_not "raw database: no amy+" "$dump" "amy+"
 fi
+
+# --- a list of consent none that does not honour legal: the person had
+# opted out of it; the erasure took the opt-out with it, and its own
+# suppression holds there all the same (it let her mail through before)
+cat >> "$T/om.conf" <<'CONF'
+list service-news {
+    description "Service news"
+    consent     none
+    unsubscribe yes
+    honor       bounce complaint unsubscribe-all
+}
+CONF
+check "eve out of service-news" 0 ctl unsubscribe eve@example.org service-news
+check "eve held" 1 ctl check eve@example.org service-news
+check "erase eve" 0 ctl erase eve@example.org
+check "eve still held" 1 ctl check eve@example.org service-news
+expect_eq "by the erasure" "$out" "deny suppressed:legal"
+check "eve+x still held" 1 ctl check eve+x@example.org service-news
+
+# --- spellings with no other record: a bounce score of a tagged form,
+# and records of spellings that route on to the person
+check "fay+soft bounced" 0 ctl suppress fay+soft@example.org --reason bounce
+check "fay+soft lifted" 0 ctl unsuppress fay+soft@example.org
+check "fay+soft's lift on file" 0 ctl show fay+soft@example.org
+expect "lifted" "$out" "lifted fay+soft@example.org"
+check "routed spelling" 0 ctl subscribe 'fay%example.org@relay.example.net' marketing
+check "quoted routed spelling" 0 ctl subscribe '"fay@example.org"@relay.example.net' releases
+check "erase fay" 0 ctl erase fay@example.org
+check "fay+soft after" 0 ctl show fay+soft@example.org
+expect_not "no lift left" "$out" "lifted"
+if command -v mdb_dump >/dev/null 2>&1; then
+	mdb_dump -p -a "$T/db" > "$T/dump2" 2> "$T/dump.err" ||
+	    fail "mdb_dump: $(cat "$T/dump.err")"
+	expect_eq "raw database: fay@ once" "$(grep -a -c -i 'fay' "$T/dump2")" 1
+fi
 done_testing
