@@ -67,6 +67,10 @@ same_person(const char *a, size_t len, const char *target, const char *delims)
 			buf[i] = (char)tolower((unsigned char)buf[i]);
 	while (len > 0 && buf[len - 1] == '.')	/* end of a sentence */
 		buf[--len] = '\0';
+	/* a quoted local part ("alice"@d) as the address it spells */
+	if (buf[0] == '"' && addr_normalize(buf, len, 0, un, sizeof(un),
+	    NULL, 0) == 0)
+		(void)strlcpy(buf, un, sizeof(buf));
 	/* local parts too: erasing a differently cased twin errs safe */
 	if (addr_untag(buf, delims, un, sizeof(un)) == 1 ?
 	    strcasecmp(un, target) == 0 : strcasecmp(buf, target) == 0)
@@ -83,6 +87,45 @@ same_person(const char *a, size_t len, const char *target, const char *delims)
 	return (strcasecmp(box, target) == 0);
 }
 
+/*
+ * person_at - where the address before AT (its domain ends at E, the text
+ * begins at P) starts, when it is TARGET's; else NULL. The run of local
+ * part characters before AT is the address, or ends with it after a
+ * character that rather separates words there (from=alice@d, ?email=,
+ * {alice@d}, 'alice@d'); a quoted local part counts as it reads
+ * ("alice"@d).
+ */
+static const char *
+person_at(const char *p, const char *at, const char *e, const char *target,
+    const char *delims)
+{
+	const char *s, *q;
+
+	if (e == at + 1 || at == p)
+		return (NULL);
+	if (at[-1] == '"') {
+		for (q = at - 1; q > p && at - q < ADDR_BUFSIZE; ) {
+			q--;
+			if (*q == '"' && (q == p || q[-1] != '\\'))
+				return (same_person(q, (size_t)(e - q), target,
+				    delims) ? q : NULL);
+		}
+		return (NULL);
+	}
+	for (s = at; s > p && at - s < ADDR_BUFSIZE &&
+	    local_char((unsigned char)s[-1]); s--)
+		;
+	for (; s < at; s++) {
+		if (s > p && local_char((unsigned char)s[-1]) &&
+		    (isalnum((unsigned char)s[-1]) || strchr(".-_+%",
+		    s[-1]) != NULL))
+			continue;	/* inside another address's local part */
+		if (same_person(s, (size_t)(e - s), target, delims))
+			return (s);
+	}
+	return (NULL);
+}
+
 int
 store_scrub(const char *in, const char *target, const char *delims,
     char *out, size_t outlen)
@@ -93,13 +136,11 @@ store_scrub(const char *in, const char *target, const char *delims,
 
 	out[0] = '\0';
 	while ((at = strchr(p, '@')) != NULL) {
-		for (s = at; s > p && local_char((unsigned char)s[-1]); s--)
-			;
 		for (e = at + 1; *e != '\0' && domain_char((unsigned char)*e);
 		    e++)
 			;
-		if (s < at && e > at + 1 &&
-		    same_person(s, (size_t)(e - s), target, delims)) {
+		s = person_at(p, at, e, target, delims);
+		if (s != NULL) {
 			len = (size_t)(s - p);
 			if (n + len + sizeof(ERASED) > outlen)
 				return (-1);
@@ -138,12 +179,24 @@ static int
 scrub2(struct erasure *er, const char *source, const char *evidence,
     char *s, size_t slen, char *e, size_t elen)
 {
+	char big[3 * STORE_EVIDENCE_MAX + 16];
 	int a, b;
 
-	if ((a = store_scrub(source, er->target, er->delims, s, slen)) < 0)
+	/*
+	 * "(erased)" may be longer than what it replaces: scrubbed in room
+	 * enough, then cut to the field's size, so that the rest of another
+	 * person's proof of consent stays
+	 */
+	if ((a = store_scrub(source, er->target, er->delims, big,
+	    sizeof(big))) < 0)
 		(void)snprintf(s, slen, "%s", ERASED);
-	if ((b = store_scrub(evidence, er->target, er->delims, e, elen)) < 0)
+	else
+		(void)strlcpy(s, big, slen);
+	if ((b = store_scrub(evidence, er->target, er->delims, big,
+	    sizeof(big))) < 0)
 		(void)snprintf(e, elen, "%s", ERASED);
+	else
+		(void)strlcpy(e, big, elen);
 	return (a != 0 || b != 0);
 }
 

@@ -72,7 +72,17 @@ check "fay+soft's lift on file" 0 ctl show fay+soft@example.org
 expect "lifted" "$out" "lifted fay+soft@example.org"
 check "routed spelling" 0 ctl subscribe 'fay%example.org@relay.example.net' marketing
 check "quoted routed spelling" 0 ctl subscribe '"fay@example.org"@relay.example.net' releases
+# "(erased)" longer than the address: the field is cut, not dropped
+src="web form 2026-11-30 campaign=autumn-offer referrer=partner-portal page=/landing/autumn ref q@b.io ip=198.51.100.7 sess=0123456"
+check "hal's long source" 0 ctl subscribe hal@example.org marketing --source "$src"
+check "erase q" 0 ctl erase q@b.io
+check "ivy's source" 0 ctl subscribe ivy@example.org marketing --source "from=fay@example.org via \"fay\"@example.org"
 check "erase fay" 0 ctl erase fay@example.org
+check "hal kept" 0 ctl show hal@example.org
+expect "the rest of hal's source stays" "$out" "page=/landing/autumn ref (erased) ip=198.51.100.7 sess=01234"
+check "ivy kept" 0 ctl show ivy@example.org
+expect "ivy's source scrubbed" "$out" 'source="from=(erased) via (erased)"'
+
 check "fay+soft after" 0 ctl show fay+soft@example.org
 expect_not "no lift left" "$out" "lifted"
 if command -v mdb_dump >/dev/null 2>&1; then

@@ -474,6 +474,19 @@ test_erase_tagged(void **state)
 	assert_int_equal(store_scrub("amy@example.orgx bamy@example.org",
 	    "amy@example.org", "+", out, sizeof(out)), 0);
 	assert_string_equal(out, "amy@example.orgx bamy@example.org");
+	/* after a character that separates words there, and quoted */
+	assert_int_equal(store_scrub("from=amy@example.org ?email=amy@example."
+	    "org&x {amy@example.org} 'amy@example.org' /amy+t@example.org",
+	    "amy@example.org", "+", out, sizeof(out)), 1);
+	assert_string_equal(out, "from=(erased) ?email=(erased)&x {(erased)} "
+	    "'(erased)' /(erased)");
+	assert_int_equal(store_scrub("by \"amy\"@example.org or \"a b\"@x.org",
+	    "amy@example.org", "+", out, sizeof(out)), 1);
+	assert_string_equal(out, "by (erased) or \"a b\"@x.org");
+	/* not inside another address's local part */
+	assert_int_equal(store_scrub("first.amy@example.org x-amy@example.org "
+	    "bob+amy@example.org", "amy@example.org", "+", out, sizeof(out)),
+	    0);
 
 	dir = tu_tmpdir();
 	assert_int_equal(store_open(dir, 1 << 20, STORE_CREATE, &st, err,
