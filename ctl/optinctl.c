@@ -21,6 +21,8 @@
 
 #include <sys/stat.h>
 
+#include <dirent.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
@@ -781,12 +783,78 @@ do_erase(struct store_txn *tx, void *arg)
 	return (store_erase(tx, e->addr, e->delims, &e->ch));
 }
 
+#define KEPT_MAX	(17 * 1024 * 1024)	/* optin-feedback keeps 16 MiB */
+
+/*
+ * erase_kept - remove the messages optin-feedback kept (DATABASE/kept,
+ * a Maildir) that name TARGET or a tagged form of it; how many, or -1
+ * when the directory could not be read
+ */
+static long
+erase_kept(const struct ctl *c, const char *target, const char *delims)
+{
+	static const char *const sub[] = { "new", "cur", "tmp" };
+	char path[4096];
+	struct dirent *de;
+	struct stat sb;
+	ssize_t r;
+	size_t i, got;
+	long n = 0;
+	char *buf;
+	DIR *d;
+	int fd;
+
+	for (i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/kept/%s",
+		    c->conf->database, sub[i]) >= sizeof(path))
+			return (-1);
+		if ((d = opendir(path)) == NULL) {
+			if (errno == ENOENT)
+				continue;
+			ctl_err("erase: %s: %s", path, strerror(errno));
+			return (-1);
+		}
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.' ||
+			    (size_t)snprintf(path, sizeof(path), "%s/kept/%s/%s",
+			    c->conf->database, sub[i], de->d_name) >=
+			    sizeof(path))
+				continue;
+			if ((fd = open(path, O_RDONLY | O_NOFOLLOW |
+			    O_NONBLOCK | O_CLOEXEC)) < 0)
+				continue;
+			if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) ||
+			    sb.st_size > KEPT_MAX ||
+			    (buf = malloc((size_t)sb.st_size + 1)) == NULL) {
+				(void)close(fd);
+				continue;
+			}
+			for (got = 0; got < (size_t)sb.st_size; got += (size_t)r)
+				if ((r = read(fd, buf + got,
+				    (size_t)sb.st_size - got)) <= 0)
+					break;
+			(void)close(fd);
+			buf[got] = '\0';
+			/* the text as a string: a NUL in it ends nothing */
+			while (strlen(buf) < got)
+				buf[strlen(buf)] = ' ';
+			if (store_names(buf, target, delims) &&
+			    unlink(path) == 0)
+				n++;
+			free(buf);
+		}
+		(void)closedir(d);
+	}
+	return (n);
+}
+
 static int
 verb_erase(struct ctl *c, int argc, char **argv)
 {
-	char addr[ADDR_BUFSIZE], err[512], ev[128];
+	char addr[ADDR_BUFSIZE], target[ADDR_BUFSIZE], err[512], ev[128];
 	const char *pos[1];
 	struct erase_arg e;
+	long kept;
 	int rc;
 
 	if (ctl_args("erase", argc, argv, NULL, pos, 1) != 1) {
@@ -805,6 +873,14 @@ verb_erase(struct ctl *c, int argc, char **argv)
 	if (store_write(c->st, do_erase, &e, err, sizeof(err)) < 0)
 		return (write_err(err));
 	(void)printf("%s erased; kept suppressed (legal)\n", addr);
+	/* and the reports optin-feedback kept that name the person */
+	if (addr_untag(addr, e.delims, target, sizeof(target)) != 1)
+		(void)strlcpy(target, addr, sizeof(target));
+	if ((kept = erase_kept(c, target, e.delims)) < 0)
+		return (EX_IOERR);
+	if (kept > 0)
+		(void)printf("removed %ld kept report%s naming it\n", kept,
+		    kept == 1 ? "" : "s");
 	return (0);
 }
 

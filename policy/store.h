@@ -258,6 +258,8 @@ int	store_erase(struct store_txn *, const char *addr, const char *delims,
  * replaced by "(erased)", into OUT; 1 when something was replaced, 0
  * when not, -1 when OUT is too small.
  */
+/* store_names - 1 when IN names an address store_scrub() would replace */
+int	store_names(const char *in, const char *target, const char *delims);
 int	store_scrub(const char *in, const char *target, const char *delims,
 	    char *out, size_t outlen);
 

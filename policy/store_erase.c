@@ -127,6 +127,22 @@ person_at(const char *p, const char *at, const char *e, const char *target,
 }
 
 int
+store_names(const char *in, const char *target, const char *delims)
+{
+	const char *p = in, *at, *e;
+
+	while ((at = strchr(p, '@')) != NULL) {
+		for (e = at + 1; *e != '\0' && domain_char((unsigned char)*e);
+		    e++)
+			;
+		if (person_at(p, at, e, target, delims) != NULL)
+			return (1);
+		p = at + 1;
+	}
+	return (0);
+}
+
+int
 store_scrub(const char *in, const char *target, const char *delims,
     char *out, size_t outlen)
 {

@@ -77,7 +77,16 @@ src="web form 2026-11-30 campaign=autumn-offer referrer=partner-portal page=/lan
 check "hal's long source" 0 ctl subscribe hal@example.org marketing --source "$src"
 check "erase q" 0 ctl erase q@b.io
 check "ivy's source" 0 ctl subscribe ivy@example.org marketing --source "from=fay@example.org via \"fay\"@example.org"
+# reports optin-feedback kept (a Maildir beside the database)
+mkdir -p "$T/db/kept/new" "$T/db/kept/cur"
+printf 'From: MAILER-DAEMON\n\nFinal-Recipient: rfc822; FAY+x@example.org\n' > "$T/db/kept/new/1.a"
+printf 'From: fay@example.org\n\nplease stop\000 and more\n' > "$T/db/kept/cur/2.b:2,S"
+printf 'From: MAILER-DAEMON\n\nFinal-Recipient: rfc822; gil@example.org\n' > "$T/db/kept/new/3.c"
 check "erase fay" 0 ctl erase fay@example.org
+expect "says what it removed" "$out" "removed 2 kept reports naming it"
+[ ! -e "$T/db/kept/new/1.a" ] && [ ! -e "$T/db/kept/cur/2.b:2,S" ] && ok ||
+    fail "a kept report naming fay is left"
+[ -f "$T/db/kept/new/3.c" ] && ok || fail "gil's kept report was removed"
 check "hal kept" 0 ctl show hal@example.org
 expect "the rest of hal's source stays" "$out" "page=/landing/autumn ref (erased) ip=198.51.100.7 sess=01234"
 check "ivy kept" 0 ctl show ivy@example.org
