@@ -142,6 +142,9 @@ verb_export_suppression(struct ctl *c, int argc, char **argv)
 		ctl_err("export-suppression: --salt goes with --hash sha256");
 		return (EX_USAGE);
 	}
+	if (e.hash && (e.salt == NULL || e.salt[0] == '\0'))
+		ctl_err("export-suppression: warning: without --salt, anybody "
+		    "can tell which addresses are in it by hashing guesses");
 	if (sodium_init() < 0) {
 		ctl_err("libsodium failed to start");
 		return (EX_SOFTWARE);

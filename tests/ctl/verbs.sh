@@ -121,10 +121,12 @@ check "export-suppression" 0 ctl export-suppression
 expect "clear" "$out" "s-bounce@example.org"
 want=$(printf '%s' s-bounce@example.org | sha256sum | cut -d' ' -f1)
 check "hashed" 0 ctl export-suppression --hash sha256
+expect "warns without a salt" "$err" "without --salt, anybody can tell which addresses are in it"
 expect "hash" "$out" "$want"
 expect_not "no clear address" "$out" "@"
 want=$(printf '%s' pepper s-bounce@example.org | sha256sum | cut -d' ' -f1)
 check "salted" 0 ctl export-suppression --hash sha256 --salt pepper
+expect_eq "no warning with a salt" "$err" ""
 expect "salted hash" "$out" "$want"
 check "bad hash" 64 ctl export-suppression --hash md5
 
