@@ -364,6 +364,7 @@ struct set_supp {
 	int	was;		/* the reason removed */
 	int64_t	all;		/* the unsubscribe-all put back: its date */
 	int	kept;		/* another reason on file, kept (unsubscribe-all) */
+	int	erased;		/* an erasure on file, kept */
 };
 
 static int
@@ -373,7 +374,7 @@ do_supp(struct store_txn *tx, void *arg)
 	struct supp_rec old;
 	int rc;
 
-	s->kept = s->found = s->was = 0;	/* store_write() may run it again */
+	s->kept = s->found = s->was = s->erased = 0; /* it may run again */
 	s->all = 0;
 	if (!s->del) {
 		/*
@@ -386,6 +387,8 @@ do_supp(struct store_txn *tx, void *arg)
 		if (s->rec.reason == SUPP_UNSUBSCRIBE_ALL && rc > 0 &&
 		    old.reason != SUPP_UNSUBSCRIBE_ALL)
 			s->kept = old.reason;
+		/* an erasure is never replaced (store_put_suppression()) */
+		s->erased = rc > 0 && strcmp(old.source, "erasure") == 0;
 		if (s->person)
 			return (unsub_all(tx, s->addr, s->delims, &s->ch));
 		return (store_put_suppression(tx, s->addr, &s->rec, &s->ch));
@@ -620,7 +623,10 @@ verb_suppress(struct ctl *c, int argc, char **argv, int del)
 		return (rc);
 	if (store_write(c->st, do_supp, &s, err, sizeof(err)) < 0)
 		return (write_err(err));
-	if (!del && s.kept)
+	if (!del && s.erased)
+		(void)printf("%s is suppressed by an erasure: kept as it is\n",
+		    addr);
+	else if (!del && s.kept)
 		(void)printf("%s suppressed %s already: kept, with the "
 		    "unsubscribe-all under it\n", addr, supp_name(s.kept));
 	else if (!del)
@@ -788,7 +794,9 @@ do_erase(struct store_txn *tx, void *arg)
 /*
  * erase_kept - remove the messages optin-feedback kept (DATABASE/kept,
  * a Maildir) that name TARGET or a tagged form of it; how many, or -1
- * when the directory could not be read
+ * when the directory could not be read. Every name is taken relative to
+ * a descriptor opened without following a link: whoever can write the
+ * database directory cannot point this at files elsewhere.
  */
 static long
 erase_kept(const struct ctl *c, const char *target, const char *delims)
@@ -798,30 +806,42 @@ erase_kept(const struct ctl *c, const char *target, const char *delims)
 	struct dirent *de;
 	struct stat sb;
 	ssize_t r;
-	size_t i, got;
+	size_t i, k, got;
 	long n = 0;
 	char *buf;
 	DIR *d;
-	int fd;
+	int kfd, sfd, fd;
 
+	if ((size_t)snprintf(path, sizeof(path), "%s/kept",
+	    c->conf->database) >= sizeof(path))
+		return (-1);
+	if ((kfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
+			return (0);
+		ctl_err("erase: %s: %s", path, strerror(errno));
+		return (-1);
+	}
 	for (i = 0; i < sizeof(sub) / sizeof(sub[0]); i++) {
-		if ((size_t)snprintf(path, sizeof(path), "%s/kept/%s",
-		    c->conf->database, sub[i]) >= sizeof(path))
-			return (-1);
-		if ((d = opendir(path)) == NULL) {
+		if ((sfd = openat(kfd, sub[i], O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC)) < 0) {
 			if (errno == ENOENT)
 				continue;
-			ctl_err("erase: %s: %s", path, strerror(errno));
+			ctl_err("erase: %s/%s: %s", path, sub[i],
+			    strerror(errno));
+			(void)close(kfd);
 			return (-1);
 		}
+		if ((fd = dup(sfd)) < 0 || (d = fdopendir(fd)) == NULL) {
+			if (fd >= 0)
+				(void)close(fd);
+			(void)close(sfd);
+			continue;
+		}
 		while ((de = readdir(d)) != NULL) {
-			if (de->d_name[0] == '.' ||
-			    (size_t)snprintf(path, sizeof(path), "%s/kept/%s/%s",
-			    c->conf->database, sub[i], de->d_name) >=
-			    sizeof(path))
-				continue;
-			if ((fd = open(path, O_RDONLY | O_NOFOLLOW |
-			    O_NONBLOCK | O_CLOEXEC)) < 0)
+			if (de->d_name[0] == '.' || (fd = openat(sfd,
+			    de->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+			    O_CLOEXEC)) < 0)
 				continue;
 			if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) ||
 			    sb.st_size > KEPT_MAX ||
@@ -834,17 +854,20 @@ erase_kept(const struct ctl *c, const char *target, const char *delims)
 				    (size_t)sb.st_size - got)) <= 0)
 					break;
 			(void)close(fd);
-			buf[got] = '\0';
 			/* the text as a string: a NUL in it ends nothing */
-			while (strlen(buf) < got)
-				buf[strlen(buf)] = ' ';
+			for (k = 0; k < got; k++)
+				if (buf[k] == '\0')
+					buf[k] = ' ';
+			buf[got] = '\0';
 			if (store_names(buf, target, delims) &&
-			    unlink(path) == 0)
+			    unlinkat(sfd, de->d_name, 0) == 0)
 				n++;
 			free(buf);
 		}
 		(void)closedir(d);
+		(void)close(sfd);
 	}
+	(void)close(kfd);
 	return (n);
 }
 

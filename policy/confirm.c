@@ -246,8 +246,13 @@ confirm_accept(struct store_txn *tx, const struct conf *c, const char *addr,
 		*res = CRES_OPTED_OUT;
 		return (0);
 	case STATUS_PENDING:
-		if (now - r.changed >= c->confirm_ttl) {
-			*res = CRES_NOTHING;	/* expired, read lazily */
+		/*
+		 * expired, read lazily; unless the link is newer and lives
+		 * (sent beyond pending-max, which leaves the old record)
+		 */
+		if (now - r.changed >= c->confirm_ttl && (issued <= r.changed ||
+		    issued > now || now - issued >= c->confirm_ttl)) {
+			*res = CRES_NOTHING;
 			return (0);
 		}
 		break;

@@ -258,10 +258,15 @@ int	store_erase(struct store_txn *, const char *addr, const char *delims,
  * replaced by "(erased)", into OUT; 1 when something was replaced, 0
  * when not, -1 when OUT is too small.
  */
-/* store_names - 1 when IN names an address store_scrub() would replace */
-int	store_names(const char *in, const char *target, const char *delims);
 int	store_scrub(const char *in, const char *target, const char *delims,
 	    char *out, size_t outlen);
+/*
+ * store_names - 1 when IN names an address whose untagged form is TARGET
+ * as a whole (all of the local part before its '@', or quoted), without
+ * the guesses store_scrub() makes after a separator: what it finds is
+ * removed whole (optinctl erase, kept reports)
+ */
+int	store_names(const char *in, const char *target, const char *delims);
 
 /*
  * store_backup - a consistent, compacted copy of the database in FILE

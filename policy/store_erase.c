@@ -88,18 +88,35 @@ same_person(const char *a, size_t len, const char *target, const char *delims)
 }
 
 /*
+ * starts_here - may an address start at S, inside a run of local part
+ * characters that begins at RUN? After a character that separates words
+ * in text (from=, ?email=, {, /, |) yes; after a quote (', `) only when
+ * that quote opens the run ('alice@d', not o'alice@d); never after one
+ * that joins a local part (first.alice, x-alice, bob+alice) or routes it
+ * on (bob!alice@d is alice@bob, u%h@d).
+ */
+static int
+starts_here(const char *run, const char *s)
+{
+	if (s == run)
+		return (1);
+	if (strchr("=/{}?&|^#$*~", s[-1]) != NULL)
+		return (1);
+	return ((s[-1] == '\'' || s[-1] == '`') && s - 1 == run);
+}
+
+/*
  * person_at - where the address before AT (its domain ends at E, the text
  * begins at P) starts, when it is TARGET's; else NULL. The run of local
- * part characters before AT is the address, or ends with it after a
- * character that rather separates words there (from=alice@d, ?email=,
- * {alice@d}, 'alice@d'); a quoted local part counts as it reads
- * ("alice"@d).
+ * part characters before AT is the address, or, unless STRICT, ends with
+ * it after a character that separates words there (starts_here()); a
+ * quoted local part counts as it reads ("alice"@d).
  */
 static const char *
 person_at(const char *p, const char *at, const char *e, const char *target,
-    const char *delims)
+    const char *delims, int strict)
 {
-	const char *s, *q;
+	const char *s, *q, *run;
 
 	if (e == at + 1 || at == p)
 		return (NULL);
@@ -112,14 +129,12 @@ person_at(const char *p, const char *at, const char *e, const char *target,
 		}
 		return (NULL);
 	}
-	for (s = at; s > p && at - s < ADDR_BUFSIZE &&
-	    local_char((unsigned char)s[-1]); s--)
+	for (run = at; run > p && at - run < ADDR_BUFSIZE &&
+	    local_char((unsigned char)run[-1]); run--)
 		;
-	for (; s < at; s++) {
-		if (s > p && local_char((unsigned char)s[-1]) &&
-		    (isalnum((unsigned char)s[-1]) || strchr(".-_+%",
-		    s[-1]) != NULL))
-			continue;	/* inside another address's local part */
+	for (s = run; s < at; s++) {
+		if (!starts_here(run, s) || (strict && s != run))
+			continue;
 		if (same_person(s, (size_t)(e - s), target, delims))
 			return (s);
 	}
@@ -135,7 +150,7 @@ store_names(const char *in, const char *target, const char *delims)
 		for (e = at + 1; *e != '\0' && domain_char((unsigned char)*e);
 		    e++)
 			;
-		if (person_at(p, at, e, target, delims) != NULL)
+		if (person_at(p, at, e, target, delims, 1) != NULL)
 			return (1);
 		p = at + 1;
 	}
@@ -155,7 +170,7 @@ store_scrub(const char *in, const char *target, const char *delims,
 		for (e = at + 1; *e != '\0' && domain_char((unsigned char)*e);
 		    e++)
 			;
-		s = person_at(p, at, e, target, delims);
+		s = person_at(p, at, e, target, delims, 0);
 		if (s != NULL) {
 			len = (size_t)(s - p);
 			if (n + len + sizeof(ERASED) > outlen)

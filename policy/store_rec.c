@@ -523,6 +523,13 @@ store_put_suppression(struct store_txn *tx, const char *addr,
 		return (-1);
 	if ((had = store_get_suppression(tx, addr, &old)) < 0)
 		return (-1);
+	/*
+	 * an erasure stays as it is: it took the person's opt-outs with it
+	 * and holds on every list (decide()), which another reason would
+	 * not; only lifting it (store_del_suppression()) ends it
+	 */
+	if (had && strcmp(old.source, "erasure") == 0)
+		return (0);
 	n = *r;
 	set_all(&n, 0, "", "");
 	if (had && r->reason == SUPP_UNSUBSCRIBE_ALL &&

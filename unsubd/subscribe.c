@@ -671,7 +671,7 @@ c_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	struct confirm_job j;
 	struct token t;
 	struct buf b = { 0 };
-	char err[256], base[STORE_EVIDENCE_MAX], ev[STORE_EVIDENCE_MAX + 32];
+	char err[256], base[STORE_EVIDENCE_MAX], ev[STORE_EVIDENCE_MAX];
 	const char *ctype, *title, *text;
 	enum MHD_Result ret;
 
@@ -685,9 +685,12 @@ c_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 		return (ret);
 	if (env->store == NULL)
 		return (unavailable(conn));
-	evidence(conn, env->conf, "POST /c/", base, sizeof(base) - 32);
-	if (snprintf(ev, sizeof(ev), "%s requested=%lld", base,
-	    (long long)t.issued) >= (int)sizeof(ev))
+	/* room for " requested=N consent=LABEL" within the record's limit */
+	evidence(conn, env->conf, "POST /c/", base, sizeof(base) - 112);
+	/* the consent text the page showed (c_get()) is what was agreed to */
+	if (snprintf(ev, sizeof(ev), "%s requested=%lld consent=%s", base,
+	    (long long)t.issued, l->consent_version[0] != '\0' ?
+	    l->consent_version : "none") >= (int)sizeof(ev))
 		return (unavailable(conn));
 	memset(&j, 0, sizeof(j));
 	j.conf = env->conf;

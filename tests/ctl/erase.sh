@@ -63,6 +63,12 @@ check "erase eve" 0 ctl erase eve@example.org
 check "eve still held" 1 ctl check eve@example.org service-news
 expect_eq "by the erasure" "$out" "deny suppressed:legal"
 check "eve+x still held" 1 ctl check eve+x@example.org service-news
+# another reason later does not replace the erasure (it held there
+# only as an erasure)
+check "suppress eve again" 0 ctl suppress eve@example.org --reason complaint
+expect "says it stays" "$out" "eve@example.org is suppressed by an erasure: kept as it is"
+check "eve held after it" 1 ctl check eve@example.org service-news
+expect_eq "still the erasure" "$out" "deny suppressed:legal"
 
 # --- spellings with no other record: a bounce score of a tagged form,
 # and records of spellings that route on to the person
@@ -82,11 +88,28 @@ mkdir -p "$T/db/kept/new" "$T/db/kept/cur"
 printf 'From: MAILER-DAEMON\n\nFinal-Recipient: rfc822; FAY+x@example.org\n' > "$T/db/kept/new/1.a"
 printf 'From: fay@example.org\n\nplease stop\000 and more\n' > "$T/db/kept/cur/2.b:2,S"
 printf 'From: MAILER-DAEMON\n\nFinal-Recipient: rfc822; gil@example.org\n' > "$T/db/kept/new/3.c"
+# other people whose local part ends in fay's: their reports stay whole
+printf 'From: o'"'"'fay@example.org\n\nhi\n' > "$T/db/kept/new/4.d"
+printf 'From: x=fay@example.org\n\nbob!fay@example.org malfay@example.org\n' > "$T/db/kept/new/5.e"
 check "erase fay" 0 ctl erase fay@example.org
 expect "says what it removed" "$out" "removed 2 kept reports naming it"
 [ ! -e "$T/db/kept/new/1.a" ] && [ ! -e "$T/db/kept/cur/2.b:2,S" ] && ok ||
     fail "a kept report naming fay is left"
 [ -f "$T/db/kept/new/3.c" ] && ok || fail "gil's kept report was removed"
+[ -f "$T/db/kept/new/4.d" ] && [ -f "$T/db/kept/new/5.e" ] && ok ||
+    fail "a kept report of somebody else was removed"
+
+# kept/ pointed elsewhere by whoever can write the database directory:
+# nothing there is touched
+mkdir "$T/elsewhere"
+printf 'Final-Recipient: rfc822; kay@example.org\n' > "$T/elsewhere/precious"
+rm -rf "$T/db/kept/new"
+ln -s "$T/elsewhere" "$T/db/kept/new"
+check "erase past a linked kept/new" 74 ctl erase kay@example.org
+expect "says so" "$err" "kept/new"
+[ -f "$T/elsewhere/precious" ] && ok || fail "a file outside kept/ was removed"
+check "kay erased all the same" 1 ctl check kay@example.org marketing
+expect "kay suppressed" "$out" "deny suppressed:legal"
 check "hal kept" 0 ctl show hal@example.org
 expect "the rest of hal's source stays" "$out" "page=/landing/autumn ref (erased) ip=198.51.100.7 sess=01234"
 check "ivy kept" 0 ctl show ivy@example.org

@@ -324,6 +324,8 @@ m=$(mail_for ivy@example.org)
 [ -n "$m" ] && ok || fail "no confirmation for ivy"
 http "ivy confirms" 200 -d "confirm=1" "$(confirm_link "$m")"
 check "ivy subscribed" 0 "$C" -c "$T/om.conf" check ivy@example.org releases
+check "ivy's proof" 0 "$C" -c "$T/om.conf" show ivy@example.org
+expect "the confirmation names the consent text shown" "$out" "consent="
 stop_unsubd
 expect_not "no sanitizer report" "$(cat "$T/unsubd.log" "$T/unsubd2.log")" "Sanitizer"
 
