@@ -398,6 +398,7 @@ do_supp(struct store_txn *tx, void *arg)
 	if (rc > 0) {
 		s->was = old.reason;
 		s->all = old.all_changed;
+		s->erased = strcmp(old.source, "erasure") == 0;
 	}
 	if ((rc = store_del_suppression(tx, s->addr, &s->ch)) < 0)
 		return (-1);
@@ -405,9 +406,12 @@ do_supp(struct store_txn *tx, void *arg)
 	/*
 	 * a fresh start: the bounce score goes with the suppression; after
 	 * a bounce or a complaint the lift is remembered, so that a report
-	 * about mail sent before it cannot suppress the address again
+	 * about mail sent before it cannot suppress the address again; after
+	 * an erasure too, so that a confirmation link sent before it, whose
+	 * pending request the erasure took, does not confirm (confirm.c)
 	 */
-	if (rc > 0 && (s->was == SUPP_BOUNCE || s->was == SUPP_COMPLAINT))
+	if (rc > 0 && (s->was == SUPP_BOUNCE || s->was == SUPP_COMPLAINT ||
+	    s->erased))
 		return (store_lift_bounce(tx, s->addr, &s->ch) < 0 ? -1 : 0);
 	if (store_del_bounce(tx, s->addr, &s->ch) < 0)
 		return (-1);

@@ -186,6 +186,30 @@ confirm_out_since(struct store_txn *tx, const char *addr, const char *delims,
 	return (0);
 }
 
+/*
+ * lifted_since - 1 when a suppression of ADDR or its untagged form was
+ * lifted at or after ISSUED (an erasure lifted takes with it what was
+ * asked before it), 0 when not, -1 on a store error
+ */
+static int
+lifted_since(struct store_txn *tx, const char *addr, const char *delims,
+    int64_t issued)
+{
+	char un[ADDR_BUFSIZE];
+	struct bounce_rec b;
+	int rc;
+
+	if ((rc = store_get_bounce(tx, addr, &b)) < 0)
+		return (-1);
+	if (rc == 1 && b.lifted != 0 && b.lifted >= issued)
+		return (1);
+	if (addr_untag(addr, delims, un, sizeof(un)) != 1)
+		return (0);
+	if ((rc = store_get_bounce(tx, un, &b)) < 0)
+		return (-1);
+	return (rc == 1 && b.lifted != 0 && b.lifted >= issued);
+}
+
 int
 confirm_accept(struct store_txn *tx, const struct conf *c, const char *addr,
     const struct conf_list *l, int64_t issued, int64_t now,
@@ -223,9 +247,11 @@ confirm_accept(struct store_txn *tx, const struct conf *c, const char *addr,
 	 * request while it lives (pending-max may have kept the request
 	 * from being recorded, confirm_request())
 	 */
-	if (rc == 0 && (issued > now || now - issued >= c->confirm_ttl)) {
+	if (rc == 0 && (issued > now || now - issued >= c->confirm_ttl ||
+	    (rc = lifted_since(tx, addr, c->recipient_delimiter, issued)) !=
+	    0)) {
 		*res = CRES_NOTHING;
-		return (0);
+		return (rc < 0 ? -1 : 0);
 	}
 	if (rc == 1) switch (r.status) {
 	case STATUS_OPT_IN:

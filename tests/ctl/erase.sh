@@ -69,6 +69,11 @@ check "suppress eve again" 0 ctl suppress eve@example.org --reason complaint
 expect "says it stays" "$out" "eve@example.org is suppressed by an erasure: kept as it is"
 check "eve held after it" 1 ctl check eve@example.org service-news
 expect_eq "still the erasure" "$out" "deny suppressed:legal"
+# lifting an erasure is remembered: a confirmation link sent before it
+# (its pending request went with the erasure) confirms nothing
+check "lift eve's erasure" 0 ctl unsuppress eve@example.org
+check "show eve" 0 ctl show eve@example.org
+expect "the lift kept" "$out" "lifted eve@example.org"
 
 # --- spellings with no other record: a bounce score of a tagged form,
 # and records of spellings that route on to the person

@@ -129,6 +129,9 @@ run(struct store_txn *tx, void *arg)
 		r.status = j->op == 'R' ? STATUS_RELATIONSHIP : STATUS_OPT_IN;
 		r.expires = j->op == 'E' ? j->now : 0;
 		return (store_put_consent(tx, j->addr, j->list, &r, &ch));
+	case 'L':
+		/* a suppression lifted at NOW (optinctl unsuppress) */
+		return (store_lift_bounce(tx, j->addr, &ch));
 	case 'x':
 		return (confirm_expire(tx, j->e->c, j->now, &ch, &j->n));
 	}
@@ -381,6 +384,16 @@ test_request_full(void **state)
 	assert_int_equal(accept_at(&e, "c@x.test", "news", NOW, NOW + 20),
 	    CRES_OPTED_OUT);
 	assert_int_equal(verdict(&e, "c@x.test", "news", NOW + 20), '-');
+	/* a suppression lifted after the link was sent (an erasure, whose
+	 * pending request went with it): the link confirms nothing; one sent
+	 * after the lift does */
+	op(&e, 'L', "g@x.test", NULL, NOW + 10);
+	assert_int_equal(accept_at(&e, "g+t@x.test", "news", NOW, NOW + 60),
+	    CRES_NOTHING);
+	assert_int_equal(accept_at(&e, "g@x.test", "news", NOW, NOW + 60),
+	    CRES_NOTHING);
+	assert_int_equal(accept_at(&e, "g@x.test", "news", NOW + 20, NOW + 60),
+	    CRES_CONFIRMED);
 	/* a pending record that expired is left; a newer link still works */
 	op(&e, 'r', "d@x.test", "news", NOW);
 	j.addr = "d@x.test";
