@@ -130,11 +130,13 @@ static int
 holds(const struct conf_list *l, const struct supp_rec *s)
 {
 	/*
-	 * an erasure holds on every list: it took the person's opt-outs and
-	 * unsubscribe-all with it, whatever the list honours
+	 * an erasure holds on every list a person can unsubscribe from,
+	 * whatever it honours: it took the person's opt-outs and
+	 * unsubscribe-all with it; a list without unsubscribe (the site's
+	 * receipts) keeps what the site made it honour
 	 */
 	if (l->consent != CONSENT_NONE || (l->honor & SUPP_BIT(s->reason)) ||
-	    strcmp(s->source, "erasure") == 0)
+	    (l->unsubscribe && strcmp(s->source, "erasure") == 0))
 		return (s->reason);
 	if (s->all_changed != 0 && (l->honor & SUPP_BIT(SUPP_UNSUBSCRIBE_ALL)))
 		return (SUPP_UNSUBSCRIBE_ALL);

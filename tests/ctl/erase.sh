@@ -56,6 +56,12 @@ list service-news {
     unsubscribe yes
     honor       bounce complaint unsubscribe-all
 }
+list receipts {
+    description "Receipts"
+    consent     none
+    unsubscribe no
+    honor       bounce complaint
+}
 CONF
 check "eve out of service-news" 0 ctl unsubscribe eve@example.org service-news
 check "eve held" 1 ctl check eve@example.org service-news
@@ -63,6 +69,8 @@ check "erase eve" 0 ctl erase eve@example.org
 check "eve still held" 1 ctl check eve@example.org service-news
 expect_eq "by the erasure" "$out" "deny suppressed:legal"
 check "eve+x still held" 1 ctl check eve+x@example.org service-news
+# a list nobody unsubscribes from keeps what the site made it honour
+check "eve's receipts" 0 ctl check eve@example.org receipts
 # another reason later does not replace the erasure (it held there
 # only as an erasure)
 check "suppress eve again" 0 ctl suppress eve@example.org --reason complaint
