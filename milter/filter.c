@@ -368,6 +368,11 @@ cb_eom(SMFICTX *ctx)
 				if (smfi_chgheader(ctx, (char *)res.delhdr[i].name,
 				    k, NULL) != MI_SUCCESS)
 					ok = 0;
+		/* signatures of what changed here: highest first */
+		for (i = 0; i < res.ndeldkim && ok; i++)
+			if (smfi_chgheader(ctx, "DKIM-Signature",
+			    res.deldkim[i], NULL) != MI_SUCCESS)
+				ok = 0;
 		for (i = 0; i < res.nsethdr && ok; i++) {
 			/* hide-stripped: To:/Cc: without who was held back */
 			char *sv = NULL;

@@ -461,6 +461,7 @@ msg_eom(struct msg *m, int64_t now, struct msg_result *res)
 	if (split)
 		msg_split_mark(m);
 out:
+	msg_dkim_broken(m);
 	if (m->nomem) {
 		msg_set_reply(&m->res.reply, MSG_TEMPFAIL, "451", "4.3.0",
 		    "out of memory, try again later");

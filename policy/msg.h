@@ -53,6 +53,8 @@ struct msg_reply {
 	char	text[512];
 };
 
+#define MSG_DKIM_MAX	8	/* DKIM-Signature headers read, at most */
+
 struct msg_header_change {
 	const char *name;
 	int	count;			/* delete occurrences count..1 */
@@ -81,6 +83,10 @@ struct msg_result {
 	size_t	nsethdr;
 	char	*chgfrom;		/* new envelope sender "<...>", or NULL */
 	int	classified;		/* the message is on a list */
+	int	deldkim[MSG_DKIM_MAX];	/* DKIM-Signature occurrences (from 1,
+					   highest first) that sign a header
+					   changed here: broken, removed */
+	size_t	ndeldkim;
 };
 
 struct msg;

@@ -252,6 +252,8 @@ msg_header(struct msg *m, const char *name, const char *value,
 	}
 	else if (strcasecmp(name, "Authentication-Results") == 0)
 		authres_header(m, value);
+	else if (strcasecmp(name, "DKIM-Signature") == 0)
+		msg_dkim_header(m, value);
 	else if (strcasecmp(name, "To") == 0 || strcasecmp(name, "Cc") == 0) {
 		int w = strcasecmp(name, "Cc") == 0;
 		size_t n = strnlen(value, HDRADDR_MAX + 1);

@@ -244,3 +244,106 @@ msg_hide_stripped(struct msg *m)
 			m->res.nsethdr++;
 		}
 }
+
+/*
+ * msg_dkim_header - keep the h= tag of a DKIM-Signature (RFC 6376 3.5:
+ * tag=value pairs separated by ';', white space allowed around them) as
+ * ":name:name:", lower case, without white space; a signature without
+ * one, or past MSG_DKIM_MAX, is not kept (and never removed)
+ */
+void
+msg_dkim_header(struct msg *m, const char *value)
+{
+	const char *p = value, *t, *e;
+	char *h;
+	size_t n;
+	int idx = m->n_dkim++, found = 0;
+
+	if (idx >= MSG_DKIM_MAX)
+		return;
+	while (*p != '\0' && !found) {
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		t = p;
+		while (*p != '\0' && *p != '=' && *p != ';')
+			p++;
+		/* the tag name, without the white space before '=' */
+		for (e = p; e > t && (e[-1] == ' ' || e[-1] == '\t' ||
+		    e[-1] == '\r' || e[-1] == '\n'); e--)
+			;
+		if (*p == '=') {
+			p++;
+			if (e - t == 1 && (*t == 'h' || *t == 'H')) {
+				found = 1;
+				break;
+			}
+			while (*p != '\0' && *p != ';')
+				p++;
+		}
+		if (*p == ';')
+			p++;
+	}
+	if (!found)
+		return;
+	n = strcspn(p, ";");
+	if ((h = malloc(n + 3)) == NULL) {
+		m->nomem = 1;
+		return;
+	}
+	h[0] = ':';
+	n = 1;
+	for (; *p != '\0' && *p != ';'; p++)
+		if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+			h[n++] = (char)((*p >= 'A' && *p <= 'Z') ?
+			    *p - 'A' + 'a' : *p);
+	h[n++] = ':';
+	h[n] = '\0';
+	m->dkim_h[idx] = msg_keep(m, h);
+}
+
+/* signs - does the h= list H name header NAME? */
+static int
+signs(const char *h, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = h; (p = strchr(p, ':')) != NULL && p[1] != '\0'; p++)
+		if (strncasecmp(p + 1, name, n) == 0 && p[1 + n] == ':')
+			return (1);
+	return (0);
+}
+
+/*
+ * msg_dkim_broken - a signature that signs a header this result deletes,
+ * adds or changes no longer verifies (also one that signs a header's
+ * absence, oversigned, when one is added). Verifiers ignore such a
+ * signature (RFC 6376 6.1), but it is counted against the mail in
+ * places: it goes, and the signer after optin-milter signs anew. The
+ * split's first pass signs List-Unsubscribe, which every copy's pass
+ * replaces.
+ */
+void
+msg_dkim_broken(struct msg *m)
+{
+	struct msg_result *r = &m->res;
+	int i, hit;
+	size_t k;
+
+	r->ndeldkim = 0;
+	i = m->n_dkim < MSG_DKIM_MAX ? m->n_dkim : MSG_DKIM_MAX;
+	while (i-- > 0) {
+		if (m->dkim_h[i] == NULL)
+			continue;
+		hit = 0;
+		for (k = 0; k < r->ndelhdr && !hit; k++)
+			hit = r->delhdr[k].count > 0 &&
+			    signs(m->dkim_h[i], r->delhdr[k].name);
+		for (k = 0; k < r->naddhdr && !hit; k++)
+			hit = signs(m->dkim_h[i], r->addhdr[k].name);
+		for (k = 0; k < r->nsethdr && !hit; k++)
+			hit = signs(m->dkim_h[i], r->sethdr[k].name);
+		if (hit)
+			r->deldkim[r->ndeldkim++] = i + 1;
+	}
+}

@@ -54,6 +54,8 @@ struct msg {
 	char	list_hdr[CONF_TEXT_MAX];
 	int	list_hdr_count;
 	int	n_unsub_hdr, n_post_hdr, n_id_hdr, n_fb_hdr;
+	int	n_dkim;			/* DKIM-Signature headers seen */
+	char	*dkim_h[MSG_DKIM_MAX];	/* the h= of each: ":name:...:" */
 	char	*addrhdr[2][MSG_ADDRHDR_MAX];	/* To:, Cc: values, in order */
 	int	naddrhdr[2];		/* occurrences seen, kept or not */
 	char	*subject;
@@ -70,6 +72,10 @@ struct msg {
 	int	nomem;
 };
 
+/* msg_dkim_header - a DKIM-Signature header: which headers it signs */
+void	msg_dkim_header(struct msg *, const char *value);
+/* msg_dkim_broken - the signatures a header change of the result breaks */
+void	msg_dkim_broken(struct msg *);
 /* msg_keep - remember S (malloc'd) for msg_free(); NULL on failure */
 char	*msg_keep(struct msg *, char *s);
 /* msg_log - queue a log line (see msg_log_drain) */

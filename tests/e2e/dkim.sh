@@ -69,5 +69,24 @@ sed 's|lists.example.com/u/|lists.example.net/u/|' "$T/signed.eml" > "$T/forged.
 check "forged run" 0 opendkim -x "$DK/verify.conf" -vv -t "$T/forged.eml"
 expect_not "forged fails" "$out$err" "key) succeeded"
 expect "forged: dkim=fail" "$out$err" "dkim=fail"
+
+# the split's second pass, as the signed message sent again: optin-milter
+# gives it a List-Unsubscribe of its own, so the first signature, which
+# signs that header, no longer verifies and goes; the signer after
+# optin-milter signs the copy anew (one signature, and it verifies)
+sed 's/^Subject: k1$/Subject: k2/' "$T/signed.eml" > "$T/again.eml"
+out=$(swaks --server "127.0.0.1:$SMTP_PORT" --from news@example.com \
+    --to alice@example.org --data "$T/again.eml" 2>&1)
+pf_wait 2 || true
+f2=$(sink_for k2)
+[ -n "$f2" ] && ok || fail "k2 did not reach the sink: $out"
+expect_eq "one signature" "$(grep -c '^DKIM-Signature:' "$f2")" 1
+expect_not "a List-Unsubscribe of its own" "$(grep '^List-Unsubscribe:' "$f2")" \
+    "$(grep '^List-Unsubscribe:' "$f")"
+sed -e '/^X-Client-Addr:/d' -e '/^X-Client-Proto:/d' -e '/^X-Helo-Args:/d' \
+    -e '/^X-Mail-Args:/d' -e '/^X-Rcpt-Args:/d' "$f2" > "$T/again-signed.eml"
+check "the copy verifies" 0 opendkim -x "$DK/verify.conf" -vv -t "$T/again-signed.eml"
+expect "copy: dkim=pass" "$out$err" "dkim=pass"
+expect_not "copy: no failing signature" "$out$err" "dkim=fail"
 stop_milter
 done_testing

@@ -447,6 +447,40 @@ test_actions(void **state)
 }
 
 /* every spelling over SMTP is deleted by what Postfix stored for it */
+/*
+ * a DKIM signature of a header this message's headers change (replaced
+ * List-Unsubscribe and List-Id; one signing their absence) no longer
+ * verifies: it goes, highest occurrence first; the others stay
+ */
+static void
+test_dkim(void **state)
+{
+	struct msg_reply r;
+	struct msg_result res;
+	struct msg *m;
+
+	(void)state;
+	m = start("<a@b.example>", NULL);
+	rcpt(m, "<Amy+Spring@EXAMPLE.org>");
+	assert_int_equal(msg_header(m, "X-Campaign", "spring", &r), 0);
+	assert_int_equal(msg_header(m, "DKIM-Signature", " v=1; a=rsa-sha256; "
+	    "d=b.example; s=s1;\r\n\th=From:To:Subject:\r\n\t List-Unsubscribe;"
+	    " bh=x; b=y", &r), 0);
+	assert_int_equal(msg_header(m, "DKIM-Signature", " v=1; d=b.example; "
+	    "h=from : subject : list-unsubscribe-x; b=z", &r), 0);
+	assert_int_equal(msg_header(m, "dkim-signature", " v=1; bh=h=list-id; "
+	    "H = from:LIST-ID:list-id; b=q", &r), 0);
+	assert_int_equal(msg_header(m, "DKIM-Signature", "v=1; b=no-h", &r), 0);
+	assert_int_equal(msg_eoh(m, &r), 0);
+	assert_int_equal(msg_eom(m, 0, &res), 0);
+	assert_int_equal(res.reply.action, MSG_CONTINUE);
+	assert_non_null(added(&res, "List-Unsubscribe"));
+	assert_int_equal(res.ndeldkim, 2);
+	assert_int_equal(res.deldkim[0], 3);
+	assert_int_equal(res.deldkim[1], 1);
+	msg_free(m);
+}
+
 static void
 test_forms(void **state)
 {
@@ -536,6 +570,7 @@ main(void)
 		cmocka_unit_test(test_classification),
 		cmocka_unit_test(test_sender_lists),
 		cmocka_unit_test(test_actions),
+		cmocka_unit_test(test_dkim),
 		cmocka_unit_test(test_forms),
 		cmocka_unit_test(test_no_database),
 	};
