@@ -273,7 +273,8 @@ msg_dkim_header(struct msg *m, const char *value)
 			;
 		if (*p == '=') {
 			p++;
-			if (e - t == 1 && (*t == 'h' || *t == 'H')) {
+			/* tag names are case-sensitive (RFC 6376 3.2) */
+			if (e - t == 1 && *t == 'h') {
 				found = 1;
 				break;
 			}
@@ -330,9 +331,11 @@ msg_dkim_broken(struct msg *m)
 	int i, hit;
 	size_t k;
 
+	unsigned char del[MSG_DKIM_MAX] = { 0 };
+	int n = m->n_dkim < MSG_DKIM_MAX ? m->n_dkim : MSG_DKIM_MAX, any = 0;
+
 	r->ndeldkim = 0;
-	i = m->n_dkim < MSG_DKIM_MAX ? m->n_dkim : MSG_DKIM_MAX;
-	while (i-- > 0) {
+	for (i = 0; i < n; i++) {
 		if (m->dkim_h[i] == NULL)
 			continue;
 		hit = 0;
@@ -343,7 +346,14 @@ msg_dkim_broken(struct msg *m)
 			hit = signs(m->dkim_h[i], r->addhdr[k].name);
 		for (k = 0; k < r->nsethdr && !hit; k++)
 			hit = signs(m->dkim_h[i], r->sethdr[k].name);
-		if (hit)
-			r->deldkim[r->ndeldkim++] = i + 1;
+		any |= del[i] = (unsigned char)hit;
 	}
+	/* a signature of the signatures breaks when one of them goes */
+	for (i = 0; any && i < n; i++)
+		if (m->dkim_h[i] != NULL && signs(m->dkim_h[i],
+		    "DKIM-Signature"))
+			del[i] = 1;
+	while (n-- > 0)
+		if (del[n])
+			r->deldkim[r->ndeldkim++] = n + 1;
 }

@@ -469,14 +469,34 @@ test_dkim(void **state)
 	assert_int_equal(msg_header(m, "DKIM-Signature", " v=1; d=b.example; "
 	    "h=from : subject : list-unsubscribe-x; b=z", &r), 0);
 	assert_int_equal(msg_header(m, "dkim-signature", " v=1; bh=h=list-id; "
-	    "H = from:LIST-ID:list-id; b=q", &r), 0);
+	    "h = from:LIST-ID:list-id; b=q", &r), 0);
 	assert_int_equal(msg_header(m, "DKIM-Signature", "v=1; b=no-h", &r), 0);
+	/* H= is not h= (tags are case-sensitive): this one signs From */
+	assert_int_equal(msg_header(m, "DKIM-Signature", "v=1; "
+	    "H=list-unsubscribe; h=from; b=w", &r), 0);
 	assert_int_equal(msg_eoh(m, &r), 0);
 	assert_int_equal(msg_eom(m, 0, &res), 0);
 	assert_int_equal(res.reply.action, MSG_CONTINUE);
 	assert_non_null(added(&res, "List-Unsubscribe"));
 	assert_int_equal(res.ndeldkim, 2);
 	assert_int_equal(res.deldkim[0], 3);
+	assert_int_equal(res.deldkim[1], 1);
+	msg_free(m);
+
+	/* a signature that signs the signatures goes with the one it signs */
+	m = start("<a@b.example>", NULL);
+	rcpt(m, "<Amy+Spring@EXAMPLE.org>");
+	assert_int_equal(msg_header(m, "X-Campaign", "spring", &r), 0);
+	assert_int_equal(msg_header(m, "DKIM-Signature", "v=1; "
+	    "h=from:dkim-signature; b=outer", &r), 0);
+	assert_int_equal(msg_header(m, "DKIM-Signature", "v=1; "
+	    "h=from:list-unsubscribe; b=inner", &r), 0);
+	assert_int_equal(msg_header(m, "DKIM-Signature", "v=1; h=from; b=kept",
+	    &r), 0);
+	assert_int_equal(msg_eoh(m, &r), 0);
+	assert_int_equal(msg_eom(m, 0, &res), 0);
+	assert_int_equal(res.ndeldkim, 2);
+	assert_int_equal(res.deldkim[0], 2);
 	assert_int_equal(res.deldkim[1], 1);
 	msg_free(m);
 }
