@@ -388,7 +388,7 @@ do_supp(struct store_txn *tx, void *arg)
 		    old.reason != SUPP_UNSUBSCRIBE_ALL)
 			s->kept = old.reason;
 		/* an erasure is never replaced (store_put_suppression()) */
-		s->erased = rc > 0 && strcmp(old.source, "erasure") == 0;
+		s->erased = rc > 0 && strcmp(old.source, STORE_ERASURE_SOURCE) == 0;
 		if (s->person)
 			return (unsub_all(tx, s->addr, s->delims, &s->ch));
 		return (store_put_suppression(tx, s->addr, &s->rec, &s->ch));
@@ -398,7 +398,7 @@ do_supp(struct store_txn *tx, void *arg)
 	if (rc > 0) {
 		s->was = old.reason;
 		s->all = old.all_changed;
-		s->erased = strcmp(old.source, "erasure") == 0;
+		s->erased = strcmp(old.source, STORE_ERASURE_SOURCE) == 0;
 	}
 	if ((rc = store_del_suppression(tx, s->addr, &s->ch)) < 0)
 		return (-1);

@@ -136,7 +136,7 @@ holds(const struct conf_list *l, const struct supp_rec *s)
 	 * receipts) keeps what the site made it honour
 	 */
 	if (l->consent != CONSENT_NONE || (l->honor & SUPP_BIT(s->reason)) ||
-	    (l->unsubscribe && strcmp(s->source, "erasure") == 0))
+	    (l->unsubscribe && strcmp(s->source, STORE_ERASURE_SOURCE) == 0))
 		return (s->reason);
 	if (s->all_changed != 0 && (l->honor & SUPP_BIT(SUPP_UNSUBSCRIBE_ALL)))
 		return (SUPP_UNSUBSCRIBE_ALL);

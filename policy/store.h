@@ -250,6 +250,8 @@ int	store_history_note(struct store_txn *, const struct change *,
  * only that an erasure happened, not the address, and its sequence
  * numbers are never given out again.
  */
+/* the source of the suppression an erasure leaves (store_erase()) */
+#define STORE_ERASURE_SOURCE	"erasure"
 int	store_erase(struct store_txn *, const char *addr, const char *delims,
 	    const struct change *) __attribute__((warn_unused_result));
 

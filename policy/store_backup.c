@@ -175,11 +175,7 @@ store_bak_open(const char *file, struct store_bak *b, char *err,
 		(void)snprintf(err, errlen, "%s: %s", file, why);
 		return (-1);
 	}
-	if ((rc = mdb_env_create(&b->env)) != 0 ||
-	    (rc = mdb_env_set_maxdbs(b->env, 16)) != 0 ||
-	    (rc = mdb_env_open(b->env, file, MDB_NOSUBDIR | MDB_RDONLY |
-	    MDB_NOLOCK, 0)) != 0 ||
-	    (rc = mdb_txn_begin(b->env, NULL, MDB_RDONLY, &b->txn)) != 0) {
+	if ((rc = store_bak_env(file, 0, MDB_RDONLY, &b->env, &b->txn)) != 0) {
 		(void)snprintf(err, errlen, "%s: %s", file, mdb_strerror(rc));
 		store_bak_close(b);
 		return (-1);
@@ -226,59 +222,26 @@ jump(const char *tmp, off_t size, char *err, size_t errlen)
 	MDB_env *env;
 	MDB_txn *txn;
 	MDB_dbi meta, hist;
-	MDB_cursor *cur;
-	MDB_val k, v;
-	char num[32];
-	uint64_t seq = 0;
-	long long counter;
-	int rc, i;
+	MDB_val k;
+	uint64_t seq;
+	int rc;
 
-	if ((rc = mdb_env_create(&env)) != 0) {
+	if ((rc = store_bak_env(tmp, (size_t)size + 16 * 1024 * 1024, 0, &env,
+	    &txn)) != 0) {
 		(void)snprintf(err, errlen, "%s: %s", tmp, mdb_strerror(rc));
 		return (-1);
 	}
-	if ((rc = mdb_env_set_maxdbs(env, 16)) != 0 ||
-	    (rc = mdb_env_set_mapsize(env, (size_t)size + 16 * 1024 * 1024)) !=
-	    0 || (rc = mdb_env_open(env, tmp, MDB_NOSUBDIR | MDB_NOLOCK,
-	    0600)) != 0 || (rc = mdb_txn_begin(env, NULL, 0, &txn)) != 0)
-		goto out;
+	/* the backup's sum (store_verify.c) is not the database's */
+	k.mv_data = STORE_BACKUP_SUM;
+	k.mv_size = sizeof(STORE_BACKUP_SUM) - 1;
 	if ((rc = mdb_dbi_open(txn, "meta", 0, &meta)) != 0 ||
 	    (rc = mdb_dbi_open(txn, "history", 0, &hist)) != 0 ||
-	    (rc = mdb_cursor_open(txn, hist, &cur)) != 0)
-		goto abort;
-	if ((rc = mdb_cursor_get(cur, &k, &v, MDB_LAST)) == 0 &&
-	    k.mv_size == 8)
-		for (i = 0; i < 8; i++)
-			seq = (seq << 8) | ((unsigned char *)k.mv_data)[i];
-	mdb_cursor_close(cur);
-	if (rc != 0 && rc != MDB_NOTFOUND)
-		goto abort;
-	k.mv_data = "history-seq";
-	k.mv_size = 11;
-	if ((rc = mdb_get(txn, meta, &k, &v)) == 0 && v.mv_size < sizeof(num)) {
-		memcpy(num, v.mv_data, v.mv_size);
-		num[v.mv_size] = '\0';
-		counter = strtonum(num, 0, INT64_MAX, NULL);
-		if ((uint64_t)counter > seq)
-			seq = (uint64_t)counter;
-	} else if (rc != 0 && rc != MDB_NOTFOUND)
-		goto abort;
-	(void)snprintf(num, sizeof(num), "%llu",
-	    (unsigned long long)(seq + HISTORY_JUMP));
-	v.mv_data = num;
-	v.mv_size = strlen(num);
-	if ((rc = mdb_put(txn, meta, &k, &v, 0)) != 0)
-		goto abort;
-	/* the backup's sum (store_verify.c) is not the database's */
-	k.mv_data = "backup-sum";
-	k.mv_size = 10;
-	if ((rc = mdb_del(txn, meta, &k, NULL)) != 0 && rc != MDB_NOTFOUND)
-		goto abort;
-	rc = mdb_txn_commit(txn);
-	goto out;
-abort:
-	mdb_txn_abort(txn);
-out:
+	    (rc = store_history_top(txn, hist, meta, &seq)) != 0 ||
+	    (rc = store_history_set_top(txn, meta, seq + HISTORY_JUMP)) != 0 ||
+	    ((rc = mdb_del(txn, meta, &k, NULL)) != 0 && rc != MDB_NOTFOUND))
+		mdb_txn_abort(txn);
+	else
+		rc = mdb_txn_commit(txn);
 	mdb_env_close(env);
 	if (rc != 0)
 		(void)snprintf(err, errlen, "%s: history counter: %s", tmp,

@@ -63,9 +63,8 @@ get64(const unsigned char *p)
 	return ((int64_t)u);
 }
 
-/* decode - a bounce record; -1 when malformed */
-static int
-decode(const MDB_val *v, struct bounce_rec *r)
+int
+store_bounce_decode(const MDB_val *v, struct bounce_rec *r)
 {
 	const unsigned char *p = v->mv_data;
 
@@ -108,7 +107,7 @@ store_get_bounce(struct store_txn *tx, const char *addr, struct bounce_rec *r)
 		return (0);
 	if (rc != 0)
 		return (store_mdberr(tx, "get bounce", rc));
-	if (decode(&v, r) < 0)
+	if (store_bounce_decode(&v, r) < 0)
 		return (store_txerr(tx, "corrupt bounce record"));
 	return (1);
 }
@@ -224,7 +223,7 @@ store_each_bounce(struct store_txn *tx, store_bounce_cb cb, void *arg)
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
 	    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 		if (k.mv_size == 0 || k.mv_size >= sizeof(a) ||
-		    decode(&v, &r) < 0) {
+		    store_bounce_decode(&v, &r) < 0) {
 			ret = store_txerr(tx, "corrupt bounce record");
 			break;
 		}

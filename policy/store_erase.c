@@ -514,7 +514,7 @@ store_erase(struct store_txn *tx, const char *addr, const char *delims,
 	memset(&s, 0, sizeof(s));
 	s.reason = SUPP_LEGAL;
 	quiet = *ch;
-	quiet.source = "erasure";
+	quiet.source = STORE_ERASURE_SOURCE;
 	quiet.evidence = "";
 	if (store_supp_write(tx, er.target, &s, &quiet) < 0)
 		goto out;

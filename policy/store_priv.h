@@ -129,6 +129,8 @@ const char *store_user_hint(char *buf, size_t len);
 
 /* store_bounce_erase - remove the bounce score of ADDR, without history */
 int	store_bounce_erase(struct store_txn *, const char *addr);
+/* store_bounce_decode - a bounce record; 0, or -1 when malformed */
+int	store_bounce_decode(const MDB_val *, struct bounce_rec *);
 
 /* a backup file opened read-only, in a read transaction (store_backup.c) */
 struct store_bak {
@@ -141,8 +143,16 @@ int	store_bak_open(const char *file, struct store_bak *, char *err,
 	    size_t errlen);
 void	store_bak_close(struct store_bak *);
 /* store_verify.c: the sum of a new copy at TMP; a backup read through */
+#define STORE_BACKUP_SUM	"backup-sum"	/* meta key of a backup's sum */
 int	store_bak_seal(const char *tmp, size_t size, char *err, size_t errlen);
 int	store_bak_verify(const char *file, char *err, size_t errlen);
+/*
+ * store_bak_env - FILE as an LMDB environment of one file and no lock
+ * file, with a transaction (MDB_RDONLY in FLAGS: a read-only one); SIZE,
+ * when not 0, the map size. 0, or an LMDB error.
+ */
+int	store_bak_env(const char *file, size_t size, unsigned flags,
+	    MDB_env **, MDB_txn **);
 
 /* store_guard.c: a page read past the end of the file is zeros, not SIGBUS */
 void	store_guard_attach(struct store *);	/* the map is made or moved */
@@ -167,6 +177,14 @@ int	store_consent_key(const char *addr, const char *list, char *buf,
  * meta; store_write() calls it before each commit. 0 / -1.
  */
 int	store_history_flush(struct store_txn *);
+/*
+ * store_history_top - the last history sequence number given out in TXN:
+ * the larger of the last record's and the counter in meta; 0 or an LMDB
+ * error. store_history_set_top() writes the counter.
+ */
+int	store_history_top(MDB_txn *, MDB_dbi history, MDB_dbi meta,
+	    uint64_t *seq);
+int	store_history_set_top(MDB_txn *, MDB_dbi meta, uint64_t seq);
 /*
  * store_history_hold - read TX's history counter now, so that the counter
  * written at its commit is never below it, whatever TX puts in place of

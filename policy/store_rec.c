@@ -39,6 +39,56 @@ supp_state(const struct supp_rec *r, char *buf, size_t len)
 
 #define HISTORY_SEQ	"history-seq"
 
+int
+store_history_top(MDB_txn *txn, MDB_dbi history, MDB_dbi meta,
+    uint64_t *seqp)
+{
+	MDB_cursor *cur;
+	MDB_val k, v, mk, mv;
+	uint64_t seq = 0;
+	long long counter;
+	const char *errstr;
+	char num[32];
+	int rc, i;
+
+	if ((rc = mdb_cursor_open(txn, history, &cur)) != 0)
+		return (rc);
+	rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
+	mdb_cursor_close(cur);
+	if (rc == 0 && k.mv_size == 8)
+		for (i = 0; i < 8; i++)
+			seq = (seq << 8) | ((unsigned char *)k.mv_data)[i];
+	else if (rc != 0 && rc != MDB_NOTFOUND)
+		return (rc);
+	mk.mv_data = HISTORY_SEQ;
+	mk.mv_size = sizeof(HISTORY_SEQ) - 1;
+	if ((rc = mdb_get(txn, meta, &mk, &mv)) == 0 &&
+	    mv.mv_size < sizeof(num)) {
+		memcpy(num, mv.mv_data, mv.mv_size);
+		num[mv.mv_size] = '\0';
+		counter = strtonum(num, 0, INT64_MAX, &errstr);
+		if (errstr == NULL && (uint64_t)counter > seq)
+			seq = counter;
+	} else if (rc != 0 && rc != MDB_NOTFOUND)
+		return (rc);
+	*seqp = seq;
+	return (0);
+}
+
+int
+store_history_set_top(MDB_txn *txn, MDB_dbi meta, uint64_t seq)
+{
+	MDB_val mk, mv;
+	char num[32];
+
+	(void)snprintf(num, sizeof(num), "%llu", (unsigned long long)seq);
+	mk.mv_data = HISTORY_SEQ;
+	mk.mv_size = sizeof(HISTORY_SEQ) - 1;
+	mv.mv_data = num;
+	mv.mv_size = strlen(num);
+	return (mdb_put(txn, meta, &mk, &mv, 0));
+}
+
 /*
  * history_seq - the next history sequence number of TX. The first call
  * in a transaction finds it: after the last record and after the counter
@@ -49,37 +99,12 @@ supp_state(const struct supp_rec *r, char *buf, size_t len)
 static int
 history_seq(struct store_txn *tx, uint64_t *seqp)
 {
-	MDB_cursor *cur;
-	MDB_val k, v, mk, mv;
 	uint64_t seq = 0;
-	long long counter;
-	const char *errstr;
-	char num[32];
-	int rc, i;
+	int rc;
 
 	if (tx->hist_next == 0) {
-		if ((rc = mdb_cursor_open(tx->txn, tx->st->history, &cur)) != 0)
-			return (store_mdberr(tx, "history cursor", rc));
-		rc = mdb_cursor_get(cur, &k, &v, MDB_LAST);
-		if (rc == 0 && k.mv_size == 8)
-			for (i = 0; i < 8; i++)
-				seq = (seq << 8) |
-				    ((unsigned char *)k.mv_data)[i];
-		else if (rc != 0 && rc != MDB_NOTFOUND) {
-			mdb_cursor_close(cur);
-			return (store_mdberr(tx, "history last", rc));
-		}
-		mdb_cursor_close(cur);
-		mk.mv_data = HISTORY_SEQ;
-		mk.mv_size = sizeof(HISTORY_SEQ) - 1;
-		if ((rc = mdb_get(tx->txn, tx->st->meta, &mk, &mv)) == 0 &&
-		    mv.mv_size < sizeof(num)) {
-			memcpy(num, mv.mv_data, mv.mv_size);
-			num[mv.mv_size] = '\0';
-			counter = strtonum(num, 0, INT64_MAX, &errstr);
-			if (errstr == NULL && (uint64_t)counter > seq)
-				seq = counter;
-		} else if (rc != 0 && rc != MDB_NOTFOUND)
+		if ((rc = store_history_top(tx->txn, tx->st->history,
+		    tx->st->meta, &seq)) != 0)
 			return (store_mdberr(tx, "history counter", rc));
 		tx->hist_next = seq + 1;
 	}
@@ -90,7 +115,7 @@ history_seq(struct store_txn *tx, uint64_t *seqp)
 int
 store_history_hold(struct store_txn *tx)
 {
-	uint64_t seq;
+	uint64_t seq = 0;
 
 	if (history_seq(tx, &seq) < 0)
 		return (-1);
@@ -101,19 +126,12 @@ store_history_hold(struct store_txn *tx)
 int
 store_history_flush(struct store_txn *tx)
 {
-	MDB_val mk, mv;
-	char num[32];
 	int rc;
 
 	if (tx->hist_next == 0)
 		return (0);		/* no history written */
-	(void)snprintf(num, sizeof(num), "%llu",
-	    (unsigned long long)(tx->hist_next - 1));
-	mk.mv_data = HISTORY_SEQ;
-	mk.mv_size = sizeof(HISTORY_SEQ) - 1;
-	mv.mv_data = num;
-	mv.mv_size = strlen(num);
-	if ((rc = mdb_put(tx->txn, tx->st->meta, &mk, &mv, 0)) != 0)
+	if ((rc = store_history_set_top(tx->txn, tx->st->meta,
+	    tx->hist_next - 1)) != 0)
 		return (store_mdberr(tx, "history counter", rc));
 	return (0);
 }
@@ -528,7 +546,7 @@ store_put_suppression(struct store_txn *tx, const char *addr,
 	 * and holds on every list (decide()), which another reason would
 	 * not; only lifting it (store_del_suppression()) ends it
 	 */
-	if (had && strcmp(old.source, "erasure") == 0)
+	if (had && strcmp(old.source, STORE_ERASURE_SOURCE) == 0)
 		return (0);
 	n = *r;
 	set_all(&n, 0, "", "");

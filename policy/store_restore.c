@@ -213,12 +213,12 @@ collect(struct store_txn *tx, struct rctx *r)
 		char (*ne)[ADDR_BUFSIZE];
 
 		if (rec_decode_supp(v.mv_data, v.mv_size, &s) < 0 ||
-		    strcmp(s.source, "erasure") != 0 ||
+		    strcmp(s.source, STORE_ERASURE_SOURCE) != 0 ||
 		    k.mv_size >= ADDR_BUFSIZE)
 			continue;
 		if (mdb_get(r->b->txn, r->b->supp, &bk, &bv) == 0 &&
 		    rec_decode_supp(bv.mv_data, bv.mv_size, &bs) == 0 &&
-		    strcmp(bs.source, "erasure") == 0)
+		    strcmp(bs.source, STORE_ERASURE_SOURCE) == 0)
 			continue;
 		if ((ne = reallocarray(r->erase, r->nerase + 1,
 		    sizeof(*ne))) == NULL)
@@ -309,8 +309,9 @@ copy_all(struct store_txn *tx, struct rctx *r)
 		for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
 		    rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT)) {
 			/* the backup's own sum (store_verify.c) stays there */
-			if (strcmp(bn[i], "meta") == 0 && k.mv_size == 10 &&
-			    memcmp(k.mv_data, "backup-sum", 10) == 0)
+			if (strcmp(bn[i], "meta") == 0 && k.mv_size ==
+			    sizeof(STORE_BACKUP_SUM) - 1 && memcmp(k.mv_data,
+			    STORE_BACKUP_SUM, k.mv_size) == 0)
 				continue;
 			if ((rc = mdb_put(tx->txn, ldbi, &k, &v,
 			    (flags & MDB_DUPSORT) ? 0 : MDB_APPEND)) != 0)

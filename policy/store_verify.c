@@ -43,7 +43,7 @@
 #include "model.h"
 #include "store_priv.h"
 
-#define SUM_KEY		"backup-sum"
+#define SUM_KEY		STORE_BACKUP_SUM
 #define SUM_KEYLEN	(sizeof(SUM_KEY) - 1)
 #define SUM_LEN		crypto_generichash_BYTES	/* 32 */
 
@@ -70,6 +70,7 @@ sound(const char *name, const MDB_val *k, const MDB_val *v, char *why,
 	struct consent_rec c;
 	struct supp_rec s;
 	struct history_rec h;
+	struct bounce_rec b;
 	const char *nul;
 
 	if (strcmp(name, "consent") == 0) {
@@ -85,8 +86,7 @@ sound(const char *name, const MDB_val *k, const MDB_val *v, char *why,
 		if (decode_history(k, v, &h) < 0)
 			goto bad;
 	} else if (strcmp(name, "bounce") == 0) {
-		if (k->mv_size == 0 || (v->mv_size != 25 && v->mv_size != 33) ||
-		    ((const unsigned char *)v->mv_data)[0] != REC_VERSION)
+		if (k->mv_size == 0 || store_bounce_decode(v, &b) < 0)
 			goto bad;
 	}
 	return (0);
@@ -175,9 +175,8 @@ fail:
 	return (-1);
 }
 
-/* open_file - FILE as an LMDB environment of one file, no lock file */
-static int
-open_file(const char *file, size_t size, unsigned flags, MDB_env **env,
+int
+store_bak_env(const char *file, size_t size, unsigned flags, MDB_env **env,
     MDB_txn **txn)
 {
 	int rc;
@@ -207,7 +206,7 @@ store_bak_seal(const char *tmp, size_t size, char *err, size_t errlen)
 	MDB_val k, v;
 	int rc, have;
 
-	if ((rc = open_file(tmp, size + 16 * 1024 * 1024, 0, &env, &txn)) !=
+	if ((rc = store_bak_env(tmp, size + 16 * 1024 * 1024, 0, &env, &txn)) !=
 	    0) {
 		(void)snprintf(err, errlen, "%s", mdb_strerror(rc));
 		return (-1);
@@ -248,7 +247,7 @@ check(const char *file, int fd)
 	int rc, have;
 
 	why[0] = '\0';
-	if ((rc = open_file(file, 0, MDB_RDONLY, &env, &txn)) != 0)
+	if ((rc = store_bak_env(file, 0, MDB_RDONLY, &env, &txn)) != 0)
 		(void)snprintf(why, sizeof(why), "%s", mdb_strerror(rc));
 	else {
 		if (sum(txn, s, &have, had, why, sizeof(why)) == 0 && have &&

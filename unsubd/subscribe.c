@@ -457,10 +457,11 @@ public_domain(const char *addr)
 	if (d[(n = strlen(d)) - 1] == '.')
 		return (0);	/* "localhost." */
 	for (i = 0; i < sizeof(local) / sizeof(local[0]); i++) {
-		tn = strlen(local[i]);
-		tail = d + n - (n >= tn ? tn : n);
-		if (n >= tn && strcasecmp(tail, local[i]) == 0 &&
-		    (n == tn || tail[-1] == '.'))
+		if ((tn = strlen(local[i])) > n)
+			continue;
+		tail = d + n - tn;
+		if (strcasecmp(tail, local[i]) == 0 && (tail == d ||
+		    tail[-1] == '.'))
 			return (0);
 	}
 	return (1);
