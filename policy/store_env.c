@@ -127,6 +127,31 @@ store_user_hint(char *buf, size_t len)
 }
 
 /*
+ * lock_owner - give the lock file at PATH to the owner of data.mdb (DB),
+ * making it when it is not there: only the regular file of one link that
+ * is there, never a link's target. Called before mdb_env_open() only:
+ * closing a descriptor of lock.mdb drops every fcntl(2) lock this
+ * process holds on it, LMDB's among them, and without them another
+ * process takes this one for gone: it clears its reader slots (a writer
+ * then reuses the pages it reads) and sets up the lock file anew, writer
+ * mutex and all, under it.
+ */
+static void
+lock_owner(const char *path, const struct stat *db)
+{
+	struct stat lb;
+	int fd;
+
+	if ((fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC, 0640)) < 0)
+		return;
+	if (fstat(fd, &lb) == 0 && S_ISREG(lb.st_mode) && lb.st_nlink == 1 &&
+	    (lb.st_uid != db->st_uid || lb.st_gid != db->st_gid))
+		(void)fchown(fd, db->st_uid, db->st_gid);
+	(void)close(fd);
+}
+
+/*
  * precheck - data.mdb at the path, checked without mapping it; 0 when
  * it may be mapped (or does not exist and will be made: CREATE).
  */
@@ -134,7 +159,7 @@ static int
 precheck(struct store *st, char *err, size_t errlen)
 {
 	struct store_file f;
-	struct stat sb;
+	struct stat sb, lb;
 	char why[256], hint[160];
 	int fd, shrank, e;
 
@@ -185,12 +210,19 @@ precheck(struct store *st, char *err, size_t errlen)
 	 * into it: a link there, left by whoever can write the directory,
 	 * would have root's optinctl write into the link's target
 	 */
-	if (lstat(st->lockpath, &sb) == 0 && (!S_ISREG(sb.st_mode) ||
-	    sb.st_nlink != 1)) {
+	if (lstat(st->lockpath, &lb) == 0 && (!S_ISREG(lb.st_mode) ||
+	    lb.st_nlink != 1)) {
 		(void)snprintf(err, errlen, "database %s: lock.mdb is not a "
 		    "regular file of its own (a link?)", st->dir);
 		return (-1);
 	}
+	/*
+	 * root (optinctl from a timer, say) would make it anew: it belongs
+	 * to whoever owns data.mdb, or the daemons running as that user
+	 * could not open the database again
+	 */
+	if (geteuid() == 0)
+		lock_owner(st->lockpath, &sb);
 	(void)pthread_mutex_lock(&st->mu);
 	shrank = f.dev == st->seen_dev && f.ino == st->seen_ino &&
 	    f.size < st->size_seen && f.size < f.need;
@@ -203,25 +235,6 @@ precheck(struct store *st, char *err, size_t errlen)
 		return (-1);
 	}
 	return (0);
-}
-
-/*
- * lock_owner - give the lock file at PATH to the owner of data.mdb (DB):
- * only the regular file of one link that is there, never a link's target
- */
-static void
-lock_owner(const char *path, const struct stat *db)
-{
-	struct stat lb;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC)) < 0)
-		return;
-	if (fstat(fd, &lb) == 0 && S_ISREG(lb.st_mode) && lb.st_nlink == 1 &&
-	    (lb.st_uid != db->st_uid || lb.st_gid != db->st_gid))
-		(void)fchown(fd, db->st_uid, db->st_gid);
-	(void)close(fd);
 }
 
 /* store_env_close - close the environment; under the exclusive lock */
@@ -319,15 +332,8 @@ store_env_open(struct store *st, char *err, size_t errlen)
 	st->dev = f.dev;
 	/* the lock file this environment shares with the other processes */
 	{
-		struct stat lb, db;
+		struct stat lb;
 
-		/*
-		 * root (optinctl from a timer, say) may just have made it
-		 * anew: it belongs to whoever owns data.mdb, or the daemons
-		 * running as that user could not open the database again
-		 */
-		if (geteuid() == 0 && fstat(fd, &db) == 0)
-			lock_owner(st->lockpath, &db);
 		if (stat(st->lockpath, &lb) == 0) {
 			st->lock_dev = lb.st_dev;
 			st->lock_ino = lb.st_ino;
