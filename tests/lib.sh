@@ -74,14 +74,24 @@ done_testing() {
 
 # free_port: a TCP port nobody listens on now
 free_port() {
-	python3 - <<'PY' 2>/dev/null || echo $((20000 + $$ % 10000))
+	FREE_PORTS="$T/.ports" python3 - <<'PY' 2>/dev/null || echo $((20000 + $$ % 10000))
 # below the kernel's ephemeral range (32768-60999 by default): a port
 # handed out there can be taken as the source port of some client's
 # connection (a test that floods the daemon opens thousands) before the
 # daemon binds it
-import random, socket
+# nor one this test was given before and has not bound yet (two
+# services of one Postfix on one port: one of them is not there)
+import os, random, socket
+given = os.environ["FREE_PORTS"]
+try:
+    with open(given) as f:
+        taken = set(int(x) for x in f.read().split())
+except OSError:
+    taken = set()
 for _ in range(200):
     p = random.randint(10000, 32000)
+    if p in taken:
+        continue
     s = socket.socket()
     try:
         s.bind(("127.0.0.1", p))
@@ -89,6 +99,8 @@ for _ in range(200):
         continue
     finally:
         s.close()
+    with open(given, "a") as f:
+        f.write("%d\n" % p)
     print(p)
     break
 else:
