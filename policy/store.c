@@ -296,9 +296,9 @@ health(struct store *st, int force, char *why, size_t whylen)
 	return (0);
 }
 
-/* adopt_resize - another process grew the map: take its size */
-static void
-adopt_resize(struct store *st)
+/* store_adopt_resize - another process grew the map: take its size */
+void
+store_adopt_resize(struct store *st)
 {
 	(void)pthread_rwlock_wrlock(&st->resize);
 	if (st->env != NULL) {
@@ -580,7 +580,7 @@ begin(struct store *st, unsigned flags, struct store_txn **out, char *err,
 			break;
 		(void)pthread_rwlock_unlock(&st->resize);
 		if (rc == MDB_MAP_RESIZED && resized++ < 3) {
-			adopt_resize(st);
+			store_adopt_resize(st);
 			continue;
 		}
 		if (rc == MDB_READERS_FULL && full++ < STORE_READERS_RETRY) {

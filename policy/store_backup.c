@@ -90,7 +90,7 @@ store_backup(struct store *st, const char *file, char *err, size_t errlen)
 	struct store_file f;
 	struct stat sb;
 	char tmp[PATH_MAX], why[256];
-	int fd, rc;
+	int fd, rc, tries;
 
 	if (store_check(st, err, errlen) < 0)
 		return (-1);
@@ -98,10 +98,20 @@ store_backup(struct store *st, const char *file, char *err, size_t errlen)
 		(void)snprintf(err, errlen, "%s: %s", file, strerror(errno));
 		return (-1);
 	}
-	(void)pthread_rwlock_rdlock(&st->resize);
-	rc = st->env != NULL ? mdb_env_copyfd2(st->env, fd, MDB_CP_COMPACT) :
-	    EINVAL;
-	(void)pthread_rwlock_unlock(&st->resize);
+	for (tries = 0;; tries++) {
+		(void)pthread_rwlock_rdlock(&st->resize);
+		rc = st->env != NULL ? mdb_env_copyfd2(st->env, fd,
+		    MDB_CP_COMPACT) : EINVAL;
+		(void)pthread_rwlock_unlock(&st->resize);
+		/*
+		 * another process grew the map since this one mapped it
+		 * (an import): map its size and copy again, from the start
+		 */
+		if (rc != MDB_MAP_RESIZED || tries >= 3 ||
+		    ftruncate(fd, 0) < 0 || lseek(fd, 0, SEEK_SET) < 0)
+			break;
+		store_adopt_resize(st);
+	}
 	if (rc != 0) {
 		(void)snprintf(err, errlen, "copy to %s: %s", file,
 		    mdb_strerror(rc));

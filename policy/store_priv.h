@@ -124,6 +124,8 @@ struct store_txn {
 int	store_env_open(struct store *, char *err, size_t errlen);
 /* store_env_close - close the environment (if open) */
 void	store_env_close(struct store *);
+/* store_adopt_resize - another process grew the map: map its size */
+void	store_adopt_resize(struct store *);
 /* store_user_hint - " (running as uid N, user U: ...)" into BUF */
 const char *store_user_hint(char *buf, size_t len);
 

@@ -6,7 +6,11 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+#include <sys/wait.h>
+
 #include <pthread.h>
+#include <unistd.h>
 
 #include "testutil.h"
 
@@ -243,6 +247,52 @@ test_map_growth(void **state)
 	assert_int_equal(store_open(dir, 64 * 1024, 0, &st, err, sizeof(err)), 0);
 	assert_true(store_mapsize(st) > 64 * 1024);
 	assert_int_equal(history_count(st, "user002999@bulk.test"), 1);
+	store_close(st);
+	tu_rmrf(dir);
+	free(dir);
+}
+
+/*
+ * store_backup after another process grew the map: LMDB's copy begins
+ * with MDB_MAP_RESIZED, and a backup taken during an import failed
+ * ("copy to FILE: MDB_MAP_RESIZED", exit 74); it maps the new size and
+ * copies
+ */
+static void
+test_backup_after_growth(void **state)
+{
+	struct store *st, *other;
+	struct put one = { "rita@example.org", "news", STATUS_OPT_OUT, 0, 0 };
+	struct put p = { NULL, NULL, 0, 3000, 0 };
+	struct stat sb;
+	char err[256], bk[512], *dir;
+	pid_t pid;
+	int status;
+
+	(void)state;
+	dir = tu_tmpdir();
+	assert_int_equal(store_open(dir, 64 * 1024, STORE_CREATE, &st, err,
+	    sizeof(err)), 0);
+	if (store_write(st, put_one, &one, err, sizeof(err)) < 0)
+		fail_msg("%s", err);
+	/* another process: an import that grows the map several times */
+	if ((pid = fork()) == 0) {
+		if (store_open(dir, 64 * 1024, 0, &other, err,
+		    sizeof(err)) < 0 ||
+		    store_write(other, put_many, &p, err, sizeof(err)) < 0)
+			_exit(1);
+		store_close(other);
+		_exit(0);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	(void)snprintf(bk, sizeof(bk), "%s/backup.mdb", dir);
+	if (store_backup(st, bk, err, sizeof(err)) < 0)
+		fail_msg("backup: %s", err);
+	assert_int_equal(stat(bk, &sb), 0);
+	assert_true(sb.st_size > 64 * 1024);	/* the grown database in it */
+	assert_int_equal(history_count(st, NULL), 3001);
 	store_close(st);
 	tu_rmrf(dir);
 	free(dir);
@@ -585,6 +635,7 @@ main(void)
 		cmocka_unit_test(test_history_states),
 		cmocka_unit_test(test_map_growth),
 		cmocka_unit_test(test_reserve),
+		cmocka_unit_test(test_backup_after_growth),
 		cmocka_unit_test(test_reader_during_writer),
 		cmocka_unit_test(test_erase),
 		cmocka_unit_test(test_erase_tagged),
