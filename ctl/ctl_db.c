@@ -17,6 +17,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ctl.h"
 
@@ -48,13 +49,25 @@ verb_restore(struct ctl *c, int argc, char **argv)
 	struct store_restore_result res;
 	const char *pos[1];
 	char err[512];
+	int tries;
 
 	if (ctl_args("restore", argc, argv, opts, pos, 1) != 1) {
 		ctl_err("usage: restore FILE [--no-replay]");
 		return (EX_USAGE);
 	}
-	if (store_open(c->conf->database, c->conf->map_size, 0, &c->st, err,
-	    sizeof(err)) < 0) {
+	/*
+	 * A database that cannot be opened is replaced by the backup, and
+	 * nothing made since the backup is kept: only one that still cannot
+	 * be opened after five tries, a second apart. A healthy one can fail
+	 * an open for a moment (another process committing while it is
+	 * looked at), and replacing it would lose acknowledged unsubscribes.
+	 */
+	for (tries = 0; store_open(c->conf->database, c->conf->map_size, 0,
+	    &c->st, err, sizeof(err)) < 0; tries++) {
+		if (tries < 4) {
+			(void)sleep(1);
+			continue;
+		}
 		/* nothing to keep from a database that cannot be opened */
 		ctl_err("%s", err);
 		if (store_restore_file(c->conf->database, pos[0], err,

@@ -154,6 +154,14 @@ store_file_check(int fd, struct store_file *f, char *why, size_t whylen)
 	if (read_meta(fd, (off_t)f->psize, 1, &f->meta[1], NULL, why,
 	    whylen) < 0)
 		return (-1);
+	/*
+	 * The size once more, now that the meta pages are read: a commit
+	 * of another process between the first fstat() and the reads wrote
+	 * its pages (growing the file) before the meta page that names
+	 * them, so the file is now as long as any meta page read needs
+	 */
+	if (fstat(fd, &sb) == 0 && (uint64_t)sb.st_size > f->size)
+		f->size = (uint64_t)sb.st_size;
 	pages = f->size / f->psize;
 	for (i = 0; i < 2; i++)
 		for (j = 0; j < 2; j++)
