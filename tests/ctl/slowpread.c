@@ -2,16 +2,15 @@
 /*
  * slowpread.so - a fault-injection shim for tests, loaded with
  * LD_PRELOAD: the first pread(2) at offset 0 of a file named data.mdb
- * first sleeps SLOWPREAD_US microseconds (20000), as a process preempted
- * once on a busy machine between looking at data.mdb's size and reading
- * its meta pages would. Nothing else changes.
+ * first sleeps 20 ms, as a process preempted once on a busy machine
+ * between looking at data.mdb's size and reading its meta pages would.
+ * Nothing else changes.
  */
 #define _GNU_SOURCE
 #include <sys/types.h>
 
 #include <dlfcn.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -34,16 +33,14 @@ static ssize_t
 slow(const char *name, int fd, void *buf, size_t len, off_t off)
 {
 	pread_fn real = (pread_fn)dlsym(RTLD_NEXT, name);
-	const char *e = getenv("SLOWPREAD_US");
-
 	static int done;
 
-	if (off == 0 && !done && is_data(fd) && (done = 1))
-		(void)usleep(e != NULL ? (useconds_t)atoi(e) : 20000);
+	if (off == 0 && !done && is_data(fd)) {
+		done = 1;
+		(void)usleep(20000);
+	}
 	return (real(fd, buf, len, off));
 }
-
-ssize_t	pread64(int, void *, size_t, off_t);
 
 ssize_t
 pread64(int fd, void *buf, size_t len, off_t off)
