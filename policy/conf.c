@@ -628,6 +628,8 @@ conf_parse(const char *buf, size_t len, const char *name, const char *basedir,
 		if (st->term == TOK_EOF)
 			break;
 	}
+	if (conf_check_list_names(&lx, c) < 0)
+		goto fail;
 
 	for (i = 0; i < c->nlists; i++) {
 		const struct conf_list *l = &c->lists[i];

@@ -12,6 +12,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,7 +189,6 @@ conf_parse_list(struct lexer *lx, struct conf *c, const struct stmt *head)
 	struct conf_list *l, *nl;
 	struct stmt *st;
 	unsigned char seen[L_NSEEN] = { 0 };
-	size_t i;
 	int rc = -1;
 
 	if (head->nargs != 2)
@@ -197,16 +197,14 @@ conf_parse_list(struct lexer *lx, struct conf *c, const struct stmt *head)
 		return (conf_perr(lx, head->line, "bad list name \"%s\" (letters, "
 		    "digits, '.', '_', '-'; %d octets at most)", head->arg[1],
 		    CONF_NAME_MAX));
-	/* the list header names a list without regard to case */
-	for (i = 0; i < c->nlists; i++)
-		if (strcasecmp(c->lists[i].name, head->arg[1]) == 0)
-			return (conf_perr(lx, head->line, "duplicate list %s (first "
-			    "defined at line %d as %s)", head->arg[1],
-			    c->lists[i].line, c->lists[i].name));
-	nl = reallocarray(c->lists, c->nlists + 1, sizeof(*nl));
-	if (nl == NULL)
-		return (conf_perr(lx, head->line, "out of memory"));
-	c->lists = nl;
+	/* room for twice as many at 0, 1, 2, 4, 8, ... lists */
+	if ((c->nlists & (c->nlists - 1)) == 0) {
+		nl = reallocarray(c->lists, c->nlists ? c->nlists * 2 : 1,
+		    sizeof(*nl));
+		if (nl == NULL)
+			return (conf_perr(lx, head->line, "out of memory"));
+		c->lists = nl;
+	}
 	l = &c->lists[c->nlists++];
 	memset(l, 0, sizeof(*l));
 	(void)strlcpy(l->name, head->arg[1], sizeof(l->name));
@@ -261,4 +259,62 @@ conf_parse_list(struct lexer *lx, struct conf *c, const struct stmt *head)
 out:
 	free(st);
 	return (rc);
+}
+
+struct named {
+	const char *name;
+	size_t	i;			/* in conf->lists */
+};
+
+/* by_name - list names without regard to case, then in order of definition */
+static int
+by_name(const void *a, const void *b)
+{
+	const struct named *x = a, *y = b;
+	int d;
+
+	if ((d = strcasecmp(x->name, y->name)) != 0)
+		return (d);
+	return (x->i < y->i ? -1 : x->i > y->i);
+}
+
+/*
+ * conf_check_list_names - the list header names a list without regard to
+ * case, so two names that differ only in case are one list defined twice:
+ * name the earliest second definition. Sorted, not compared pairwise: a
+ * configuration of many thousand lists loads in linear-logarithmic time.
+ */
+int
+conf_check_list_names(struct lexer *lx, const struct conf *c)
+{
+	struct named *v;
+	size_t i, run, dup = SIZE_MAX, first = 0;
+
+	if (c->nlists < 2)
+		return (0);
+	if ((v = reallocarray(NULL, c->nlists, sizeof(*v))) == NULL)
+		return (conf_perr(lx, c->lists[0].line, "out of memory"));
+	for (i = 0; i < c->nlists; i++) {
+		v[i].name = c->lists[i].name;
+		v[i].i = i;
+	}
+	qsort(v, c->nlists, sizeof(*v), by_name);
+	/* in a run of one name the first is the first defined, the second
+	 * its earliest repetition */
+	for (run = 0, i = 1; i < c->nlists; i++) {
+		if (strcasecmp(v[i].name, v[run].name) != 0) {
+			run = i;
+			continue;
+		}
+		if (i == run + 1 && v[i].i < dup) {
+			dup = v[i].i;
+			first = v[run].i;
+		}
+	}
+	free(v);
+	if (dup == SIZE_MAX)
+		return (0);
+	return (conf_perr(lx, c->lists[dup].line, "duplicate list %s (first "
+	    "defined at line %d as %s)", c->lists[dup].name,
+	    c->lists[first].line, c->lists[first].name));
 }

@@ -312,6 +312,14 @@ static const struct bad bads[] = {
 	    "b.conf:3: nested block in list a" },
 	{ "list a {\n consent none\n} mode monitor\n",
 	    "b.conf:3: unexpected text after '}'" },
+	/* of two repeated names, the one repeated first is named */
+	{ "list b {\n consent none\n}\nlist a {\n consent none\n}\n"
+	    "list B {\n consent none\n}\nlist A {\n consent none\n}\n",
+	    "b.conf:7: duplicate list B (first defined at line 1 as b)" },
+	{ "list a {\n consent none\n}\nlist b {\n consent none\n}\n"
+	    "list B {\n consent none\n}\nlist A {\n consent none\n}\n"
+	    "list b {\n consent none\n}\n",
+	    "b.conf:7: duplicate list B (first defined at line 4 as b)" },
 	{ "list news {\n}\n", "b.conf:1: list news has unsubscribe yes, but "
 	    "neither unsubscribe-url nor unsubscribe-mailto is set" },
 };
@@ -342,6 +350,50 @@ test_bad(void **state)
 }
 
 /* the feedback keywords and their defaults */
+/*
+ * many lists: each is kept in definition order, and a repetition far
+ * down is found (they were compared pairwise, and 12000 lists, what fits
+ * in 1 MiB, took seconds)
+ */
+static void
+test_many_lists(void **state)
+{
+	const size_t n = 12000;
+	struct conf *c;
+	char err[512], *text, *p;
+	size_t i, len;
+
+	(void)state;
+	len = n * 48 + 64;
+	text = malloc(len);
+	assert_non_null(text);
+	for (p = text, i = 0; i < n; i++)
+		p += snprintf(p, len - (size_t)(p - text),
+		    "list l%zu {\n consent none\n}\n", i);
+	assert_int_equal(conf_parse(text, (size_t)(p - text), "m.conf", NULL,
+	    &c, err, sizeof(err)), 0);
+	assert_int_equal(c->nlists, n);
+	for (i = 0; i < n; i += 997) {
+		char name[32];
+
+		(void)snprintf(name, sizeof(name), "l%zu", i);
+		assert_string_equal(c->lists[i].name, name);
+		assert_int_equal(c->lists[i].line, (int)(3 * i + 1));
+		assert_ptr_equal(conf_find_list(c, name), &c->lists[i]);
+	}
+	conf_free(c);
+	/* the last list repeats one from the middle, in capitals */
+	(void)snprintf(p, len - (size_t)(p - text),
+	    "list L6000 {\n consent none\n}\n");
+	p += strlen(p);
+	assert_int_equal(conf_parse(text, (size_t)(p - text), "m.conf", NULL,
+	    &c, err, sizeof(err)), -1);
+	assert_null(c);
+	assert_string_equal(err, "m.conf:36001: duplicate list L6000 (first "
+	    "defined at line 18001 as l6000)");
+	free(text);
+}
+
 static void
 test_feedback_keywords(void **state)
 {
@@ -408,6 +460,7 @@ main(void)
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_defaults_and_relative),
 		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_many_lists),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_feedback_keywords),
 	};
