@@ -273,7 +273,9 @@ lock_txnid(struct store *st)
  * newest would be dropped once the lock file is made anew. The ids are
  * read again until no commit came between the lock and the file (a
  * commit under way has written the next id's meta page, not yet the
- * lock: the meta page of the lock's id is still there).
+ * lock: the meta page of the lock's id is still there). 1 when it
+ * belongs, 0 when it does not, -1 when a commit came between the reads
+ * every time (busy; the caller tries again shortly).
  */
 static int
 lock_matches(struct store *st, mdb_filehandle_t fd)
@@ -290,7 +292,7 @@ lock_matches(struct store *st, mdb_filehandle_t fd)
 		if ((again = lock_txnid(st)) == id)
 			return (f.meta[id & 1].txnid == id);
 	}
-	return (0);			/* busy: tried again shortly */
+	return (-1);
 }
 
 /*
@@ -363,11 +365,17 @@ store_env_open(struct store *st, char *err, size_t errlen)
 		return (-1);
 	}
 	if (store_file_check(fd, &f, why, sizeof(why)) == 0 &&
-	    !lock_matches(st, fd)) {
-		(void)snprintf(err, errlen, "database %s: lock.mdb does not "
-		    "belong to this data.mdb (it was replaced while another "
-		    "process had it open); waiting for every process to close "
-		    "the old one", st->dir);
+	    (rc = lock_matches(st, fd)) != 1) {
+		if (rc < 0)
+			(void)snprintf(err, errlen, "database %s: a commit came "
+			    "between each two reads of lock.mdb and data.mdb "
+			    "that tell whether they belong together; trying "
+			    "again", st->dir);
+		else
+			(void)snprintf(err, errlen, "database %s: lock.mdb does "
+			    "not belong to this data.mdb (it was replaced while "
+			    "another process had it open); waiting for every "
+			    "process to close the old one", st->dir);
 		store_env_close(st);
 		return (-2);
 	}
