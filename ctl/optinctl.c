@@ -783,6 +783,7 @@ struct erase_arg {
 	const char *addr;
 	const char *delims;
 	struct change ch;
+	struct store_erase_tally tally;
 };
 
 static int
@@ -790,7 +791,7 @@ do_erase(struct store_txn *tx, void *arg)
 {
 	struct erase_arg *e = arg;
 
-	return (store_erase(tx, e->addr, e->delims, &e->ch));
+	return (store_erase(tx, e->addr, e->delims, &e->ch, &e->tally));
 }
 
 #define KEPT_MAX	(17 * 1024 * 1024)	/* optin-feedback keeps 16 MiB */
@@ -899,7 +900,19 @@ verb_erase(struct ctl *c, int argc, char **argv)
 		return (rc);
 	if (store_write(c->st, do_erase, &e, err, sizeof(err)) < 0)
 		return (write_err(err));
-	(void)printf("%s erased; kept suppressed (legal)\n", addr);
+	/* a mistyped address must not read as done */
+	if (e.tally.removed == 0 && e.tally.scrubbed == 0)
+		(void)printf("%s: nothing was held; kept suppressed (legal)\n",
+		    addr);
+	else if (e.tally.again && e.tally.removed == 1 &&
+	    e.tally.scrubbed == 0)
+		(void)printf("%s was already erased; kept suppressed (legal)\n",
+		    addr);
+	else
+		(void)printf("%s erased: %zu record%s removed, %zu other "
+		    "record%s scrubbed of it; kept suppressed (legal)\n", addr,
+		    e.tally.removed, e.tally.removed == 1 ? "" : "s",
+		    e.tally.scrubbed, e.tally.scrubbed == 1 ? "" : "s");
 	/* and the reports optin-feedback kept that name the person */
 	if (addr_untag(addr, e.delims, target, sizeof(target)) != 1)
 		(void)strlcpy(target, addr, sizeof(target));

@@ -248,12 +248,19 @@ int	store_history_note(struct store_txn *, const struct change *,
  * evidence of every other record; then suppress it (reason legal,
  * source erasure) so that it is never mailed again. The history keeps
  * only that an erasure happened, not the address, and its sequence
- * numbers are never given out again.
+ * numbers are never given out again. TALLY (may be NULL) says what was
+ * done, for the administrator.
  */
 /* the source of the suppression an erasure leaves (store_erase()) */
 #define STORE_ERASURE_SOURCE	"erasure"
+struct store_erase_tally {
+	size_t	removed;	/* the person's records removed */
+	size_t	scrubbed;	/* other records scrubbed of the address */
+	int	again;		/* one removed was an earlier erasure's */
+};
 int	store_erase(struct store_txn *, const char *addr, const char *delims,
-	    const struct change *) __attribute__((warn_unused_result));
+	    const struct change *, struct store_erase_tally *)
+	    __attribute__((warn_unused_result));
 
 /*
  * store_scrub - IN with every address whose untagged form is TARGET

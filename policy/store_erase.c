@@ -203,6 +203,7 @@ struct erasure {
 	const char *delims;
 	char	(*gone)[ADDR_BUFSIZE];	/* addresses whose records went */
 	size_t	ngone;
+	struct store_erase_tally tally;
 };
 
 /* scrub2 - SOURCE and EVIDENCE scrubbed into S and E; 1 when changed */
@@ -437,6 +438,21 @@ static const struct table tables[] = {
 	{ "bounce", bounce_dbi, supp_who, bounce_rewrite, 0 },
 };
 
+/*
+ * earlier_erasure - note that the suppression of A (value V) about to go
+ * is the one an earlier erasure of the person left
+ */
+static void
+earlier_erasure(struct erasure *er, const char *a, const MDB_val *v)
+{
+	struct supp_rec r;
+
+	if (strcmp(a, er->target) == 0 && decode_supp(v, &r) == 0 &&
+	    r.reason == SUPP_LEGAL &&
+	    strcmp(r.source, STORE_ERASURE_SOURCE) == 0)
+		er->tally.again = 1;
+}
+
 /* erase_table - every record of T: the person's go, the others scrubbed */
 static int
 erase_table(struct erasure *er, const struct table *t)
@@ -461,17 +477,22 @@ erase_table(struct erasure *er, const struct table *t)
 				mdb_cursor_close(cur);
 				return (-1);
 			}
+			if (t->dbi == supp_dbi)
+				earlier_erasure(er, a, &v);
 			if ((rc = mdb_cursor_del(cur, 0)) != 0)
 				break;
+			er->tally.removed++;
 			/* after a delete, NEXT gives what followed */
 			rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
 			continue;
 		}
 		memset(&e, 0, sizeof(e));
-		if (t->rewrite(er, &k, &v, &e) && put_current(er, cur, &k,
-		    &e) < 0) {
-			mdb_cursor_close(cur);
-			return (-1);
+		if (t->rewrite(er, &k, &v, &e)) {
+			if (put_current(er, cur, &k, &e) < 0) {
+				mdb_cursor_close(cur);
+				return (-1);
+			}
+			er->tally.scrubbed++;
 		}
 		rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT);
 	}
@@ -485,7 +506,7 @@ erase_table(struct erasure *er, const struct table *t)
 
 int
 store_erase(struct store_txn *tx, const char *addr, const char *delims,
-    const struct change *ch)
+    const struct change *ch, struct store_erase_tally *tally)
 {
 	struct erasure er;
 	struct supp_rec s;
@@ -519,6 +540,8 @@ store_erase(struct store_txn *tx, const char *addr, const char *delims,
 	if (store_supp_write(tx, er.target, &s, &quiet) < 0)
 		goto out;
 	rc = store_history_append(tx, &quiet, ERASED, "", "", "erased");
+	if (rc == 0 && tally != NULL)
+		*tally = er.tally;
 out:
 	free(er.gone);
 	return (rc);

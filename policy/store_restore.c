@@ -363,7 +363,7 @@ apply(struct store_txn *tx, struct rctx *r)
 			return (store_mdberr(tx, "restore: history", rc));
 	}
 	for (i = 0; i < r->nerase; i++)
-		if (store_erase(tx, r->erase[i], r->delims, &ch) < 0)
+		if (store_erase(tx, r->erase[i], r->delims, &ch, NULL) < 0)
 			return (-1);
 	r->res->replayed = r->nhist;
 	r->res->erased = r->nerase;

@@ -152,6 +152,15 @@ expect "stats legal" "$out" "legal=1"
 
 # --- erase
 check "erase" 0 ctl erase alice@example.org
+expect "erase says what went" "$out" "alice@example.org erased: "
+expect_not "erase not taken for nothing" "$out" "nothing was held"
+check "erase again" 0 ctl erase alice@example.org
+expect "erase again says so" "$out" \
+    "alice@example.org was already erased; kept suppressed (legal)"
+check "erase a stranger" 0 ctl erase nobody-here@example.org
+expect "erase of nothing says so" "$out" \
+    "nobody-here@example.org: nothing was held; kept suppressed (legal)"
+check "stranger kept suppressed" 1 ctl check nobody-here@example.org transactional
 check "erased show" 0 ctl show alice@example.org
 expect_not "no consent left" "$out" "consent alice"
 expect_not "no history left" "$out" "history "

@@ -388,6 +388,7 @@ test_reader_during_writer(void **state)
 
 struct erase_op {
 	const char *addr;
+	struct store_erase_tally tally;
 };
 
 static int
@@ -396,7 +397,7 @@ erase_one(struct store_txn *tx, void *arg)
 	struct erase_op *e = arg;
 	struct change ch = { ACTOR_CLI, "", "", 0 };
 
-	return (store_erase(tx, e->addr, NULL, &ch));
+	return (store_erase(tx, e->addr, NULL, &ch, &e->tally));
 }
 
 static void
@@ -407,7 +408,8 @@ test_erase(void **state)
 	struct supp_rec s;
 	struct put p = { "eve@example.org", "news", STATUS_OPT_IN, 0, 0 };
 	struct put q = { "eve@example.orgx", "news", STATUS_OPT_IN, 0, 0 };
-	struct erase_op e = { "eve@example.org" };
+	struct erase_op e = { "eve@example.org", { 9, 9, 9 } };
+	struct erase_op none = { "nobody@example.org", { 9, 9, 9 } };
 	char err[256], *dir;
 	int n = 0;
 
@@ -421,6 +423,10 @@ test_erase(void **state)
 	assert_int_equal(store_write(st, put_one, &q, err, sizeof(err)), 0);
 	assert_int_equal(history_count(st, "eve@example.org"), 2);
 	assert_int_equal(store_write(st, erase_one, &e, err, sizeof(err)), 0);
+	/* two consent records and their two history records */
+	assert_int_equal(e.tally.removed, 4);
+	assert_int_equal(e.tally.scrubbed, 0);
+	assert_int_equal(e.tally.again, 0);
 
 	assert_int_equal(history_count(st, "eve@example.org"), 0);
 	assert_int_equal(store_read_begin(st, &tx, err, sizeof(err)), 0);
@@ -437,6 +443,17 @@ test_erase(void **state)
 	store_read_end(tx);
 	assert_int_equal(history_count(st, "eve@example.orgx"), 1);
 	assert_int_equal(history_count(st, "(erased)"), 1);
+	/* again: only the suppression the first one left */
+	assert_int_equal(store_write(st, erase_one, &e, err, sizeof(err)), 0);
+	assert_int_equal(e.tally.removed, 1);
+	assert_int_equal(e.tally.scrubbed, 0);
+	assert_int_equal(e.tally.again, 1);
+	/* an address never held */
+	assert_int_equal(store_write(st, erase_one, &none, err, sizeof(err)),
+	    0);
+	assert_int_equal(none.tally.removed, 0);
+	assert_int_equal(none.tally.scrubbed, 0);
+	assert_int_equal(none.tally.again, 0);
 	store_close(st);
 	tu_rmrf(dir);
 	free(dir);
@@ -467,6 +484,7 @@ put_witness(struct store_txn *tx, void *arg)
 
 struct erase_tagged {
 	const char *addr;
+	struct store_erase_tally tally;
 };
 
 static int
@@ -475,7 +493,7 @@ erase_plus(struct store_txn *tx, void *arg)
 	struct erase_tagged *e = arg;
 	struct change ch = { ACTOR_CLI, "", "", 0 };
 
-	return (store_erase(tx, e->addr, "+", &ch));
+	return (store_erase(tx, e->addr, "+", &ch, &e->tally));
 }
 
 static int
@@ -511,7 +529,7 @@ test_erase_tagged(void **state)
 		    "for bob", 0 },
 		{ "cy@example.org", "forwarded by amy@example.org.", "", 1 },
 	};
-	struct erase_tagged e = { "amy+whatever@example.org" };
+	struct erase_tagged e = { "amy+whatever@example.org", { 9, 9, 9 } };
 	char err[256], out[128], *dir;
 	uint64_t seq = 0;
 	size_t i;
@@ -545,6 +563,11 @@ test_erase_tagged(void **state)
 		assert_int_equal(store_write(st, put_witness, &w[i], err,
 		    sizeof(err)), 0);
 	assert_int_equal(store_write(st, erase_plus, &e, err, sizeof(err)), 0);
+	/* amy's three records and their history; bob's and cy's records
+	 * and their history scrubbed */
+	assert_int_equal(e.tally.removed, 6);
+	assert_int_equal(e.tally.scrubbed, 4);
+	assert_int_equal(e.tally.again, 0);
 
 	assert_int_equal(store_read_begin(st, &tx, err, sizeof(err)), 0);
 	assert_int_equal(store_get_consent(tx, "amy@example.org", "news", &r),
