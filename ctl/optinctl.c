@@ -818,8 +818,10 @@ erase_kept(const struct ctl *c, const char *target, const char *delims)
 	int kfd, sfd, fd;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/kept",
-	    c->conf->database) >= sizeof(path))
+	    c->conf->database) >= sizeof(path)) {
+		ctl_err("erase: %s/kept: path too long", c->conf->database);
 		return (-1);
+	}
 	if ((kfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC)) < 0) {
 		if (errno == ENOENT)
@@ -900,11 +902,15 @@ verb_erase(struct ctl *c, int argc, char **argv)
 		return (rc);
 	if (store_write(c->st, do_erase, &e, err, sizeof(err)) < 0)
 		return (write_err(err));
+	/* and the reports optin-feedback kept that name the person */
+	if (addr_untag(addr, e.delims, target, sizeof(target)) != 1)
+		(void)strlcpy(target, addr, sizeof(target));
+	kept = erase_kept(c, target, e.delims);
 	/* a mistyped address must not read as done */
-	if (e.tally.removed == 0 && e.tally.scrubbed == 0)
+	if (kept == 0 && e.tally.removed == 0 && e.tally.scrubbed == 0)
 		(void)printf("%s: nothing was held; kept suppressed (legal)\n",
 		    addr);
-	else if (e.tally.again && e.tally.removed == 1 &&
+	else if (kept == 0 && e.tally.again && e.tally.removed == 1 &&
 	    e.tally.scrubbed == 0)
 		(void)printf("%s was already erased; kept suppressed (legal)\n",
 		    addr);
@@ -913,11 +919,8 @@ verb_erase(struct ctl *c, int argc, char **argv)
 		    "record%s scrubbed of it; kept suppressed (legal)\n", addr,
 		    e.tally.removed, e.tally.removed == 1 ? "" : "s",
 		    e.tally.scrubbed, e.tally.scrubbed == 1 ? "" : "s");
-	/* and the reports optin-feedback kept that name the person */
-	if (addr_untag(addr, e.delims, target, sizeof(target)) != 1)
-		(void)strlcpy(target, addr, sizeof(target));
-	if ((kept = erase_kept(c, target, e.delims)) < 0)
-		return (EX_IOERR);
+	if (kept < 0)
+		return (EX_IOERR);	/* the database part is done */
 	if (kept > 0)
 		(void)printf("removed %ld kept report%s naming it\n", kept,
 		    kept == 1 ? "" : "s");

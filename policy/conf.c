@@ -563,6 +563,27 @@ confirm_held_by(const struct conf *c, const struct conf_list *l)
 	return (0);
 }
 
+/*
+ * earlier_duplicate - after the error LX holds: when a list defined
+ * twice comes first in the file (the duplicate is found once every list
+ * is read), say that one instead, as the first error in the file
+ */
+static void
+earlier_duplicate(struct lexer *lx, const struct conf *c)
+{
+	char *saved;
+	int line = lx->errline;
+
+	if (line == 0 || c->nlists < 2 || (saved = strdup(lx->err)) == NULL)
+		return;
+	if (conf_check_list_names(lx, c) < 0 && lx->errline <= line) {
+		free(saved);
+		return;
+	}
+	(void)strlcpy(lx->err, saved, lx->errlen);
+	lx->errline = line;
+	free(saved);
+}
 
 int
 conf_parse(const char *buf, size_t len, const char *name, const char *basedir,
@@ -570,6 +591,7 @@ conf_parse(const char *buf, size_t len, const char *name, const char *basedir,
 {
 	struct lexer lx;
 	struct conf *c;
+	struct conf_list *nl;
 	struct stmt *st;
 	unsigned char seen[NKEYWORDS] = { 0 };
 	size_t i;
@@ -578,6 +600,7 @@ conf_parse(const char *buf, size_t len, const char *name, const char *basedir,
 	lx.p = buf;
 	lx.end = buf + len;
 	lx.line = 1;
+	lx.errline = 0;
 	lx.name = name;
 	lx.err = err;
 	lx.errlen = errlen;
@@ -630,6 +653,10 @@ conf_parse(const char *buf, size_t len, const char *name, const char *basedir,
 	}
 	if (conf_check_list_names(&lx, c) < 0)
 		goto fail;
+	/* no room kept for lists that did not come (up to half the array) */
+	if (c->nlists > 0 && (nl = reallocarray(c->lists, c->nlists,
+	    sizeof(*nl))) != NULL)
+		c->lists = nl;
 
 	for (i = 0; i < c->nlists; i++) {
 		const struct conf_list *l = &c->lists[i];
@@ -660,6 +687,7 @@ conf_parse(const char *buf, size_t len, const char *name, const char *basedir,
 	*out = c;
 	return (0);
 fail:
+	earlier_duplicate(&lx, c);
 	free(st);
 	conf_free(c);
 	return (-1);

@@ -21,6 +21,7 @@ conf_perr(struct lexer *lx, int line, const char *fmt, ...)
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	(void)snprintf(lx->err, lx->errlen, "%s:%d: %s", lx->name, line, msg);
+	lx->errline = line;
 	return (-1);
 }
 

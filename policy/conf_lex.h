@@ -25,6 +25,7 @@ struct lexer {
 	const char *name;
 	char	*err;
 	size_t	errlen;
+	int	errline;	/* the line conf_perr() named, 0 before */
 };
 
 struct stmt {

@@ -111,6 +111,16 @@ expect "says what it removed" "$out" "removed 2 kept reports naming it"
 [ -f "$T/db/kept/new/3.c" ] && ok || fail "gil's kept report was removed"
 [ -f "$T/db/kept/new/4.d" ] && [ -f "$T/db/kept/new/5.e" ] && ok ||
     fail "a kept report of somebody else was removed"
+# a kept report is something held: its removal is not "nothing"
+printf 'From: MAILER-DAEMON\n\nFinal-Recipient: rfc822; jo@example.org\n' > "$T/db/kept/new/6.f"
+check "erase jo, named in a report only" 0 ctl erase jo@example.org
+expect_not "not nothing" "$out" "nothing was held"
+expect "jo's report" "$out" "removed 1 kept report naming it"
+[ ! -e "$T/db/kept/new/6.f" ] && ok || fail "jo's kept report is left"
+printf 'From: MAILER-DAEMON\n\nFinal-Recipient: rfc822; jo@example.org\n' > "$T/db/kept/new/7.g"
+check "erase jo again, a report kept since" 0 ctl erase jo@example.org
+expect_not "not already erased" "$out" "already erased"
+expect "jo's second report" "$out" "removed 1 kept report naming it"
 
 # kept/ pointed elsewhere by whoever can write the database directory:
 # nothing there is touched
@@ -120,6 +130,7 @@ rm -rf "$T/db/kept/new"
 ln -s "$T/elsewhere" "$T/db/kept/new"
 check "erase past a linked kept/new" 74 ctl erase kay@example.org
 expect "says so" "$err" "kept/new"
+expect_not "the unread reports are not nothing" "$out" "nothing was held"
 [ -f "$T/elsewhere/precious" ] && ok || fail "a file outside kept/ was removed"
 check "kay erased all the same" 1 ctl check kay@example.org marketing
 expect "kay suppressed" "$out" "deny suppressed:legal"
