@@ -86,10 +86,20 @@ runtime_put(struct runtime *rt)
  * the poll for a while (after_reload()), and the listener sees that
  * stop as soon. SIGUSR2 is blocked everywhere but in libmilter's
  * threads, where it interrupts a system call and does nothing else.
+ * libmilter starts only once the main thread waits, so that a stop that
+ * came during the start is the main thread's too; and a stop that
+ * closes the socket between the listener's look at the stop and its
+ * lock makes smfi_main() fail: after a stop, that is a clean exit.
  */
 static pthread_t main_th, serve_th;
 static int served;			/* smfi_main() returned */
 static int serve_rc;
+static int stop_asked;			/* the main thread took a stop */
+
+/* the listener starts once the main thread waits for the signals */
+static pthread_mutex_t start_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t start_cv = PTHREAD_COND_INITIALIZER;
+static int waiting;
 
 static pthread_mutex_t reload_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t reload_cv = PTHREAD_COND_INITIALIZER;
@@ -177,6 +187,14 @@ serve(void *arg)
 	sigset_t wake;
 
 	(void)arg;
+	/*
+	 * a stop that came during the start is pending: the main thread
+	 * takes it, not libmilter's signal thread, once it waits
+	 */
+	(void)pthread_mutex_lock(&start_mu);
+	while (!waiting)
+		(void)pthread_cond_wait(&start_cv, &start_mu);
+	(void)pthread_mutex_unlock(&start_mu);
 	(void)sigemptyset(&wake);
 	(void)sigaddset(&wake, SIGUSR2);
 	(void)pthread_sigmask(SIG_UNBLOCK, &wake, NULL);
@@ -214,13 +232,19 @@ wait_signals(void)
 	(void)sigaddset(&set, SIGHUP);
 	(void)sigaddset(&set, SIGINT);
 	reloads = pthread_create(&rt, NULL, reloader, NULL) == 0;
+	(void)pthread_mutex_lock(&start_mu);
+	waiting = 1;
+	(void)pthread_cond_signal(&start_cv);
+	(void)pthread_mutex_unlock(&start_mu);
 	for (;;) {
 		if (__atomic_load_n(&served, __ATOMIC_ACQUIRE))
 			goto out;
 		if ((sig = sigwaitinfo(&set, NULL)) < 0 || sig == SIGUSR2)
 			continue;
-		if (sig != SIGUSR1)
+		if (sig != SIGUSR1) {
+			__atomic_store_n(&stop_asked, 1, __ATOMIC_RELEASE);
 			break;
+		}
 		if (reloads)
 			reload_post(0);
 		else
@@ -388,7 +412,12 @@ main(int argc, char **argv)
 	}
 	wait_signals();
 	(void)pthread_join(serve_th, NULL);
-	rc = serve_rc;
+	/*
+	 * libmilter's listener reads the stop, then takes its lock and finds
+	 * the socket that the stop closed in between: "listenfd corrupted",
+	 * MI_FAILURE. After a stop that is the stop, not a failure.
+	 */
+	rc = __atomic_load_n(&stop_asked, __ATOMIC_ACQUIRE) ? 0 : serve_rc;
 	/*
 	 * libmilter's threads are detached and it does not let sessions
 	 * finish once stopped: refuse new callbacks, wait for the ones

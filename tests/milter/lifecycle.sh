@@ -3,8 +3,9 @@
 # lifecycle.sh - reload and stop: SIGUSR1 reloads (also after daemon(3)
 # with a relative -c, and as an unprivileged user whose secret file is
 # root's), SIGTERM, SIGHUP and SIGINT stop an idle milter at once and
-# cleanly, also during a reload, SIGUSR2 does nothing, a stop waits for
-# the session under way, and a database the user may not open says so
+# cleanly, also during a reload and right after the start, SIGUSR2 does
+# nothing, a stop waits for the session under way, and a database the
+# user may not open says so
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
 
@@ -148,7 +149,7 @@ start_milter "$T/user.conf" "$T/m3.log" || done_testing
 lua monitor_free.lua
 sed -i 's/^mode .*/mode monitor/' "$T/user.conf"
 kill -USR1 "$milter_pid"
-wait_for "$T/m3.log" "reload"
+wait_for "$T/m3.log" "reloaded\|reload failed"
 expect "reload as nobody" "$(cat "$T/m3.log")" "configuration $T/user.conf reloaded"
 lua monitor.lua
 stop_milter
@@ -162,4 +163,30 @@ lua nodb.lua
 expect "permission named" "$(cat "$T/m4.log")" "Permission denied (running as uid $(id -u nobody), user nobody"
 expect_not "not called missing" "$(cat "$T/m4.log")" "run optinctl init"
 stop_milter
+
+# a stop as soon as the socket is there, while libmilter starts: exit 0
+# (it exited 70 in about 1 of 30 starts: the stop closed the socket
+# between the listener's look at the stop and its lock, or libmilter's
+# signal thread took a stop that came before the main thread waited)
+n=0 bad=0
+while [ $n -lt 40 ]; do
+	n=$((n + 1))
+	rm -f "$T/milter.sock"	# one left by a milter that ran as nobody
+	"$M" -c "$T/om.conf" -f 2>"$T/early.log" &
+	early=$!
+	_i=0
+	while [ ! -S "$T/milter.sock" ] && [ $_i -lt 1000 ]; do
+		sleep 0.005
+		_i=$((_i + 1))
+	done
+	kill -TERM "$early"
+	wait "$early"
+	_rc=$?
+	if [ "$_rc" != 0 ]; then
+		bad=$((bad + 1))
+		echo "# early stop $n: exit $_rc"
+		sed 's/^/#   /' "$T/early.log"
+	fi
+done
+expect_eq "stops right after the start that did not exit 0, of $n" "$bad" 0
 done_testing

@@ -16,8 +16,13 @@ xargs -P 32 -L 1 sh -c 'code=$(curl -s -o /dev/null -w "%{http_code}" \
     -d List-Unsubscribe=One-Click "'"$BASE"'/u/$1"); echo "$0 $code"' \
     < "$T/tokens" > "$T/acks" &
 burst=$!
-# kill it hard while the burst may still be going
-sleep 0.3
+# kill it hard as soon as the first one is acknowledged, while the burst
+# goes on (a fixed pause let nothing through in time on a slow machine)
+i=0
+until grep -q ' 200$' "$T/acks" 2>/dev/null || [ $i -ge 2000 ]; do
+	sleep 0.01
+	i=$((i + 1))
+done
 kill -9 "$unsubd_pid"
 wait "$unsubd_pid" 2>/dev/null
 unsubd_pid=""
