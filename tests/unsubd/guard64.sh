@@ -6,9 +6,8 @@
 # is still served; 64 connections of one host keep out another host of
 # the same /64, not one of another /64. Runs in a network namespace of
 # its own (unshare -n) with addresses on lo; needs root.
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/lib.sh"
-
+# into the namespace first: the test directory is made there, and
+# removed when that shell exits (exec would drop this one's trap)
 if [ -z "${GUARD64_NS:-}" ]; then
 	if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null ||
 	    ! command -v ip >/dev/null || ! unshare -n true 2>/dev/null; then
@@ -17,6 +16,8 @@ if [ -z "${GUARD64_NS:-}" ]; then
 	fi
 	GUARD64_NS=1 exec unshare -n sh "$0" "$@"
 fi
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/lib.sh"
 ip link set lo up
 for a in 2001:db8::10 2001:db8::20 2001:db8::30 2001:db8:1::20; do
 	ip -6 addr add "$a/128" dev lo nodad
