@@ -22,6 +22,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -563,28 +564,6 @@ confirm_held_by(const struct conf *c, const struct conf_list *l)
 	return (0);
 }
 
-/*
- * earlier_duplicate - after the error LX holds: when a list defined
- * twice comes first in the file (the duplicate is found once every list
- * is read), say that one instead, as the first error in the file
- */
-static void
-earlier_duplicate(struct lexer *lx, const struct conf *c)
-{
-	char *saved;
-	int line = lx->errline;
-
-	if (line == 0 || c->nlists < 2 || (saved = strdup(lx->err)) == NULL)
-		return;
-	if (conf_check_list_names(lx, c) < 0 && lx->errline <= line) {
-		free(saved);
-		return;
-	}
-	(void)strlcpy(lx->err, saved, lx->errlen);
-	lx->errline = line;
-	free(saved);
-}
-
 int
 conf_parse(const char *buf, size_t len, const char *name, const char *basedir,
     struct conf **out, char *err, size_t errlen)
@@ -651,7 +630,7 @@ conf_parse(const char *buf, size_t len, const char *name, const char *basedir,
 		if (st->term == TOK_EOF)
 			break;
 	}
-	if (conf_check_list_names(&lx, c) < 0)
+	if (conf_check_list_names(&lx, c, INT_MAX) < 0)
 		goto fail;
 	/* no room kept for lists that did not come (up to half the array) */
 	if (c->nlists > 0 && (nl = reallocarray(c->lists, c->nlists,
@@ -687,7 +666,12 @@ conf_parse(const char *buf, size_t len, const char *name, const char *basedir,
 	*out = c;
 	return (0);
 fail:
-	earlier_duplicate(&lx, c);
+	/*
+	 * the duplicate is looked for once every list is read: one defined
+	 * twice on or before the line of this error is the first error
+	 */
+	if (lx.errline > 0)
+		(void)conf_check_list_names(&lx, c, lx.errline);
 	free(st);
 	conf_free(c);
 	return (-1);

@@ -60,7 +60,10 @@ int	conf_check_codes(const char *);
 
 /* conf_parse_list - "list NAME {" has been read; read up to "}" */
 int	conf_parse_list(struct lexer *, struct conf *, const struct stmt *head);
-/* conf_check_list_names - no two lists whose names differ only in case */
-int	conf_check_list_names(struct lexer *, const struct conf *);
+/*
+ * conf_check_list_names - no two lists whose names differ only in case;
+ * a repetition after line BEFORE is not reported
+ */
+int	conf_check_list_names(struct lexer *, const struct conf *, int before);
 
 #endif

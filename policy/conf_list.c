@@ -281,11 +281,12 @@ by_name(const void *a, const void *b)
 /*
  * conf_check_list_names - the list header names a list without regard to
  * case, so two names that differ only in case are one list defined twice:
- * name the earliest second definition. Sorted, not compared pairwise: a
- * configuration of many thousand lists loads in linear-logarithmic time.
+ * name the earliest second definition, when it is not after line BEFORE.
+ * Sorted, not compared pairwise: a configuration of many thousand lists
+ * loads in linear-logarithmic time.
  */
 int
-conf_check_list_names(struct lexer *lx, const struct conf *c)
+conf_check_list_names(struct lexer *lx, const struct conf *c, int before)
 {
 	struct named *v;
 	size_t i, run, dup = SIZE_MAX, first = 0;
@@ -312,7 +313,7 @@ conf_check_list_names(struct lexer *lx, const struct conf *c)
 		}
 	}
 	free(v);
-	if (dup == SIZE_MAX)
+	if (dup == SIZE_MAX || c->lists[dup].line > before)
 		return (0);
 	return (conf_perr(lx, c->lists[dup].line, "duplicate list %s (first "
 	    "defined at line %d as %s)", c->lists[dup].name,

@@ -438,21 +438,6 @@ static const struct table tables[] = {
 	{ "bounce", bounce_dbi, supp_who, bounce_rewrite, 0 },
 };
 
-/*
- * earlier_erasure - note that the suppression of A (value V) about to go
- * is the one an earlier erasure of the person left
- */
-static void
-earlier_erasure(struct erasure *er, const char *a, const MDB_val *v)
-{
-	struct supp_rec r;
-
-	if (strcmp(a, er->target) == 0 && decode_supp(v, &r) == 0 &&
-	    r.reason == SUPP_LEGAL &&
-	    strcmp(r.source, STORE_ERASURE_SOURCE) == 0)
-		er->tally.again = 1;
-}
-
 /* erase_table - every record of T: the person's go, the others scrubbed */
 static int
 erase_table(struct erasure *er, const struct table *t)
@@ -477,8 +462,6 @@ erase_table(struct erasure *er, const struct table *t)
 				mdb_cursor_close(cur);
 				return (-1);
 			}
-			if (t->dbi == supp_dbi)
-				earlier_erasure(er, a, &v);
 			if ((rc = mdb_cursor_del(cur, 0)) != 0)
 				break;
 			er->tally.removed++;
@@ -524,6 +507,10 @@ store_erase(struct store_txn *tx, const char *addr, const char *delims,
 		(void)snprintf(er.target, sizeof(er.target), "%s", addr);
 	if (gone(&er, er.target) < 0)
 		goto out;
+	/* the suppression an earlier erasure left, about to go with the rest */
+	er.tally.again = store_get_suppression(tx, er.target, &s) == 1 &&
+	    s.reason == SUPP_LEGAL &&
+	    strcmp(s.source, STORE_ERASURE_SOURCE) == 0;
 	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
 		if (erase_table(&er, &tables[i]) < 0)
 			goto out;
