@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mono.h"
 #include "state.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
@@ -58,9 +59,8 @@ watch(void *arg)
 	(void)arg;
 	(void)pthread_mutex_lock(&lock);
 	while (!stopping) {
-		(void)clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += 1;
-		(void)pthread_cond_timedwait(&wake, &lock, &until);
+		mono_after(&until, 1000000000LL);
+		(void)mono_wait(&wake, &lock, &until);
 		if (stopping)
 			break;
 		(void)pthread_mutex_unlock(&lock);
@@ -305,11 +305,10 @@ state_drain(int seconds)
 	struct timespec until;
 	int rc = 0;
 
-	(void)clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += seconds;
+	mono_after(&until, seconds * 1000000000LL);
 	(void)pthread_mutex_lock(&lock);
 	while (current != NULL && (current->refs > 1 || others > 0)) {
-		if (pthread_cond_timedwait(&drained, &lock, &until) != 0) {
+		if (mono_wait(&drained, &lock, &until) != 0) {
 			rc = -1;
 			break;
 		}

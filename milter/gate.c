@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "milter.h"
+#include "mono.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t idle = PTHREAD_COND_INITIALIZER;
@@ -180,11 +181,9 @@ gate_wait(int seconds, int *open)
 	struct timespec until;
 	int left;
 
-	(void)clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += seconds;
+	mono_after(&until, seconds * 1000000000LL);
 	(void)pthread_mutex_lock(&lock);
-	while (running > 0 &&
-	    pthread_cond_timedwait(&idle, &lock, &until) == 0)
+	while (running > 0 && mono_wait(&idle, &lock, &until) == 0)
 		;
 	left = running;
 	if (open != NULL)

@@ -43,6 +43,7 @@
 #include <bsd/libutil.h>
 
 #include "milter.h"
+#include "mono.h"
 #include "precheck.h"
 #include "state.h"
 #include "sockopt.h"
@@ -131,13 +132,8 @@ after_reload(void)
 	for (i = 0; i < RELOAD_WAKES && !reload_want && !reload_quit &&
 	    !__atomic_load_n(&served, __ATOMIC_ACQUIRE); i++) {
 		(void)pthread_kill(serve_th, SIGUSR2);
-		(void)clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_nsec += WAKE_NS;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		(void)pthread_cond_timedwait(&reload_cv, &reload_mu, &until);
+		mono_after(&until, WAKE_NS);
+		(void)mono_wait(&reload_cv, &reload_mu, &until);
 	}
 }
 

@@ -150,6 +150,15 @@ note(struct store *st, int kind, const char *fmt, ...)
 	(void)pthread_mutex_unlock(&st->mu);
 }
 
+time_t
+store_mono_sec(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ts.tv_sec);
+}
+
 /*
  * reopen - open the environment if it is closed, at most once a second
  * after a failure; 0 when it is open
@@ -255,7 +264,7 @@ health(struct store *st, int force, char *why, size_t whylen)
 {
 	struct store_file f;
 	struct stat sb;
-	time_t now = time(NULL);
+	time_t now = store_mono_sec();
 	int meta, readers, dead, m;
 
 	if (fstat(st->fd, &sb) < 0) {

@@ -386,7 +386,7 @@ store_env_open(struct store *st, char *err, size_t errlen)
 		st->seen_ino = f.ino;
 		st->size_seen = f.size;
 	}
-	st->meta_checked = st->readers_checked = time(NULL);
+	st->meta_checked = st->readers_checked = store_mono_sec();
 	(void)pthread_mutex_unlock(&st->mu);
 	st->gen++;
 	store_guard_attach(st);

@@ -26,6 +26,9 @@
 #define MAP_LIMIT	(1ULL << 40)
 #define STORE_READERS	256		/* reader slots */
 
+/* store_mono_sec - seconds on the monotonic clock (no wall clock steps) */
+time_t	store_mono_sec(void);
+
 /* what store_file_check() read from a meta page */
 struct store_meta {
 	uint64_t root[2];		/* free and main database roots */
@@ -86,7 +89,7 @@ struct store {
 	dev_t	seen_dev;
 	ino_t	seen_ino;
 	time_t	tried;			/* last failed open */
-	time_t	meta_checked, readers_checked;
+	time_t	meta_checked, readers_checked; /* store_mono_sec() */
 	int	bad;			/* the last open or check failed */
 	char	why[320];		/* and why */
 	store_notify_fn notify;

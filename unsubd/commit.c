@@ -46,6 +46,7 @@
 #include <time.h>
 
 #include "commit.h"
+#include "mono.h"
 #include "unsub.h"
 
 struct job {
@@ -87,14 +88,9 @@ gather(struct store *st)
 
 	if (queued(st) >= busy)
 		return;
-	(void)clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_nsec += GATHER_US * 1000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	mono_after(&until, GATHER_US * 1000LL);
 	while (queued(st) < busy)
-		if (pthread_cond_timedwait(&arrive, &lock, &until) == ETIMEDOUT)
+		if (mono_wait(&arrive, &lock, &until) == ETIMEDOUT)
 			break;
 }
 

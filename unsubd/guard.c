@@ -46,6 +46,7 @@
 
 #include "client.h"
 #include "guard.h"
+#include "mono.h"
 
 struct guard_slot {
 	int	used;
@@ -108,13 +109,8 @@ watch(void *arg)
 				ncut++;
 			}
 		}
-		(void)clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 200 * 1000000L;
-		if (ts.tv_nsec >= 1000000000L) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000L;
-		}
-		(void)pthread_cond_timedwait(&wake, &lock, &ts);
+		mono_after(&ts, 200 * 1000000LL);
+		(void)mono_wait(&wake, &lock, &ts);
 	}
 	(void)pthread_mutex_unlock(&lock);
 	return (NULL);

@@ -14,6 +14,7 @@
 
 #include "addr.h"
 #include "mailsend.h"
+#include "mono.h"
 #include "outbox.h"
 #include "unsubd.h"
 
@@ -47,7 +48,7 @@ send_loop(void *arg)
 	for (;;) {
 		while (head == NULL && !stopping)
 			(void)pthread_cond_wait(&more, &lock);
-		if (head == NULL || (stopping && time(NULL) > stop_by))
+		if (head == NULL || (stopping && mono_sec() > stop_by))
 			break;
 		m = head;
 		if ((head = m->next) == NULL)
@@ -127,7 +128,7 @@ outbox_stop(void)
 		return;
 	(void)pthread_mutex_lock(&lock);
 	stopping = 1;
-	stop_by = time(NULL) + OUTBOX_DRAIN_S;
+	stop_by = mono_sec() + OUTBOX_DRAIN_S;
 	(void)pthread_cond_signal(&more);
 	(void)pthread_mutex_unlock(&lock);
 	(void)pthread_join(sender, NULL);
