@@ -31,7 +31,14 @@ cleanup_hooks="$cleanup_hooks stop_milter_quiet"
 lua monitor_free.lua
 sed -i 's/^mode .*/mode monitor/' "$T/om.conf"
 kill -USR1 "$milter_pid"
-sleep 0.5
+# detached, it logs to syslog: wait (up to 5 s) for a session in monitor
+# mode, then check it once more
+_i=0
+until miltertest -s "$top_srcdir/tests/milter/monitor.lua" -D sock="$sock" \
+    -D lib="$top_srcdir/tests/milter/lib.lua" >/dev/null 2>&1 || [ $_i -ge 50 ]; do
+	sleep 0.1
+	_i=$((_i + 1))
+done
 lua monitor.lua
 kill -0 "$milter_pid" 2>/dev/null && ok || fail "daemon died on SIGUSR1"
 # SIGHUP stops, cleanly
@@ -48,9 +55,12 @@ sed -i 's/^mode .*/mode enforce/' "$T/om.conf"
 # touch nothing, and the milter exits at once and cleanly
 start_milter "$T/om.conf" "$T/m2.log" || done_testing
 miltertest -s "$top_srcdir/tests/milter/slow.lua" -D sock="$sock" \
-    -D lib="$top_srcdir/tests/milter/lib.lua" > "$T/slow.out" 2>&1 &
+    -D lib="$top_srcdir/tests/milter/lib.lua" -D ready="$T/ready" > "$T/slow.out" 2>&1 &
 lua_pid=$!
-sleep 0.7
+# the session has sent its envelope and waits 3 s
+_i=0
+until [ -e "$T/ready" ] || [ $_i -ge 100 ]; do sleep 0.02; _i=$((_i + 1)); done
+[ -e "$T/ready" ] && ok || fail "the slow session did not start: $(cat "$T/slow.out")"
 kill -TERM "$milter_pid"
 wait "$milter_pid"
 expect_eq "exit 0 with a session open" "$?" 0

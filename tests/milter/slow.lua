@@ -5,5 +5,8 @@
 dofile(lib)
 local c = open()
 envelope(c, "S1", "<news@example.com>", nil, "<alice@example.org>", "<carol@example.org>")
+if ready then
+	io.open(ready, "w"):close()
+end
 mt.sleep(3)
 mt.disconnect(c)
