@@ -343,14 +343,14 @@ do_put_consent(struct store_txn *tx, void *arg)
 
 /*
  * do_unsub_list - the person's opt-out, dated now, also of user@d
- * (unsub_list_again())
+ * (unsub_list())
  */
 static int
 do_unsub_list(struct store_txn *tx, void *arg)
 {
 	struct set_consent *s = arg;
 
-	return (unsub_list_again(tx, s->addr, s->list, s->delims, &s->ch));
+	return (unsub_list(tx, s->addr, s->list, s->delims, &s->ch));
 }
 
 struct set_supp {

@@ -17,7 +17,8 @@
 /*
  * put_opt_out - opt-out for KEY unless it is opted out already; with
  * RENEW, an older opt-out is written again with the change's time, so
- * that it outlives what was recorded since (decide()). 1 written, 0
+ * that it outlives what was recorded or sent since (decide(), and a
+ * confirmation link asked for since, confirm_accept()). 1 written, 0
  * not, -1 error.
  */
 static int
@@ -32,20 +33,20 @@ put_opt_out(struct store_txn *tx, const char *key, const char *list,
 		return (-1);
 	if (rc == 1 && r.status == STATUS_OPT_OUT &&
 	    (!renew || r.changed >= now))
-		return (0);		/* idempotent: no new history */
+		return (0);		/* same second: no new history */
 	memset(&r, 0, sizeof(r));
 	r.status = STATUS_OPT_OUT;
 	return (store_put_consent(tx, key, list, &r, ch) < 0 ? -1 : 1);
 }
 
-static int
-opt_out(struct store_txn *tx, const char *addr, const char *list,
-    const char *delims, const struct change *ch, int again)
+int
+unsub_list(struct store_txn *tx, const char *addr, const char *list,
+    const char *delims, const struct change *ch)
 {
 	char untagged[ADDR_BUFSIZE];
 	int rc;
 
-	if ((rc = put_opt_out(tx, addr, list, ch, again)) < 0)
+	if ((rc = put_opt_out(tx, addr, list, ch, 1)) < 0)
 		return (-1);
 	/*
 	 * user@d too, and again when it opted out before: user+tag2@d's
@@ -55,20 +56,6 @@ opt_out(struct store_txn *tx, const char *addr, const char *list,
 	    put_opt_out(tx, untagged, list, ch, rc == 1) < 0)
 		return (-1);
 	return (0);
-}
-
-int
-unsub_list(struct store_txn *tx, const char *addr, const char *list,
-    const char *delims, const struct change *ch)
-{
-	return (opt_out(tx, addr, list, delims, ch, 0));
-}
-
-int
-unsub_list_again(struct store_txn *tx, const char *addr, const char *list,
-    const char *delims, const struct change *ch)
-{
-	return (opt_out(tx, addr, list, delims, ch, 1));
 }
 
 struct unsub_job {

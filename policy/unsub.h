@@ -31,14 +31,13 @@
 
 /*
  * unsub_list - opt ADDR out of LIST; 0, or -1 (store_txn_error()). An
- * opt-out of ADDR on file stays as it is (a link clicked again);
- * unsub_list_again() dates it anew, as a request recorded by hand is.
+ * opt-out of ADDR on file is dated anew when it is older than the
+ * change's second: a confirmation link sent after the first unsubscribe
+ * cannot then undo the second one. In the same second (a link clicked
+ * twice) nothing is written.
  */
 int	unsub_list(struct store_txn *, const char *addr, const char *list,
 	    const char *delims, const struct change *)
-	    __attribute__((warn_unused_result));
-int	unsub_list_again(struct store_txn *, const char *addr,
-	    const char *list, const char *delims, const struct change *)
 	    __attribute__((warn_unused_result));
 /*
  * unsub_list_write - unsub_list() in a durable write transaction of its

@@ -15,6 +15,7 @@
 #include "model.h"
 #include "rate.h"
 #include "store.h"
+#include "unsub.h"
 
 #define NOW	2000000000LL
 #define HOUR	3600
@@ -61,7 +62,7 @@ struct job {
 	struct env *e;
 	char	op;		/* r request, a accept, s suppress (bounce),
 				   u unsubscribe-all, o opt-out, i opt-in,
-				   x expire */
+				   O unsubscribe (unsub_list()), x expire */
 	const char *addr, *list;
 	int64_t	now;
 	int	res;
@@ -119,6 +120,8 @@ run(struct store_txn *tx, void *arg)
 	case 'u':
 		s.reason = j->op == 's' ? SUPP_BOUNCE : SUPP_UNSUBSCRIBE_ALL;
 		return (store_put_suppression(tx, j->addr, &s, &ch));
+	case 'O':
+		return (unsub_list(tx, j->addr, j->list, "+", &ch));
 	case 'o':
 	case 'i':
 		r.status = j->op == 'o' ? STATUS_OPT_OUT : STATUS_OPT_IN;
@@ -469,6 +472,15 @@ test_accept(void **state)
 	assert_int_equal(accept_at(&e, "h@x.test", "news", NOW + 30, NOW + 60),
 	    CRES_CONFIRMED);
 	assert_int_equal(verdict(&e, "h@x.test", "news", NOW + 60), 'D');
+	/* unsubscribed, a link asked for since, unsubscribed again (the
+	 * link in an older message clicked): the link does not confirm */
+	assert_int_equal(op(&e, 'O', "c2@x.test", "news", NOW), 0);
+	assert_int_equal(op(&e, 'r', "c2@x.test", "news", NOW + 30),
+	    CREQ_SEND_KEPT);
+	assert_int_equal(op(&e, 'O', "c2@x.test", "news", NOW + 40), 0);
+	assert_int_equal(accept_at(&e, "c2@x.test", "news", NOW + 30, NOW + 60),
+	    CRES_OPTED_OUT);
+	assert_int_equal(verdict(&e, "c2@x.test", "news", NOW + 60), '-');
 	/* opted out since */
 	assert_int_equal(op(&e, 'r', "b@x.test", "news", NOW), CREQ_SEND);
 	op(&e, 'o', "b@x.test", "news", NOW + 10);

@@ -421,12 +421,22 @@ test_tags_in_time(void **state)
 	want_news(st, c, "u+a@x.test", "opted-out");
 	want_news(st, c, "u+b@x.test", "opted-out");
 	want_news(st, c, "u@x.test", "opted-out");
-	/* the same click again: nothing written, u@x keeps its time */
-	u.when = NOW - 500;
+	/* the same click again in its second: nothing written */
 	assert_int_equal(store_write(st, run_unsub, &u, err, sizeof(err)), 0);
 	assert_int_equal(store_read_begin(st, &tx, err, sizeof(err)), 0);
 	assert_int_equal(store_get_consent(tx, "u@x.test", "news", &r), 1);
 	assert_int_equal(r.changed, NOW - 1000);
+	assert_int_equal(store_get_consent(tx, "u+a@x.test", "news", &r), 1);
+	assert_int_equal(r.changed, NOW - 1000);
+	store_read_end(tx);
+	/* later: both dated anew, over whatever was sent since */
+	u.when = NOW - 500;
+	assert_int_equal(store_write(st, run_unsub, &u, err, sizeof(err)), 0);
+	assert_int_equal(store_read_begin(st, &tx, err, sizeof(err)), 0);
+	assert_int_equal(store_get_consent(tx, "u@x.test", "news", &r), 1);
+	assert_int_equal(r.changed, NOW - 500);
+	assert_int_equal(store_get_consent(tx, "u+a@x.test", "news", &r), 1);
+	assert_int_equal(r.changed, NOW - 500);
 	store_read_end(tx);
 
 	/* q+a@x held by q@x's later opt-out; q joins as q+b@x: by a
