@@ -38,6 +38,7 @@
 #include "form.h"
 #include "listhdr.h"
 #include "model.h"
+#include "mono.h"
 #include "outbox.h"
 #include "rate.h"
 #include "unsubd.h"
@@ -53,7 +54,8 @@ static pthread_mutex_t sub_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct rate *rates;
 static struct rate *mailboxes;
 static size_t pending_n;
-static time_t pending_at;		/* 0: not counted yet */
+static time_t pending_at;		/* mono_sec() of the last count */
+static int counted;			/* 0: not counted yet */
 static uint64_t pending_adds;		/* pending_added() ever */
 
 /* ---------------------------------------------------------- sending */
@@ -117,7 +119,7 @@ rate_ok(struct MHD_Connection *conn, const struct conf *c)
 	(void)pthread_mutex_unlock(&sub_lock);
 	if (rates == NULL)
 		return (0);
-	return (rate_take(rates, key, (int64_t)time(NULL), c->subscribe_rate,
+	return (rate_take(rates, key, (int64_t)mono_sec(), c->subscribe_rate,
 	    RATE_WINDOW));
 }
 
@@ -190,7 +192,7 @@ mailbox_ok(const struct conf *c, const char *addr, const char *list)
 	(void)pthread_mutex_unlock(&sub_lock);
 	if (mailboxes == NULL)
 		return (0);
-	return (rate_take(mailboxes, key, (int64_t)time(NULL), 1,
+	return (rate_take(mailboxes, key, (int64_t)mono_sec(), 1,
 	    c->confirm_interval));
 }
 
@@ -229,11 +231,12 @@ pending_room(const struct unsubd_env *env)
 	int rc, again;
 
 	(void)pthread_mutex_lock(&sub_lock);
-	again = time(NULL) - pending_at >= PENDING_RECOUNT && !recounting;
+	again = (!counted || mono_sec() - pending_at >= PENDING_RECOUNT) &&
+	    !recounting;
 	if (again) {
 		recounting = 1;
 		adds = pending_adds;
-	} else if (pending_at == 0) {
+	} else if (!counted) {
 		(void)pthread_mutex_unlock(&sub_lock);
 		return (-1);		/* the first count is under way */
 	}
@@ -248,7 +251,8 @@ pending_room(const struct unsubd_env *env)
 		recounting = 0;
 		if (rc == 0) {
 			pending_n = n + (size_t)(pending_adds - adds);
-			pending_at = time(NULL);
+			pending_at = mono_sec();
+			counted = 1;
 		}
 		(void)pthread_mutex_unlock(&sub_lock);
 		if (rc < 0)

@@ -62,5 +62,19 @@ expect "trickling client cut" "$res" "cut=1"
 awk -v r="$res" 'BEGIN { split(r, a, "maxcut="); exit !(a[2] + 0 < 14) }' && ok ||
     fail "trickling client not cut within 14 s: $res"
 
-stop_unsubd
+# the stop: within 10 s (a wait that follows the wall clock would hold
+# it for the hour)
+kill -TERM "$unsubd_pid"
+_i=0
+while kill -0 "$unsubd_pid" 2>/dev/null && [ $_i -lt 200 ]; do
+	sleep 0.05
+	_i=$((_i + 1))
+done
+if kill -0 "$unsubd_pid" 2>/dev/null; then
+	fail "optin-unsubd still running 10 s after SIGTERM"
+	kill -KILL "$unsubd_pid"
+fi
+wait "$unsubd_pid"
+expect_eq "exit 0 on SIGTERM" "$?" 0
+unsubd_pid=""
 done_testing
