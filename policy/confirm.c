@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "addr.h"
@@ -105,6 +106,49 @@ confirm_mailbox(const char *addr, char *out, size_t outlen)
 }
 
 int
+confirm_provider_forms(const char *box, char forms[2][ADDR_BUFSIZE])
+{
+	const char *at = strrchr(box, '@'), *r;
+	size_t n, i;
+	char *w;
+
+	if (at == NULL || box[0] == '"' || (strcasecmp(at + 1, "gmail.com") !=
+	    0 && strcasecmp(at + 1, "googlemail.com") != 0))
+		return (0);
+	n = strcspn(box, "+@");
+	if (n + sizeof("@gmail.com") > ADDR_BUFSIZE)
+		return (0);
+	memcpy(forms[0], box, n);
+	memcpy(forms[0] + n, "@gmail.com", sizeof("@gmail.com"));
+	for (w = forms[1], r = box, i = 0; i < n; r++, i++)
+		if (*r != '.')
+			*w++ = *r;
+	memcpy(w, "@gmail.com", sizeof("@gmail.com"));
+	return (2);
+}
+
+/*
+ * box_suppressed - suppressed() of the mailbox BOX and of the other
+ * spellings its provider reads as BOX; as suppressed(), 2 not counted
+ */
+static int
+box_suppressed(struct store_txn *tx, const char *addr, const char *box,
+    const char *delims)
+{
+	char forms[2][ADDR_BUFSIZE];
+	int i, n, rc;
+
+	if (strcmp(box, addr) != 0 && (rc = suppressed(tx, box, delims)) != 0)
+		return (rc);
+	n = confirm_provider_forms(box, forms);
+	for (i = 0; i < n; i++)
+		if (strcmp(forms[i], addr) != 0 && strcmp(forms[i], box) != 0 &&
+		    (rc = suppressed(tx, forms[i], delims)) != 0)
+			return (rc);
+	return (0);
+}
+
+int
 confirm_request(struct store_txn *tx, const struct conf *c, const char *addr,
     const struct conf_list *l, int64_t now, const struct change *ch,
     const struct confirm_limit *lim, enum confirm_req *res)
@@ -116,8 +160,8 @@ confirm_request(struct store_txn *tx, const struct conf *c, const char *addr,
 
 	confirm_mailbox(addr, box, sizeof(box));
 	if ((all = suppressed(tx, addr, c->recipient_delimiter)) == 1 ||
-	    all < 0 || (strcmp(box, addr) != 0 &&
-	    (rc = suppressed(tx, box, c->recipient_delimiter)) != 0)) {
+	    all < 0 || (rc = box_suppressed(tx, addr, box,
+	    c->recipient_delimiter)) != 0) {
 		*res = CREQ_SUPPRESSED;
 		return (all < 0 || rc < 0 ? -1 : 0);
 	}

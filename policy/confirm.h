@@ -134,6 +134,16 @@ int	confirm_expire(struct store_txn *, const struct conf *, int64_t now,
  */
 void	confirm_mailbox(const char *addr, char *out, size_t outlen);
 
+/*
+ * confirm_provider_forms - the spellings a provider reads as the same
+ * mailbox as BOX (normalised): Gmail cuts a +tag whatever our
+ * recipient-delimiter, ignores dots in the local part and takes
+ * googlemail.com for gmail.com. FORMS[0]: BOX without its +tag, at
+ * gmail.com; FORMS[1]: that without dots, the mailbox itself. Returns 2,
+ * or 0 for an address of no such provider (FORMS untouched).
+ */
+int	confirm_provider_forms(const char *box, char forms[2][ADDR_BUFSIZE]);
+
 /* confirm_count_pending - the number of pending records (expired too) */
 int	confirm_count_pending(struct store_txn *, size_t *n)
 	    __attribute__((warn_unused_result));

@@ -135,26 +135,6 @@ rate_ok(struct MHD_Connection *conn, const struct conf *c)
  * slots are found by a hash keyed with a secret of this process, so
  * that nobody can pick addresses that push a mailbox out of the table.
  */
-/*
- * provider_mailbox - BOX as the mailbox it reaches at a provider that
- * reads several spellings as one: Gmail ignores dots in the local part
- * and takes googlemail.com for gmail.com. Without this, every dotted
- * spelling of one Gmail address was a mailbox of its own and got its own
- * confirmation.
- */
-static void
-provider_mailbox(char *box)
-{
-	char *at = strrchr(box, '@'), *w, *r;
-
-	if (at == NULL || (strcasecmp(at + 1, "gmail.com") != 0 &&
-	    strcasecmp(at + 1, "googlemail.com") != 0) || box[0] == '"')
-		return;
-	for (w = r = box; r < at; r++)
-		if (*r != '.')
-			*w++ = *r;
-	(void)memmove(w, "@gmail.com", sizeof("@gmail.com"));
-}
 
 int
 mailbox_ok(const struct conf *c, const char *addr, const char *list)
@@ -163,6 +143,7 @@ mailbox_ok(const struct conf *c, const char *addr, const char *list)
 	static int have_secret;
 	unsigned char h[16];
 	char dest[ADDR_BUFSIZE], box[ADDR_BUFSIZE], key[2 * sizeof(h) + 1];
+	char forms[2][ADDR_BUFSIZE];
 	crypto_generichash_state st;
 
 	if (c->confirm_interval <= 0)
@@ -172,7 +153,13 @@ mailbox_ok(const struct conf *c, const char *addr, const char *list)
 	    c->recipient_delimiter : "+", box, sizeof(box)) != 1 &&
 	    strlcpy(box, dest, sizeof(box)) >= sizeof(box))
 		return (0);
-	provider_mailbox(box);
+	/*
+	 * one mailbox at a provider that reads several spellings as one
+	 * (Gmail: any +tag, dots, googlemail.com); without this, each
+	 * spelling got a confirmation of its own
+	 */
+	if (confirm_provider_forms(box, forms) == 2)
+		(void)memcpy(box, forms[1], sizeof(box));
 	(void)pthread_mutex_lock(&sub_lock);
 	if (!have_secret) {
 		randombytes_buf(secret, sizeof(secret));

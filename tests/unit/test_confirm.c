@@ -701,6 +701,50 @@ test_mailbox(void **state)
 	}
 }
 
+/*
+ * a provider's spellings of one mailbox: the forms, and a suppression
+ * of one spelling holding back a confirmation to the others
+ */
+static void
+test_provider(void **state)
+{
+	static const char *const cases[][3] = {
+		{ "v.ictim@gmail.com", "v.ictim@gmail.com", "victim@gmail.com" },
+		{ "J.Smith+x.y@googlemail.com", "J.Smith@gmail.com",
+		    "JSmith@gmail.com" },
+		{ "a+b+c@GMAIL.COM", "a@gmail.com", "a@gmail.com" },
+		{ "a.b@x.test", NULL, NULL },
+		{ "\"a.b\"@gmail.com", NULL, NULL },
+	};
+	char forms[2][ADDR_BUFSIZE];
+	struct env e;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (confirm_provider_forms(cases[i][0], forms) !=
+		    (cases[i][1] != NULL ? 2 : 0))
+			fail_msg("%s: forms or not", cases[i][0]);
+		if (cases[i][1] != NULL && (strcmp(forms[0], cases[i][1]) != 0 ||
+		    strcmp(forms[1], cases[i][2]) != 0))
+			fail_msg("%s: got %s %s", cases[i][0], forms[0],
+			    forms[1]);
+	}
+	setup(&e);
+	op(&e, 's', "victim@gmail.com", NULL, NOW);
+	op(&e, 's', "john.smith@gmail.com", NULL, NOW);
+	assert_int_equal(op(&e, 'r', "v.ictim@gmail.com", "news", NOW + 5),
+	    CREQ_SUPPRESSED);
+	assert_int_equal(op(&e, 'r', "victim+x@googlemail.com", "news",
+	    NOW + 5), CREQ_SUPPRESSED);
+	assert_int_equal(op(&e, 'r', "john.smith+x@googlemail.com", "news",
+	    NOW + 5), CREQ_SUPPRESSED);
+	assert_int_equal(op(&e, 'r', "vic.tim2@gmail.com", "news", NOW + 5),
+	    CREQ_SEND);
+	assert_int_equal(pending(&e), 1);
+	teardown(&e);
+}
+
 static void
 test_rate(void **state)
 {
@@ -743,6 +787,7 @@ main(void)
 		cmocka_unit_test(test_expire),
 		cmocka_unit_test(test_message),
 		cmocka_unit_test(test_mailbox),
+		cmocka_unit_test(test_provider),
 		cmocka_unit_test(test_rate),
 	};
 
