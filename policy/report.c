@@ -366,23 +366,91 @@ static const char *const full_words[] = {
 
 /*
  * Refusals that are about us, our message or our address, not about
- * the mailbox. Whatever the status, such a report condemns nobody.
+ * the mailbox. Whatever the status, such a report condemns nobody. Each
+ * is a word of its own in the diagnostic, the addresses in it blanked
+ * (policy_word()); one ending in '*' may go on ("throttl*": throttled).
  */
 static const char *const policy_words[] = {
-	"spam", "blacklist", "blocklist", "block list", "black list",
+	"spam*", "blacklist*", "blocklist*", "block list", "black list",
 	"blocked", "listed at", "listed by", "listed on", "rbl", "dnsbl",
 	"spamhaus", "spamcop", "barracuda", "sorbs", "reputation", "policy",
-	"policies", "rate limit", "ratelimit", "rate-limit",
-	"rate that prevents", "unusual rate", "too many", "throttl",
+	"policies", "rate limit*", "ratelimit*", "rate-limit*",
+	"rate that prevents", "unusual rate", "too many", "throttl*",
 	"unsolicited", "bulk mail", "junk", "dmarc", "spf", "dkim",
 	"not authenticated", "authentication", "reverse dns", "ptr record",
 	"helo", "relay access denied", "relaying denied", "relay not permitted",
-	"virus", "malware", "phishing", "content", "banned", "denied by",
-	"greylist", "graylist", "suspicious", "abuse", "your ip", "sending ip",
-	"ip address", "tls required", "encryption required", "message size",
-	"too large", "temporarily deferred", "try again later",
+	"virus*", "malware", "phishing", "content", "banned", "denied by",
+	"greylist*", "graylist*", "suspicious", "abuse", "your ip",
+	"sending ip", "ip address", "tls required", "encryption required",
+	"message size", "too large", "temporarily deferred",
+	"try again later",
 	NULL
 };
+
+/*
+ * without_addresses - DIAG into OUT (OUTLEN > 0) with its addresses
+ * blanked: every run of non-blank characters that holds an '@', and
+ * what stands between '<' and '>'. The recipient's address, which a
+ * diagnostic quotes, may hold any word ("bob@marbles.example" holds
+ * "rbl") and says nothing of why the mail was refused. Returns the
+ * length of OUT (DIAG cut to OUTLEN - 1).
+ */
+static size_t
+without_addresses(const char *diag, char *out, size_t outlen)
+{
+	size_t n, i, s, e;
+
+	for (n = 0; diag[n] != '\0' && n + 1 < outlen; n++)
+		out[n] = diag[n];
+	out[n] = '\0';
+	for (s = 0; s < n; s = e + 1) {
+		for (e = s; e < n && !isspace((unsigned char)out[e]); e++)
+			;
+		if (memchr(out + s, '@', e - s) != NULL)
+			for (i = s; i < e; i++)
+				out[i] = ' ';
+	}
+	for (s = 0; s < n; s++) {
+		if (out[s] != '<')
+			continue;
+		for (e = s; e < n && out[e] != '>'; e++)
+			out[e] = ' ';
+		s = e;
+	}
+	return (n);
+}
+
+/*
+ * policy_word - 1 when S (LEN) holds one of policy_words as a word of
+ * its own: no letter or digit just before it, nor just after it but for
+ * a word ending in '*'
+ */
+static int
+policy_word(const char *s, size_t len)
+{
+	const char *const *w;
+	const char *p;
+	size_t wl, i;
+	int prefix;
+
+	for (w = policy_words; *w != NULL; w++) {
+		wl = strlen(*w);
+		if ((prefix = (*w)[wl - 1] == '*'))
+			wl--;
+		for (i = 0; i + wl <= len; i++) {
+			p = s + i;
+			if (strncasecmp(p, *w, wl) != 0)
+				continue;
+			if (i > 0 && isalnum((unsigned char)p[-1]))
+				continue;
+			if (!prefix && i + wl < len &&
+			    isalnum((unsigned char)p[wl]))
+				continue;
+			return (1);
+		}
+	}
+	return (0);
+}
 
 /* smtp_code_before - a 3-digit reply code ending at P[-2] ("550 ", "550-") */
 static int
@@ -515,13 +583,16 @@ in_list(const char *status, const char *list)
 int
 report_classify(const char *status, const char *diag, const char *hard)
 {
-	size_t dl = strlen(diag);
+	char text[REPORT_DIAG_MAX * 2];
+	size_t dl;
 
 	if (hard == NULL)
 		hard = REPORT_HARD_DEFAULT;
 	if (status[0] != '4' && status[0] != '5')
 		return (BOUNCE_NONE);
-	if (ci_any(diag, dl, policy_words))
+	dl = without_addresses(diag, text, sizeof(text));
+	diag = text;
+	if (policy_word(diag, dl))
 		return (BOUNCE_POLICY);
 	if (status[0] == '4')
 		return (BOUNCE_SOFT);

@@ -179,6 +179,24 @@ test_classify(void **state)
 		    BOUNCE_POLICY },
 		{ "2.0.0", "250 ok", BOUNCE_NONE },
 		{ "", "550 User unknown", BOUNCE_NONE },
+		/* the recipient's address holds a policy word: it tells
+		 * nothing of the refusal */
+		{ "5.1.1", "550 5.1.1 <bob@marbles.example>: Recipient address "
+		    "rejected: User unknown in virtual mailbox table",
+		    BOUNCE_HARD },
+		{ "5.1.1", "550 5.1.1 carol@contentful.example... User unknown",
+		    BOUNCE_HARD },
+		{ "5.1.1", "550 5.1.1 <spam-policy@example.org>: no such user",
+		    BOUNCE_HARD },
+		{ "5.1.1", "550 5.1.1 Mailbox marbles does not exist",
+		    BOUNCE_HARD },
+		/* words of their own, and the ones that may go on */
+		{ "5.1.1", "550 5.1.1 Helo command rejected", BOUNCE_POLICY },
+		{ "4.2.1", "421 4.2.1 Throttled: you send too fast",
+		    BOUNCE_POLICY },
+		{ "5.2.1", "550 5.2.1 Message looks spammy", BOUNCE_POLICY },
+		{ "5.1.1", "550 5.1.1 <a@b> rejected: listed by zen.example",
+		    BOUNCE_POLICY },
 	};
 	size_t i;
 
