@@ -331,6 +331,7 @@ handle(const struct runtime *rt, const char *rcpt, const char *buf,
 	}
 	if (p.rep.kind == REPORT_NONE || p.rep.kind == REPORT_AUTOREPLY)
 		return (ignored(c, &p, buf, len, "reason=%s",
+		    p.too_many_parts ? "too-many-parts" :
 		    p.rep.kind == REPORT_NONE ? "not-a-report" : "auto-reply"));
 	memset(&f, 0, sizeof(f));
 	f.keys = rt->keys;

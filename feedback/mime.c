@@ -171,6 +171,23 @@ header(GMimeMessage *m, const char *name)
 	return (g_mime_object_get_header(GMIME_OBJECT(m), name));
 }
 
+/* delims_over - 1 when more than MAX lines of BUF begin with "--" */
+static int
+delims_over(const char *buf, size_t len, size_t max)
+{
+	const char *p = buf, *e = buf + len, *nl;
+	size_t n = 0;
+
+	while (p < e) {
+		if (e - p >= 2 && p[0] == '-' && p[1] == '-' && ++n > max)
+			return (1);
+		if ((nl = memchr(p, '\n', (size_t)(e - p))) == NULL)
+			break;
+		p = nl + 1;
+	}
+	return (0);
+}
+
 int
 mime_parse(const char *buf, size_t len, struct parsed *p)
 {
@@ -196,6 +213,11 @@ mime_parse(const char *buf, size_t len, struct parsed *p)
 	w.text = g_byte_array_new();
 	add_search(&w, (const guint8 *)buf, len);
 
+	/* every part opens with a line "--boundary": bound them first */
+	if (delims_over(buf, len, MIME_MAX_DELIMS)) {
+		p->too_many_parts = 1;
+		goto done;
+	}
 	stream = g_mime_stream_mem_new_with_buffer(buf, len);
 	parser = g_mime_parser_new_with_stream(stream);
 	m = g_mime_parser_construct_message(parser, NULL);

@@ -11,11 +11,13 @@
 #include "report.h"
 
 #define MIME_AUTHRES_MAX	8
+#define MIME_MAX_DELIMS		2000	/* lines beginning with "--" */
 
 /* what the MIME walk found in one message */
 struct parsed {
 	struct report rep;		/* kind, fields, recipients */
 	int	structured;		/* 1: a multipart/report */
+	int	too_many_parts;		/* 1: not parsed (MIME_MAX_DELIMS) */
 	char	subject[256];
 	char	from[256];
 	char	from_addr[ADDR_BUFSIZE];	/* the one From mailbox; "" */
@@ -32,7 +34,10 @@ struct parsed {
  * a multipart/report is a report (delivery-status or feedback-report)
  * whatever its other headers say; otherwise a bounce from a mail system
  * whose text yields a status; otherwise an auto-reply when its headers
- * say so; otherwise nothing. P->search is the caller's to free().
+ * say so; otherwise nothing. A message with more than MIME_MAX_DELIMS
+ * lines that may open a part is not parsed (P->too_many_parts): GMime
+ * takes about 1.4 KB for each part, 290 MB for a MB of empty parts.
+ * P->search is the caller's to free().
  * Returns 0, or -1 when out of memory.
  */
 int	mime_parse(const char *buf, size_t len, struct parsed *p);
