@@ -223,16 +223,22 @@ copy_addr(char *dst, size_t len, const char *v, size_t n)
 static void
 copy_status(char *dst, size_t len, const char *v, size_t n)
 {
-	size_t s;
+	size_t s, i;
 
-	while (n > 0 && (*v == ' ' || *v == '\t')) {
-		v++;
-		n--;
-	}
 	dst[0] = '\0';
-	if ((s = status_at(v, n)) > 0 && s < len) {
-		memcpy(dst, v, s);
-		dst[s] = '\0';
+	/*
+	 * the first code that stands as a word of its own: "5.1.1", also
+	 * after a reply code ("550 5.1.1") or in a diagnostic
+	 */
+	for (i = 0; i < n; i++) {
+		if (i > 0 && (isalnum((unsigned char)v[i - 1]) ||
+		    v[i - 1] == '.'))
+			continue;
+		if ((s = status_at(v + i, n - i)) > 0 && s < len) {
+			memcpy(dst, v + i, s);
+			dst[s] = '\0';
+			return;
+		}
 	}
 }
 
@@ -300,6 +306,10 @@ report_parse_dsn(const char *buf, size_t len, struct report *r)
 	for (i = j = first; i < r->nrcpt; i++) {
 		if (!final[i] || r->rcpt[i].action[0] == '\0')
 			continue;
+		/* no usable Status: the diagnostic's, when it has one */
+		if (r->rcpt[i].status[0] == '\0')
+			copy_status(r->rcpt[i].status, sizeof(r->rcpt[i].status),
+			    r->rcpt[i].diag, strlen(r->rcpt[i].diag));
 		if (i != j)
 			r->rcpt[j] = r->rcpt[i];
 		j++;
@@ -706,8 +716,15 @@ report_is_bounce(const struct report_hdrs *h)
 	if (h->from != NULL && ci_any(h->from, strlen(h->from),
 	    bounce_senders))
 		return (1);
+	/*
+	 * the subject alone, unless a person's vacation program marked the
+	 * message (its subject may quote ours: "Automatic reply: ...
+	 * undelivered"); a mail system's bounce says who it is above
+	 */
 	if (h->subject != NULL && ci_any(h->subject, strlen(h->subject),
-	    bounce_subjects))
+	    bounce_subjects) && !(h->x_autoreply != NULL &&
+	    !hdr_is(h->x_autoreply, "no")) && !(h->auto_submitted != NULL &&
+	    hdr_is(h->auto_submitted, "auto-replied")))
 		return (1);
 	return (0);
 }

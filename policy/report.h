@@ -143,7 +143,9 @@ int	report_is_autoreply(const struct report_hdrs *);
 /*
  * report_is_bounce - 1 when the headers mark a bounce from a mail
  * system (a mailer-daemon or postmaster sender, X-Failed-Recipients, a
- * delivery-failure subject): its text may be scanned for a status.
+ * delivery-failure subject but on a message that X-Autoreply or
+ * Auto-Submitted: auto-replied marks as a person's auto-reply): its text
+ * may be scanned for a status.
  */
 int	report_is_bounce(const struct report_hdrs *);
 

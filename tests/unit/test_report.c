@@ -46,6 +46,35 @@ test_dsn_fields(void **state)
 	assert_string_equal(r.rcpt[1].action, "delayed");
 }
 
+/* a Status field that is not one, or none: the code of the diagnostic */
+static void
+test_dsn_status_elsewhere(void **state)
+{
+	static const char body[] =
+	    "Reporting-MTA: dns; mx.example.com\n"
+	    "\n"
+	    "Final-Recipient: rfc822; a@example.org\n"
+	    "Action: failed\n"
+	    "Status: 550 5.1.1\n"
+	    "\n"
+	    "Final-Recipient: rfc822; b@example.org\n"
+	    "Action: failed\n"
+	    "Diagnostic-Code: smtp; 550 5.1.1 User unknown\n"
+	    "\n"
+	    "Final-Recipient: rfc822; c@example.org\n"
+	    "Action: failed\n"
+	    "Status: x\n"
+	    "Diagnostic-Code: smtp; 550 User unknown, see 10.5.1.1 or v5.1.1\n";
+	struct report r;
+
+	(void)state;
+	report_init(&r);
+	assert_int_equal(report_parse_dsn(body, sizeof(body) - 1, &r), 3);
+	assert_string_equal(r.rcpt[0].status, "5.1.1");
+	assert_string_equal(r.rcpt[1].status, "5.1.1");
+	assert_string_equal(r.rcpt[2].status, "");
+}
+
 static void
 test_dsn_malformed(void **state)
 {
@@ -354,6 +383,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dsn_fields),
+		cmocka_unit_test(test_dsn_status_elsewhere),
 		cmocka_unit_test(test_dsn_malformed),
 		cmocka_unit_test(test_arf_fields),
 		cmocka_unit_test(test_classify),
