@@ -433,7 +433,8 @@ check_inbox(struct MHD_Connection *conn)
  * address literal ([10.0.0.5]), not a name of one label (root@localhost,
  * ops@intranet) nor one of the names kept for local use. Anybody can
  * fill in the form: it must not make this server mail its own accounts
- * or hosts inside the network.
+ * or hosts inside the network. The caller asks it of where an address
+ * routes on to as well (root%localhost@d, localhost!root@d).
  */
 static int
 public_domain(const char *addr)
@@ -467,11 +468,11 @@ s_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	struct sub_form f;
 	struct sub_job j;
 	char err[256], addr[ADDR_BUFSIZE], ev[STORE_EVIDENCE_MAX], org[80];
-	char base[STORE_EVIDENCE_MAX];
+	char base[STORE_EVIDENCE_MAX], dest[ADDR_BUFSIZE];
 	const char *ctype;
 	enum MHD_Result ret;
 	size_t i, n = 0, nwant = 0;
-	int room;
+	int room, bad;
 
 	memset(&f, 0, sizeof(f));
 	memset(&j, 0, sizeof(j));
@@ -499,8 +500,11 @@ s_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 		    "Choose at most 16 lists at a time.", NULL);
 		goto out;
 	}
-	if (addr_normalize(f.address, strlen(f.address), 0, addr, sizeof(addr),
-	    err, sizeof(err)) < 0 || !public_domain(addr)) {
+	bad = addr_normalize(f.address, strlen(f.address), 0, addr,
+	    sizeof(addr), err, sizeof(err)) < 0;
+	if (!bad)
+		confirm_mailbox(addr, dest, sizeof(dest));
+	if (bad || !public_domain(addr) || !public_domain(dest)) {
 		ret = error_page(conn, 400, "Not an email address", "Please "
 		    "check the address: it is not one we can send to.", NULL);
 		goto out;

@@ -135,7 +135,10 @@ http "a domain" 400 -H "$XA" -d "address=@example.org&list=marketing" "$BASE/s"
 n0=$(mail_count)
 for a in root@localhost postmaster@%5B127.0.0.1%5D "admin@%5B10.0.0.5%5D" \
     "ops@%5BIPv6:::1%5D" root@intranet root@localhost. root@host.localhost \
-    root@printer.local root@db.internal root@x.LocalDomain; do
+    root@printer.local root@db.internal root@x.LocalDomain \
+    root%25localhost@example.com "localhost!root@example.com" \
+    "%22root@localhost%22@example.com" ops%25intranet@example.com \
+    "db!ops@example.com" "ops%25db.internal@example.com"; do
 	http "no mail to $a" 400 -H "$XA" -d "address=$a&list=marketing" "$BASE/s"
 done
 sleep 0.3
