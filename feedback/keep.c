@@ -12,10 +12,18 @@
  *	(made with tmp/, new/ and cur/, mode 0700, when missing), written
  *	to tmp/, synced, and renamed into new/, so that a reader never
  *	sees half of it and any mail reader opens the folder.
+ *
+ *	Anybody can write to those addresses, and DIR is on the database's
+ *	file system: a message that would leave less than KEEP_RESERVE_PCT
+ *	percent of it free (at least KEEP_RESERVE_MIN bytes) is not kept
+ *	(an error: Postfix keeps it in its queue, which has its own
+ *	reserve), so that kept mail never takes the room the database
+ *	needs to record an unsubscribe.
  */
 #include "config.h"
 
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +34,33 @@
 #include <unistd.h>
 
 #include "mime.h"
+
+#define KEEP_RESERVE_PCT	5
+#define KEEP_RESERVE_MIN	(64ULL << 20)
+
+/* room_for - 1 when LEN more bytes in DIR leave the reserve free */
+static int
+room_for(const char *dir, size_t len, char *err, size_t errlen)
+{
+	struct statvfs vs;
+	unsigned long long avail, size, reserve;
+
+	if (statvfs(dir, &vs) < 0) {
+		(void)snprintf(err, errlen, "statvfs %s: %s", dir,
+		    strerror(errno));
+		return (0);
+	}
+	avail = (unsigned long long)vs.f_bavail * vs.f_frsize;
+	size = (unsigned long long)vs.f_blocks * vs.f_frsize;
+	reserve = size / 100 * KEEP_RESERVE_PCT;
+	if (reserve < KEEP_RESERVE_MIN)
+		reserve = KEEP_RESERVE_MIN;
+	if (avail >= reserve && avail - reserve >= len)
+		return (1);
+	(void)snprintf(err, errlen, "%s: %llu MB free, and %llu MB are kept "
+	    "for the database", dir, avail >> 20, reserve >> 20);
+	return (0);
+}
 
 /* mkdir_p - DIR itself (its parent must exist); 0 when it is there */
 static int
@@ -58,6 +93,8 @@ keep_message(const char *dir, const char *buf, size_t len, char *name,
 			return (-1);
 		}
 	}
+	if (!room_for(dir, len, err, errlen))
+		return (-1);
 	if (gethostname(host, sizeof(host)) < 0)
 		(void)strlcpy(host, "localhost", sizeof(host));
 	host[sizeof(host) - 1] = '\0';
