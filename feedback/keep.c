@@ -15,7 +15,8 @@
  *
  *	Anybody can write to those addresses, and DIR is on the database's
  *	file system: a message that would leave less than KEEP_RESERVE_PCT
- *	percent of it free (at least KEEP_RESERVE_MIN bytes) is not kept
+ *	percent of it free (at least KEEP_RESERVE_MIN bytes, at most
+ *	KEEP_RESERVE_MAX) is not kept
  *	(an error: Postfix keeps it in its queue, which has its own
  *	reserve), so that kept mail never takes the room the database
  *	needs to record an unsubscribe.
@@ -37,6 +38,7 @@
 
 #define KEEP_RESERVE_PCT	5
 #define KEEP_RESERVE_MIN	(64ULL << 20)
+#define KEEP_RESERVE_MAX	(1ULL << 30)
 
 /* room_for - 1 when LEN more bytes in DIR leave the reserve free */
 static int
@@ -53,6 +55,8 @@ room_for(const char *dir, size_t len, char *err, size_t errlen)
 	avail = (unsigned long long)vs.f_bavail * vs.f_frsize;
 	size = (unsigned long long)vs.f_blocks * vs.f_frsize;
 	reserve = size / 100 * KEEP_RESERVE_PCT;
+	if (reserve > KEEP_RESERVE_MAX)
+		reserve = KEEP_RESERVE_MAX;
 	if (reserve < KEEP_RESERVE_MIN)
 		reserve = KEEP_RESERVE_MIN;
 	if (avail >= reserve && avail - reserve >= len)

@@ -128,8 +128,11 @@ confirm_provider_forms(const char *box, char forms[2][ADDR_BUFSIZE])
 }
 
 /*
- * box_suppressed - suppressed() of the mailbox BOX and of the other
- * spellings its provider reads as BOX; as suppressed(), 2 not counted
+ * box_suppressed - 1 when the mailbox BOX that ADDR routes on to is
+ * suppressed (suppressed(), its own unsubscribe-all too), or one of the
+ * other spellings its provider reads as BOX is, but for the person's
+ * own unsubscribe-all (which a confirmation may lift, as for ADDR); 0,
+ * or -1
  */
 static int
 box_suppressed(struct store_txn *tx, const char *addr, const char *box,
@@ -139,12 +142,12 @@ box_suppressed(struct store_txn *tx, const char *addr, const char *box,
 	int i, n, rc;
 
 	if (strcmp(box, addr) != 0 && (rc = suppressed(tx, box, delims)) != 0)
-		return (rc);
+		return (rc < 0 ? -1 : 1);
 	n = confirm_provider_forms(box, forms);
 	for (i = 0; i < n; i++)
 		if (strcmp(forms[i], addr) != 0 && strcmp(forms[i], box) != 0 &&
-		    (rc = suppressed(tx, forms[i], delims)) != 0)
-			return (rc);
+		    (rc = suppressed(tx, forms[i], delims)) != 0 && rc != 2)
+			return (rc < 0 ? -1 : 1);
 	return (0);
 }
 

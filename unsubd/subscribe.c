@@ -433,8 +433,9 @@ check_inbox(struct MHD_Connection *conn)
  * address literal ([10.0.0.5]), not a name of one label (root@localhost,
  * ops@intranet) nor one of the names kept for local use. Anybody can
  * fill in the form: it must not make this server mail its own accounts
- * or hosts inside the network. The caller asks it of where an address
- * routes on to as well (root%localhost@d, localhost!root@d).
+ * or hosts inside the network. public_route() asks it of every hop an
+ * address routes on through as well (root%localhost@d, localhost!root@d,
+ * u%public.example%inside@d).
  */
 static int
 public_domain(const char *addr)
@@ -459,6 +460,30 @@ public_domain(const char *addr)
 	return (1);
 }
 
+/*
+ * public_route - 1 when ADDR's domain and that of every hop it routes on
+ * through (addr_route(), as the servers on the way rewrite it) are
+ * public_domain()s; an address that routes on to no usable address, or
+ * through more hops than confirm_mailbox() follows, is not
+ */
+static int
+public_route(const char *addr)
+{
+	char cur[ADDR_BUFSIZE], next[ADDR_BUFSIZE];
+	int hop, rc;
+
+	if (strlcpy(cur, addr, sizeof(cur)) >= sizeof(cur))
+		return (0);
+	for (hop = 0; hop < 8; hop++) {
+		if (!public_domain(cur))
+			return (0);
+		if ((rc = addr_route(cur, next, sizeof(next))) <= 0)
+			return (rc == 0);
+		(void)memcpy(cur, next, sizeof(cur));
+	}
+	return (0);
+}
+
 enum MHD_Result
 s_post(struct MHD_Connection *conn, const struct unsubd_env *env,
     const struct req *rq)
@@ -468,11 +493,11 @@ s_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	struct sub_form f;
 	struct sub_job j;
 	char err[256], addr[ADDR_BUFSIZE], ev[STORE_EVIDENCE_MAX], org[80];
-	char base[STORE_EVIDENCE_MAX], dest[ADDR_BUFSIZE];
+	char base[STORE_EVIDENCE_MAX];
 	const char *ctype;
 	enum MHD_Result ret;
 	size_t i, n = 0, nwant = 0;
-	int room, bad;
+	int room;
 
 	memset(&f, 0, sizeof(f));
 	memset(&j, 0, sizeof(j));
@@ -500,11 +525,8 @@ s_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 		    "Choose at most 16 lists at a time.", NULL);
 		goto out;
 	}
-	bad = addr_normalize(f.address, strlen(f.address), 0, addr,
-	    sizeof(addr), err, sizeof(err)) < 0;
-	if (!bad)
-		confirm_mailbox(addr, dest, sizeof(dest));
-	if (bad || !public_domain(addr) || !public_domain(dest)) {
+	if (addr_normalize(f.address, strlen(f.address), 0, addr, sizeof(addr),
+	    err, sizeof(err)) < 0 || !public_route(addr)) {
 		ret = error_page(conn, 400, "Not an email address", "Please "
 		    "check the address: it is not one we can send to.", NULL);
 		goto out;

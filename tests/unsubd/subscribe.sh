@@ -138,7 +138,9 @@ for a in root@localhost postmaster@%5B127.0.0.1%5D "admin@%5B10.0.0.5%5D" \
     root@printer.local root@db.internal root@x.LocalDomain \
     root%25localhost@example.com "localhost!root@example.com" \
     "%22root@localhost%22@example.com" ops%25intranet@example.com \
-    "db!ops@example.com" "ops%25db.internal@example.com"; do
+    "db!ops@example.com" "ops%25db.internal@example.com" \
+    "ops%25example.org%25db.internal@example.com" \
+    "db!example.org!ops@example.com"; do
 	http "no mail to $a" 400 -H "$XA" -d "address=$a&list=marketing" "$BASE/s"
 done
 sleep 0.3
