@@ -382,16 +382,17 @@ static const char *const full_words[] = {
  */
 static const char *const policy_words[] = {
 	"spam*", "blacklist*", "blocklist*", "block list", "black list",
-	"blocked", "listed at", "listed by", "listed on", "rbl", "dnsbl",
-	"spamhaus", "spamcop", "barracuda", "sorbs", "reputation", "policy",
-	"policies", "rate limit*", "ratelimit*", "rate-limit*",
+	"blocked", "listed at", "listed by", "listed on", "listed in",
+	"rbl*", "dnsbl*", "surbl*", "uribl*",
+	"spamhaus*", "spamcop*", "barracuda*", "sorbs*", "reputation",
+	"policy", "policies", "rate limit*", "ratelimit*", "rate-limit*",
 	"rate that prevents", "unusual rate", "too many", "throttl*",
-	"unsolicited", "bulk mail", "junk", "dmarc", "spf", "dkim",
+	"unsolicited", "bulk mail*", "junk*", "dmarc", "spf", "dkim",
 	"not authenticated", "authentication", "reverse dns", "ptr record",
 	"helo", "relay access denied", "relaying denied", "relay not permitted",
-	"virus*", "malware", "phishing", "content", "banned", "denied by",
+	"virus*", "malware", "phishing", "content*", "banned", "denied by",
 	"greylist*", "graylist*", "suspicious", "abuse", "your ip",
-	"sending ip", "ip address", "tls required", "encryption required",
+	"sending ip", "ip address*", "tls required", "encryption required",
 	"message size", "too large", "temporarily deferred",
 	"try again later",
 	NULL
@@ -399,33 +400,32 @@ static const char *const policy_words[] = {
 
 /*
  * without_addresses - DIAG into OUT (OUTLEN > 0) with its addresses
- * blanked: every run of non-blank characters that holds an '@', and
- * what stands between '<' and '>'. The recipient's address, which a
- * diagnostic quotes, may hold any word ("bob@marbles.example" holds
- * "rbl") and says nothing of why the mail was refused. Returns the
- * length of OUT (DIAG cut to OUTLEN - 1).
+ * blanked: around every '@', the local part's characters before it and
+ * the domain's after it ("(bob@example.com:blocked)" keeps "(" and
+ * ":blocked)"). The recipient's address, which a diagnostic quotes, may
+ * hold any word ("bob@marbles.example" holds "rbl") and says nothing of
+ * why the mail was refused. Returns the length of OUT (DIAG cut to
+ * OUTLEN - 1).
  */
 static size_t
 without_addresses(const char *diag, char *out, size_t outlen)
 {
-	size_t n, i, s, e;
+	size_t n, at, s, e;
 
 	for (n = 0; diag[n] != '\0' && n + 1 < outlen; n++)
 		out[n] = diag[n];
 	out[n] = '\0';
-	for (s = 0; s < n; s = e + 1) {
-		for (e = s; e < n && !isspace((unsigned char)out[e]); e++)
-			;
-		if (memchr(out + s, '@', e - s) != NULL)
-			for (i = s; i < e; i++)
-				out[i] = ' ';
-	}
-	for (s = 0; s < n; s++) {
-		if (out[s] != '<')
+	for (at = 0; at < n; at++) {
+		if (out[at] != '@')
 			continue;
-		for (e = s; e < n && out[e] != '>'; e++)
-			out[e] = ' ';
-		s = e;
+		for (s = at; s > 0 && (isalnum((unsigned char)out[s - 1]) ||
+		    strchr("!#$%&'*+-/=?^_`{|}~.\"", out[s - 1]) != NULL); s--)
+			;
+		for (e = at + 1; e < n && (isalnum((unsigned char)out[e]) ||
+		    out[e] == '-' || out[e] == '.'); e++)
+			;
+		memset(out + s, ' ', e - s);
+		at = e - 1;
 	}
 	return (n);
 }

@@ -226,6 +226,15 @@ test_classify(void **state)
 		{ "5.2.1", "550 5.2.1 Message looks spammy", BOUNCE_POLICY },
 		{ "5.1.1", "550 5.1.1 <a@b> rejected: listed by zen.example",
 		    BOUNCE_POLICY },
+		/* the text around an address stays */
+		{ "5.0.0", "550 permanent failure for one or more recipients "
+		    "(bob@example.com:blocked)", BOUNCE_POLICY },
+		{ "5.0.0", "550 5.0.0 Message contents rejected",
+		    BOUNCE_POLICY },
+		{ "5.0.0", "554 5.0.0 host 192.0.2.1 listed in multi.surbl.org",
+		    BOUNCE_POLICY },
+		{ "5.0.0", "554 Rejected by b.barracudacentral.org",
+		    BOUNCE_POLICY },
 	};
 	size_t i;
 
