@@ -390,6 +390,20 @@ want_news(struct store *st, const struct conf *c, const char *addr,
 	store_read_end(tx);
 }
 
+/* news_changed - when ADDR's own record for news was written */
+static int64_t
+news_changed(struct store *st, const char *addr)
+{
+	struct store_txn *tx;
+	struct consent_rec r;
+	char err[256];
+
+	assert_int_equal(store_read_begin(st, &tx, err, sizeof(err)), 0);
+	assert_int_equal(store_get_consent(tx, addr, "news", &r), 1);
+	store_read_end(tx);
+	return (r.changed);
+}
+
 /*
  * tagged addresses over time: an unsubscribe through user+a@d reaches
  * user+b@d's later opt-in, also when user@d had opted out before; a
@@ -407,8 +421,6 @@ test_tags_in_time(void **state)
 	};
 	struct unsub_at u = { "u+a@x.test", NOW - 1000 };
 	unsigned char want[4] = { 1, 0, 0, 0 }, send[4] = { 0 };
-	struct consent_rec r;
-	struct store_txn *tx;
 	struct store *st;
 	struct conf *c;
 	struct job jb;
@@ -423,21 +435,13 @@ test_tags_in_time(void **state)
 	want_news(st, c, "u@x.test", "opted-out");
 	/* the same click again in its second: nothing written */
 	assert_int_equal(store_write(st, run_unsub, &u, err, sizeof(err)), 0);
-	assert_int_equal(store_read_begin(st, &tx, err, sizeof(err)), 0);
-	assert_int_equal(store_get_consent(tx, "u@x.test", "news", &r), 1);
-	assert_int_equal(r.changed, NOW - 1000);
-	assert_int_equal(store_get_consent(tx, "u+a@x.test", "news", &r), 1);
-	assert_int_equal(r.changed, NOW - 1000);
-	store_read_end(tx);
+	assert_int_equal(news_changed(st, "u@x.test"), NOW - 1000);
+	assert_int_equal(news_changed(st, "u+a@x.test"), NOW - 1000);
 	/* later: both dated anew, over whatever was sent since */
 	u.when = NOW - 500;
 	assert_int_equal(store_write(st, run_unsub, &u, err, sizeof(err)), 0);
-	assert_int_equal(store_read_begin(st, &tx, err, sizeof(err)), 0);
-	assert_int_equal(store_get_consent(tx, "u@x.test", "news", &r), 1);
-	assert_int_equal(r.changed, NOW - 500);
-	assert_int_equal(store_get_consent(tx, "u+a@x.test", "news", &r), 1);
-	assert_int_equal(r.changed, NOW - 500);
-	store_read_end(tx);
+	assert_int_equal(news_changed(st, "u@x.test"), NOW - 500);
+	assert_int_equal(news_changed(st, "u+a@x.test"), NOW - 500);
 
 	/* q+a@x held by q@x's later opt-out; q joins as q+b@x: by a
 	 * confirmation, which lifts neither q@x's opt-out nor q+a@x's */
