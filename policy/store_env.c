@@ -152,6 +152,76 @@ lock_owner(const char *path, const struct stat *db)
 }
 
 /*
+ * the size LMDB gives lock.mdb for STORE_READERS slots: a header of two
+ * cache lines and a cache line a slot (the first in the header's
+ * place); when a build of LMDB computes more, it extends the file, and
+ * store_env_open() sees the new part without blocks (lock_sparse())
+ */
+#define LOCK_SIZE	((off_t)(STORE_READERS - 1) * 64 + 192)
+
+/*
+ * lock_room - LMDB makes lock.mdb at its full size as a sparse file and
+ * writes its header and reader slots through its map; a slot on a page
+ * never written before needs a block then, and on a full file system
+ * the kernel answers with SIGBUS, in mdb_env_open() or in the 63rd
+ * reader at once. So lock.mdb gets all its blocks before LMDB maps it:
+ * made here at LMDB's size when it is not there or empty, given the
+ * blocks it lacks when it is. Called with no environment of this process open
+ * (closing this descriptor drops this process's fcntl(2) locks on the
+ * file, as lock_owner() says). 0 when it has them (or cannot be
+ * written by this user, or its file system does not allocate ahead:
+ * nothing is to be done here then), -1 with ERR when the file system
+ * has no room for them.
+ */
+static int
+lock_room(const char *dir, const char *path, char *err, size_t errlen)
+{
+	struct stat lb;
+	off_t want;
+	int fd, e, made = 0;
+
+	if ((fd = open(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) < 0) {
+		if (errno != ENOENT || (fd = open(path, O_RDWR | O_CREAT |
+		    O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0640)) < 0)
+			return (0);
+		made = 1;
+	}
+	if (fstat(fd, &lb) < 0 || !S_ISREG(lb.st_mode)) {
+		(void)close(fd);
+		return (0);
+	}
+	/* empty (made here, or by lock_owner()): LMDB's size; else its own */
+	want = lb.st_size > 0 ? lb.st_size : LOCK_SIZE;
+	if ((off_t)lb.st_blocks * 512 >= want ||
+	    fallocate(fd, 0, 0, want) == 0) {
+		(void)close(fd);
+		return (0);
+	}
+	e = errno;
+	if (made)
+		(void)unlink(path);	/* as it was: not there */
+	(void)close(fd);
+	if (e != ENOSPC && e != EDQUOT)
+		return (0);	/* EOPNOTSUPP and the like */
+	(void)snprintf(err, errlen, "database %s: lock.mdb cannot have the "
+	    "%lld octets of disk its reader slots need (%s); not opened, "
+	    "as LMDB would crash writing into it", dir, (long long)want,
+	    strerror(e));
+	return (-1);
+}
+
+/* lock_sparse - does lock.mdb at PATH have fewer blocks than octets? */
+static int
+lock_sparse(const char *path)
+{
+	struct stat lb;
+
+	return (stat(path, &lb) == 0 && S_ISREG(lb.st_mode) &&
+	    (off_t)lb.st_blocks * 512 < lb.st_size);
+}
+
+/*
  * precheck - data.mdb at the path, checked without mapping it; 0 when
  * it may be mapped (or does not exist and will be made: CREATE).
  */
@@ -306,21 +376,35 @@ store_env_open(struct store *st, char *err, size_t errlen)
 	struct store_file f;
 	mdb_filehandle_t fd;
 	char why[256], hint[160];
-	int rc, dead, tries;
+	int rc, dead, tries, room;
 
-	if (precheck(st, err, errlen) < 0)
+	if (precheck(st, err, errlen) < 0 ||
+	    lock_room(st->dir, st->lockpath, err, errlen) < 0)
 		return (-1);
-	if ((rc = mdb_env_create(&st->env)) != 0 ||
-	    (rc = mdb_env_set_maxdbs(st->env, 8)) != 0 ||
-	    (rc = mdb_env_set_maxreaders(st->env, STORE_READERS)) != 0 ||
-	    (rc = mdb_env_set_mapsize(st->env, (size_t)st->mapsize)) != 0 ||
-	    (rc = mdb_env_open(st->env, st->dir, MDB_NOTLS |
-	    (st->rdonly ? MDB_RDONLY : 0), 0640)) != 0) {
-		(void)snprintf(err, errlen, "database %s: %s%s", st->dir,
-		    mdb_strerror(rc), rc == EACCES ? store_user_hint(hint,
-		    sizeof(hint)) : "");
+	for (room = 0;; room++) {
+		if ((rc = mdb_env_create(&st->env)) != 0 ||
+		    (rc = mdb_env_set_maxdbs(st->env, 8)) != 0 ||
+		    (rc = mdb_env_set_maxreaders(st->env, STORE_READERS)) !=
+		    0 ||
+		    (rc = mdb_env_set_mapsize(st->env, (size_t)st->mapsize)) !=
+		    0 ||
+		    (rc = mdb_env_open(st->env, st->dir, MDB_NOTLS |
+		    (st->rdonly ? MDB_RDONLY : 0), 0640)) != 0) {
+			(void)snprintf(err, errlen, "database %s: %s%s",
+			    st->dir, mdb_strerror(rc), rc == EACCES ?
+			    store_user_hint(hint, sizeof(hint)) : "");
+			store_env_close(st);
+			return (-1);
+		}
+		/*
+		 * LMDB has made or sized lock.mdb now; with no reader in
+		 * it yet, close, give it its blocks (lock_room()), open again
+		 */
+		if (room > 0 || !lock_sparse(st->lockpath))
+			break;
 		store_env_close(st);
-		return (-1);
+		if (lock_room(st->dir, st->lockpath, err, errlen) < 0)
+			return (-1);
 	}
 	/* the file LMDB opened, which is the one that counts */
 	if ((rc = mdb_env_get_fd(st->env, &fd)) != 0 ||

@@ -75,6 +75,9 @@ respond_close(struct MHD_Connection *conn, unsigned status, const char *ctype,
 	    "form-action 'self'; frame-ancestors 'none'");
 	if (allow != NULL)
 		(void)MHD_add_response_header(r, "Allow", allow);
+	/* a sender retrying a one-click by itself (RFC 8058) waits this long */
+	if (status == 503)
+		(void)MHD_add_response_header(r, "Retry-After", "60");
 	if (close || answer_closes)
 		(void)MHD_add_response_header(r, "Connection", "close");
 	ret = MHD_queue_response(conn, status, r);

@@ -213,6 +213,9 @@ http "healthz without database" 503 "$BASE/healthz"
 tok=$(token cat@example.org marketing)
 http "POST without database" 503 -d "List-Unsubscribe=One-Click" "$BASE/u/$tok"
 expect_not "not acknowledged" "$out" "You are unsubscribed"
+expect "503: when to try again (RFC 8058 senders retry by themselves)" "$hdrs" "Retry-After: 60"
+expect_not "its log speaks of its own work, not of list mail" \
+    "$(cat "$T/unsubd2.log")" "list mail"
 mv "$T/db.away" "$T/db"
 sleep 1.1
 http "healthz back" 200 "$BASE/healthz"
