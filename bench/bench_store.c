@@ -4,7 +4,7 @@
  *
  * SYNOPSIS
  *	bench_store tokens KEYFILE LIST FIRST COUNT
- *	bench_store commits DIR COUNT
+ *	bench_store commits DIR COUNT [FIRST]
  *
  * DESCRIPTION
  *	tokens prints COUNT unsubscribe tokens of LIST, one per line, for
@@ -16,7 +16,8 @@
  *	commits is the floor of optin-unsubd without group commit: in the
  *	store in DIR (made when missing), COUNT unsubscribes of fresh
  *	addresses, each in its own durable write transaction, one after the
- *	other, as unsub_list_write() does for one request. Prints
+ *	other, as unsub_list_write() does for one request; the addresses
+ *	are floor%07d@bench.example numbered from FIRST (default 0). Prints
  *	"commits=N seconds=S commits_per_s=R".
  */
 #include "config.h"
@@ -79,7 +80,7 @@ tokens(const char *keyfile, const char *list, long long first,
 }
 
 static int
-commits(const char *dir, long long count)
+commits(const char *dir, long long count, long long first)
 {
 	struct store *st;
 	struct change ch;
@@ -98,7 +99,8 @@ commits(const char *dir, long long count)
 	ch.evidence = "route=POST /u/ ip=127.0.0.1 ua=\"bench\"";
 	t0 = now();
 	for (i = 0; i < count; i++) {
-		(void)snprintf(a, sizeof(a), "floor%07lld@bench.example", i);
+		(void)snprintf(a, sizeof(a), "floor%07lld@bench.example",
+		    first + i);
 		if (unsub_list_write(st, a, "marketing", "+", &ch, err,
 		    sizeof(err)) < 0) {
 			fprintf(stderr, "bench_store: %s\n", err);
@@ -118,9 +120,10 @@ main(int argc, char **argv)
 	if (argc == 6 && strcmp(argv[1], "tokens") == 0)
 		return (tokens(argv[2], argv[3], number(argv[4], 100000000),
 		    number(argv[5], 100000000)));
-	if (argc == 4 && strcmp(argv[1], "commits") == 0)
-		return (commits(argv[2], number(argv[3], 100000000)));
+	if ((argc == 4 || argc == 5) && strcmp(argv[1], "commits") == 0)
+		return (commits(argv[2], number(argv[3], 100000000),
+		    argc == 5 ? number(argv[4], 100000000) : 0));
 	fprintf(stderr, "usage: bench_store tokens KEYFILE LIST FIRST COUNT\n"
-	    "       bench_store commits DIR COUNT\n");
+	    "       bench_store commits DIR COUNT [FIRST]\n");
 	return (64);
 }

@@ -18,7 +18,8 @@ SESSIONS=${SESSIONS:-8}
 # news@example.com with RCPTS recipients each over SESSIONS sessions to
 # PORT, and wait (a poll every 50 ms, two minutes at most) until the sink
 # holds WANT messages and the queue is empty; the seconds from the first
-# connection to then go into $secs
+# connection to then go into $secs, and timed_out is 1 when the two
+# minutes ran out first
 pf_timed() {
 	postfix -c "$PF" reload >/dev/null 2>&1
 	sleep 1
@@ -28,12 +29,37 @@ pf_timed() {
 	    -f news@example.com -t user@bench.example \
 	    "127.0.0.1:$1" >/dev/null 2>&1
 	_i=0
+	timed_out=1
 	while [ $_i -lt 2400 ]; do
 		[ "$(ls "$SINK" | wc -l)" -ge "$2" ] &&
 		    [ "$(postqueue -c "$PF" -j 2>/dev/null | wc -l)" -eq 0 ] &&
-		    break
+		    { timed_out=0; break; }
 		sleep 0.05
 		_i=$((_i + 1))
 	done
 	secs=$(awk -v a="$_t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+}
+
+# nf_up SOCKET: wait until a milter answers there (five seconds at
+# most); 1 when none did
+nf_up() {
+	_i=0
+	until "$top_builddir/bench/milterload" -q -s "$1" -m 1 -a 1 \
+	    >/dev/null 2>&1; do
+		[ $_i -ge 100 ] && return 1
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+}
+
+# checked NAME WANT_COPIES WANT_RCPTS: a run that timed out, or whose
+# sink holds other than what the configuration must deliver, is a
+# failure (its rate would be wrong), said on standard error
+checked() {
+	if [ "$timed_out" = 1 ] || [ "$copies" != "$2" ] || [ "$rc" != "$3" ]; then
+		_why=""
+		[ "$timed_out" = 1 ] && _why=" (the two minutes ran out)"
+		echo "bench: $1: $copies copies and $rc recipients reached the sink, want $2 and $3$_why" >&2
+		failures=$((failures + 1))
+	fi
 }

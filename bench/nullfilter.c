@@ -47,7 +47,9 @@ nf_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 {
 	(void)f2;
 	(void)f3;
-	*pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_DELRCPT);
+	/* as optin-milter: the return path may be changed (its VERP) */
+	*pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_DELRCPT |
+	    SMFIF_CHGFROM);
 	*pf1 = f1 & (SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NOBODY |
 	    SMFIP_NR_HDR | SMFIP_HDR_LEADSPC);
 	if (skip_data)
@@ -114,7 +116,8 @@ nf_eom(SMFICTX *ctx)
 static struct smfiDesc desc = {
 	.xxfi_name = "nullfilter",
 	.xxfi_version = SMFI_VERSION,
-	.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_DELRCPT,
+	.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_DELRCPT |
+	    SMFIF_CHGFROM,
 	.xxfi_connect = nf_connect,
 	.xxfi_envfrom = nf_args,
 	.xxfi_envrcpt = nf_args,
