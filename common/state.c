@@ -84,8 +84,7 @@ store_event(void *arg, int bad, const char *text)
 	if (current != NULL)
 		onerr = current->conf->on_error;
 	(void)pthread_mutex_unlock(&lock);
-	/* the milter's (its socket is fixed): what list mail gets meanwhile */
-	if (bad && onerr != 0 && (fixed_keys & STATE_FIXED_SOCKET))
+	if (bad && onerr != 0 && (fixed_keys & STATE_ON_ERROR))
 		dlog(LOG_ERR, "%s; list mail gets on-error (%s)", text,
 		    onerr == ONERR_TEMPFAIL ? "tempfail" : "accept");
 	else

@@ -47,6 +47,8 @@
 /* what changes only with a restart, besides database and user */
 #define STATE_FIXED_SOCKET	0x01
 #define STATE_FIXED_LISTEN	0x02
+/* the database's failures are logged with what list mail gets meanwhile */
+#define STATE_ON_ERROR		0x04
 
 /*
  * state_init - load PATH (made absolute) and its secret file; the first

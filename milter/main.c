@@ -336,7 +336,7 @@ main(int argc, char **argv)
 		runtime_free(rt);
 		return (0);
 	}
-	if ((rt = state_init(conf_path, STATE_FIXED_SOCKET, err,
+	if ((rt = state_init(conf_path, STATE_FIXED_SOCKET | STATE_ON_ERROR, err,
 	    sizeof(err))) == NULL) {
 		(void)fprintf(stderr, "optin-milter: %s\n", err);
 		return (78);

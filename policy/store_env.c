@@ -155,9 +155,17 @@ lock_owner(const char *path, const struct stat *db)
  * the size LMDB gives lock.mdb for STORE_READERS slots: a header of two
  * cache lines and a cache line a slot (the first in the header's
  * place); when a build of LMDB computes more, it extends the file, and
- * store_env_open() sees the new part without blocks (lock_sparse())
+ * store_env_open() sees the new part without blocks
  */
 #define LOCK_SIZE	((off_t)(STORE_READERS - 1) * 64 + 192)
+
+/* lacks_blocks - a regular file with fewer blocks than octets (sparse) */
+static int
+lacks_blocks(const struct stat *sb)
+{
+	return (S_ISREG(sb->st_mode) && (off_t)sb->st_blocks * 512 <
+	    sb->st_size);
+}
 
 /*
  * lock_room - LMDB makes lock.mdb at its full size as a sparse file and
@@ -184,8 +192,7 @@ lock_room(const char *dir, const char *path, char *err, size_t errlen)
 	 * looked at first, opened only when it lacks blocks: another
 	 * environment of this process on the same file keeps its locks
 	 */
-	if (lstat(path, &lb) == 0 && (!S_ISREG(lb.st_mode) ||
-	    (lb.st_size > 0 && (off_t)lb.st_blocks * 512 >= lb.st_size)))
+	if (lstat(path, &lb) == 0 && lb.st_size > 0 && !lacks_blocks(&lb))
 		return (0);
 	if ((fd = open(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK |
 	    O_CLOEXEC)) < 0) {
@@ -216,16 +223,6 @@ lock_room(const char *dir, const char *path, char *err, size_t errlen)
 	    "as LMDB would crash writing into it", dir, (long long)want,
 	    strerror(e));
 	return (-1);
-}
-
-/* lock_sparse - does lock.mdb at PATH have fewer blocks than octets? */
-static int
-lock_sparse(const char *path)
-{
-	struct stat lb;
-
-	return (stat(path, &lb) == 0 && S_ISREG(lb.st_mode) &&
-	    (off_t)lb.st_blocks * 512 < lb.st_size);
 }
 
 /*
@@ -382,8 +379,9 @@ store_env_open(struct store *st, char *err, size_t errlen)
 {
 	struct store_file f;
 	mdb_filehandle_t fd;
+	struct stat lb;
 	char why[256], hint[160];
-	int rc, dead, tries, room;
+	int rc, dead, tries, room, lk;
 
 	if (precheck(st, err, errlen) < 0 ||
 	    lock_room(st->dir, st->lockpath, err, errlen) < 0)
@@ -407,7 +405,8 @@ store_env_open(struct store *st, char *err, size_t errlen)
 		 * LMDB has made or sized lock.mdb now; with no reader in
 		 * it yet, close, give it its blocks (lock_room()), open again
 		 */
-		if (room > 0 || !lock_sparse(st->lockpath))
+		lk = stat(st->lockpath, &lb);
+		if (room > 0 || lk < 0 || !lacks_blocks(&lb))
 			break;
 		store_env_close(st);
 		if (lock_room(st->dir, st->lockpath, err, errlen) < 0)
@@ -424,15 +423,11 @@ store_env_open(struct store *st, char *err, size_t errlen)
 	st->fd = fd;
 	st->dev = f.dev;
 	/* the lock file this environment shares with the other processes */
-	{
-		struct stat lb;
-
-		if (stat(st->lockpath, &lb) == 0) {
-			st->lock_dev = lb.st_dev;
-			st->lock_ino = lb.st_ino;
-		} else
-			st->lock_dev = st->lock_ino = 0;
-	}
+	if (lk == 0) {
+		st->lock_dev = lb.st_dev;
+		st->lock_ino = lb.st_ino;
+	} else
+		st->lock_dev = st->lock_ino = 0;
 	st->ino = f.ino;
 	(void)mdb_reader_check(st->env, &dead);
 	for (tries = 0;; tries++) {

@@ -7,14 +7,7 @@
 # keeps it in its queue) and a one-click unsubscribe still commits;
 # with the room back it is kept. The database is on a tmpfs mounted in
 # a mount namespace of its own (unshare -m); needs root.
-if [ -z "${KEEPSPACE_NS:-}" ]; then
-	if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null ||
-	    ! unshare -m true 2>/dev/null; then
-		echo "SKIP: needs root and unshare -m"
-		exit 77
-	fi
-	KEEPSPACE_NS=1 exec unshare -m sh "$0" "$@"
-fi
+NS=-m . "$(dirname "$0")/../unshare.sh"
 . "$(dirname "$0")/../lib.sh"
 
 F="$top_builddir/optin-feedback"

@@ -6,16 +6,7 @@
 # is still served; 64 connections of one host keep out another host of
 # the same /64, not one of another /64. Runs in a network namespace of
 # its own (unshare -n) with addresses on lo; needs root.
-# into the namespace first: the test directory is made there, and
-# removed when that shell exits (exec would drop this one's trap)
-if [ -z "${GUARD64_NS:-}" ]; then
-	if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null ||
-	    ! command -v ip >/dev/null || ! unshare -n true 2>/dev/null; then
-		echo "SKIP: needs root, unshare -n and ip"
-		exit 77
-	fi
-	GUARD64_NS=1 exec unshare -n sh "$0" "$@"
-fi
+NS=-n NS_NEEDS=ip . "$(dirname "$0")/../unshare.sh"
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
 ip link set lo up

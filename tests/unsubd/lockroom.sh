@@ -8,14 +8,7 @@
 # refuses to open it (a clear error, no crash) when the file system has
 # no room for them. The database is on a tmpfs in a mount namespace of
 # its own (unshare -m); needs root.
-if [ -z "${LOCKROOM_NS:-}" ]; then
-	if [ "$(id -u)" != 0 ] || ! command -v unshare >/dev/null ||
-	    ! unshare -m true 2>/dev/null; then
-		echo "SKIP: needs root and unshare -m"
-		exit 77
-	fi
-	LOCKROOM_NS=1 exec unshare -m sh "$0" "$@"
-fi
+NS=-m . "$(dirname "$0")/../unshare.sh"
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/lib.sh"
 
