@@ -13,7 +13,9 @@
  *	news@example.com) to RCPTS recipients. Recipient k of message m is
  *	user%07d@bench.example with the number (m * RCPTS + k) modulo
  *	ADDRESSES (default 1000000), so a database filled with the same
- *	names decides known addresses.
+ *	names decides known addresses. The clock starts when every
+ *	connection is open and negotiated, so that the messages of each run
+ *	beside those of all the others.
  *
  *	Each connection negotiates protocol version 6 offering every step
  *	and every "no reply" flag; it then sends only the steps the filter
@@ -84,7 +86,15 @@ struct worker {
 	double	*lat;			/* microseconds, one per message */
 	struct counts c;
 	pthread_t th;
+	int	started;		/* past the start barrier */
 };
+
+/*
+ * start - every connection open and negotiated before the clock starts:
+ * the threads and main meet here, so that each connection's messages run
+ * beside all the others' and the latencies compare one load
+ */
+static pthread_barrier_t start;
 
 /* buf - a growing output buffer of milter packets */
 struct buf {
@@ -426,6 +436,8 @@ session(struct worker *w)
 	if ((fd = dial(o->sock)) < 0) {
 		fprintf(stderr, "milterload: cannot connect to %s: %s\n",
 		    o->sock, strerror(errno));
+		w->c.errors++;
+		(void)pthread_barrier_wait(&start);
 		return (-1);
 	}
 	v[0] = htonl(SMFI_PROT_VERSION);
@@ -452,6 +464,8 @@ session(struct worker *w)
 		    step(fd, &b, proto & SMFIP_NR_HELO, &w->c) != 0)
 			goto out;
 	}
+	w->started = 1;
+	(void)pthread_barrier_wait(&start);
 	for (i = 0; i < w->n; i++) {
 		const char *nvm[4] = { "i", qid, "{mail_addr}", o->sender };
 		const char *nvr[4] = { "i", qid, "{rcpt_addr}", rcpt };
@@ -550,6 +564,8 @@ ended:
 out:
 	if (rc < 0)
 		w->c.errors++;
+	if (!w->started)
+		(void)pthread_barrier_wait(&start);
 	free(b.p);
 	(void)close(fd);
 	rb.fd = -1;
@@ -645,12 +661,18 @@ main(int argc, char **argv)
 		w[i].n = (int)((long)o.msgs * (i + 1) / o.conns) - w[i].first;
 		w[i].lat = lat + w[i].first;
 	}
-	t0 = now_us();
+	if (pthread_barrier_init(&start, NULL, (unsigned)o.conns + 1) != 0) {
+		fprintf(stderr, "milterload: cannot make a barrier\n");
+		return (1);
+	}
 	for (i = 0; i < o.conns; i++)
 		if (pthread_create(&w[i].th, NULL, run, &w[i]) != 0) {
 			fprintf(stderr, "milterload: cannot start a thread\n");
 			return (1);
 		}
+	/* the clock starts when every connection is ready (start) */
+	(void)pthread_barrier_wait(&start);
+	t0 = now_us();
 	memset(&t, 0, sizeof(t));
 	for (i = 0; i < o.conns; i++) {
 		(void)pthread_join(w[i].th, NULL);
