@@ -436,9 +436,7 @@ session(struct worker *w)
 	if ((fd = dial(o->sock)) < 0) {
 		fprintf(stderr, "milterload: cannot connect to %s: %s\n",
 		    o->sock, strerror(errno));
-		w->c.errors++;
-		(void)pthread_barrier_wait(&start);
-		return (-1);
+		goto out;
 	}
 	v[0] = htonl(SMFI_PROT_VERSION);
 	v[1] = htonl(OFFER_ACTS);
@@ -567,7 +565,8 @@ out:
 	if (!w->started)
 		(void)pthread_barrier_wait(&start);
 	free(b.p);
-	(void)close(fd);
+	if (fd >= 0)
+		(void)close(fd);
 	rb.fd = -1;
 	return (rc);
 }
