@@ -3,7 +3,7 @@
  * nullfilter - a libmilter filter that does nothing: the floor
  *
  * SYNOPSIS
- *	nullfilter -s SOCKET [-d] [-N] [-D RCPT] [-a N]
+ *	nullfilter -s SOCKET [-d] [-N] [-D RCPT] [-R N] [-a N]
  *
  * DESCRIPTION
  *	Negotiates as optin-milter does (the same actions, the same steps
@@ -17,9 +17,10 @@
  *	same terms. It runs in the foreground until SIGTERM or SIGINT; it
  *	writes nothing.
  *
- *	With -D and -a it makes the changes optin-milter makes, without
- *	deciding anything: at the end of every message it deletes RCPT and
- *	adds N headers of 160 octets, so that what Postfix's cleanup spends
+ *	With -D, -R and -a it makes the changes optin-milter makes, without
+ *	deciding anything: at the end of every message it deletes RCPT
+ *	(-D), or the first N recipients of the message (-R, at most 16),
+ *	and adds N headers of 160 octets (-a), so that what the MTA spends
  *	on applying them can be told from what optin-milter spends on its
  *	decisions.
  */
@@ -36,9 +37,25 @@
 
 #include "sockopt.h"
 
-static int skip_data, no_nodelay, add_headers;
+static int skip_data, no_nodelay, add_headers, del_first;
 static char *del_rcpt;
 static char hdr_value[161];
+
+#define FIRST_MAX	16
+
+/* the first recipients of the message on a connection, for -R */
+struct first {
+	int	n;
+	char	*rcpt[FIRST_MAX];
+};
+
+/* forget - drop the recipients remembered for the last message */
+static void
+forget(struct first *f)
+{
+	while (f->n > 0)
+		free(f->rcpt[--f->n]);
+}
 
 static sfsistat
 nf_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
@@ -76,11 +93,50 @@ nf_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *sa)
 	return (SMFIS_CONTINUE);
 }
 
+/* nf_from - a new message: forget the recipients of the last one */
 static sfsistat
-nf_args(SMFICTX *ctx, char **argv)
+nf_from(SMFICTX *ctx, char **argv)
 {
-	(void)ctx;
+	struct first *f;
+
 	(void)argv;
+	if (del_first == 0)
+		return (SMFIS_CONTINUE);
+	if ((f = smfi_getpriv(ctx)) == NULL) {
+		if ((f = calloc(1, sizeof(*f))) == NULL ||
+		    smfi_setpriv(ctx, f) != MI_SUCCESS) {
+			free(f);
+			return (SMFIS_TEMPFAIL);
+		}
+	}
+	forget(f);
+	return (SMFIS_CONTINUE);
+}
+
+/* nf_rcpt - remember the first -R recipients */
+static sfsistat
+nf_rcpt(SMFICTX *ctx, char **argv)
+{
+	struct first *f = smfi_getpriv(ctx);
+
+	if (f == NULL || argv[0] == NULL || f->n >= del_first)
+		return (SMFIS_CONTINUE);
+	if ((f->rcpt[f->n] = strdup(argv[0])) == NULL)
+		return (SMFIS_TEMPFAIL);
+	f->n++;
+	return (SMFIS_CONTINUE);
+}
+
+static sfsistat
+nf_close(SMFICTX *ctx)
+{
+	struct first *f = smfi_getpriv(ctx);
+
+	if (f != NULL) {
+		forget(f);
+		free(f);
+		(void)smfi_setpriv(ctx, NULL);
+	}
 	return (SMFIS_CONTINUE);
 }
 
@@ -104,10 +160,13 @@ nf_step(SMFICTX *ctx)
 static sfsistat
 nf_eom(SMFICTX *ctx)
 {
+	struct first *f = smfi_getpriv(ctx);
 	int i;
 
 	if (del_rcpt != NULL)
 		(void)smfi_delrcpt(ctx, del_rcpt);
+	for (i = 0; f != NULL && i < f->n; i++)
+		(void)smfi_delrcpt(ctx, f->rcpt[i]);
 	for (i = 0; i < add_headers; i++)
 		(void)smfi_addheader(ctx, "X-Null-Filter", hdr_value);
 	return (SMFIS_CONTINUE);
@@ -119,13 +178,13 @@ static struct smfiDesc desc = {
 	.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_DELRCPT |
 	    SMFIF_CHGFROM,
 	.xxfi_connect = nf_connect,
-	.xxfi_envfrom = nf_args,
-	.xxfi_envrcpt = nf_args,
+	.xxfi_envfrom = nf_from,
+	.xxfi_envrcpt = nf_rcpt,
 	.xxfi_header = nf_header,
 	.xxfi_eoh = nf_step,
 	.xxfi_eom = nf_eom,
 	.xxfi_abort = nf_step,
-	.xxfi_close = nf_step,
+	.xxfi_close = nf_close,
 	.xxfi_data = nf_step,
 	.xxfi_negotiate = nf_negotiate,
 };
@@ -138,7 +197,7 @@ main(int argc, char **argv)
 
 	const char *errstr;
 
-	while ((ch = getopt(argc, argv, "a:dD:Ns:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:dD:NR:s:")) != -1) {
 		switch (ch) {
 		case 'a':
 			add_headers = (int)strtonum(optarg, 0, 100, &errstr);
@@ -154,6 +213,12 @@ main(int argc, char **argv)
 		case 'N':
 			no_nodelay = 1;
 			break;
+		case 'R':
+			del_first = (int)strtonum(optarg, 0, FIRST_MAX,
+			    &errstr);
+			if (errstr != NULL)
+				bad = 1;
+			break;
 		case 's':
 			sock = optarg;
 			break;
@@ -164,7 +229,7 @@ main(int argc, char **argv)
 	}
 	if (bad || sock == NULL || optind != argc) {
 		fprintf(stderr, "usage: nullfilter -s SOCKET [-d] [-N] "
-		    "[-D RCPT] [-a N]\n");
+		    "[-D RCPT] [-R N] [-a N]\n");
 		return (64);
 	}
 	memset(hdr_value, 'x', sizeof(hdr_value) - 1);
