@@ -25,7 +25,8 @@
  *
  *	Prints one line of name=value pairs: messages, seconds,
  *	messages per second, p50, p99 and maximum latency (from MAIL to the final
- *	reply to end of message, in microseconds), and what the filter did:
+ *	reply to end of message, in microseconds), how many messages took
+ *	100 ms or more (slow), and what the filter did:
  *	recipients sent, recipients deleted, headers added or changed,
  *	messages accepted (continue/accept), discarded, rejected,
  *	tempfailed, and protocol errors. -q prints nothing but errors.
@@ -64,6 +65,8 @@
 #define OFFER_ACTS	(SMFIF_ADDHDRS | SMFIF_CHGBODY | SMFIF_ADDRCPT | \
 	SMFIF_DELRCPT | SMFIF_CHGHDRS | SMFIF_QUARANTINE | SMFIF_CHGFROM | \
 	SMFIF_ADDRCPT_PAR | SMFIF_SETSYMLIST)
+
+#define SLOW_US		100000.0	/* a message this slow counts as slow */
 
 struct opts {
 	const char *sock;
@@ -614,7 +617,7 @@ main(int argc, char **argv)
 	struct worker *w;
 	struct counts t;
 	double *lat, t0, secs;
-	long n = 0;
+	long n = 0, slow;
 	int ch, i, quiet = 0;
 
 	while ((ch = getopt(argc, argv, "a:c:f:m:qr:s:")) != -1) {
@@ -693,14 +696,17 @@ main(int argc, char **argv)
 		n += w[i].c.done;
 	}
 	qsort(lat, (size_t)n, sizeof(double), cmp_double);
+	for (slow = 0; slow < n && lat[n - 1 - slow] >= SLOW_US; slow++)
+		continue;
 	if (!quiet)
 		printf("messages=%ld seconds=%.3f msgs_per_s=%.0f p50_us=%.0f "
-		    "p99_us=%.0f max_us=%.0f rcpts=%ld delrcpt=%ld addhdr=%ld "
+		    "p99_us=%.0f max_us=%.0f slow=%ld rcpts=%ld delrcpt=%ld "
+		    "addhdr=%ld "
 		    "chghdr=%ld accepted=%ld discarded=%ld rejected=%ld "
 		    "tempfailed=%ld errors=%ld\n", n, secs, n / secs,
 		    n ? lat[(size_t)(n * 50 / 100)] : 0.0,
 		    n ? lat[(size_t)(n * 99 / 100)] : 0.0,
-		    n ? lat[n - 1] : 0.0, t.rcpts, t.delrcpt,
+		    n ? lat[n - 1] : 0.0, slow, t.rcpts, t.delrcpt,
 		    t.addhdr, t.chghdr, t.accepted, t.discarded, t.rejected,
 		    t.tempfailed, t.errors);
 	free(lat);

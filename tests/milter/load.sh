@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 # load.sh - the benchmark's milter-protocol driver against the null
-# filter (also making changes with -D and -a) and against optin-milter,
+# filter (also making changes with -D, -R and -a) and against optin-milter,
 # over unix and inet sockets: every message answered, and the recipients
 # optin-milter deletes are exactly the ones without consent. No timing is
 # asserted here.
@@ -59,6 +59,18 @@ expect_eq "null -D -a deleted" "$(field delrcpt)" 20
 expect_eq "null -D -a headers" "$(field addhdr)" 40
 expect_eq "null -D -a accepted" "$(field accepted)" 20
 stop_null
+# -R: the first N recipients of each message, never more than it has,
+# and none left over from the message before on the same connection
+start_null "unix:$T/first.sock" -R 2 -a 1
+check "null filter -R 2" 0 "$L" -s "unix:$T/first.sock" -c 2 -m 20 -r 3
+expect_eq "null -R 2 deleted" "$(field delrcpt)" 40
+expect_eq "null -R 2 headers" "$(field addhdr)" 20
+stop_null
+start_null "unix:$T/first5.sock" -R 5
+check "null filter -R 5, 3 recipients" 0 "$L" -s "unix:$T/first5.sock" -c 2 -m 20 -r 3
+expect_eq "null -R 5 deleted" "$(field delrcpt)" 60
+stop_null
+check "null filter -R 17 refused" 64 "$N" -R 17 -s "unix:$T/never.sock"
 
 # ten addresses, user0000000 .. user0000009; every fifth has no consent
 test_conf "$T/om.conf"
