@@ -5,6 +5,8 @@
 # socket, in interleaved rounds; prints a Markdown table.
 #
 #   bench/postfix.sh		(root; environment: ROUNDS COUNT RCPTS SESSIONS)
+#   PF_CONFIGS="optin-unix optin-inet" bench/postfix.sh
+#				(only those, each against the first)
 #
 # smtp-source sends COUNT messages from news@example.com (the list
 # marketing) with RCPTS recipients each over SESSIONS sessions; a run is
@@ -27,6 +29,21 @@ ROUNDS=${ROUNDS:-7}
 NF="$top_builddir/bench/nullfilter"
 
 [ "$(id -u)" = 0 ] || { echo "postfix.sh: needs root" >&2; exit 77; }
+
+CONFIGS="none null-unix optin-unix optin-unix-all null-unix-mod null-inet optin-inet
+    null-inet-mod null-unix-skip
+    null-inet-skip null-inet-nagle null-inet-mod-nagle null-inet-skip-nagle"
+# PF_CONFIGS: only these (names as in milter()), and a short table of each
+# against the first instead of the whole one
+if [ -n "${PF_CONFIGS:-}" ]; then
+	for c in $PF_CONFIGS; do
+		case " $(echo $CONFIGS) " in
+		*" $c "*) ;;
+		*) echo "postfix.sh: PF_CONFIGS: no configuration $c" >&2; exit 2 ;;
+		esac
+	done
+	CONFIGS=$PF_CONFIGS
+fi
 
 e2e_conf "$T/om.conf"
 sed -i -e 's/^split .*/split no/' "$T/om.conf"
@@ -126,23 +143,31 @@ want() {
 	esac
 }
 
-# run NAME [FILE]: one timed run; appends "NAME rate messages recipients"
-# to FILE (default $T/results), one line per round; what reached the sink
-# must be every message and want's recipients (checked())
+# delacks: TCP's delayed ACKs so far on this host (nstat, iproute2), or -
+delacks() {
+	command -v nstat >/dev/null 2>&1 || { echo -; return; }
+	nstat -asz TcpExtDelayedACKs 2>/dev/null |
+	    awk '$1 == "TcpExtDelayedACKs" { print $2; f = 1 } END { if (!f) print "-" }'
+}
+
+# run NAME [FILE]: one timed run; appends "NAME rate messages recipients
+# delayed-ACKs" to FILE (default $T/results), one line per round; what
+# reached the sink must be every message and want's recipients
+# (checked()); the delayed ACKs are every one on the host during the run
 run() {
 	postconf -c "$PF" -e "smtpd_milters = $(milter "$1")" \
 	    "non_smtpd_milters = $(milter "$1")" >/dev/null
+	_d0=$(delacks)
 	pf_timed "$SMTP_PORT" "$COUNT"
+	_d1=$(delacks)
 	copies=$(ls "$SINK" | wc -l)
 	rc=$(cat "$SINK"/* 2>/dev/null | grep -c '^X-Rcpt-Args:')
 	checked "$1" "$COUNT" "$(want "$1")"
 	echo "$1 $(awk "BEGIN { printf \"%.1f\", $copies / $secs }") $copies $rc" \
+	    "$([ "$_d0" = - ] || [ "$_d1" = - ] && echo - || echo $((_d1 - _d0)))" \
 	    >> "${2:-$T/results}"
 }
 
-CONFIGS="none null-unix optin-unix optin-unix-all null-unix-mod null-inet optin-inet
-    null-inet-mod null-unix-skip
-    null-inet-skip null-inet-nagle null-inet-mod-nagle null-inet-skip-nagle"
 # each round starts one configuration later, so that none always runs
 # right after the same other one
 r=1
@@ -153,6 +178,49 @@ while [ "$r" -le "$ROUNDS" ]; do
 	done
 	r=$((r + 1))
 done
+# med NAME [FIELD]: the median of NAME's rounds (FIELD 2, the rate, or 5,
+# the delayed ACKs)
+med() {
+	awk -v n="$1" -v f="${2:-2}" '$1 == n && $f != "-" { print $f }' \
+	    "$T/results" | sort -n |
+	    awk '{ v[NR] = $1 } END { print (NR ? v[int((NR + 1) / 2)] : "-") }'
+}
+# got NAME: messages and recipients that reached the sink, every run alike?
+got() {
+	awk -v n="$1" '$1 == n { print $3 " messages, " $4 " recipients" }' \
+	    "$T/results" | sort -u | tr '\n' ';' | sed 's/;$//; s/;/; /g'
+}
+# ratio A B: A over B round by round (bench/pair.awk)
+ratio() { awk -v a="$1" -v b="$2" -f "$top/bench/pair.awk" "$T/results"; }
+
+if [ -n "${PF_CONFIGS:-}" ]; then
+	first=${PF_CONFIGS%% *}
+	cat <<MD
+
+## Through Postfix, some configurations
+
+$COUNT messages from news@example.com (list marketing), $RCPTS recipients
+each, $SESSIONS SMTP sessions, to a private Postfix relaying to smtp-sink,
+as in the whole table; $ROUNDS rounds of $(echo $CONFIGS | wc -w) configurations, each round
+starting one configuration later. Every run checked as there. Delayed
+ACKs: TCP's on the whole host during a run (nstat), the median of the
+rounds; a delayed ACK can hold a sender's next segment back up to 40 ms.
+
+| configuration | messages/s | against $first | delayed ACKs | reached the sink |
+|---|---:|---:|---:|---|
+MD
+	for c in $CONFIGS; do
+		echo "| $c | $(med "$c") | $(ratio "$c" "$first") | $(med "$c" 5) | $(got "$c") |"
+	done
+	echo
+	echo "Every run, in order (configuration, messages/s, delayed ACKs):"
+	echo
+	awk '{ printf "%s%s %s %s", (NR > 1 ? "; " : ""), $1, $2, $5 } END { print "" }' \
+	    "$T/results"
+	[ "$failures" -eq 0 ]
+	exit $?
+fi
+
 # which recipients smtp-source sent (null filter) and which reached the
 # sink through optin-milter
 mix() {
@@ -163,19 +231,6 @@ run null-unix "$T/mix"
 sent_mix=$(mix)
 run optin-unix "$T/mix"
 got_mix=$(mix)
-
-# med NAME: the median rate of NAME's rounds
-med() {
-	awk -v n="$1" '$1 == n { print $2 }' "$T/results" | sort -n |
-	    awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
-}
-# got NAME: messages and recipients that reached the sink, every run alike?
-got() {
-	awk -v n="$1" '$1 == n { print $3 " messages, " $4 " recipients" }' \
-	    "$T/results" | sort -u | tr '\n' ';' | sed 's/;$//; s/;/; /g'
-}
-# ratio A B: A over B round by round (bench/pair.awk)
-ratio() { awk -v a="$1" -v b="$2" -f "$top/bench/pair.awk" "$T/results"; }
 
 none=$(med none)
 nu=$(med null-unix)
