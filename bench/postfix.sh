@@ -36,8 +36,9 @@ CONFIGS="none null-unix optin-unix optin-unix-all null-unix-mod null-inet optin-
 # PF_CONFIGS: only these (names as in milter()), and a short table of each
 # against the first instead of the whole one
 if [ -n "${PF_CONFIGS:-}" ]; then
+	all=" $(echo $CONFIGS) "
 	for c in $PF_CONFIGS; do
-		case " $(echo $CONFIGS) " in
+		case $all in
 		*" $c "*) ;;
 		*) echo "postfix.sh: PF_CONFIGS: no configuration $c" >&2; exit 2 ;;
 		esac
