@@ -7,9 +7,10 @@
  *
  * DESCRIPTION
  *	Negotiates as optin-milter does (the same actions, the same steps
- *	skipped, headers without replies, the same macro lists), answers
- *	every step with continue and changes nothing. Whatever a message
- *	costs beyond this is optin-milter's own work.
+ *	skipped, no replies to connect, the headers and their end, the same
+ *	macro lists), answers every other step with continue and changes
+ *	nothing. Whatever a message costs beyond this is optin-milter's own
+ *	work.
  *
  *	As optin-milter, it sets TCP_NODELAY on an inet listening socket
  *	(-N leaves it off) and answers DATA rather than skipping it (-d
@@ -68,7 +69,7 @@ nf_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	*pf0 = f0 & (SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_DELRCPT |
 	    SMFIF_CHGFROM);
 	*pf1 = f1 & (SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NOBODY |
-	    SMFIP_NR_HDR | SMFIP_HDR_LEADSPC);
+	    SMFIP_NR_HDR | SMFIP_NR_CONN | SMFIP_NR_EOH | SMFIP_HDR_LEADSPC);
 	if (skip_data)
 		*pf1 |= f1 & SMFIP_NODATA;
 	if (f0 & SMFIF_SETSYMLIST) {
@@ -84,13 +85,24 @@ nf_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	return (SMFIS_CONTINUE);
 }
 
+/*
+ * nf_connect, nf_eoh - no reply: libmilter offers to skip both (it
+ * answers for the filter when the MTA cannot), and they are taken
+ */
 static sfsistat
 nf_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *sa)
 {
 	(void)ctx;
 	(void)host;
 	(void)sa;
-	return (SMFIS_CONTINUE);
+	return (SMFIS_NOREPLY);
+}
+
+static sfsistat
+nf_eoh(SMFICTX *ctx)
+{
+	(void)ctx;
+	return (SMFIS_NOREPLY);
 }
 
 /* nf_from - a new message: forget the recipients of the last one */
@@ -181,7 +193,7 @@ static struct smfiDesc desc = {
 	.xxfi_envfrom = nf_from,
 	.xxfi_envrcpt = nf_rcpt,
 	.xxfi_header = nf_header,
-	.xxfi_eoh = nf_step,
+	.xxfi_eoh = nf_eoh,
 	.xxfi_eom = nf_eom,
 	.xxfi_abort = nf_step,
 	.xxfi_close = nf_close,

@@ -39,6 +39,10 @@ struct conn {
 	int	has_sa;
 	int	leadspc;
 	int	nr_hdr;			/* headers need no reply */
+	int	nr_conn;		/* nor the connect event */
+	int	nr_eoh;			/* nor EOH: its verdict waits for EOM */
+	int	held;			/* EOH decided: REPLY is the verdict */
+	struct msg_reply reply;
 	int	chgfrom;		/* the MTA lets us change the sender */
 	enum msg_path path;		/* from the connect event */
 	struct logbuf log;		/* this message's lines, written once */
@@ -108,6 +112,7 @@ end_message(struct conn *c)
 		runtime_put(c->rt);
 	c->rt = NULL;
 	c->qid[0] = '\0';
+	c->held = 0;
 }
 
 /* answer - a policy reply as a milter status */
@@ -174,10 +179,24 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 		*pf1 |= SMFIP_NOUNKNOWN;
 	if (f1 & SMFIP_NOBODY)
 		*pf1 |= SMFIP_NOBODY;
-	/* a header never gets an answer of its own: spare the round trip */
+	/*
+	 * No reply, no round trip: to a header, to the connect event (it
+	 * never refuses) and to the end of the header, whose verdict waits
+	 * for the end of the message (cb_eoh()). Postfix writes such events
+	 * together with the next one that wants a reply; libmilter answers
+	 * for us an MTA that cannot skip them.
+	 */
 	if (f1 & SMFIP_NR_HDR) {
 		*pf1 |= SMFIP_NR_HDR;
 		c->nr_hdr = 1;
+	}
+	if (f1 & SMFIP_NR_CONN) {
+		*pf1 |= SMFIP_NR_CONN;
+		c->nr_conn = 1;
+	}
+	if (f1 & SMFIP_NR_EOH) {
+		*pf1 |= SMFIP_NR_EOH;
+		c->nr_eoh = 1;
 	}
 	if (f1 & SMFIP_HDR_LEADSPC) {
 		*pf1 |= SMFIP_HDR_LEADSPC;
@@ -250,7 +269,7 @@ cb_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *sa)
 	c->has_sa = salen > 0;
 	if (salen > 0)
 		memcpy(&c->sa, sa, salen);
-	return (SMFIS_CONTINUE);
+	return (c->nr_conn ? SMFIS_NOREPLY : SMFIS_CONTINUE);
 }
 
 static sfsistat
@@ -327,9 +346,21 @@ cb_eoh(SMFICTX *ctx)
 	sfsistat st;
 
 	if (c == NULL || c->msg == NULL)
-		return (SMFIS_TEMPFAIL);
+		return (c != NULL && c->nr_eoh ? SMFIS_NOREPLY : SMFIS_TEMPFAIL);
 	(void)msg_eoh(c->msg, &r);
 	drain(ctx, c);
+	if (c->nr_eoh) {
+		/*
+		 * the verdict is given at the end of the message: to the
+		 * client it comes after the final dot either way, and the
+		 * body is not sent to us
+		 */
+		if (r.action != MSG_CONTINUE) {
+			c->reply = r;
+			c->held = 1;
+		}
+		return (SMFIS_NOREPLY);
+	}
 	st = answer(ctx, &r);
 	if (st == SMFIS_ACCEPT)
 		end_message(c);
@@ -338,6 +369,19 @@ cb_eoh(SMFICTX *ctx)
 		    r.xcode, r.text);
 		end_message(c);
 	}
+	return (st);
+}
+
+/* eom_held - the end of a message decided at the end of its header */
+static sfsistat
+eom_held(SMFICTX *ctx, struct conn *c)
+{
+	sfsistat st = answer(ctx, &c->reply);
+
+	if (st != SMFIS_ACCEPT)
+		logbuf_add(&c->log, "%s: %s %s %s", qid(ctx, c), c->reply.code,
+		    c->reply.xcode, c->reply.text);
+	end_message(c);
 	return (st);
 }
 
@@ -354,6 +398,8 @@ cb_eom(SMFICTX *ctx)
 
 	if (c == NULL || c->msg == NULL)
 		return (SMFIS_TEMPFAIL);
+	if (c->held)
+		return (eom_held(ctx, c));
 	q = qid(ctx, c);
 	msg_set_qid(c->msg, q);
 	(void)msg_eom(c->msg, (int64_t)time(NULL), &res);

@@ -82,8 +82,14 @@ ok(not mt.eom_check(c, MT_RCPTDELETE, "<carol@example.org>"), "unclassified: no 
 -- 5. a list header naming an unknown list: 550 at end of headers
 mt.echo("# section 5")
 r = envelope(c, "Q5", "<someone@example.com>", nil, "<alice@example.org>")
-ok(headers(c, {{"X-Optin-List", " nosuchlist"}}) == SMFIR_REPLYCODE,
-    "unknown list: rejected at end of headers")
+-- decided at the end of the header; the MTA (as Postfix) asked for no
+-- reply there, so the verdict is the reply to the end of the message
+headers(c, {{"X-Optin-List", " nosuchlist"}})
+ok(eom(c) == SMFIR_REPLYCODE, "unknown list: rejected")
+ok(mt.eom_check(c, MT_SMTPREPLY, "550", "5.7.1", 'unknown list "nosuchlist"'),
+    "unknown list: 550 5.7.1")
+ok(not mt.eom_check(c, MT_HDRADD, "List-Unsubscribe"),
+    "unknown list: no header added")
 
 -- 6. abort mid-message, then a new message on the same connection
 mt.echo("# section 6")
@@ -152,8 +158,8 @@ mt.echo("# section 10")
 r = envelope(c, "Q11", "<news@example.com>", nil, "<alice@example.org>",
     "<bad\r\nBcc: x@y.z>")
 ok(r[2] == SMFIR_REPLYCODE, "hostile: CRLF address refused at RCPT")
-ok(headers(c, {{"X-Optin-List", " marketing\r\nBcc: evil@example.org"}}) ==
-    SMFIR_REPLYCODE, "hostile: list header with CRLF refused as unknown")
+headers(c, {{"X-Optin-List", " marketing\r\nBcc: evil@example.org"}})
+ok(eom(c) == SMFIR_REPLYCODE, "hostile: list header with CRLF refused as unknown")
 -- a bare local part: Postfix takes it, the milter cannot normalise it;
 -- decided at the end (no consent) and deleted as Postfix stored it
 r = envelope(c, "Q11b", "<news@example.com>", nil, "<alice@example.org>",
@@ -178,6 +184,29 @@ r = envelope(c, "Q12", "<news@example.com>", nil, "<alice@example.org>")
 headers(c, {{"Subject", " after probe"}})
 eom(c)
 ok(mt.eom_check(c, MT_HDRADD, "List-Unsubscribe"), "probe: still serving")
+mt.disconnect(c)
+
+-- 12. an MTA that does not let the filter skip the replies to connect
+-- and to the end of the header (one of milter protocol 2, say):
+-- libmilter answers those two with continue for the filter, and the
+-- verdicts come where they come from Postfix, at the end of the message
+mt.echo("# section 12")
+c = open(0x001FFFFF - SMFIP_NR_CONN - SMFIP_NR_EOH)
+ok(mt.getreply(c) == SMFIR_CONTINUE, "replies: connect answered")
+r = envelope(c, "Q13", "<someone@example.com>", nil, "<alice@example.org>")
+ok(headers(c, {{"X-Optin-List", " nosuchlist"}}) == SMFIR_CONTINUE,
+    "replies: the end of the header answered")
+ok(eom(c) == SMFIR_REPLYCODE, "replies: unknown list rejected")
+ok(mt.eom_check(c, MT_SMTPREPLY, "550", "5.7.1", 'unknown list "nosuchlist"'),
+    "replies: 550 5.7.1")
+r = envelope(c, "Q14", "<news@example.com>", nil, "<alice@example.org>",
+    "<carol@example.org>")
+ok(headers(c, {{"X-Optin-List", " marketing"}}) == SMFIR_CONTINUE,
+    "replies: list mail goes on at the end of the header")
+eom(c)
+ok(mt.eom_check(c, MT_RCPTDELETE, "<carol@example.org>"), "replies: carol stripped")
+ok(not mt.eom_check(c, MT_RCPTDELETE, "<alice@example.org>"), "replies: alice kept")
+ok(mt.eom_check(c, MT_HDRADD, "List-Unsubscribe"), "replies: personal headers")
 mt.disconnect(c)
 
 finish()

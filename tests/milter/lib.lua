@@ -26,11 +26,16 @@ function step(r, what)
 	end
 end
 
-function open()
+-- open([steps]): a connection from smtpd; STEPS, when given, are the
+-- protocol steps the MTA offers (SMFIP_*), else all that libmilter knows
+function open(steps)
 	local c = mt.connect(sock, 100, 0.05)
 	if c == nil then
 		mt.echo("FAIL: cannot connect to " .. tostring(sock))
 		error("connect")
+	end
+	if steps ~= nil then
+		step(mt.negotiate(c, nil, nil, steps), "negotiate")
 	end
 	step(mt.macro(c, SMFIC_CONNECT, "j", "mx.test.example",
 	    "{daemon_name}", "smtpd"), "connect macros")
