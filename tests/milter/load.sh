@@ -99,4 +99,14 @@ for conf in om inet; do
 	expect_eq "$conf log: stripped" "$n" 20
 	stop_milter
 done
+# bench/ab.sh on one build against itself: it runs, checks its runs and
+# prints its table (no timing asserted)
+check "bench/ab.sh" 0 env ROUNDS=1 MSGS=200 sh "$top_srcdir/bench/ab.sh" \
+    "$top_builddir" "$top_builddir"
+expect_eq "bench/ab.sh: eight rows" \
+    "$(echo "$out" | grep -c '^| \(unix\|inet\) | ')" 8
+expect "bench/ab.sh: every run checked" "$out" "every run checked: yes"
+# a directory that holds no build: refused before anything starts
+check "bench/ab.sh without a build" 66 sh "$top_srcdir/bench/ab.sh" \
+    "$top_builddir" "$T"
 done_testing
