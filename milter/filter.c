@@ -115,6 +115,17 @@ end_message(struct conn *c)
 	c->held = 0;
 }
 
+/* log_reply - the line of a message's final reply: "discarded" has no code */
+static void
+log_reply(struct conn *c, const char *q, const struct msg_reply *r)
+{
+	if (r->action == MSG_DISCARD)
+		logbuf_add(&c->log, "%s: discarded: %s", q, r->text);
+	else
+		logbuf_add(&c->log, "%s: %s %s %s", q, r->code, r->xcode,
+		    r->text);
+}
+
 /* answer - a policy reply as a milter status */
 static sfsistat
 answer(SMFICTX *ctx, const struct msg_reply *r)
@@ -365,8 +376,7 @@ cb_eoh(SMFICTX *ctx)
 	if (st == SMFIS_ACCEPT)
 		end_message(c);
 	else if (st != SMFIS_CONTINUE) {
-		logbuf_add(&c->log, "%s: %s %s %s", qid(ctx, c), r.code,
-		    r.xcode, r.text);
+		log_reply(c, qid(ctx, c), &r);
 		end_message(c);
 	}
 	return (st);
@@ -379,8 +389,7 @@ eom_held(SMFICTX *ctx, struct conn *c)
 	sfsistat st = answer(ctx, &c->reply);
 
 	if (st != SMFIS_ACCEPT)
-		logbuf_add(&c->log, "%s: %s %s %s", qid(ctx, c), c->reply.code,
-		    c->reply.xcode, c->reply.text);
+		log_reply(c, qid(ctx, c), &c->reply);
 	end_message(c);
 	return (st);
 }
@@ -458,8 +467,7 @@ cb_eom(SMFICTX *ctx)
 			return (SMFIS_TEMPFAIL);
 		}
 	} else if (res.reply.action != MSG_DISCARD || res.classified)
-		logbuf_add(&c->log, "%s: %s %s %s", q, res.reply.code,
-		    res.reply.xcode, res.reply.text);
+		log_reply(c, q, &res.reply);
 	st = answer(ctx, &res.reply);
 	end_message(c);
 	return (st);

@@ -95,14 +95,16 @@ pf_launch() {
 	done
 }
 
-# pf_start MILTER_SOCKET: one smtpd and sendmail(1), both through the
-# milter; configure, start Postfix and the sink
+# pf_start MILTER_SOCKET [MAIN_CF_LINE]: one smtpd and sendmail(1), both
+# through the milter; configure (with the line added), start Postfix and
+# the sink
 pf_start() {
 	pf_prepare
 	cat >> "$PF/main.cf" <<CF
 smtpd_milters = $1
 non_smtpd_milters = $1
 milter_default_action = tempfail
+${2:-}
 CF
 	sed -i "s/^smtp      inet  n       -       y       -       -       smtpd/127.0.0.1:$SMTP_PORT inet n - n - - smtpd/" "$PF/master.cf"
 	grep -q "^127.0.0.1:$SMTP_PORT inet" "$PF/master.cf" ||
