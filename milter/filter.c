@@ -126,6 +126,24 @@ log_reply(struct conn *c, const char *q, const struct msg_reply *r)
 		    r->text);
 }
 
+int
+filter_noreply(SMFICTX *ctx, enum gate_step step)
+{
+	const struct conn *c = smfi_getpriv(ctx);
+
+	if (c == NULL)
+		return (0);
+	switch (step) {
+	case GATE_CONNECT:
+		return (c->nr_conn);
+	case GATE_HEADER:
+		return (c->nr_hdr);
+	case GATE_EOH:
+		return (c->nr_eoh);
+	}
+	return (0);
+}
+
 /* answer - a policy reply as a milter status */
 static sfsistat
 answer(SMFICTX *ctx, const struct msg_reply *r)

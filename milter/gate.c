@@ -17,7 +17,11 @@
  *	and the sessions that are open. After gate_close() a callback that
  *	begins does nothing of ours (it answers tempfail, a close just
  *	returns), so that once gate_wait() has seen the running ones end,
- *	nothing can touch what main() frees.
+ *	nothing can touch what main() frees. A step the MTA was told gets
+ *	no reply (connect, a header, the end of the header) gets none from
+ *	a closed gate either: libmilter would hold such an answer back, yet
+ *	take it as the end of the message, and then drop the end of the
+ *	message unanswered. The tempfail comes at the end of the message.
  */
 #include "config.h"
 
@@ -72,13 +76,20 @@ g_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	return (r);
 }
 
+/* closed_answer - a closed gate's answer to STEP */
+static sfsistat
+closed_answer(SMFICTX *ctx, enum gate_step step)
+{
+	return (filter_noreply(ctx, step) ? SMFIS_NOREPLY : SMFIS_TEMPFAIL);
+}
+
 static sfsistat
 g_connect(SMFICTX *ctx, char *host, _SOCK_ADDR *sa)
 {
 	sfsistat r;
 
 	if (!enter())
-		return (SMFIS_TEMPFAIL);
+		return (closed_answer(ctx, GATE_CONNECT));
 	r = inner->xxfi_connect(ctx, host, sa);
 	leave(inner->xxfi_negotiate == NULL ? 1 : 0);
 	return (r);
@@ -114,7 +125,6 @@ GATE1(g_helo, xxfi_helo, char *)
 GATE1(g_envfrom, xxfi_envfrom, char **)
 GATE1(g_envrcpt, xxfi_envrcpt, char **)
 GATE1(g_unknown, xxfi_unknown, const char *)
-GATE0(g_eoh, xxfi_eoh, SMFIS_TEMPFAIL, 0)
 GATE0(g_eom, xxfi_eom, SMFIS_TEMPFAIL, 0)
 GATE0(g_data, xxfi_data, SMFIS_TEMPFAIL, 0)
 GATE0(g_abort, xxfi_abort, SMFIS_CONTINUE, 0)
@@ -126,8 +136,20 @@ g_header(SMFICTX *ctx, char *name, char *value)
 	sfsistat r;
 
 	if (!enter())
-		return (SMFIS_TEMPFAIL);
+		return (closed_answer(ctx, GATE_HEADER));
 	r = inner->xxfi_header(ctx, name, value);
+	leave(0);
+	return (r);
+}
+
+static sfsistat
+g_eoh(SMFICTX *ctx)
+{
+	sfsistat r;
+
+	if (!enter())
+		return (closed_answer(ctx, GATE_EOH));
+	r = inner->xxfi_eoh(ctx);
 	leave(0);
 	return (r);
 }

@@ -12,11 +12,15 @@
 #     list that the recipient consents to
 #  4. the unsubscribe mailbox, spelled as Postfix rewrites it on the
 #     sendmail(1) path, gets no list mail
+#  5. under "unclassified tempfail", mail on no list waits: decided at
+#     the end of the header, answered 451 after the data
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/../milter/lib.sh"
 . "$(dirname "$0")/lib.sh"
 
-e2e_conf "$T/om.conf" -e 's/^denied .*/denied reject/'
+e2e_conf "$T/om.conf" -e 's/^denied .*/denied reject/' \
+    -e 's/^unclassified .*/unclassified tempfail/'
+grep -q "^unclassified tempfail" "$T/om.conf" && ok || fail "unclassified not set"
 ctl() { "$C" -c "$T/om.conf" "$@" >/dev/null; }
 ctl init
 ctl subscribe alice@example.org marketing
@@ -39,8 +43,13 @@ expect "c3 bob accepted" "$out" "250 2.0.0 Ok: queued"
 # 4
 printf 'X-Optin-List: marketing\n' |
     send_local "c4" news@example.com alice@example.org 'UNSUBSCRIBE@example.com.'
+# 5
+send_smtp "c5" someone@elsewhere.example "alice@example.org"
+expect "c5 waits" "$out" "451 4.7.1 message matches no mailing list, try again later"
+expect_not "c5 not queued" "$out" "queued"
 sleep 2
 pf_wait 3 || true
+[ -z "$(sink_for c5)" ] && ok || fail "c5 reached the sink"
 
 expect_eq "c1 reached alice" "$(rcpts "$(sink_for c1)")" "alice@example.org "
 expect_eq "c2 reached alice only" "$(rcpts "$(sink_for c2)")" "alice@example.org "

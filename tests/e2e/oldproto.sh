@@ -10,7 +10,8 @@
 . "$(dirname "$0")/../milter/lib.sh"
 . "$(dirname "$0")/lib.sh"
 
-e2e_conf "$T/om.conf" -e 's/^# *bounce-address .*/bounce-address bounces@example.com/'
+e2e_conf "$T/om.conf" -e 's/^# *bounce-address .*/bounce-address bounces@example.com/' \
+    -e 's/^unclassified .*/unclassified tempfail/'
 grep -q "^bounce-address bounces@example.com" "$T/om.conf" && ok ||
     fail "the example configuration has no bounce-address line to enable"
 ctl() { "$C" -c "$T/om.conf" "$@" >/dev/null; }
@@ -32,6 +33,9 @@ expect_not "p2 not queued" "$out" "queued"
 # nobody with consent: taken, then discarded (denied strip)
 send_smtp "p3" news@example.com "carol@example.org"
 expect "p3 taken" "$out" "250 2.0.0 Ok: queued"
+# mail on no list waits (unclassified tempfail): 451 after the data
+send_smtp "p5" someone@elsewhere.example "alice@example.org"
+expect "p5 waits" "$out" "451 4.7.1 message matches no mailing list, try again later"
 send_smtp "p4" news@example.com "alice@example.org"
 expect "p4 queued" "$out" "250 2.0.0 Ok: queued"
 pf_wait 2 || true
@@ -43,7 +47,7 @@ expect "p1 one-click" "$(cat "$f")" "List-Unsubscribe-Post: List-Unsubscribe=One
 expect "p1 VERP return path" "$(grep '^X-Mail-Args:' "$f")" \
     "X-Mail-Args: <bounces+"
 expect_eq "p4 recipients" "$(rcpts "$(sink_for p4)")" "alice@example.org "
-[ -z "$(sink_for p2)" ] && [ -z "$(sink_for p3)" ] && ok ||
+[ -z "$(sink_for p2)" ] && [ -z "$(sink_for p3)" ] && [ -z "$(sink_for p5)" ] && ok ||
     fail "a refused message reached the sink"
 L=$(cat "$T/milter.log")
 expect "log strip" "$L" "list=marketing rcpt=<carol@example.org> verdict=strip reason=no-consent"

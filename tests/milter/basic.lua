@@ -90,6 +90,16 @@ ok(mt.eom_check(c, MT_SMTPREPLY, "550", "5.7.1", 'unknown list "nosuchlist"'),
     "unknown list: 550 5.7.1")
 ok(not mt.eom_check(c, MT_HDRADD, "List-Unsubscribe"),
     "unknown list: no header added")
+-- the same verdict, then an abort before the end of the message: the
+-- next message on the connection is not refused with it
+r = envelope(c, "Q5b", "<someone@example.com>", nil, "<alice@example.org>")
+headers(c, {{"X-Optin-List", " nosuchlist"}})
+step(mt.abort(c), "abort after the header")
+r = envelope(c, "Q5c", "<news@example.com>", nil, "<alice@example.org>")
+headers(c, {{"X-Optin-List", " marketing"}})
+local e5 = eom(c)
+ok(e5 == SMFIR_ACCEPT or e5 == SMFIR_CONTINUE, "after an abort: accepted")
+ok(mt.eom_check(c, MT_HDRADD, "List-Unsubscribe"), "after an abort: list mail")
 
 -- 6. abort mid-message, then a new message on the same connection
 mt.echo("# section 6")
