@@ -30,40 +30,7 @@ bad=0
 trap 'for p in $pids; do kill "$p" 2>/dev/null; done; wait; rm -rf "$W"' EXIT
 trap 'exit 1' INT TERM
 
-port() {
-	python3 -c '
-import random, socket
-for _ in range(1000):
-    p = random.randint(20000, 29999)
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", p))
-    except OSError:
-        continue
-    print(p)
-    break'
-}
-field() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
-med() {
-	awk -v k="$2" '$1 == k { print $2 }' "$1" | sort -g |
-	    awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)]; else print "n/a" }'
-}
-up() {
-	_i=0
-	until "$L" -q -s "$1" -m 1 -a 1 2>/dev/null; do
-		[ $_i -ge 200 ] && { echo "bench/ab.sh: nothing answers on $1" >&2; exit 69; }
-		sleep 0.05
-		_i=$((_i + 1))
-	done
-}
-# expect_del R: recipients deleted and messages discarded in a run
-expect_del() {
-	awk -v m="$MSGS" -v r="$1" 'BEGIN { d = 0; x = 0
-		for (i = 0; i < m; i++) { c = 0
-			for (k = 0; k < r; k++) if (((i * r + k) % 1000) % 5 == 0) c++
-			if (c == r) x++; else d += c }
-		print d, x }'
-}
+. "$top/bench/util.sh"
 
 sed -e "s|^database .*|database $W/db|" \
     -e "s|^secret-file .*|secret-file $W/secret.key|" \
@@ -71,9 +38,7 @@ sed -e "s|^database .*|database $W/db|" \
     -e "s|^listen .*|listen 127.0.0.1:$(port)|" \
     "$top/conf/optin-milter.conf.example" > "$W/base.conf"
 "$C" -c "$W/base.conf" init >/dev/null || exit 70
-awk 'BEGIN { print "address,list,status"
-	for (i = 0; i < 1000; i++) if (i % 5) printf "user%07d@bench.example,marketing,opt-in\n", i }' \
-    > "$W/people.csv"
+people > "$W/people.csv"
 "$C" -c "$W/base.conf" import "$W/people.csv" >/dev/null || exit 70
 
 # the four filters: a and b, each on a unix and an inet socket
@@ -86,7 +51,7 @@ for x in a b; do
 		sed "s|^socket .*|socket $s|" "$W/base.conf" > "$W/$x-$t.conf"
 		"$d/optin-milter" -c "$W/$x-$t.conf" -f 2>"$W/$x-$t.log" &
 		pids="$pids $!"
-		up "$s"
+		up "$s" || exit 69
 	done
 done
 
@@ -122,7 +87,7 @@ for t in unix inet; do
 	for n in 1 16; do
 		for rc in 1 10; do
 			k="$t-$n-$rc"
-			echo "| $t | $n | $rc | $(med "$W/res" "a-$k") | $(med "$W/res" "b-$k") | $(awk -v a="b-$k" -v b="a-$k" -f "$top/bench/pair.awk" "$W/res") |"
+			echo "| $t | $n | $rc | $(med "$W/res" "a-$k") | $(med "$W/res" "b-$k") | $(pair "$W/res" "b-$k" "a-$k") |"
 		done
 	done
 done

@@ -367,37 +367,28 @@ cb_header(SMFICTX *ctx, char *name, char *value)
 	return (answer(ctx, &r));
 }
 
+/*
+ * cb_eoh - the verdict of the end of the header (an unknown list,
+ * unclassified mail refused, inbound mail passed) is kept and given at
+ * the end of the message: to the client it comes after the final dot
+ * either way, and the body is not sent to us. The MTA was told that no
+ * reply comes here; one that cannot skip it gets continue.
+ */
 static sfsistat
 cb_eoh(SMFICTX *ctx)
 {
 	struct conn *c = smfi_getpriv(ctx);
 	struct msg_reply r;
-	sfsistat st;
 
 	if (c == NULL || c->msg == NULL)
 		return (c != NULL && c->nr_eoh ? SMFIS_NOREPLY : SMFIS_TEMPFAIL);
 	(void)msg_eoh(c->msg, &r);
 	drain(ctx, c);
-	if (c->nr_eoh) {
-		/*
-		 * the verdict is given at the end of the message: to the
-		 * client it comes after the final dot either way, and the
-		 * body is not sent to us
-		 */
-		if (r.action != MSG_CONTINUE) {
-			c->reply = r;
-			c->held = 1;
-		}
-		return (SMFIS_NOREPLY);
+	if (r.action != MSG_CONTINUE) {
+		c->reply = r;
+		c->held = 1;
 	}
-	st = answer(ctx, &r);
-	if (st == SMFIS_ACCEPT)
-		end_message(c);
-	else if (st != SMFIS_CONTINUE) {
-		log_reply(c, qid(ctx, c), &r);
-		end_message(c);
-	}
-	return (st);
+	return (c->nr_eoh ? SMFIS_NOREPLY : SMFIS_CONTINUE);
 }
 
 /* eom_held - the end of a message decided at the end of its header */
