@@ -109,4 +109,10 @@ expect "bench/ab.sh: every run checked" "$out" "every run checked: yes"
 # a directory that holds no build: refused before anything starts
 check "bench/ab.sh without a build" 66 sh "$top_srcdir/bench/ab.sh" \
     "$top_builddir" "$T"
+# bench/pool.sh needs a sendmail source tree, which a test machine lacks:
+# only that it refuses what is not one, and a wrong call, before building
+check "bench/pool.sh without a sendmail source" 66 sh \
+    "$top_srcdir/bench/pool.sh" "$T"
+expect "bench/pool.sh says why" "$err" "no sendmail source"
+check "bench/pool.sh without an argument" 64 sh "$top_srcdir/bench/pool.sh"
 done_testing
