@@ -29,8 +29,8 @@ struct item {
 struct parse {
 	const char *v;
 	size_t	len;
-	struct item *it;
-	size_t	n;
+	struct item *it;	/* grown as needed, up to MAX_ITEMS */
+	size_t	n, cap;
 };
 
 static int
@@ -106,6 +106,17 @@ add_item(struct parse *p, size_t s, size_t e, int group, int end)
 		return (0);		/* "a, , b": an empty list element */
 	if (p->n >= MAX_ITEMS)
 		return (-1);
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 16;
+		struct item *it;
+
+		if (cap > MAX_ITEMS)
+			cap = MAX_ITEMS;
+		if ((it = reallocarray(p->it, cap, sizeof(*it))) == NULL)
+			return (-1);
+		p->it = it;
+		p->cap = cap;
+	}
 	p->it[p->n].s = s;
 	p->it[p->n].e = e;
 	p->it[p->n].group = group;
@@ -314,8 +325,6 @@ hdraddr_drop(const char *value, size_t len, int (*drop)(void *, const char *),
 	memset(&p, 0, sizeof(p));
 	p.v = value;
 	p.len = len;
-	if ((p.it = calloc(MAX_ITEMS, sizeof(*p.it))) == NULL)
-		return (-1);
 	if (split(&p) < 0)
 		goto bad;
 	for (i = 0; i < p.n; i++) {

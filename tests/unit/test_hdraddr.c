@@ -177,6 +177,54 @@ test_many(void **state)
 	free(in);
 }
 
+/* list LIST of N mailboxes, the last bob@example.org; its length */
+static size_t
+list(char **in, size_t n)
+{
+	size_t o = 0, i;
+
+	*in = malloc(n * 13 + 16);
+	assert_non_null(*in);
+	for (i = 0; i + 1 < n; i++) {
+		memcpy(*in + o, "a@b.example, ", 13);
+		o += 13;
+	}
+	memcpy(*in + o, "bob@example.org", 15);
+	return (o + 15);
+}
+
+/*
+ * the list of items grows as the value needs: 4096 mailboxes, as many
+ * as it keeps track of, are all seen (the last one removed, every other
+ * kept); one more and the value is left alone
+ */
+static void
+test_edge(void **state)
+{
+	char *in, *out, *p;
+	size_t len, kept = 0;
+
+	(void)state;
+	len = list(&in, 4096);
+	assert_int_equal(hdraddr_drop(in, len, drop, NULL, &out), 1);
+	assert_null(strstr(out, "bob@"));
+	for (p = out; (p = strstr(p, "a@b.example")) != NULL; p++)
+		kept++;
+	assert_int_equal(kept, 4095);
+	free(out);
+	free(in);
+	len = list(&in, 4097);
+	assert_int_equal(hdraddr_drop(in, len, drop, NULL, &out), -1);
+	assert_null(out);
+	free(in);
+	/* and a few, as most headers have */
+	len = list(&in, 3);
+	assert_int_equal(hdraddr_drop(in, len, drop, NULL, &out), 1);
+	assert_string_equal(out, "a@b.example, a@b.example");
+	free(out);
+	free(in);
+}
+
 int
 main(void)
 {
@@ -185,6 +233,7 @@ main(void)
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_edge),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
