@@ -24,13 +24,8 @@ C="$B/optinctl"
 for f in "$A/optin-milter" "$B/optin-milter" "$L" "$C"; do
 	[ -x "$f" ] || { echo "bench/ab.sh: no $f" >&2; exit 66; }
 done
-W=$(mktemp -d "${TMPDIR:-/tmp}/optin-ab.XXXXXX") || exit 73
-pids=""
-bad=0
-trap 'for p in $pids; do kill "$p" 2>/dev/null; done; wait; rm -rf "$W"' EXIT
-trap 'exit 1' INT TERM
-
 . "$top/bench/util.sh"
+workdir ab
 
 sed -e "s|^database .*|database $W/db|" \
     -e "s|^secret-file .*|secret-file $W/secret.key|" \

@@ -35,13 +35,8 @@ ROUNDS=${ROUNDS:-4}
 MSGS=${MSGS:-12000}
 L="$B/bench/milterload"
 make -s -C "$B" bench/milterload bench/nullfilter >/dev/null || exit 70
-W=$(mktemp -d "${TMPDIR:-/tmp}/optin-pool.XXXXXX") || exit 73
-pids=""
-bad=0
-trap 'for p in $pids; do kill "$p" 2>/dev/null; done; wait; rm -rf "$W"' EXIT
-trap 'exit 1' INT TERM
-
 . "$top/bench/util.sh"
+workdir pool
 
 # lib NAME FLAGS...: libmilter.a from the source, in $W/NAME
 lib() {
@@ -118,7 +113,6 @@ while [ $r -le "$ROUNDS" ]; do
 	set -- "$@" "$_f"
 	r=$((r + 1))
 done
-sum() { awk -v k="$2" '$1 == k { s += $2 } END { print s + 0 }' "$1"; }
 echo "| libmilter | N | messages/s | p99 µs | max µs | messages of 100 ms or more |"
 echo "|---|---:|---:|---:|---:|---:|"
 for n in system pool nopool fixed; do

@@ -1,8 +1,21 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# util.sh - what bench/run and bench/ab.sh share: free ports, medians and
-# ratios of "KEY value" lines, a milter that answers, the CSVs they load
-# and the recipients the milter must delete. Needs top (the source tree)
-# and, for up, L (bench/milterload); expect_del reads MSGS.
+# util.sh - what bench/run, bench/ab.sh and bench/pool.sh share: a scratch
+# directory, free ports, medians, sums and ratios of "KEY value" lines, a
+# milter that answers, the CSVs they load and the recipients the milter
+# must delete. Needs top (the source tree) and, for up, L
+# (bench/milterload); expect_del reads MSGS.
+
+# workdir NAME: a new scratch directory in W (optin-NAME.XXXXXX under
+# TMPDIR), removed at exit after the processes in pids are stopped;
+# pids empty, bad 0
+workdir() {
+	W=$(mktemp -d "${TMPDIR:-/tmp}/optin-$1.XXXXXX") || exit 73
+	pids=""
+	bad=0
+	trap 'for p in $pids; do kill "$p" 2>/dev/null; done; wait 2>/dev/null
+	    rm -rf "$W"' EXIT
+	trap 'exit 1' INT TERM
+}
 
 # port: a free TCP port on loopback, below the ephemeral range (as
 # tests/lib.sh), so that no outgoing connection takes it meanwhile
@@ -31,6 +44,8 @@ rng() {
 }
 # mx FILE KEY: the largest of KEY's values
 mx() { awk -v k="$2" '$1 == k { print $2 }' "$1" | sort -g | tail -n 1; }
+# sum FILE KEY: the sum of KEY's values
+sum() { awk -v k="$2" '$1 == k { s += $2 } END { print s + 0 }' "$1"; }
 ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0)
 		printf "%.2f", a / b; else print "n/a" }'

@@ -110,8 +110,6 @@ add_item(struct parse *p, size_t s, size_t e, int group, int end)
 		size_t cap = p->cap ? p->cap * 2 : 16;
 		struct item *it;
 
-		if (cap > MAX_ITEMS)
-			cap = MAX_ITEMS;
 		if ((it = reallocarray(p->it, cap, sizeof(*it))) == NULL)
 			return (-1);
 		p->it = it;
