@@ -4,7 +4,8 @@
 # against headers a sender's software really writes, one message each,
 # a1 (consent) and nocon@ (none) the recipients: an obsolete route, the
 # address in capitals, two To: headers, a To: left with nobody, an encoded word holding a comma, an
-# unbalanced quote, text after the address. The copy a1 gets never
+# unbalanced quote, text after the address, and a To: of 600 mailboxes
+# (nocon@ the 301st; the kept ones must all stay). The copy a1 gets never
 # shows nocon@ and every To:/Cc: still parses. A value that does not
 # parse (the unbalanced quote) must not be left whole when it holds a
 # stripped address: undisclosed-recipients:; or the kept ones only.
@@ -24,6 +25,13 @@ ctl subscribe a1@example.org marketing
 start_milter "$T/om.conf" "$T/milter.log" || done_testing
 pf_start_site "unix:$T/milter.sock" || done_testing
 
+# many: keep0@ .. keep599@ but nocon@ in place of keep300@, folded
+awk 'BEGIN { printf "many|To: "
+	for (i = 0; i < 600; i++) {
+		if (i) printf (i % 5 ? ", " : ",\\r\\n ")
+		printf (i == 300 ? "nocon@example.org" : "keep%d@example.org"), i
+	}
+	print "" }' > "$T/many.case"
 n=0
 while IFS='|' read -r name hdrs; do
 	[ -z "$name" ] && continue
@@ -54,10 +62,17 @@ for h in ('To', 'Cc'):
             bad.append(h + ': stripped address visible: ' + flat.strip())
         if flat.strip() == '':
             bad.append(h + ': empty')
+kept = set()
+for v in msg.get_all('To', []):
+    kept.update(a for _, a in getaddresses([v]) if a.startswith('keep'))
+if kept:
+    bad.append('kept %d' % len(kept))
 print('\n'.join(bad) if bad else 'clean')
 PY
-	expect_eq "$name" "$(cat "$T/check.out")" "clean"
-done <<'CASES'
+	want=clean
+	[ "$name" = many ] && want="kept 599"
+	expect_eq "$name" "$(cat "$T/check.out")" "$want"
+done <<CASES
 route|To: a1@example.org, <@relay.example.net:nocon@example.org>
 capitals|To: a1@example.org, NOCON@EXAMPLE.ORG
 twoto|To: a1@example.org\r\nTo: nocon@example.org
@@ -65,6 +80,7 @@ nobody|To: nocon@example.org\r\nCc: a1@example.org
 encodedcomma|To: =?UTF-8?Q?M=C3=BCller,_Hans?= <nocon@example.org>, a1@example.org
 unbalanced|To: "Hans <nocon@example.org>, a1@example.org
 after|To: nocon@example.org (Hans) x, a1@example.org
+$(cat "$T/many.case")
 CASES
 grep 'hide\|left whole\|header' "$T/milter.log" | sed 's/^/# /' | head -n 12
 stop_milter
