@@ -24,6 +24,7 @@ pf_timed() {
 	postfix -c "$PF" reload >/dev/null 2>&1
 	sleep 1
 	rm -f "$SINK"/*
+	_c0=$(cpustat)
 	_t0=$(date +%s.%N)
 	smtp-source -m "$COUNT" -s "$SESSIONS" -r "$RCPTS" \
 	    -f news@example.com -t user@bench.example \
@@ -38,6 +39,15 @@ pf_timed() {
 		_i=$((_i + 1))
 	done
 	secs=$(awk -v a="$_t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+	set -- $_c0 $(cpustat)
+	cpu_busy=$(($3 - $1))
+	cpu_steal=$(($4 - $2))
+}
+
+# cpustat: the whole machine's busy and stolen clock ticks so far
+# (/proc/stat: user nice system irq softirq; steal)
+cpustat() {
+	awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8, $9; exit }' /proc/stat
 }
 
 # nf_up SOCKET: wait until a milter answers there (five seconds at

@@ -87,18 +87,28 @@ pid_inet=$milter_pid
 start_milter "$T/all.conf" "$T/m-all.log" || exit 1
 pid_all=$milter_pid
 pids=""
-"$NF" -s "unix:$T/null.sock" & pids="$pids $!"
-"$NF" -s "inet:$NF_INET@127.0.0.1" & pids="$pids $!"
-"$NF" -d -s "unix:$T/null-d.sock" & pids="$pids $!"
-"$NF" -d -s "inet:$NFD_INET@127.0.0.1" & pids="$pids $!"
-"$NF" -N -s "inet:$NFN_INET@127.0.0.1" & pids="$pids $!"
-"$NF" -d -N -s "inet:$NFND_INET@127.0.0.1" & pids="$pids $!"
-"$NF" -D "<5user@bench.example>" -a 2 -s "unix:$T/null-mod.sock" &
-pids="$pids $!"
-"$NF" -D "<5user@bench.example>" -a 2 -s "inet:$NFM_INET@127.0.0.1" &
-pids="$pids $!"
-"$NF" -N -D "<5user@bench.example>" -a 2 -s "inet:$NFMN_INET@127.0.0.1" &
-pids="$pids $!"
+# nf NAME ARGS...: a null filter for configuration NAME, its process id
+# in pid_NAME (with _ for -)
+nf() {
+	_n=$(echo "$1" | tr - _)
+	shift
+	"$NF" "$@" & pids="$pids $!"
+	eval "pid_$_n=$!"
+}
+nf null-unix -s "unix:$T/null.sock"
+nf null-inet -s "inet:$NF_INET@127.0.0.1"
+nf null-unix-skip -d -s "unix:$T/null-d.sock"
+nf null-inet-skip -d -s "inet:$NFD_INET@127.0.0.1"
+nf null-inet-nagle -N -s "inet:$NFN_INET@127.0.0.1"
+nf null-inet-skip-nagle -d -N -s "inet:$NFND_INET@127.0.0.1"
+nf null-unix-mod -D "<5user@bench.example>" -a 2 -s "unix:$T/null-mod.sock"
+nf null-inet-mod -D "<5user@bench.example>" -a 2 -s "inet:$NFM_INET@127.0.0.1"
+nf null-inet-mod-nagle -N -D "<5user@bench.example>" -a 2 \
+    -s "inet:$NFMN_INET@127.0.0.1"
+pid_optin_unix=$pid_unix
+pid_optin_inet=$pid_inet
+pid_optin_unix_all=$pid_all
+pid_none=""
 for s in "unix:$T/null.sock" "inet:$NF_INET@127.0.0.1" "unix:$T/null-d.sock" \
     "inet:$NFD_INET@127.0.0.1" "inet:$NFN_INET@127.0.0.1" \
     "inet:$NFND_INET@127.0.0.1" "unix:$T/null-mod.sock" \
@@ -133,6 +143,18 @@ milter() {
 	esac
 }
 
+# label NAME: configuration NAME in words, as in the tables
+label() {
+	case $1 in
+	none)		echo "Postfix, no milter" ;;
+	optin-unix-all)	echo "optin-milter, unix, every recipient with consent" ;;
+	optin-*)	echo "optin-milter, ${1#optin-}" ;;
+	null-*)		echo "null filter$(echo "${1#null-}" | sed -e 's/^\([a-z]*\)/, \1/' \
+			    -e 's/-mod/, making optin-milter'"'"'s changes/' \
+			    -e 's/-skip/, skipping DATA/' -e 's/-nagle/, without TCP_NODELAY/')" ;;
+	esac
+}
+
 # want NAME: the recipients that must reach the sink through NAME in a
 # run: optin-milter strips the multiples of five (2user@ ... RCPTSuser@,
 # user@ has consent), the null filter making its changes 5user@ alone
@@ -151,21 +173,43 @@ delacks() {
 	    awk '$1 == "TcpExtDelayedACKs" { print $2; f = 1 } END { if (!f) print "-" }'
 }
 
+HZ=$(getconf CLK_TCK)
+# ticks PID: the processor time PID has used so far, user and system, in
+# clock ticks (/proc/PID/stat; its threads' included); 0 without PID
+# (no milter)
+ticks() {
+	[ -n "$1" ] || { echo 0; return; }
+	# the fields after the command's closing parenthesis: utime stime
+	# are the 12th and 13th of them
+	sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+}
+
 # run NAME [FILE]: one timed run; appends "NAME rate messages recipients
-# delayed-ACKs" to FILE (default $T/results), one line per round; what
-# reached the sink must be every message and want's recipients
-# (checked()); the delayed ACKs are every one on the host during the run
+# delayed-ACKs busy steal milter" to FILE (default $T/results), one line
+# per round; what reached the sink must be every message and want's
+# recipients (checked()); the delayed ACKs are every one on the host
+# during the run; busy and steal the milliseconds of processor time a
+# message, of the whole machine, that it used and that its hypervisor
+# took (/proc/stat); milter the microseconds of processor time a message
+# of the milter's own process
 run() {
 	postconf -c "$PF" -e "smtpd_milters = $(milter "$1")" \
 	    "non_smtpd_milters = $(milter "$1")" >/dev/null
+	eval "_p=\$pid_$(echo "$1" | tr - _)"
+	_m0=$(ticks "$_p")
 	_d0=$(delacks)
 	pf_timed "$SMTP_PORT" "$COUNT"
 	_d1=$(delacks)
+	_m1=$(ticks "$_p")
 	copies=$(ls "$SINK" | wc -l)
 	rc=$(cat "$SINK"/* 2>/dev/null | grep -c '^X-Rcpt-Args:')
 	checked "$1" "$COUNT" "$(want "$1")"
 	echo "$1 $(awk "BEGIN { printf \"%.1f\", $copies / $secs }") $copies $rc" \
 	    "$([ "$_d0" = - ] || [ "$_d1" = - ] && echo - || echo $((_d1 - _d0)))" \
+	    "$(awk -v b="$cpu_busy" -v s="$cpu_steal" -v m=$((_m1 - _m0)) \
+		-v p="$_p" -v n="$COUNT" -v hz="$HZ" 'BEGIN {
+		printf "%.2f %.2f ", b * 1000 / hz / n, s * 1000 / hz / n
+		if (p == "") print "-"; else printf "%.0f\n", m * 1000000 / hz / n }')" \
 	    >> "${2:-$T/results}"
 }
 
@@ -185,6 +229,18 @@ med() {
 	awk -v n="$1" -v f="${2:-2}" '$1 == n && $f != "-" { print $f }' \
 	    "$T/results" | sort -n |
 	    awk '{ v[NR] = $1 } END { print (NR ? v[int((NR + 1) / 2)] : "-") }'
+}
+# rngf NAME FIELD: the lowest and the highest of NAME's rounds, "a–b"
+rngf() {
+	awk -v n="$1" -v f="$2" '$1 == n && $f != "-" { print $f }' \
+	    "$T/results" | sort -g |
+	    awk 'NR == 1 { a = $1 } { b = $1 } END { print (NR ? a "–" b : "-") }'
+}
+# mr NAME FIELD: the median of NAME's rounds and in brackets their range,
+# or – when NAME has none (the milter's time without a milter)
+mr() {
+	_m=$(med "$1" "$2")
+	[ "$_m" = - ] && echo "–" || echo "$_m ($(rngf "$1" "$2"))"
 }
 # got NAME: messages and recipients that reached the sink, every run alike?
 got() {
@@ -206,17 +262,22 @@ as in the whole table; $ROUNDS rounds of $(echo $CONFIGS | wc -w) configurations
 starting one configuration later. Every run checked as there. Delayed
 ACKs: TCP's on the whole host during a run (nstat), the median of the
 rounds; a delayed ACK can hold a sender's next segment back up to 40 ms.
+Processor time a message: of the whole machine ($(nproc) cores; /proc/stat,
+from the first connection until the queue is empty, the time its
+hypervisor took for other guests apart), and of the milter's own
+process (/proc/PID/stat, user and system, all its threads); the median
+of the rounds, the lowest and the highest in brackets.
 
-| configuration | messages/s | against $first | delayed ACKs | reached the sink |
-|---|---:|---:|---:|---|
+| configuration | messages/s | against $first | delayed ACKs | machine, ms a message | stolen, ms a message | milter, µs a message | reached the sink |
+|---|---:|---:|---:|---:|---:|---:|---|
 MD
 	for c in $CONFIGS; do
-		echo "| $c | $(med "$c") | $(ratio "$c" "$first") | $(med "$c" 5) | $(got "$c") |"
+		echo "| $c | $(med "$c") | $(ratio "$c" "$first") | $(med "$c" 5) | $(mr "$c" 6) | $(med "$c" 7) | $(mr "$c" 8) | $(got "$c") |"
 	done
 	echo
-	echo "Every run, in order (configuration, messages/s, delayed ACKs):"
+	echo "Every run, in order (configuration, messages/s, delayed ACKs, machine ms, milter µs a message):"
 	echo
-	awk '{ printf "%s%s %s %s", (NR > 1 ? "; " : ""), $1, $2, $5 } END { print "" }' \
+	awk '{ printf "%s%s %s %s %s %s", (NR > 1 ? "; " : ""), $1, $2, $5, $6, $8 } END { print "" }' \
 	    "$T/results"
 	[ "$failures" -eq 0 ]
 	exit $?
@@ -297,6 +358,20 @@ Consent is on file for user@bench.example and the numbered users except
 multiples of five (with 5 recipients, 5user@ alone has none); in the row
 "every recipient with consent" for all of them, so that optin-milter
 strips nothing and Postfix delivers as much as with the null filter.
+
+Processor time a message in the same runs: of the whole machine
+($(nproc) cores; /proc/stat, from the first connection until the queue is
+empty), the part of it its hypervisor gave to other guests (stolen), and
+that of the milter's own process (/proc/PID/stat, user and system, all
+its threads). The median of the rounds, the lowest and the highest in
+brackets. The milter's own time varies least from round to round: it
+is the figure to compare two milters by.
+
+| configuration | machine, ms a message | stolen, ms a message | milter, µs a message |
+|---|---:|---:|---:|
 MD
+for c in $CONFIGS; do
+	echo "| $(label "$c") | $(mr "$c" 6) | $(med "$c" 7) | $(mr "$c" 8) |"
+done
 [ "$failures" -eq 0 ]
 exit $?
