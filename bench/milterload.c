@@ -4,7 +4,7 @@
  *
  * SYNOPSIS
  *	milterload -s SOCKET [-c CONNS] [-m MESSAGES] [-r RCPTS]
- *	    [-a ADDRESSES] [-f SENDER] [-q]
+ *	    [-a ADDRESSES] [-f SENDER] [-n] [-q]
  *
  * DESCRIPTION
  *	Opens CONNS connections (one thread each) to SOCKET (unix:PATH,
@@ -16,6 +16,11 @@
  *	names decides known addresses. The clock starts when every
  *	connection is open and negotiated, so that the messages of each run
  *	beside those of all the others.
+ *	With -n each message has a connection of its own, as Postfix
+ *	opens one for each SMTP session and a client such as smtp-source
+ *	sends one message a session: the connection is ended (quit) and
+ *	a new one opened and negotiated before every message but the
+ *	first, in the message's time.
  *
  *	Each connection negotiates protocol version 6 offering every step
  *	and every "no reply" flag; it then sends only the steps the filter
@@ -24,12 +29,14 @@
  *	next one that does, so the driver itself never waits on Nagle.
  *
  *	Prints one line of name=value pairs: messages, seconds,
- *	messages per second, p50, p99 and maximum latency (from MAIL to the final
- *	reply to end of message, in microseconds), how many messages took
+ *	messages per second, p50, p99 and maximum latency (from MAIL, with
+ *	-n from the new connection, to the final reply to end of message,
+ *	in microseconds), how many messages took
  *	100 ms or more (slow), and what the filter did:
  *	recipients sent, recipients deleted, headers added or changed,
  *	messages accepted (continue/accept), discarded, rejected,
- *	tempfailed, and protocol errors. -q prints nothing but errors.
+ *	tempfailed, protocol errors, and the connections opened. -q
+ *	prints nothing but errors.
  *
  *	Exit 0 when every message got a final reply, 1 otherwise.
  */
@@ -75,11 +82,13 @@ struct opts {
 	int	msgs;
 	int	rcpts;
 	int	addrs;
+	int	fresh;			/* -n: a connection a message */
 };
 
 struct counts {
 	long	rcpts, delrcpt, addhdr, chghdr;
 	long	accepted, discarded, rejected, tempfailed, errors, done;
+	long	conns;			/* connections opened and negotiated */
 };
 
 struct worker {
@@ -423,48 +432,87 @@ eom(int fd, struct buf *b, struct counts *c)
 	}
 }
 
-/* session - one connection: negotiate, connect, all messages, quit */
+/*
+ * hello - a new connection to the filter: negotiate, then the connect
+ * and HELO steps it asked for; 0, or -1 with FD closed (-1)
+ */
+static int
+hello(struct worker *w, struct buf *b, int *fd, uint32_t *proto)
+{
+	unsigned char data[1024];
+	uint32_t v[3];
+	size_t len;
+
+	if ((*fd = dial(w->o->sock)) < 0) {
+		fprintf(stderr, "milterload: cannot connect to %s: %s\n",
+		    w->o->sock, strerror(errno));
+		return (-1);
+	}
+	v[0] = htonl(SMFI_PROT_VERSION);
+	v[1] = htonl(OFFER_ACTS);
+	v[2] = htonl(OFFER_PROTO);
+	if (pkt(b, SMFIC_OPTNEG, v, sizeof(v)) < 0 || xwrite(*fd, b) < 0 ||
+	    reply(*fd, data, sizeof(data), &len) != SMFIC_OPTNEG || len < 12)
+		goto bad;
+	memcpy(proto, data + 8, 4);
+	*proto = ntohl(*proto);
+
+	if (!(*proto & SMFIP_NOCONNECT)) {
+		static const char *const nv[] = { "j", "mx.bench.example",
+		    "{daemon_name}", "bench" };
+		static const char conn[] = "localhost\0" "4" "\x30\x39" "127.0.0.1";
+
+		if (macro(b, SMFIC_CONNECT, nv, 4) < 0 ||
+		    pkt(b, SMFIC_CONNECT, conn, sizeof(conn)) < 0 ||
+		    step(*fd, b, *proto & SMFIP_NR_CONN, &w->c) != 0)
+			goto bad;
+	}
+	if (!(*proto & SMFIP_NOHELO)) {
+		if (pkt(b, SMFIC_HELO, "client.bench.example", 21) < 0 ||
+		    step(*fd, b, *proto & SMFIP_NR_HELO, &w->c) != 0)
+			goto bad;
+	}
+	w->c.conns++;
+	return (0);
+bad:
+	(void)close(*fd);
+	*fd = -1;
+	rb.fd = -1;
+	return (-1);
+}
+
+/* bye - end the connection as an MTA does: quit, then close; 0 or -1 */
+static int
+bye(struct buf *b, int *fd)
+{
+	int rc = -1;
+
+	if (pkt(b, SMFIC_QUIT, NULL, 0) == 0 && xwrite(*fd, b) == 0)
+		rc = 0;
+	(void)close(*fd);
+	*fd = -1;
+	rb.fd = -1;
+	return (rc);
+}
+
+/*
+ * session - one connection: negotiate, connect, all messages, quit; with
+ * -n a new connection for every message, its setup counted in the
+ * message's time
+ */
 static int
 session(struct worker *w)
 {
 	const struct opts *o = w->o;
 	struct buf b = { NULL, 0, 0 };
-	unsigned char data[1024];
-	uint32_t v[3], proto;
+	uint32_t proto;
 	char s[1024], qid[32], rcpt[64];
 	size_t len;
-	int fd, i, k, r, rc = -1;
+	int fd = -1, i, k, r, rc = -1;
 	double t0;
 
-	if ((fd = dial(o->sock)) < 0) {
-		fprintf(stderr, "milterload: cannot connect to %s: %s\n",
-		    o->sock, strerror(errno));
+	if (hello(w, &b, &fd, &proto) < 0)
 		goto out;
-	}
-	v[0] = htonl(SMFI_PROT_VERSION);
-	v[1] = htonl(OFFER_ACTS);
-	v[2] = htonl(OFFER_PROTO);
-	if (pkt(&b, SMFIC_OPTNEG, v, sizeof(v)) < 0 || xwrite(fd, &b) < 0 ||
-	    reply(fd, data, sizeof(data), &len) != SMFIC_OPTNEG || len < 12)
-		goto out;
-	memcpy(&proto, data + 8, 4);
-	proto = ntohl(proto);
-
-	if (!(proto & SMFIP_NOCONNECT)) {
-		static const char *const nv[] = { "j", "mx.bench.example",
-		    "{daemon_name}", "bench" };
-		static const char conn[] = "localhost\0" "4" "\x30\x39" "127.0.0.1";
-
-		if (macro(&b, SMFIC_CONNECT, nv, 4) < 0 ||
-		    pkt(&b, SMFIC_CONNECT, conn, sizeof(conn)) < 0 ||
-		    step(fd, &b, proto & SMFIP_NR_CONN, &w->c) != 0)
-			goto out;
-	}
-	if (!(proto & SMFIP_NOHELO)) {
-		if (pkt(&b, SMFIC_HELO, "client.bench.example", 21) < 0 ||
-		    step(fd, &b, proto & SMFIP_NR_HELO, &w->c) != 0)
-			goto out;
-	}
 	w->started = 1;
 	(void)pthread_barrier_wait(&start);
 	for (i = 0; i < w->n; i++) {
@@ -475,6 +523,9 @@ session(struct worker *w)
 
 		(void)snprintf(qid, sizeof(qid), "B%dQ%d", w->id, i);
 		t0 = now_us();
+		if (o->fresh && i > 0 &&
+		    (bye(&b, &fd) < 0 || hello(w, &b, &fd, &proto) < 0))
+			goto out;
 		(void)snprintf(s, sizeof(s), "<%s>", o->sender);
 		if (!(proto & SMFIP_NOMAIL)) {
 			if (macro(&b, SMFIC_MAIL, nvm, 4) < 0 ||
@@ -560,8 +611,7 @@ ended:
 		if (pkt(&b, SMFIC_ABORT, NULL, 0) < 0)
 			goto out;
 	}
-	if (pkt(&b, SMFIC_QUIT, NULL, 0) == 0 && xwrite(fd, &b) == 0)
-		rc = 0;
+	rc = bye(&b, &fd);
 out:
 	if (rc < 0)
 		w->c.errors++;
@@ -606,21 +656,21 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: milterload -s SOCKET [-c CONNS] [-m MESSAGES] "
-	    "[-r RCPTS] [-a ADDRESSES] [-f SENDER] [-q]\n");
+	    "[-r RCPTS] [-a ADDRESSES] [-f SENDER] [-n] [-q]\n");
 	exit(64);
 }
 
 int
 main(int argc, char **argv)
 {
-	struct opts o = { NULL, "news@example.com", 1, 1000, 1, 1000000 };
+	struct opts o = { NULL, "news@example.com", 1, 1000, 1, 1000000, 0 };
 	struct worker *w;
 	struct counts t;
 	double *lat, t0, secs;
 	long n = 0, slow;
 	int ch, i, quiet = 0;
 
-	while ((ch = getopt(argc, argv, "a:c:f:m:qr:s:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:c:f:m:nqr:s:")) != -1) {
 		switch (ch) {
 		case 'a':
 			o.addrs = number(optarg, 1, 100000000, "addresses");
@@ -633,6 +683,9 @@ main(int argc, char **argv)
 			break;
 		case 'm':
 			o.msgs = number(optarg, 1, 100000000, "messages");
+			break;
+		case 'n':
+			o.fresh = 1;
 			break;
 		case 'q':
 			quiet = 1;
@@ -688,6 +741,7 @@ main(int argc, char **argv)
 		t.tempfailed += w[i].c.tempfailed;
 		t.errors += w[i].c.errors;
 		t.done += w[i].c.done;
+		t.conns += w[i].c.conns;
 	}
 	secs = (now_us() - t0) / 1e6;
 	/* latencies of finished messages only, gathered to the front */
@@ -703,12 +757,13 @@ main(int argc, char **argv)
 		    "p99_us=%.0f max_us=%.0f slow=%ld rcpts=%ld delrcpt=%ld "
 		    "addhdr=%ld "
 		    "chghdr=%ld accepted=%ld discarded=%ld rejected=%ld "
-		    "tempfailed=%ld errors=%ld\n", n, secs, n / secs,
+		    "tempfailed=%ld errors=%ld connections=%ld\n", n, secs,
+		    n / secs,
 		    n ? lat[(size_t)(n * 50 / 100)] : 0.0,
 		    n ? lat[(size_t)(n * 99 / 100)] : 0.0,
 		    n ? lat[n - 1] : 0.0, slow, t.rcpts, t.delrcpt,
 		    t.addhdr, t.chghdr, t.accepted, t.discarded, t.rejected,
-		    t.tempfailed, t.errors);
+		    t.tempfailed, t.errors, t.conns);
 	free(lat);
 	free(w);
 	return (n == o.msgs && t.errors == 0 ? 0 : 1);

@@ -50,6 +50,13 @@ for s in "unix:$T/null.sock" "inet:$port@127.0.0.1"; do
 	expect_eq "null $s recipients" "$(field rcpts)" 120
 	expect_eq "null $s deleted" "$(field delrcpt)" 0
 	expect_eq "null $s accepted" "$(field accepted)" 30
+	expect_eq "null $s connections" "$(field connections)" 3
+	# -n: a connection for each message, as Postfix for an SMTP
+	# session of one message
+	check "null filter $s, -n" 0 "$L" -n -s "$s" -c 3 -m 30 -r 4
+	expect_eq "null $s -n messages" "$(field messages)" 30
+	expect_eq "null $s -n accepted" "$(field accepted)" 30
+	expect_eq "null $s -n connections" "$(field connections)" 30
 	stop_null
 done
 # -D and -a: the changes without a decision, at the end of every message
@@ -97,6 +104,14 @@ for conf in om inet; do
 	expect_eq "$conf errors" "$(field errors)" 0
 	n=$(grep -c 'verdict=strip reason=no-consent' "$T/$conf.log")
 	expect_eq "$conf log: stripped" "$n" 20
+	# a connection for each message: the same decisions
+	check "optin-milter $conf, -n" 0 "$L" -n -s "$s" -c 2 -m 20 -r 5 -a 10
+	expect_eq "$conf -n connections" "$(field connections)" 20
+	expect_eq "$conf -n deleted (1 in 5)" "$(field delrcpt)" 20
+	expect_eq "$conf -n accepted" "$(field accepted)" 20
+	expect_eq "$conf -n errors" "$(field errors)" 0
+	n=$(grep -c 'verdict=strip reason=no-consent' "$T/$conf.log")
+	expect_eq "$conf -n log: stripped" "$n" 40
 	stop_milter
 done
 # bench/ab.sh on one build against itself: it runs, checks its runs and
