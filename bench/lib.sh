@@ -10,6 +10,7 @@ export top_srcdir top_builddir
 COUNT=${COUNT:-1000}
 RCPTS=${RCPTS:-5}
 SESSIONS=${SESSIONS:-8}
+. "$top/bench/util.sh"
 . "$top/tests/lib.sh"
 . "$top/tests/milter/lib.sh"
 . "$top/tests/e2e/lib.sh"

@@ -173,17 +173,6 @@ delacks() {
 	    awk '$1 == "TcpExtDelayedACKs" { print $2; f = 1 } END { if (!f) print "-" }'
 }
 
-HZ=$(getconf CLK_TCK)
-# ticks PID: the processor time PID has used so far, user and system, in
-# clock ticks (/proc/PID/stat; its threads' included); 0 without PID
-# (no milter)
-ticks() {
-	[ -n "$1" ] || { echo 0; return; }
-	# the fields after the command's closing parenthesis: utime stime
-	# are the 12th and 13th of them
-	sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
-}
-
 # run NAME [FILE]: one timed run; appends "NAME rate messages recipients
 # delayed-ACKs busy steal milter" to FILE (default $T/results), one line
 # per round; what reached the sink must be every message and want's

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# util.sh - what bench/run, bench/ab.sh and bench/pool.sh share: a scratch
+# util.sh - what bench/run, bench/ab.sh, bench/pool.sh and (through
+# bench/lib.sh) bench/postfix.sh and bench/split.sh share: a scratch
 # directory, free ports, medians, sums and ratios of "KEY value" lines, a
 # milter that answers, the CSVs they load and the recipients the milter
-# must delete. Needs top (the source tree) and, for up, L
-# (bench/milterload); expect_del reads MSGS.
+# must delete, the processor time of a process. Needs top (the source
+# tree) and, for up, L (bench/milterload); expect_del reads MSGS.
 
 # workdir NAME: a new scratch directory in W (optin-NAME.XXXXXX under
 # TMPDIR), removed at exit after the processes in pids are stopped;
@@ -52,6 +53,15 @@ ratio() {
 }
 # pair FILE A B: A against B round by round (bench/pair.awk)
 pair() { awk -v a="$2" -v b="$3" -f "$top/bench/pair.awk" "$1"; }
+# ticks PID: the processor time PID has used so far, user and system, in
+# clock ticks of HZ a second (/proc/PID/stat, all its threads: utime
+# and stime are the 12th and 13th fields after the command's closing
+# parenthesis); 0 without PID
+HZ=$(getconf CLK_TCK)
+ticks() {
+	[ -n "$1" ] || { echo 0; return; }
+	sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'
+}
 # field LINE NAME: the value of NAME= in a line of bench/milterload
 field() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 # up SOCKET: wait until a milter answers there (ten seconds at most;
