@@ -38,6 +38,7 @@
 #include "listhdr.h"
 #include "mailsend.h"
 #include "model.h"
+#include "text.h"
 #include "token.h"
 
 #define CONFIRM_MSG_MAX	16384
@@ -205,24 +206,11 @@ verb_expire(struct ctl *c, int argc, char **argv)
  */
 static FILE *jout;
 
-/* json_str - S as a JSON string: quotes, backslashes, controls escaped */
+/* json_str - S as a JSON string (text_json()) */
 static void
 json_str(const char *s)
 {
-	(void)putc('"', jout);
-	for (; *s != '\0'; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			(void)fprintf(jout, "\\%c", ch);
-		else if (ch == '\n')
-			(void)fputs("\\n", jout);
-		else if (ch < 0x20 || ch == 0x7f)
-			(void)fprintf(jout, "\\u%04x", ch);
-		else
-			(void)putc(ch, jout);
-	}
-	(void)putc('"', jout);
+	text_json(jout, s);
 }
 
 /* json_time - a time as "YYYY-MM-DDTHH:MM:SSZ", or null for 0 */

@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "logreport.h"
+#include "text.h"
 
 #define PREFS_LIST	"*"
 
@@ -139,22 +140,11 @@ logrep_print_text(FILE *fp, const struct logrep *r, const struct conf *c)
 
 /* ---------------------------------------------------------- JSON */
 
-/* json_str - S as a JSON string */
+/* json_str - S as a JSON string (text_json()) */
 static void
 json_str(FILE *fp, const char *s)
 {
-	(void)fputc('"', fp);
-	for (; *s != '\0'; s++) {
-		unsigned char ch = (unsigned char)*s;
-
-		if (ch == '"' || ch == '\\')
-			(void)fprintf(fp, "\\%c", ch);
-		else if (ch < 0x20)
-			(void)fprintf(fp, "\\u%04x", ch);
-		else
-			(void)fputc(ch, fp);
-	}
-	(void)fputc('"', fp);
+	text_json(fp, s);
 }
 
 static void

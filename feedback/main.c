@@ -7,15 +7,16 @@
  *
  * DESCRIPTION
  *	Run by Postfix's pipe(8) transport for the bounce and complaint
- *	addresses: reads one message on standard input (at most
- *	FEEDBACK_MAX octets are kept, the rest is read and dropped),
- *	finds the report in it (mime.c), opens the token that names the
+ *	addresses: reads one message on standard input (a report is
+ *	looked for in its first FEEDBACK_MAX octets at most), finds the
+ *	report in it (mime.c), opens the token that names the
  *	recipient (the envelope recipient RECIPIENT, the VERP address, or
  *	a token of ours in the returned headers) and records the outcome
  *	(policy/feedback.c). A message whose token does not open is logged
  *	and not acted on: nothing is ever guessed from free text. Such a
- *	message is not ours to delete either: it is kept in the Maildir
- *	DATABASE/kept (keep.c).
+ *	message is not ours to delete either: it is kept, whole, in the
+ *	Maildir DATABASE/kept (keep.c), a longer one too: what is past
+ *	FEEDBACK_MAX goes from standard input straight to the file.
  *
  * DIAGNOSTICS
  *	One log line per message (syslog facility mail, or standard error
@@ -37,6 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "authres.h"
 #include "daemon.h"
 #include "mime.h"
@@ -55,36 +57,57 @@ usage(void)
 	    "[-r RECIPIENT] [-V]\n");
 }
 
-/* read_input - standard input, at most MAX kept; -1 on a read error */
+/*
+ * the message: its first MAX octets (LEN of them) in BUF, read for a
+ * report; MORE when standard input holds more, which only keep() reads
+ */
+struct input {
+	char	*buf;
+	size_t	len;
+	int	more;
+};
+
+/*
+ * read_input - standard input up to MAX octets, and one more to know
+ * whether there are more; -1 on a read error
+ */
 static int
-read_input(char **out, size_t *outlen, size_t max, int *truncated)
+read_input(struct input *in, size_t max)
 {
-	char *buf, chunk[65536];
 	size_t len = 0;
 	ssize_t n;
 
-	*truncated = 0;
-	if ((buf = malloc(max)) == NULL)
+	memset(in, 0, sizeof(*in));
+	if ((in->buf = malloc(max + 1)) == NULL)
 		return (-1);
-	for (;;) {
-		n = read(STDIN_FILENO, len < max ? buf + len : chunk,
-		    len < max ? max - len : sizeof(chunk));
+	while (len < max + 1) {
+		n = read(STDIN_FILENO, in->buf + len, max + 1 - len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			free(buf);
+			free(in->buf);
 			return (-1);
 		}
 		if (n == 0)
 			break;
-		if (len < max)
-			len += (size_t)n;
-		else
-			*truncated = 1;
+		len += (size_t)n;
 	}
-	*out = buf;
-	*outlen = len;
+	in->more = len > max;
+	in->len = in->more ? max : len;
 	return (0);
+}
+
+/* drain - read what is left of standard input, so that pipe(8) sees all
+ * of it taken */
+static void
+drain(void)
+{
+	char chunk[65536];
+	ssize_t n;
+
+	while ((n = read(STDIN_FILENO, chunk, sizeof(chunk))) != 0)
+		if (n < 0 && errno != EINTR)
+			return;
 }
 
 /* what the token search found */
@@ -226,22 +249,70 @@ from_loop(const struct conf *c, const struct parsed *p)
 	return (0);
 }
 
-/* worst - the failure that counts most among the report's recipients */
+/*
+ * same_addr - the address a report gives (REPORTED) is the token's
+ * recipient RCPT (normalised); 0 also when REPORTED is no address
+ */
+static int
+same_addr(const char *reported, const char *rcpt)
+{
+	char a[ADDR_BUFSIZE], err[128];
+
+	return (addr_normalize(reported, strlen(reported), 0, a, sizeof(a),
+	    err, sizeof(err)) == 0 && strcmp(a, rcpt) == 0);
+}
+
+/* other_addr - REPORTED names an address, and not RCPT */
+static int
+other_addr(const char *reported, const char *rcpt)
+{
+	char a[ADDR_BUFSIZE], err[128];
+
+	return (addr_normalize(reported, strlen(reported), 0, a, sizeof(a),
+	    err, sizeof(err)) == 0 && strcmp(a, rcpt) != 0);
+}
+
+/*
+ * about - a recipient group of the report is about RCPT: it names RCPT
+ * (Final-Recipient or Original-Recipient), or no address at all (the
+ * return path it came to is then the only word on whom it is about)
+ */
+static int
+about(const struct report_rcpt *x, const char *rcpt)
+{
+	if (x->addr[0] == '\0' && x->orig[0] == '\0')
+		return (1);
+	return (same_addr(x->addr, rcpt) || same_addr(x->orig, rcpt));
+}
+
+/*
+ * worst - the failure that counts most among the report's recipients
+ * for RCPT, the token's recipient. Only the groups about RCPT count
+ * (about()); when there are none, the others do, but none condemns RCPT
+ * at once: a failure of another address (an alias's target, a forward)
+ * is at most permanent, scored.
+ */
 static const struct report_rcpt *
-worst(const struct report *r, const char *hard, int *cls)
+worst(const struct report *r, const char *hard, const char *rcpt, int *cls)
 {
 	static const int rank[] = { 0, 4, 3, 2, 1 };	/* by enum bounce_class */
 	const struct report_rcpt *best = NULL;
 	size_t i;
-	int c;
+	int c, mine = 0;
 
+	for (i = 0; i < r->nrcpt; i++)
+		mine |= about(&r->rcpt[i], rcpt);
 	*cls = BOUNCE_NONE;
 	for (i = 0; i < r->nrcpt; i++) {
 		const struct report_rcpt *x = &r->rcpt[i];
 
 		if (x->action[0] != '\0' && strcmp(x->action, "failed") != 0)
 			continue;	/* delayed, delivered, relayed, expanded */
+		if (mine && !about(x, rcpt))
+			continue;
 		c = report_classify(x->status, x->diag, hard);
+		if (!mine && c == BOUNCE_HARD)
+			c = BOUNCE_PERMANENT;
 		if (best == NULL || rank[c] > rank[*cls]) {
 			best = x;
 			*cls = c;
@@ -269,13 +340,14 @@ apply_fn(struct store_txn *tx, void *arg)
  * (75 when it cannot be kept: Postfix keeps it instead)
  */
 static int
-keep(const struct conf *c, const char *buf, size_t len, const char *what)
+keep(const struct conf *c, const struct input *in, const char *what)
 {
 	char dir[4200], name[512], err[512];
 
 	if ((size_t)snprintf(dir, sizeof(dir), "%s/kept", c->database) >=
-	    sizeof(dir) || keep_message(dir, buf, len, name, sizeof(name),
-	    err, sizeof(err)) < 0) {
+	    sizeof(dir) || keep_message(dir, in->buf, in->len + (size_t)in->more,
+	    in->more ? STDIN_FILENO : -1, name, sizeof(name), err,
+	    sizeof(err)) < 0) {
 		dlog(LOG_ERR, "%s: cannot keep it (%s): kept for later",
 		    what, err);
 		return (EX_TEMPFAIL);
@@ -288,11 +360,12 @@ keep(const struct conf *c, const char *buf, size_t len, const char *what)
  * ignored - a message not acted on: logged as "kind=K result=ignored
  * WHY... from=F", kept (keep()), P freed; the exit status
  */
-static int	ignored(const struct conf *, struct parsed *, const char *,
-		    size_t, const char *, ...) __attribute__((format(printf, 5, 6)));
+static int	ignored(const struct conf *, struct parsed *,
+		    const struct input *, const char *, ...)
+		    __attribute__((format(printf, 4, 5)));
 
 static int
-ignored(const struct conf *c, struct parsed *p, const char *buf, size_t len,
+ignored(const struct conf *c, struct parsed *p, const struct input *in,
     const char *fmt, ...)
 {
 	char why[1024], from[TEXT_ESC_SIZE(256)];
@@ -307,13 +380,12 @@ ignored(const struct conf *c, struct parsed *p, const char *buf, size_t len,
 	(void)snprintf(what, sizeof(what), "kind=%s result=ignored %s "
 	    "from=\"%s\"", report_kind_name(p->rep.kind), why, from);
 	mime_parsed_free(p);
-	return (keep(c, buf, len, what));
+	return (keep(c, in, what));
 }
 
 /* handle - one message; returns the exit status */
 static int
-handle(const struct runtime *rt, const char *rcpt, const char *buf,
-    size_t len)
+handle(const struct runtime *rt, const char *rcpt, const struct input *in)
 {
 	const struct conf *c = rt->conf;
 	const struct report_rcpt *x = NULL;
@@ -325,19 +397,19 @@ handle(const struct runtime *rt, const char *rcpt, const char *buf,
 	char mta[TEXT_ESC_SIZE(REPORT_MTA_MAX)], klass[TEXT_ESC_SIZE(32)];
 	int cls = BOUNCE_NONE, rc;
 
-	if (mime_parse(buf, len, &p) < 0) {
+	if (mime_parse(in->buf, in->len, &p) < 0) {
 		dlog(LOG_ERR, "out of memory");
 		return (EX_TEMPFAIL);
 	}
 	if (p.rep.kind == REPORT_NONE || p.rep.kind == REPORT_AUTOREPLY)
-		return (ignored(c, &p, buf, len, "reason=%s",
-		    p.too_many_parts ? "too-many-parts" :
+		return (ignored(c, &p, in, "reason=%s",
+		    p.unparsed != NULL ? p.unparsed :
 		    p.rep.kind == REPORT_NONE ? "not-a-report" : "auto-reply"));
 	memset(&f, 0, sizeof(f));
 	f.keys = rt->keys;
 	find_token(c, rcpt, &p, &f);
 	if (f.have != 1 || f.conflict)
-		return (ignored(c, &p, buf, len, "reason=%s bad-tokens=%d",
+		return (ignored(c, &p, in, "reason=%s bad-tokens=%d",
 		    f.conflict ? "tokens-disagree" : f.have == 2 ?
 		    "list-only-token" : "no-token", f.bad));
 
@@ -349,7 +421,7 @@ handle(const struct runtime *rt, const char *rcpt, const char *buf,
 	 * copy of that message has them: they are no proof that it bounced.
 	 */
 	if (p.rep.kind != REPORT_ARF && !f.verp)
-		return (ignored(c, &p, buf, len,
+		return (ignored(c, &p, in,
 		    "reason=not-to-return-path rcpt=<%s> list=%s", f.tok.rcpt,
 		    f.tok.list));
 
@@ -371,10 +443,9 @@ handle(const struct runtime *rt, const char *rcpt, const char *buf,
 		a.ev.cls = BOUNCE_NONE;
 		/* a stranger's complaint is worth a one-click at most */
 		a.ev.unverified = !from_loop(c, &p);
-		a.ev.foreign = p.rep.original_rcpt[0] != '\0' &&
-		    strcasecmp(p.rep.original_rcpt, f.tok.rcpt) != 0;
+		a.ev.foreign = other_addr(p.rep.original_rcpt, f.tok.rcpt);
 	} else {
-		x = worst(&p.rep, c->bounce_hard, &cls);
+		x = worst(&p.rep, c->bounce_hard, f.tok.rcpt, &cls);
 		a.ev.cls = cls;
 		if (x != NULL) {
 			a.ev.status = x->status;
@@ -420,9 +491,9 @@ main(int argc, char *argv[])
 {
 	const char *conf_path = NULL, *rcpt = NULL;
 	struct runtime *rt;
-	char err[512], *buf;
-	size_t len;
-	int ch, foreground = 0, check = 0, truncated, rc;
+	struct input in;
+	char err[512];
+	int ch, foreground = 0, check = 0, rc;
 
 	while ((ch = getopt(argc, argv, "c:fnr:Vh")) != -1) {
 		switch (ch) {
@@ -453,16 +524,18 @@ main(int argc, char *argv[])
 		runtime_free(rt);
 		return (EX_OK);
 	}
-	if (read_input(&buf, &len, FEEDBACK_MAX, &truncated) < 0) {
+	if (read_input(&in, FEEDBACK_MAX) < 0) {
 		dlog(LOG_ERR, "read: %s", strerror(errno));
 		runtime_free(rt);
 		return (EX_TEMPFAIL);
 	}
-	if (truncated)
-		dlog(LOG_INFO, "message over %d octets: the rest is not read",
-		    FEEDBACK_MAX);
-	rc = handle(rt, rcpt, buf, len);
-	free(buf);
+	if (in.more)
+		dlog(LOG_INFO, "message over %d octets: a report is looked "
+		    "for in those only", FEEDBACK_MAX);
+	rc = handle(rt, rcpt, &in);
+	if (rc == EX_OK)
+		drain();
+	free(in.buf);
 	runtime_free(rt);
 	return (rc);
 }

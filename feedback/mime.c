@@ -171,21 +171,101 @@ header(GMimeMessage *m, const char *name)
 	return (g_mime_object_get_header(GMIME_OBJECT(m), name));
 }
 
-/* delims_over - 1 when more than MAX lines of BUF begin with "--" */
-static int
-delims_over(const char *buf, size_t len, size_t max)
+/* the header fields GMime reads as address lists while it parses */
+static const char *const addr_fields[] = {
+	"From", "Sender", "Reply-To", "To", "Cc", "Bcc", NULL
+};
+
+/*
+ * field_at - the length of the field name of a line at P (before E) that
+ * may be a header field: printable ASCII but ':', then optional blanks
+ * and ':'; *COLON past the colon. 0 when it is none.
+ */
+static size_t
+field_at(const char *p, const char *e, const char **colon)
 {
-	const char *p = buf, *e = buf + len, *nl;
+	const char *q = p;
+	size_t n;
+
+	while (q < e && *q > ' ' && *q < 0x7f && *q != ':')
+		q++;
+	if ((n = (size_t)(q - p)) == 0)
+		return (0);
+	while (q < e && (*q == ' ' || *q == '\t'))
+		q++;
+	if (q == e || *q != ':')
+		return (0);
+	*colon = q + 1;
+	return (n);
+}
+
+/* is_addr_field - the name P (N octets) is one of addr_fields */
+static int
+is_addr_field(const char *p, size_t n)
+{
+	const char *const *f;
+
+	for (f = addr_fields; *f != NULL; f++)
+		if (strlen(*f) == n && g_ascii_strncasecmp(*f, p, n) == 0)
+			return (1);
+	return (0);
+}
+
+/*
+ * colons_over - 1 when the field whose value starts at P, with the
+ * lines that continue it, holds more than MAX colons
+ */
+static int
+colons_over(const char *p, const char *e, size_t max)
+{
 	size_t n = 0;
 
-	while (p < e) {
-		if (e - p >= 2 && p[0] == '-' && p[1] == '-' && ++n > max)
+	for (; p < e; p++) {
+		if (*p == ':' && ++n > max)
 			return (1);
+		/* a line feed ends the field unless a blank follows it */
+		if (*p == '\n' && (p + 1 == e || (p[1] != ' ' && p[1] != '\t')))
+			break;
+	}
+	return (0);
+}
+
+/*
+ * unparsable - why BUF (LEN) must not reach GMime, or NULL. Anybody may
+ * write to the bounce address, and before any token is checked:
+ *   - every part opens with a line "--boundary", and GMime takes about
+ *     1.4 KB for each part (MIME_MAX_DELIMS);
+ *   - GMime keeps every header field as objects of some 500 octets, in
+ *     the message and in every part or returned message
+ *     (MIME_MAX_FIELDS lines that may be fields, wherever they are);
+ *   - GMime reads a group ("name:" before addresses) in an address field
+ *     by calling itself, once for each colon: 50000 of them in a
+ *     100 KB To field overflow the stack (MIME_MAX_ADDR_COLONS).
+ * One pass over the lines; body lines that look like fields count too,
+ * which errs towards keeping a message unread.
+ */
+static const char *
+unparsable(const char *buf, size_t len)
+{
+	const char *p = buf, *e = buf + len, *nl, *colon;
+	size_t delims = 0, fields = 0, n;
+
+	while (p < e) {
+		if (e - p >= 2 && p[0] == '-' && p[1] == '-') {
+			if (++delims > MIME_MAX_DELIMS)
+				return ("too-many-parts");
+		} else if ((n = field_at(p, e, &colon)) > 0) {
+			if (++fields > MIME_MAX_FIELDS)
+				return ("too-many-fields");
+			if (is_addr_field(p, n) &&
+			    colons_over(colon, e, MIME_MAX_ADDR_COLONS))
+				return ("address-groups");
+		}
 		if ((nl = memchr(p, '\n', (size_t)(e - p))) == NULL)
 			break;
 		p = nl + 1;
 	}
-	return (0);
+	return (NULL);
 }
 
 int
@@ -213,11 +293,9 @@ mime_parse(const char *buf, size_t len, struct parsed *p)
 	w.text = g_byte_array_new();
 	add_search(&w, (const guint8 *)buf, len);
 
-	/* every part opens with a line "--boundary": bound them first */
-	if (delims_over(buf, len, MIME_MAX_DELIMS)) {
-		p->too_many_parts = 1;
+	/* what GMime would pay for (unparsable()) is bounded first */
+	if ((p->unparsed = unparsable(buf, len)) != NULL)
 		goto done;
-	}
 	stream = g_mime_stream_mem_new_with_buffer(buf, len);
 	parser = g_mime_parser_new_with_stream(stream);
 	m = g_mime_parser_construct_message(parser, NULL);

@@ -33,8 +33,9 @@ evidence(const struct fb_event *ev, char *buf, size_t len)
 	    "sent=%s diag=", report_kind_name(ev->kind),
 	    ev->complaint ? " feedback-type=" : "",
 	    ev->complaint ? ev->feedback_type : "",
-	    !ev->complaint || !ev->unverified ? "" : ev->foreign ?
-	    " feedback-loop=no other-recipient" : " feedback-loop=no",
+	    !ev->complaint ? "" : ev->unverified ? (ev->foreign ?
+	    " feedback-loop=no other-recipient" : " feedback-loop=no") :
+	    ev->foreign ? " other-recipient" : "",
 	    ev->status[0] != '\0' ? ev->status : "-",
 	    ev->mta[0] != '\0' ? ev->mta : "-",
 	    ev->date[0] != '\0' ? ev->date : "-",
@@ -172,15 +173,19 @@ feedback_apply(struct store_txn *tx, const struct conf *c,
 		res->action = FB_ALREADY;
 		return (0);
 	}
-	if (ev->complaint && ev->unverified) {
+	if (ev->complaint && (ev->unverified || ev->foreign)) {
 		const struct conf_list *l = conf_find_list(c, ev->list);
 
 		/*
 		 * worth what the one-click of that copy is worth: nothing on
 		 * a list without unsubscribe (the site's own notices) or on
-		 * one no longer configured
+		 * one no longer configured. A feedback loop's complaint by
+		 * another recipient (someone the copy was forwarded to) is
+		 * worth that too, no more: the token's recipient did not
+		 * complain. From no loop, and by another recipient: nothing.
 		 */
-		if (ev->foreign || l == NULL || !l->unsubscribe)
+		if ((ev->unverified && ev->foreign) || l == NULL ||
+		    !l->unsubscribe)
 			return (0);
 		res->action = FB_OPTED_OUT;
 		return (unsub_list(tx, ev->addr, ev->list,

@@ -28,10 +28,12 @@
  *
  *	A complaint suppresses ("complaint") only when it comes from a
  *	feedback loop (EV->unverified 0: the caller checked the sender's
- *	domain and its DKIM signature). Any other complaint opts the
+ *	domain and its DKIM signature) and does not name another
+ *	recipient than the token's (EV->foreign: its Original-Rcpt-To,
+ *	someone the copy was forwarded to). Any other complaint opts the
  *	token's recipient out of the token's list only, no more than the
- *	message's one-click link would; when it names another recipient
- *	than the token's (EV->foreign) it is recorded only.
+ *	message's one-click link would; one from no loop that names
+ *	another recipient is recorded only.
  *
  *	A report about a message sent more than bounce-stale-after days
  *	ago (a complaint: 30 days), or in the future, is recorded and does

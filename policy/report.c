@@ -285,6 +285,7 @@ report_parse_dsn(const char *buf, size_t len, struct report *r)
 			copy_addr(cur->addr, sizeof(cur->addr), v, n);
 			final[r->nrcpt - 1] = cur->addr[0] != '\0';
 		} else if (is_field(&f, "Original-Recipient")) {
+			copy_addr(cur->orig, sizeof(cur->orig), v, n);
 			if (cur->addr[0] == '\0')
 				copy_addr(cur->addr, sizeof(cur->addr), v, n);
 		} else if (is_field(&f, "Action")) {
@@ -428,6 +429,69 @@ without_addresses(const char *diag, char *out, size_t outlen)
 		at = e - 1;
 	}
 	return (n);
+}
+
+/* enhanced_at - the length of an enhanced status code "C.S.D" at P, or 0 */
+static size_t
+enhanced_at(const char *p, const char *e)
+{
+	const char *q = p;
+	int part, d;
+
+	if (q == e || (*q != '2' && *q != '4' && *q != '5'))
+		return (0);
+	q++;
+	for (part = 0; part < 2; part++) {
+		if (q == e || *q++ != '.')
+			return (0);
+		for (d = 0; q < e && d < 3 && isdigit((unsigned char)*q); d++)
+			q++;
+		if (d == 0)
+			return (0);
+	}
+	return (q < e && isalnum((unsigned char)*q) ? 0 : (size_t)(q - p));
+}
+
+/*
+ * without_reply_codes - S (N octets, NUL-terminated) without the reply
+ * codes that a multi-line reply repeats on each of its lines, run
+ * together by the MTA that wrote the diagnostic ("...at a rate that
+ * 550-5.2.1 prevents additional messages..."), and with every run of
+ * blanks made one: a phrase of policy_words may span such a line
+ * break. Removed: "NNN-", "NNN-C.S.D" and "NNN C.S.D" (N a digit, the
+ * first 2, 4 or 5) where a word begins, with the blanks after them;
+ * tabs and line breaks count as blanks.
+ * Returns the new length.
+ */
+static size_t
+without_reply_codes(char *s, size_t n)
+{
+	const char *r = s, *e = s + n;
+	char *w = s, c;
+	size_t k;
+
+	while (r < e) {
+		if ((r == s || !isalnum((unsigned char)r[-1])) && e - r >= 4 &&
+		    (r[0] == '2' || r[0] == '4' || r[0] == '5') &&
+		    isdigit((unsigned char)r[1]) &&
+		    isdigit((unsigned char)r[2]) &&
+		    (r[3] == '-' || r[3] == ' ')) {
+			k = enhanced_at(r + 4, e);
+			if (k > 0 || r[3] == '-') {
+				r += 4 + k;
+				while (r < e && *r == ' ')
+					r++;
+				continue;
+			}
+		}
+		c = *r++;
+		if (c == '\t' || c == '\r' || c == '\n')
+			c = ' ';
+		if (c != ' ' || (w > s && w[-1] != ' '))
+			*w++ = c;
+	}
+	*w = '\0';
+	return ((size_t)(w - s));
 }
 
 /*
@@ -601,6 +665,7 @@ report_classify(const char *status, const char *diag, const char *hard)
 	if (status[0] != '4' && status[0] != '5')
 		return (BOUNCE_NONE);
 	dl = without_addresses(diag, text, sizeof(text));
+	dl = without_reply_codes(text, dl);
 	diag = text;
 	if (policy_word(diag, dl))
 		return (BOUNCE_POLICY);

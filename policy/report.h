@@ -57,6 +57,7 @@ enum bounce_class {
 
 struct report_rcpt {
 	char	addr[ADDR_BUFSIZE];	/* Final-Recipient (or found in text) */
+	char	orig[ADDR_BUFSIZE];	/* Original-Recipient, "" when none */
 	char	action[16];		/* failed delayed delivered relayed expanded */
 	char	status[REPORT_STATUS_MAX];	/* "5.1.1", "" when unknown */
 	char	diag[REPORT_DIAG_MAX];		/* Diagnostic-Code, shortened */

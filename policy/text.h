@@ -25,6 +25,7 @@
 #define OPTIN_TEXT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 enum text_ctx {
 	TEXT_WORD,		/* a bare word or an <address>: no space */
@@ -41,5 +42,14 @@ enum text_ctx {
  */
 int	text_esc(const char *in, size_t len, enum text_ctx ctx, char *out,
 	    size_t outlen);
+
+/*
+ * text_json - S as a JSON string, quotes included, onto FP: '"' and
+ * '\' escaped, controls as \uXXXX (a line feed as \n), well-formed
+ * UTF-8 as it is, and every other octet (raw 8-bit text, such as a
+ * report's diagnostic in a legacy charset) as U+FFFD, so that the
+ * output is always valid UTF-8 JSON
+ */
+void	text_json(FILE *fp, const char *s);
 
 #endif

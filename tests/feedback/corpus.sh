@@ -127,12 +127,26 @@ check "usage" 64 "$F" -x
 check "-V" 0 "$F" -V
 expect "version" "$out" "optin-feedback "
 
-# no input, garbage, and input over the limit are read and ignored
+# no input, garbage, and input over the limit are read and ignored; a
+# message over the limit is read for a report in its first 16 MiB only,
+# and kept whole, through a pipe as pipe(8) gives it
 check "empty input" 0 "$F" -f -c "$T/om.conf" < /dev/null
 head -c 17000000 /dev/zero > "$T/big"
 check "17 MB of zeros" 0 "$F" -f -c "$T/om.conf" < "$T/big"
-expect "says it was cut" "$err" "the rest is not read"
+expect "says it was cut" "$err" "a report is looked for in those only"
 expect "and kept the rest" "$err" "kept=$T/db/kept/new/"
+kept=$(printf '%s\n' "$err" | sed -n 's/.* kept=\([^ ]*\).*/\1/p')
+cmp -s "$kept" "$T/big" && ok || fail "17 MB: the kept copy is not whole"
+rm -f "$T/db/kept/new/"*
+{ printf 'From: someone@example.net\nTo: bounces@example.com\n'
+  printf 'Subject: big\n\n'
+  head -c 17000000 /dev/zero | tr '\0' 'x'
+  printf '\nTHE-END\n'; } > "$T/big"
+cat "$T/big" | "$F" -f -c "$T/om.conf" -r bounces@example.com 2> "$T/log"
+expect_eq "17 MB from a pipe: exit 0" "$?" 0
+kept=$(sed -n 's/.* kept=\([^ ]*\).*/\1/p' "$T/log")
+cmp -s "$kept" "$T/big" && ok ||
+    fail "17 MB from a pipe: the kept copy ($kept) is not whole"
 rm -f "$T/big" "$T/db/kept/new/"*
 
 # a person writing to the bounce address: kept; a kept folder that

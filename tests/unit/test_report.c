@@ -235,6 +235,28 @@ test_classify(void **state)
 		    BOUNCE_POLICY },
 		{ "5.0.0", "554 Rejected by b.barracudacentral.org",
 		    BOUNCE_POLICY },
+		/*
+		 * a multi-line reply as Postfix writes it: each line's codes
+		 * run into the text, also inside a phrase
+		 */
+		{ "5.2.1", "550-5.2.1 The user you are trying to contact is "
+		    "receiving mail at a rate that 550-5.2.1 prevents "
+		    "additional messages from being delivered. Please resend "
+		    "your 550-5.2.1 message at a later time.", BOUNCE_POLICY },
+		{ "5.2.1", "550-5.2.1 The user you are trying to contact is "
+		    "receiving mail at a rate that 550 5.2.1 prevents "
+		    "additional messages", BOUNCE_POLICY },
+		{ "5.1.1", "550 5.1.1 Try again 550-5.1.1 later",
+		    BOUNCE_POLICY },
+		{ "5.1.1", "550 5.1.1 try again 550-later", BOUNCE_POLICY },
+		{ "5.1.1", "550 5.1.1 rate    that\t prevents", BOUNCE_POLICY },
+		/* the codes themselves still say nothing of policy */
+		{ "5.1.1", "550-5.1.1 The email account that you tried to "
+		    "reach does not exist. 550-5.1.1 Please try double-checking "
+		    "the recipient's email 550 5.1.1 address for typos",
+		    BOUNCE_HARD },
+		{ "5.2.1", "550-5.2.1 The email account that you tried to "
+		    "reach is 550 5.2.1 disabled.", BOUNCE_HARD },
 	};
 	size_t i;
 

@@ -92,6 +92,54 @@ test_every_octet(void **state)
 	}
 }
 
+/* json - text_json(S) as a string */
+static char *
+json(const char *s, char *buf, size_t len)
+{
+	FILE *fp = fmemopen(buf, len, "w");
+
+	assert_non_null(fp);
+	text_json(fp, s);
+	assert_int_equal(fclose(fp), 0);
+	return (buf);
+}
+
+/* JSON strings: UTF-8 kept, anything else never reaches the reader raw */
+static void
+test_json(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} jcases[] = {
+		{ "plain", "\"plain\"" },
+		{ "a\"b\\c", "\"a\\\"b\\\\c\"" },
+		{ "l1\nl2\tx\x7f", "\"l1\\nl2\\u0009x\\u007f\"" },
+		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\xa7",
+		    "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x93\xa7\"" },
+		/* Latin-1, a lone continuation, a cut sequence */
+		{ "caf\xe9", "\"caf\\ufffd\"" },
+		{ "\x80x", "\"\\ufffdx\"" },
+		{ "\xe2\x82", "\"\\ufffd\\ufffd\"" },
+		/* overlong, surrogate, past U+10FFFF, bad lead octets */
+		{ "\xc0\xaf", "\"\\ufffd\\ufffd\"" },
+		{ "\xe0\x80\xaf", "\"\\ufffd\\ufffd\\ufffd\"" },
+		{ "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"" },
+		{ "\xf4\x90\x80\x80",
+		    "\"\\ufffd\\ufffd\\ufffd\\ufffd\"" },
+		{ "\xf5\xff", "\"\\ufffd\\ufffd\"" },
+		/* the largest of each length */
+		{ "\xdf\xbf\xef\xbf\xbf\xf4\x8f\xbf\xbf",
+		    "\"\xdf\xbf\xef\xbf\xbf\xf4\x8f\xbf\xbf\"" },
+	};
+	char buf[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(jcases) / sizeof(jcases[0]); i++)
+		assert_string_equal(json(jcases[i].in, buf, sizeof(buf)),
+		    jcases[i].want);
+}
+
 int
 main(void)
 {
@@ -99,6 +147,7 @@ main(void)
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_cut),
 		cmocka_unit_test(test_every_octet),
+		cmocka_unit_test(test_json),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
