@@ -120,6 +120,14 @@ mail_send(const char *path, const char *from, const char *rcpt,
 	    0);
 	(void)posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY,
 	    0);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 34)
+	/*
+	 * nothing else: LMDB's descriptors (data.mdb, opened read-write,
+	 * without close-on-exec) and the daemon's sockets are not the
+	 * child's
+	 */
+	(void)posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+#endif
 	(void)posix_spawnattr_init(&sa);
 	(void)posix_spawnattr_setsigmask(&sa, &none);
 	(void)posix_spawnattr_setsigdefault(&sa, &dfl);

@@ -302,9 +302,13 @@ confirm_accept(struct store_txn *tx, const struct conf *c, const char *addr,
 	}
 	if (rc == 1) switch (r.status) {
 	case STATUS_OPT_IN:
-		if (all == 2)
-			break;		/* under the unsubscribe-all: again */
-		/* held back (expired, an opt-out of user@d or @d): anew */
+		/*
+		 * held back (expired, an opt-out of user@d or @d, or dated
+		 * before the person's unsubscribe-all): anew. One that stands
+		 * (also over the unsubscribe-all, confirmed since) is not
+		 * written again: a replayed link would re-date it and put a
+		 * stranger's evidence, or a newer consent-version, on it.
+		 */
 		if (decide(tx, l, addr, c->recipient_delimiter, now, &d) < 0)
 			return (-1);
 		if (d.verdict != VERDICT_DELIVER)

@@ -84,13 +84,22 @@ unsub_list_write(struct store *st, const char *addr, const char *list,
  * put_supp_all - unsubscribe-all for KEY, dated now also when it has one
  * already (an opt-in confirmed since stands over the older date,
  * decide()); another suppression already on file stays, with the
- * request kept under it (store_put_suppression())
+ * request kept under it (store_put_suppression()). Not when one of this
+ * second is on file: dated anew it would be the same, and each request
+ * would add a history record, as fast as they come (put_opt_out()).
  */
 static int
 put_supp_all(struct store_txn *tx, const char *key, const struct change *ch)
 {
 	struct supp_rec s;
+	int64_t now = ch->time != 0 ? ch->time : (int64_t)time(NULL), at;
+	int rc;
 
+	if ((rc = store_get_suppression(tx, key, &s)) < 0)
+		return (-1);
+	at = s.reason == SUPP_UNSUBSCRIBE_ALL ? s.changed : s.all_changed;
+	if (rc == 1 && at != 0 && at >= now)
+		return (0);		/* same second: no new history */
 	memset(&s, 0, sizeof(s));
 	s.reason = SUPP_UNSUBSCRIBE_ALL;
 	return (store_put_suppression(tx, key, &s, ch));

@@ -168,8 +168,8 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	struct mailbox_gate g;
 	struct confirm_limit lim;
 	unsigned char *send;
-	char err[256], ev[STORE_EVIDENCE_MAX], note[400];
-	size_t i, n, k;
+	char err[256], ev[STORE_EVIDENCE_MAX], note[600];
+	size_t i, n, k, ticked = 0;
 	const char *ctype;
 	enum MHD_Result ret;
 
@@ -228,6 +228,8 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 		free(send);
 		return (unavailable(conn));
 	}
+	for (i = 0; i < env->conf->nlists; i++)
+		ticked += p.want[i];
 	free(p.want);
 	ulog(LOG_INFO, "preferences rcpt=<%s> changes=%d all=%d waiting=%d "
 	    "held=%d %s", t.rcpt, j.up.changed, j.up.all, j.up.waiting,
@@ -275,6 +277,12 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	if (j.up.blocked)
 		(void)strlcat(note, " Some lists stay paused because mail to "
 		    "this address could not be delivered before.",
+		    sizeof(note));
+	/* "all" wins over the lists ticked with it: say so */
+	if (p.all && ticked > 0)
+		(void)strlcat(note, " You are unsubscribed from all lists, so "
+		    "the lists you ticked were not added. To receive them, "
+		    "untick \"Unsubscribe from all\" and save again.",
 		    sizeof(note));
 	ret = prefs_page(conn, env, t.rcpt, note);
 	return (ret);

@@ -430,7 +430,9 @@ check_inbox(struct MHD_Connection *conn)
 
 /*
  * public_domain - 1 when ADDR's domain is one on the internet: not an
- * address literal ([10.0.0.5]), not a name of one label (root@localhost,
+ * address literal ([10.0.0.5]) nor a bare number (root@10.0.0.5, which
+ * Postfix's resolve_numeric_domain may send to that host), not a name
+ * of one label (root@localhost,
  * ops@intranet) nor one of the names kept for local use. Anybody can
  * fill in the form: it must not make this server mail its own accounts
  * or hosts inside the network. public_route() asks it of every hop an
@@ -449,6 +451,11 @@ public_domain(const char *addr)
 		return (0);
 	if (d[(n = strlen(d)) - 1] == '.')
 		return (0);	/* "localhost." */
+	/* no top-level domain is all digits: 127.0.0.1 is a host's number */
+	for (tail = d + n; tail > d && tail[-1] != '.'; tail--)
+		;
+	if (strspn(tail, "0123456789") == strlen(tail))
+		return (0);
 	for (i = 0; i < sizeof(local) / sizeof(local[0]); i++) {
 		if ((tn = strlen(local[i])) > n)
 			continue;
@@ -525,8 +532,10 @@ s_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 		    "Choose at most 16 lists at a time.", NULL);
 		goto out;
 	}
+	/* one beginning with '-' would reach sendmail(1) as an option:
+	 * mail_send() refuses it, so it is refused here, not recorded */
 	if (addr_normalize(f.address, strlen(f.address), 0, addr, sizeof(addr),
-	    err, sizeof(err)) < 0 || !public_route(addr)) {
+	    err, sizeof(err)) < 0 || addr[0] == '-' || !public_route(addr)) {
 		ret = error_page(conn, 400, "Not an email address", "Please "
 		    "check the address: it is not one we can send to.", NULL);
 		goto out;

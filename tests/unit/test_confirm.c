@@ -615,6 +615,37 @@ test_request_keeps(void **state)
 	teardown(&e);
 }
 
+/*
+ * a link confirmed under the person's unsubscribe-all, used again: the
+ * opt-in stands, so nothing is written (a replay used to re-date it with
+ * the replayer's evidence); after a newer unsubscribe-all it is refused
+ */
+static void
+test_replay_under_all(void **state)
+{
+	struct env e;
+
+	(void)state;
+	setup(&e);
+	op(&e, 'u', "fay@x.test", NULL, NOW);
+	assert_int_equal(verdict(&e, "fay@x.test", "news", NOW + 5), '-');
+	(void)op(&e, 'r', "fay@x.test", "news", NOW + 5);
+	assert_int_equal(accept_at(&e, "fay@x.test", "news", NOW + 5,
+	    NOW + 60), CRES_CONFIRMED);
+	assert_int_equal(verdict(&e, "fay@x.test", "news", NOW + 60), 'D');
+	assert_int_equal(accept_at(&e, "fay@x.test", "news", NOW + 5,
+	    NOW + 90), CRES_ALREADY);
+	assert_int_equal(accept_at(&e, "fay@x.test", "news", NOW + 5,
+	    NOW + 91), CRES_ALREADY);
+	/* the person unsubscribes from all again: the old link is spent */
+	op(&e, 'u', "fay@x.test", NULL, NOW + 100);
+	assert_int_equal(verdict(&e, "fay@x.test", "news", NOW + 101), '-');
+	assert_int_equal(accept_at(&e, "fay@x.test", "news", NOW + 5,
+	    NOW + 120), CRES_SUPPRESSED);
+	assert_int_equal(verdict(&e, "fay@x.test", "news", NOW + 121), '-');
+	teardown(&e);
+}
+
 static void
 test_expire(void **state)
 {
@@ -793,6 +824,7 @@ main(void)
 		cmocka_unit_test(test_request_keeps),
 		cmocka_unit_test(test_expire),
 		cmocka_unit_test(test_message),
+		cmocka_unit_test(test_replay_under_all),
 		cmocka_unit_test(test_mailbox),
 		cmocka_unit_test(test_provider),
 		cmocka_unit_test(test_rate),
