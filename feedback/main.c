@@ -250,39 +250,40 @@ from_loop(const struct conf *c, const struct parsed *p)
 }
 
 /*
- * same_addr - the address a report gives (REPORTED) is the token's
- * recipient RCPT (normalised); 0 also when REPORTED is no address
+ * whose - what the address a report gives (REPORTED) says of the
+ * token's recipient RCPT (normalised): 1 the same mailbox (also with
+ * a +tag on either side, DELIMS), 0 another address, -1 nothing (empty,
+ * or no address that normalises: "X400; ...", "carol@x (Carol)")
  */
 static int
-same_addr(const char *reported, const char *rcpt)
+whose(const char *reported, const char *rcpt, const char *delims)
 {
-	char a[ADDR_BUFSIZE], err[128];
+	char a[ADDR_BUFSIZE], ua[ADDR_BUFSIZE], ur[ADDR_BUFSIZE], err[128];
 
-	return (addr_normalize(reported, strlen(reported), 0, a, sizeof(a),
-	    err, sizeof(err)) == 0 && strcmp(a, rcpt) == 0);
-}
-
-/* other_addr - REPORTED names an address, and not RCPT */
-static int
-other_addr(const char *reported, const char *rcpt)
-{
-	char a[ADDR_BUFSIZE], err[128];
-
-	return (addr_normalize(reported, strlen(reported), 0, a, sizeof(a),
-	    err, sizeof(err)) == 0 && strcmp(a, rcpt) != 0);
+	if (reported[0] == '\0' || addr_normalize(reported, strlen(reported),
+	    0, a, sizeof(a), err, sizeof(err)) < 0)
+		return (-1);
+	if (strcmp(a, rcpt) == 0)
+		return (1);
+	if (addr_untag(a, delims, ua, sizeof(ua)) != 1)
+		(void)strlcpy(ua, a, sizeof(ua));
+	if (addr_untag(rcpt, delims, ur, sizeof(ur)) != 1)
+		(void)strlcpy(ur, rcpt, sizeof(ur));
+	return (strcmp(ua, ur) == 0);
 }
 
 /*
- * about - a recipient group of the report is about RCPT: it names RCPT
- * (Final-Recipient or Original-Recipient), or no address at all (the
- * return path it came to is then the only word on whom it is about)
+ * about - a recipient group of the report is about RCPT: one of its
+ * addresses (Final-Recipient, Original-Recipient) is RCPT's mailbox, or
+ * neither says whom (the return path it came to is then the only word
+ * on whom it is about)
  */
 static int
-about(const struct report_rcpt *x, const char *rcpt)
+about(const struct report_rcpt *x, const char *rcpt, const char *delims)
 {
-	if (x->addr[0] == '\0' && x->orig[0] == '\0')
-		return (1);
-	return (same_addr(x->addr, rcpt) || same_addr(x->orig, rcpt));
+	int f = whose(x->addr, rcpt, delims), o = whose(x->orig, rcpt, delims);
+
+	return (f == 1 || o == 1 || (f == -1 && o == -1));
 }
 
 /*
@@ -293,7 +294,8 @@ about(const struct report_rcpt *x, const char *rcpt)
  * is at most permanent, scored.
  */
 static const struct report_rcpt *
-worst(const struct report *r, const char *hard, const char *rcpt, int *cls)
+worst(const struct report *r, const char *hard, const char *rcpt,
+    const char *delims, int *cls)
 {
 	static const int rank[] = { 0, 4, 3, 2, 1 };	/* by enum bounce_class */
 	const struct report_rcpt *best = NULL;
@@ -301,14 +303,14 @@ worst(const struct report *r, const char *hard, const char *rcpt, int *cls)
 	int c, mine = 0;
 
 	for (i = 0; i < r->nrcpt; i++)
-		mine |= about(&r->rcpt[i], rcpt);
+		mine |= about(&r->rcpt[i], rcpt, delims);
 	*cls = BOUNCE_NONE;
 	for (i = 0; i < r->nrcpt; i++) {
 		const struct report_rcpt *x = &r->rcpt[i];
 
 		if (x->action[0] != '\0' && strcmp(x->action, "failed") != 0)
 			continue;	/* delayed, delivered, relayed, expanded */
-		if (mine && !about(x, rcpt))
+		if (mine && !about(x, rcpt, delims))
 			continue;
 		c = report_classify(x->status, x->diag, hard);
 		if (!mine && c == BOUNCE_HARD)
@@ -443,9 +445,12 @@ handle(const struct runtime *rt, const char *rcpt, const struct input *in)
 		a.ev.cls = BOUNCE_NONE;
 		/* a stranger's complaint is worth a one-click at most */
 		a.ev.unverified = !from_loop(c, &p);
-		a.ev.foreign = other_addr(p.rep.original_rcpt, f.tok.rcpt);
+		/* one that names nobody (redacted) leaves the token to say */
+		a.ev.foreign = whose(p.rep.original_rcpt, f.tok.rcpt,
+		    c->recipient_delimiter) == 0;
 	} else {
-		x = worst(&p.rep, c->bounce_hard, f.tok.rcpt, &cls);
+		x = worst(&p.rep, c->bounce_hard, f.tok.rcpt,
+		    c->recipient_delimiter, &cls);
 		a.ev.cls = cls;
 		if (x != NULL) {
 			a.ev.status = x->status;

@@ -241,8 +241,12 @@ colons_over(const char *p, const char *e, size_t max)
  *   - GMime reads a group ("name:" before addresses) in an address field
  *     by calling itself, once for each colon: 50000 of them in a
  *     100 KB To field overflow the stack (MIME_MAX_ADDR_COLONS).
- * One pass over the lines; body lines that look like fields count too,
- * which errs towards keeping a message unread.
+ * One pass over the lines; body lines that look like fields count too
+ * (a line "https://..." or "style=3D\"color:red\"" is one): where a
+ * header ends depends on the MIME structure, and GMime reads on over
+ * lines that are no field until an empty one. 100000 of them take GMime
+ * some 50 MB, and a returned message would need megabytes of such
+ * lines to reach that. This errs towards keeping a message unread.
  */
 static const char *
 unparsable(const char *buf, size_t len)

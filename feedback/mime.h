@@ -12,7 +12,7 @@
 
 #define MIME_AUTHRES_MAX	8
 #define MIME_MAX_DELIMS		2000	/* lines beginning with "--" */
-#define MIME_MAX_FIELDS		20000	/* lines that may be header fields */
+#define MIME_MAX_FIELDS		100000	/* lines that may be header fields */
 #define MIME_MAX_ADDR_COLONS	100	/* colons in one address field */
 
 /* what the MIME walk found in one message */

@@ -422,6 +422,8 @@ store_env_open(struct store *st, char *err, size_t errlen)
 	}
 	st->fd = fd;
 	st->dev = f.dev;
+	/* not for a child (sendmail(1)): LMDB opens it without O_CLOEXEC */
+	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
 	/* the lock file this environment shares with the other processes */
 	if (lk == 0) {
 		st->lock_dev = lb.st_dev;

@@ -97,9 +97,12 @@ put_supp_all(struct store_txn *tx, const char *key, const struct change *ch)
 
 	if ((rc = store_get_suppression(tx, key, &s)) < 0)
 		return (-1);
-	at = s.reason == SUPP_UNSUBSCRIBE_ALL ? s.changed : s.all_changed;
-	if (rc == 1 && at != 0 && at >= now)
-		return (0);		/* same second: no new history */
+	if (rc == 1) {
+		at = s.reason == SUPP_UNSUBSCRIBE_ALL ? s.changed :
+		    s.all_changed;
+		if (at != 0 && at >= now)
+			return (0);	/* same second: no new history */
+	}
 	memset(&s, 0, sizeof(s));
 	s.reason = SUPP_UNSUBSCRIBE_ALL;
 	return (store_put_suppression(tx, key, &s, ch));
@@ -190,12 +193,26 @@ unsub_prefs(struct store_txn *tx, const struct conf *c, const char *addr,
 	size_t i;
 
 	p->changed = p->blocked = p->waiting = p->held = p->kept_all = 0;
+	p->not_added = 0;
 	/* from the start each time store_write() runs the transaction */
 	if (p->send != NULL)
 		memset(p->send, 0, c->nlists);
 	if (p->left != NULL)
 		memset(p->left, 0, c->nlists);
 	if (p->all) {
+		/*
+		 * it wins over the lists checked with it; those the person
+		 * did not receive before are counted, to be told (the page
+		 * shows the lists received as checked)
+		 */
+		for (i = 0; i < c->nlists; i++) {
+			if (!p->want[i] || !c->lists[i].unsubscribe)
+				continue;
+			if (decide(tx, &c->lists[i], addr, delims, now, &d) < 0)
+				return (-1);
+			if (d.verdict != VERDICT_DELIVER)
+				p->not_added++;
+		}
 		/* again: dated anew, over the lists confirmed since */
 		if (unsub_all(tx, addr, delims, ch) < 0)
 			return (-1);

@@ -72,6 +72,8 @@ struct unsub_prefs {
 	int	held;			/* out: checked, but no confirmation possible */
 	int	kept_all;		/* out: a checked list under the person's
 					   unsubscribe-all, which stays */
+	int	not_added;		/* out: with "all", checked lists not
+					   received before, which it keeps out */
 };
 
 /*

@@ -169,7 +169,7 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	struct confirm_limit lim;
 	unsigned char *send;
 	char err[256], ev[STORE_EVIDENCE_MAX], note[600];
-	size_t i, n, k, ticked = 0;
+	size_t i, n, k;
 	const char *ctype;
 	enum MHD_Result ret;
 
@@ -206,8 +206,9 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 	j.up.want = p.want;
 	j.up.all = p.all;
 	j.up.confirm = env->conf->preference_optin == PREF_OPTIN_CONFIRM;
+	/* an address beginning with '-' is never given to sendmail(1) */
 	j.up.can_send = env->conf->confirm_from[0] != '\0' &&
-	    env->conf->confirm_url[0] != '\0';
+	    env->conf->confirm_url[0] != '\0' && t.rcpt[0] != '-';
 	j.up.send = send;
 	j.up.left = send + env->conf->nlists + 1;
 	/* a forwarded token may be used again and again: one per interval */
@@ -228,8 +229,6 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 		free(send);
 		return (unavailable(conn));
 	}
-	for (i = 0; i < env->conf->nlists; i++)
-		ticked += p.want[i];
 	free(p.want);
 	ulog(LOG_INFO, "preferences rcpt=<%s> changes=%d all=%d waiting=%d "
 	    "held=%d %s", t.rcpt, j.up.changed, j.up.all, j.up.waiting,
@@ -279,7 +278,7 @@ p_post(struct MHD_Connection *conn, const struct unsubd_env *env,
 		    "this address could not be delivered before.",
 		    sizeof(note));
 	/* "all" wins over the lists ticked with it: say so */
-	if (p.all && ticked > 0)
+	if (j.up.not_added > 0)
 		(void)strlcat(note, " You are unsubscribed from all lists, so "
 		    "the lists you ticked were not added. To receive them, "
 		    "untick \"Unsubscribe from all\" and save again.",

@@ -10,7 +10,9 @@
 #   o2  a DSN at carol's VERP address whose only failed group is dave's
 #       (an alias's target): scored as permanent, not suppressed; carol
 #       delivered and dave failed: recorded only; carol's own 5.1.1,
-#       named by Original-Recipient alone: suppressed
+#       named by Original-Recipient alone: suppressed; and named in
+#       other spellings (case and angle brackets, without the +tag the
+#       token has, or in no address form at all): suppressed
 #   o3  Gmail's rate limit as Postfix writes a multi-line reply, each
 #       line's codes run into the text: policy, recorded only
 #   o4  an address field of 50000 nested groups, at the top and in the
@@ -33,7 +35,7 @@ feedback-loop arf.mail.yahoo.example
 EOF
 ctl() { "$C" -c "$T/om.conf" "$@"; }
 check "init" 0 ctl init
-for a in alice ann carol cathy busy dora; do
+for a in alice ann carol cathy busy dora eve fay+news gus; do
 	check "subscribe $a" 0 ctl subscribe "$a@example.org" marketing
 	check "subscribe $a maintenance" 0 ctl subscribe "$a@example.org" \
 	    maintenance
@@ -116,6 +118,21 @@ fb "$T/o2c" "$V"
 expect_eq "o2c exit" "$rc" 0
 expect "o2c: her own hard bounce" "$log" "result=suppressed"
 suppressed cathy@example.org o2c
+
+# the recipient's own hard bounce, spelt otherwise by the remote side
+o2x() {	# NAME TOKEN-ADDRESS FINAL-RECIPIENT-LINE
+	V=$(verp "$2")
+	sed -e "s|@VERP@|$V|g" -e "s|@RCPT@|$2|g" -e "s|@UTOKEN@|x|g" \
+	    -e "s|^Final-Recipient: rfc822; .*|$3|" \
+	    -e '/^Original-Recipient:/d' "$D/postfix-hard.eml" > "$T/$1"
+	fb "$T/$1" "$V"
+	expect_eq "$1 exit" "$rc" 0
+	expect "$1: her own hard bounce" "$log" "result=suppressed"
+	suppressed "$2" "$1"
+}
+o2x o2d eve@example.org "Final-Recipient: rfc822; <Eve@Example.ORG>"
+o2x o2e fay+news@example.org "Final-Recipient: rfc822; fay@example.org"
+o2x o2f gus@example.org "Final-Recipient: x400; c=us;a=att;p=corp;s=gus"
 
 # --- o3: Gmail's rate limit, multi-line
 V=$(verp busy@example.org)

@@ -13,7 +13,11 @@
 #       400, nothing recorded (it used to be recorded pending, unsent)
 #   a4  a bare number for a domain (root@127.0.0.1): 400
 #   a5  the preference form with a list ticked and "unsubscribe from
-#       all" left ticked: the page says the list was not added
+#       all" left ticked: the page says the list was not added; not so
+#       for the lists the page showed ticked because they are received
+#   a7  the preference form for a token whose address begins with '-'
+#       (valid in SMTP): a list ticked cannot be added (no confirmation
+#       can be sent), and nothing is recorded pending
 #   a6  sendmail(1) is started with no descriptor of the daemon's: no
 #       database file (LMDB's data.mdb, read-write, used to be
 #       inherited), no socket
@@ -115,6 +119,27 @@ http "a5 list and all" 200 -H 'X-Forwarded-For: 192.0.2.99' \
     -d 'form=preferences&list=releases&all=1&save=1' "$BASE/p/$UT"
 expect "a5: told" "$out" "the lists you ticked were not added"
 check "a5 check" 1 ctl check hugo@example.org releases
+# the usual way: the lists received are ticked, and "all" with them
+check "a5 subscribe" 0 ctl subscribe ivy@example.org releases
+UT=$(token ivy@example.org releases)
+http "a5 all over the received" 200 -H 'X-Forwarded-For: 192.0.2.98' \
+    -d 'form=preferences&list=releases&all=1&save=1' "$BASE/p/$UT"
+expect "a5: saved" "$out" "Your preferences are saved"
+expect_not "a5: nothing to tell" "$out" "were not added"
+check "a5 check ivy" 1 ctl check ivy@example.org releases
+expect "a5: ivy unsubscribed from all" "$out" "unsubscribe-all"
+
+# --- a7: a token address beginning with '-'
+n0=$(mail_count)
+UT=$("$C" -c "$T/om.conf" token -- -oq@example.org marketing |
+    sed -n 's/^token: //p')
+http "a7 prefs" 200 -H 'X-Forwarded-For: 192.0.2.97' \
+    -d 'form=preferences&list=releases&save=1' "$BASE/p/$UT"
+expect "a7: told" "$out" "cannot be added from this page"
+check "a7 show" 0 ctl show -- -oq@example.org
+expect_not "a7: nothing pending" "$out" "pending"
+sleep 0.5
+expect_eq "a7: no mail" "$(mail_count)" "$n0"
 
 # --- a6: the descriptors sendmail(1) was given (from a2's message)
 f=$(ls "$T"/fds.* 2>/dev/null | head -1)
