@@ -455,8 +455,15 @@ msg_eom(struct msg *m, int64_t now, struct msg_result *res)
 	 * recipients too: the copies that come back replace them, and
 	 * without Postfix's split wiring the mail still leaves with them.
 	 */
-	if (c->hide_stripped && ndeny + nrefused > 0)
-		msg_hide_stripped(m);
+	if (c->hide_stripped && ndeny + nrefused > 0 &&
+	    msg_hide_stripped(m) < 0) {
+		m->res.ndelrcpt = 0;
+		m->res.nsethdr = 0;
+		msg_set_reply(&m->res.reply, MSG_REJECT, "550", "5.6.0",
+		    "more To or Cc header fields than one can hide held-back "
+		    "recipients in");
+		goto out;
+	}
 	msg_list_headers(m, ndeliver == 1 ? only : NULL, now);
 	if (split)
 		msg_split_mark(m);

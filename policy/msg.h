@@ -75,7 +75,7 @@ struct msg_result {
 	struct msg_reply reply;
 	char	**delrcpt;		/* recipients to remove, as given */
 	size_t	ndelrcpt;
-	struct msg_header_change delhdr[4];
+	struct msg_header_change delhdr[8];	/* one a name: 5 are used */
 	size_t	ndelhdr;
 	struct msg_header_add addhdr[4];
 	size_t	naddhdr;

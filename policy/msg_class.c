@@ -258,7 +258,7 @@ msg_header(struct msg *m, const char *name, const char *value,
 		int w = strcasecmp(name, "Cc") == 0;
 		size_t n = strnlen(value, HDRADDR_MAX + 1);
 
-		/* kept for hide-stripped; a value too long stays as it is */
+		/* kept for hide-stripped, which replaces a value too long */
 		if (m->naddrhdr[w] < MSG_ADDRHDR_MAX && n <= HDRADDR_MAX &&
 		    (m->addrhdr[w][m->naddrhdr[w]] = strndup(value, n)) == NULL)
 			m->nomem = 1;

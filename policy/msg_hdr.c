@@ -44,9 +44,14 @@ add_header(struct msg *m, const char *name, const char *value)
 void
 msg_del_header(struct msg *m, const char *name, int count)
 {
-	if (count <= 0 ||
-	    m->res.ndelhdr >= sizeof(m->res.delhdr) / sizeof(m->res.delhdr[0]))
+	if (count <= 0)
 		return;
+	/* a forged header left in place is no answer: fail (tempfail) */
+	if (m->res.ndelhdr >= sizeof(m->res.delhdr) /
+	    sizeof(m->res.delhdr[0])) {
+		m->nomem = 1;
+		return;
+	}
 	m->res.delhdr[m->res.ndelhdr].name = name;
 	m->res.delhdr[m->res.ndelhdr].count = count;
 	m->res.ndelhdr++;
@@ -192,57 +197,69 @@ mentions_denied(const struct msg *m, const char *v)
  * msg_hide_stripped - To: and Cc: without the recipients that were
  * stripped or refused, so that the copies that go out do not show who
  * was held back (hide-stripped). A value that does not parse with
- * certainty, or one beyond what was kept, is left alone and logged.
+ * certainty is left alone when it names none of them, and replaced by
+ * "undisclosed-recipients:;" when it does or when it is too long to be
+ * read (privacy first). -1 when there are more To: or Cc: headers than
+ * can be read (RFC 5322 allows one of each): the message is refused.
  */
-void
+_Static_assert(sizeof(((struct msg_result *)0)->sethdr) /
+    sizeof(struct msg_header_set) >= 2 * MSG_ADDRHDR_MAX,
+    "sethdr holds every To: and Cc: header hide-stripped edits");
+
+int
 msg_hide_stripped(struct msg *m)
 {
 	static const char *const names[2] = { "To", "Cc" };
+	const char *v;
 	char *nv;
 	int w, i, n;
 
-	for (w = 0; w < 2; w++)
+	for (w = 0; w < 2; w++) {
+		if (m->naddrhdr[w] > MSG_ADDRHDR_MAX) {
+			msg_log(m, "list=%s hide-stripped: %d %s headers, more "
+			    "than %d: message refused", m->list->name,
+			    m->naddrhdr[w], names[w], MSG_ADDRHDR_MAX);
+			return (-1);
+		}
 		for (i = 0; i < m->naddrhdr[w]; i++) {
-			const char *v = i < MSG_ADDRHDR_MAX ? m->addrhdr[w][i] :
-			    NULL;
-
-			if (v == NULL) {
+			if ((v = m->addrhdr[w][i]) == NULL) {
 				msg_log(m, "list=%s hide-stripped: %s header %d "
-				    "left as it is (too many or too long)",
-				    m->list->name, names[w], i + 1);
-				continue;
-			}
-			n = hdraddr_drop(v, strlen(v), hidden, m, &nv);
-			if (n < 0 && !mentions_denied(m, v)) {
+				    "too long to read: replaced by "
+				    "undisclosed-recipients:;", m->list->name,
+				    names[w], i + 1);
+				n = -1;
+			} else if ((n = hdraddr_drop(v, strlen(v), hidden, m,
+			    &nv)) < 0 && !mentions_denied(m, v)) {
 				msg_log(m, "list=%s hide-stripped: %s header %d "
 				    "left as it is (does not parse)",
 				    m->list->name, names[w], i + 1);
 				continue;
-			}
-			if (n < 0) {
+			} else if (n < 0)
 				/* privacy first: nobody rather than a held-back one */
 				msg_log(m, "list=%s hide-stripped: %s header %d "
 				    "does not parse and shows a stripped address: "
 				    "replaced by undisclosed-recipients:;",
 				    m->list->name, names[w], i + 1);
-				if ((nv = strdup("undisclosed-recipients:;")) == NULL) {
+			if (n < 0) {
+				if ((nv = strdup("undisclosed-recipients:;")) ==
+				    NULL) {
 					m->nomem = 1;
-					return;
+					return (0);
 				}
 				n = 1;
 			}
 			if (n == 0)
 				continue;
 			if (msg_keep(m, nv) == NULL)
-				return;
-			if (m->res.nsethdr >= sizeof(m->res.sethdr) /
-			    sizeof(m->res.sethdr[0]))
-				return;
+				return (0);
+			/* 2 * MSG_ADDRHDR_MAX: never full */
 			m->res.sethdr[m->res.nsethdr].name = names[w];
 			m->res.sethdr[m->res.nsethdr].index = i + 1;
 			m->res.sethdr[m->res.nsethdr].value = nv;
 			m->res.nsethdr++;
 		}
+	}
+	return (0);
 }
 
 /*

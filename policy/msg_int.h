@@ -117,6 +117,6 @@ void	msg_del_header(struct msg *, const char *name, int count);
 void	msg_list_headers(struct msg *, const struct rcpt *only, int64_t now);
 void	msg_feedback(struct msg *, const struct rcpt *only, int64_t now);
 void	msg_split_mark(struct msg *);
-void	msg_hide_stripped(struct msg *);
+int	msg_hide_stripped(struct msg *);
 
 #endif

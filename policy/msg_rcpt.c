@@ -142,21 +142,23 @@ form_ok(struct msg *m, struct rcpt *rc, struct msg_reply *r)
 }
 
 /*
- * is_bounce_address - ADDR is bounce-address, or its local part with a
- * recipient-delimiter and anything after it (the VERP return path)
+ * is_own - ADDR is OWN (one of the site's own addresses), or its local
+ * part with a recipient-delimiter and anything after it: the VERP
+ * return path of bounce-address, and unsubscribe+x@d, which Postfix
+ * delivers to unsubscribe@d as well
  */
 static int
-is_bounce_address(const struct conf *c, const char *addr)
+is_own(const struct conf *c, const char *own, const char *addr)
 {
-	const char *at = strrchr(c->bounce_address, '@'), *aat;
+	const char *at = strrchr(own, '@'), *aat;
 	size_t ll;
 
-	if (c->bounce_address[0] == '\0' || at == NULL ||
+	if (own[0] == '\0' || at == NULL ||
 	    (aat = strrchr(addr, '@')) == NULL ||
 	    strcasecmp(at, aat) != 0)
 		return (0);
-	ll = (size_t)(at - c->bounce_address);
-	if (strncasecmp(addr, c->bounce_address, ll) != 0)
+	ll = (size_t)(at - own);
+	if (strncasecmp(addr, own, ll) != 0)
 		return (0);
 	if (addr + ll == aat)
 		return (1);
@@ -211,13 +213,12 @@ msg_rcpt(struct msg *m, const char *raw, int64_t now, struct msg_reply *r)
 	if (form_ok(m, rc, r))
 		return (0);
 	/* own addresses: the only inbound mail acted on (msg_inbound_wanted) */
-	if (rc->norm_ok && c->unsubscribe_mailto[0] != '\0' &&
-	    strcmp(rc->norm, c->unsubscribe_mailto) == 0) {
+	if (rc->norm_ok && is_own(c, c->unsubscribe_mailto, rc->norm)) {
 		rc->unsub = 1;
 		m->any_unsub = 1;
 		return (0);
 	}
-	if (rc->norm_ok && is_bounce_address(c, rc->norm)) {
+	if (rc->norm_ok && is_own(c, c->bounce_address, rc->norm)) {
 		rc->fb = 1;	/* reports for optin-feedback: not ours here */
 		return (0);
 	}

@@ -583,6 +583,83 @@ test_no_database(void **state)
 	msg_free(NULL);
 }
 
+/*
+ * hide-stripped: a To: too long to read that may show a stripped
+ * recipient is replaced, not left; more To: headers than can be read
+ * and edited refuse the message
+ */
+static void
+test_hide_limits(void **state)
+{
+	static const char text[] =
+	    "unsubscribe-url https://l.example/u/\n"
+	    "hide-stripped yes\n"
+	    "list news {\n consent express\n}\n";
+	struct msg_env env;
+	struct msg_reply r;
+	struct msg_result res;
+	struct conf *hc;
+	struct msg *m;
+	char err[512], *big;
+	size_t i, n = 300 * 1024;
+
+	(void)state;
+	assert_int_equal(conf_parse(text, strlen(text), "h.conf", NULL, &hc,
+	    err, sizeof(err)), 0);
+	add("hana@example.org", "news", STATUS_OPT_IN);
+	memset(&env, 0, sizeof(env));
+	env.conf = hc;
+	env.store = st;
+	env.keys = keys;
+	env.myhostname = "mx.example.net";
+
+	/* 300 KB of addresses, then the one held back */
+	assert_non_null(big = malloc(n + 64));
+	for (i = 0; i + 19 < n; i += 19)
+		memcpy(big + i, "k0000@example.org, ", 19);
+	(void)strcpy(big + i, "nobody@example.org");
+	assert_non_null(m = msg_new(&env));
+	assert_int_equal(msg_sender(m, "<a@b.example>", NULL, &r), 0);
+	rcpt(m, "<hana@example.org>");
+	rcpt(m, "<nobody@example.org>");
+	assert_int_equal(msg_header(m, "X-Optin-List", "news", &r), 0);
+	assert_int_equal(msg_header(m, "To", big, &r), 0);
+	assert_int_equal(msg_eoh(m, &r), 0);
+	assert_int_equal(msg_eom(m, 0, &res), 0);
+	logbuf[0] = '\0';
+	msg_log_drain(m, logcat, NULL);
+	assert_non_null(strstr(logbuf, "hide-stripped: To header 1 too long "
+	    "to read: replaced by undisclosed-recipients:;"));
+	assert_int_equal(res.reply.action, MSG_CONTINUE);
+	assert_true(has_del(&res, "<nobody@example.org>"));
+	assert_int_equal(res.nsethdr, 1);
+	assert_string_equal(res.sethdr[0].name, "To");
+	assert_int_equal(res.sethdr[0].index, 1);
+	assert_string_equal(res.sethdr[0].value, "undisclosed-recipients:;");
+	msg_free(m);
+	free(big);
+
+	/* nine To: headers, the ninth showing him */
+	assert_non_null(m = msg_new(&env));
+	assert_int_equal(msg_sender(m, "<a@b.example>", NULL, &r), 0);
+	rcpt(m, "<hana@example.org>");
+	rcpt(m, "<nobody@example.org>");
+	assert_int_equal(msg_header(m, "X-Optin-List", "news", &r), 0);
+	for (i = 0; i < 8; i++)
+		assert_int_equal(msg_header(m, "To", "hana@example.org", &r),
+		    0);
+	assert_int_equal(msg_header(m, "To", "Nobody <nobody@example.org>",
+	    &r), 0);
+	assert_int_equal(msg_eoh(m, &r), 0);
+	assert_int_equal(msg_eom(m, 0, &res), 0);
+	assert_int_equal(res.reply.action, MSG_REJECT);
+	assert_string_equal(res.reply.xcode, "5.6.0");
+	assert_int_equal(res.ndelrcpt, 0);
+	assert_int_equal(res.nsethdr, 0);
+	msg_free(m);
+	conf_free(hc);
+}
+
 int
 main(void)
 {
@@ -593,6 +670,7 @@ main(void)
 		cmocka_unit_test(test_dkim),
 		cmocka_unit_test(test_forms),
 		cmocka_unit_test(test_no_database),
+		cmocka_unit_test(test_hide_limits),
 	};
 
 	return (cmocka_run_group_tests(tests, setup, teardown));
