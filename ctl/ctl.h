@@ -42,6 +42,14 @@ const struct conf_list *ctl_list(struct ctl *, const char *name);
 
 void	ctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
+ * ctl_replace_file - FILE made anew: WRITE(FP, ARG) into a new file of
+ * its own next to it (mkstemp, so never through a link somebody who can
+ * write the directory left at a known name), mode 0644, synced, renamed
+ * over FILE. 0, or an exit status after a message naming VERB.
+ */
+int	ctl_replace_file(const char *verb, const char *file,
+	    int (*write)(FILE *, void *), void *arg);
+/*
  * ctl_w, ctl_q - S escaped for output by the rule of text.h (as a word
  * or <address>; inside "..."); the result lives until the next call
  * with the same SLOT (0 to 3).

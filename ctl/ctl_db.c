@@ -15,6 +15,8 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -49,12 +51,19 @@ verb_restore(struct ctl *c, int argc, char **argv)
 	struct store_restore_result res;
 	const char *pos[1];
 	char err[512];
-	int tries;
+	int tries, fd;
 
 	if (ctl_args("restore", argc, argv, opts, pos, 1) != 1) {
 		ctl_err("usage: restore FILE [--no-replay]");
 		return (EX_USAGE);
 	}
+	/* no such file is no input (66), before the database is looked at */
+	if ((fd = open(pos[0], O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
+		ctl_err("restore: %s: %s", pos[0], strerror(errno));
+		return (errno == ENOENT || errno == EACCES ? EX_NOINPUT :
+		    EX_IOERR);
+	}
+	(void)close(fd);
 	/*
 	 * A database that cannot be opened is replaced by the backup, and
 	 * nothing made since the backup is kept: only one that still cannot

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -291,4 +292,41 @@ dberr:
 	ctl_err("database: %s", store_txn_error(tx));
 	store_read_end(tx);
 	return (EX_TEMPFAIL);
+}
+
+int
+ctl_replace_file(const char *verb, const char *file,
+    int (*write)(FILE *, void *), void *arg)
+{
+	char tmp[4096];
+	FILE *fp;
+	int fd, bad;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", file) >=
+	    sizeof(tmp)) {
+		ctl_err("%s: %s: name too long", verb, file);
+		return (EX_USAGE);
+	}
+	if ((fd = mkstemp(tmp)) < 0) {
+		ctl_err("%s: %s: %s", verb, tmp, strerror(errno));
+		return (EX_CANTCREAT);
+	}
+	if (fchmod(fd, 0644) < 0 || (fp = fdopen(fd, "w")) == NULL) {
+		ctl_err("%s: %s: %s", verb, tmp, strerror(errno));
+		(void)close(fd);
+		(void)unlink(tmp);
+		return (EX_CANTCREAT);
+	}
+	bad = write(fp, arg) < 0 || fflush(fp) != 0 || fsync(fileno(fp)) < 0;
+	if (fclose(fp) != 0 || bad) {
+		ctl_err("%s: write %s: %s", verb, tmp, strerror(errno));
+		(void)unlink(tmp);
+		return (EX_CANTCREAT);
+	}
+	if (rename(tmp, file) < 0) {
+		ctl_err("%s: %s: %s", verb, file, strerror(errno));
+		(void)unlink(tmp);
+		return (EX_CANTCREAT);
+	}
+	return (0);
 }

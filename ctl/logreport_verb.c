@@ -9,7 +9,8 @@
  *	Reads each LOGFILE (plain or gzip'd, as zlib's gzread tells them
  *	apart), or standard input without one or for "-", counts with
  *	logreport.c and prints with logreport_out.c: text, or JSON with
- *	--json; --html FILE also writes the page (FILE.tmp, renamed).
+ *	--json; --html FILE also writes the page (a new file of its own
+ *	next to FILE, renamed over it).
  *
  * DIAGNOSTICS
  *	Exit 0; 64 usage; 65 a damaged gzip file; 66 a log file cannot be
@@ -37,7 +38,7 @@ read_log(struct logrep *r, const char *file)
 {
 	char buf[65536];
 	gzFile gz;
-	int n, fd;
+	int n, fd, err = Z_OK;
 
 	if (strcmp(file, "-") == 0) {
 		if ((fd = dup(STDIN_FILENO)) < 0 ||
@@ -52,6 +53,14 @@ read_log(struct logrep *r, const char *file)
 	while ((n = gzread(gz, buf, sizeof(buf))) > 0)
 		(void)logrep_feed(r, buf, (size_t)n);
 	logrep_finish(r);
+	/* a gzip stream cut short ends like a file: gzerror() says so */
+	if (n == 0)
+		(void)gzerror(gz, &err);
+	if (n == 0 && err == Z_BUF_ERROR) {
+		ctl_err("report: %s: the gzip stream is cut short", file);
+		(void)gzclose(gz);
+		return (EX_DATAERR);
+	}
 	if (n < 0) {
 		int e;
 		const char *m = gzerror(gz, &e);
@@ -65,28 +74,29 @@ read_log(struct logrep *r, const char *file)
 	return (0);
 }
 
-/* write_html - FILE.tmp, then rename; 0 or EX_CANTCREAT */
+struct page {
+	const struct logrep *r;
+	const struct conf *c;
+};
+
+static int
+write_page(FILE *fp, void *arg)
+{
+	const struct page *p = arg;
+
+	return (logrep_print_html(fp, p->r, p->c));
+}
+
+/*
+ * write_html - FILE made anew (ctl_replace_file(): never through a link
+ * left at FILE.tmp, as it once was); 0, or an exit status
+ */
 static int
 write_html(const char *file, const struct logrep *r, const struct conf *c)
 {
-	char tmp[4096];
-	FILE *fp;
+	struct page p = { r, c };
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", file) >= sizeof(tmp)) {
-		ctl_err("report: %s: name too long", file);
-		return (EX_USAGE);
-	}
-	if ((fp = fopen(tmp, "w")) == NULL) {
-		ctl_err("report: %s: %s", tmp, strerror(errno));
-		return (EX_CANTCREAT);
-	}
-	if (logrep_print_html(fp, r, c) < 0 || fclose(fp) != 0 ||
-	    rename(tmp, file) < 0) {
-		ctl_err("report: %s: %s", file, strerror(errno));
-		(void)unlink(tmp);
-		return (EX_CANTCREAT);
-	}
-	return (0);
+	return (ctl_replace_file("report", file, write_page, &p));
 }
 
 #define REPORT_MAX_FILES 256

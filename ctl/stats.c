@@ -208,49 +208,32 @@ print_prometheus(FILE *fp, const struct ctl *c, const struct stats *s)
 	    "optin_stats_time_seconds %lld\n", (long long)time(NULL));
 }
 
-/* write_file - FILE.tmp, then rename: 0, or EX_CANTCREAT after a message */
+struct out {
+	const struct ctl *c;
+	const struct stats *s;
+	int	prom;
+};
+
+static int
+write_out(FILE *fp, void *arg)
+{
+	const struct out *o = arg;
+
+	if (o->prom)
+		print_prometheus(fp, o->c, o->s);
+	else
+		print_text(fp, o->c, o->s);
+	return (ferror(fp) ? -1 : 0);
+}
+
+/* write_file - FILE made anew (ctl_replace_file()): 0, or an exit status */
 static int
 write_file(const char *file, const struct ctl *c, const struct stats *s,
     int prom)
 {
-	char tmp[4096];
-	FILE *fp;
-	int fd;
+	struct out o = { c, s, prom };
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", file) >=
-	    sizeof(tmp)) {
-		ctl_err("stats: %s: name too long", file);
-		return (EX_USAGE);
-	}
-	/*
-	 * a new file of our own (O_EXCL): never through a link that
-	 * somebody who can write the directory left at a known name
-	 */
-	if ((fd = mkstemp(tmp)) < 0) {
-		ctl_err("stats: %s: %s", tmp, strerror(errno));
-		return (EX_CANTCREAT);
-	}
-	if (fchmod(fd, 0644) < 0 || (fp = fdopen(fd, "w")) == NULL) {
-		ctl_err("stats: %s: %s", tmp, strerror(errno));
-		(void)close(fd);
-		(void)unlink(tmp);
-		return (EX_CANTCREAT);
-	}
-	if (prom)
-		print_prometheus(fp, c, s);
-	else
-		print_text(fp, c, s);
-	if (fflush(fp) != 0 || fsync(fileno(fp)) < 0 || fclose(fp) != 0) {
-		ctl_err("stats: write %s: %s", tmp, strerror(errno));
-		(void)unlink(tmp);
-		return (EX_CANTCREAT);
-	}
-	if (rename(tmp, file) < 0) {
-		ctl_err("stats: %s: %s", file, strerror(errno));
-		(void)unlink(tmp);
-		return (EX_CANTCREAT);
-	}
-	return (0);
+	return (ctl_replace_file("stats", file, write_out, &o));
 }
 
 int

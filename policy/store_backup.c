@@ -179,6 +179,7 @@ store_bak_open(const char *file, struct store_bak *b, char *err,
 		(void)close(fd);
 		return (-1);
 	}
+	b->sb = sb;
 	rc = store_file_check(fd, &f, why, sizeof(why));
 	(void)close(fd);
 	if (rc < 0 || store_bak_verify(file, why, sizeof(why)) < 0) {
@@ -187,6 +188,13 @@ store_bak_open(const char *file, struct store_bak *b, char *err,
 	}
 	if ((rc = store_bak_env(file, 0, MDB_RDONLY, &b->env, &b->txn)) != 0) {
 		(void)snprintf(err, errlen, "%s: %s", file, mdb_strerror(rc));
+		store_bak_close(b);
+		return (-1);
+	}
+	/* the check and the verification read it by name too */
+	if (!store_bak_unchanged(b)) {
+		(void)snprintf(err, errlen, "%s: replaced or changed while it "
+		    "was checked", file);
 		store_bak_close(b);
 		return (-1);
 	}
@@ -215,6 +223,21 @@ store_bak_open(const char *file, struct store_bak *b, char *err,
 		return (-1);
 	}
 	return (0);
+}
+
+int
+store_bak_unchanged(struct store_bak *b)
+{
+	struct stat now;
+	mdb_filehandle_t fd;
+
+	return (mdb_env_get_fd(b->env, &fd) == 0 && fstat(fd, &now) == 0 &&
+	    now.st_dev == b->sb.st_dev && now.st_ino == b->sb.st_ino &&
+	    now.st_size == b->sb.st_size &&
+	    now.st_mtim.tv_sec == b->sb.st_mtim.tv_sec &&
+	    now.st_mtim.tv_nsec == b->sb.st_mtim.tv_nsec &&
+	    now.st_ctim.tv_sec == b->sb.st_ctim.tv_sec &&
+	    now.st_ctim.tv_nsec == b->sb.st_ctim.tv_nsec);
 }
 
 /*
@@ -295,10 +318,14 @@ store_restore_file(const char *dir, const char *file, char *err,
 	mdb_txn_abort(b.txn);
 	b.txn = NULL;
 	rc = mdb_env_copyfd2(b.env, out, MDB_CP_COMPACT);
+	/* written to while it was copied: the copy is of nothing checked */
+	if (rc == 0 && !store_bak_unchanged(&b))
+		rc = EBUSY;
 	store_bak_close(&b);
 	n = 0;
 	if (rc != 0) {
 		(void)snprintf(err, errlen, "copy %s: %s", file,
+		    rc == EBUSY ? "changed while it was copied" :
 		    mdb_strerror(rc));
 		(void)close(out);
 		(void)unlink(tmp);

@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <sys/stat.h>
+
 #include <lmdb.h>
 
 #include "record.h"
@@ -142,10 +144,17 @@ struct store_bak {
 	MDB_env	*env;
 	MDB_txn	*txn;
 	MDB_dbi	main, meta, history, supp;
+	struct stat sb;			/* the file as it was checked */
 };
-/* store_bak_open - FILE checked and opened; 0, or -1 with ERR */
+/*
+ * store_bak_open - FILE checked and opened; 0, or -1 with ERR. The file
+ * LMDB opens must be the one checked (FILE is opened by its name more
+ * than once): another one, or one changed since, is refused.
+ */
 int	store_bak_open(const char *file, struct store_bak *, char *err,
 	    size_t errlen);
+/* store_bak_unchanged - 1 while the opened file is still as checked */
+int	store_bak_unchanged(struct store_bak *);
 void	store_bak_close(struct store_bak *);
 /* store_verify.c: the sum of a new copy at TMP; a backup read through */
 #define STORE_BACKUP_SUM	"backup-sum"	/* meta key of a backup's sum */

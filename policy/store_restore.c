@@ -400,6 +400,9 @@ restore_fn(struct store_txn *tx, void *arg)
 		return (-1);
 	if (copy_all(tx, r) < 0 || apply(tx, r) < 0)
 		return (-1);
+	/* written to while it was read: what was read was not checked */
+	if (!store_bak_unchanged(r->b))
+		return (store_txerr(tx, "the backup changed while it was read"));
 	return (0);
 }
 

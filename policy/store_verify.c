@@ -63,6 +63,37 @@ hash_part(crypto_generichash_state *h, const void *p, size_t n)
 }
 
 /* sound - 0 when a record of database NAME decodes, else -1 with WHY */
+/*
+ * addr_key - P (N octets) may be an address key as the store writes
+ * them: not empty, not too long, no control octet. A line break in one
+ * would split a line of export-suppression or stats in two.
+ */
+static int
+addr_key(const char *p, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > ADDR_MAX)
+		return (0);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f)
+			return (0);
+	return (1);
+}
+
+/* list_key - P (N octets) is a list name a configuration may give */
+static int
+list_key(const char *p, size_t n)
+{
+	char l[CONF_NAME_MAX + 1];
+
+	if (n == 0 || n > CONF_NAME_MAX)
+		return (0);
+	memcpy(l, p, n);
+	l[n] = '\0';
+	return (conf_valid_list_name(l));
+}
+
 static int
 sound(const char *name, const MDB_val *k, const MDB_val *v, char *why,
     size_t len)
@@ -72,21 +103,26 @@ sound(const char *name, const MDB_val *k, const MDB_val *v, char *why,
 	struct history_rec h;
 	struct bounce_rec b;
 	const char *nul;
+	size_t an;
 
 	if (strcmp(name, "consent") == 0) {
 		nul = memchr(k->mv_data, '\0', k->mv_size);
 		if (nul == NULL || nul == k->mv_data ||
-		    (size_t)(nul - (const char *)k->mv_data) + 1 >= k->mv_size ||
+		    (an = (size_t)(nul - (const char *)k->mv_data)) + 1 >=
+		    k->mv_size || !addr_key(k->mv_data, an) ||
+		    !list_key(nul + 1, k->mv_size - an - 1) ||
 		    decode_consent(v, &c) < 0)
 			goto bad;
 	} else if (strcmp(name, "suppression") == 0) {
-		if (k->mv_size == 0 || decode_supp(v, &s) < 0)
+		if (!addr_key(k->mv_data, k->mv_size) ||
+		    decode_supp(v, &s) < 0)
 			goto bad;
 	} else if (strcmp(name, "history") == 0) {
 		if (decode_history(k, v, &h) < 0)
 			goto bad;
 	} else if (strcmp(name, "bounce") == 0) {
-		if (k->mv_size == 0 || store_bounce_decode(v, &b) < 0)
+		if (!addr_key(k->mv_data, k->mv_size) ||
+		    store_bounce_decode(v, &b) < 0)
 			goto bad;
 	}
 	return (0);

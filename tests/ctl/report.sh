@@ -82,6 +82,18 @@ expect "strip chart" "$h" 'data-kind="strip-rate"'
 expect "escaped" "$h" "<title>optin-milter report</title>"
 [ ! -e "$T/r.html.tmp" ] && ok || fail "temporary file left"
 check "html nowhere" 73 ctl report --html "$T/none/r.html" "$log"
+# a link left at the old fixed temporary name is not written through
+echo precious > "$T/victim"
+ln -s "$T/victim" "$T/r2.html.tmp"
+check "html next to a link" 0 ctl report --html "$T/r2.html" "$log"
+expect_eq "the link's target untouched" "$(cat "$T/victim")" precious
+[ -f "$T/r2.html" ] && [ ! -L "$T/r2.html" ] && ok ||
+    fail "r2.html is not a file of its own"
+# a gzip'd log cut short: 65, not counted as if whole
+awk '{ for (i = 0; i < 200; i++) print }' "$log" | gzip -c > "$T/big.gz"
+head -c $(( $(stat -c %s "$T/big.gz") / 2 )) "$T/big.gz" > "$T/cut.gz"
+check "gzip cut short" 65 ctl report "$T/cut.gz"
+expect "gzip cut short: said" "$err" "the gzip stream is cut short"
 
 # lines that are not ours, or broken, never crash it
 head -c 20000 /dev/urandom > "$T/noise"
