@@ -261,6 +261,14 @@ struct store_erase_tally {
 int	store_erase(struct store_txn *, const char *addr, const char *delims,
 	    const struct change *, struct store_erase_tally *)
 	    __attribute__((warn_unused_result));
+/*
+ * store_erase_again - an erasure made since a backup, once more on the
+ * backup's records being restored; the history record that says so is
+ * among those carried over, so none is added
+ */
+int	store_erase_again(struct store_txn *, const char *addr,
+	    const char *delims, const struct change *)
+	    __attribute__((warn_unused_result));
 
 /*
  * store_scrub - IN with every address whose untagged form is TARGET

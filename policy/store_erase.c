@@ -487,9 +487,10 @@ erase_table(struct erasure *er, const struct table *t)
 	return (0);
 }
 
-int
-store_erase(struct store_txn *tx, const char *addr, const char *delims,
-    const struct change *ch, struct store_erase_tally *tally)
+/* erase - store_erase(); with NOTE, the history record that says so */
+static int
+erase(struct store_txn *tx, const char *addr, const char *delims,
+    const struct change *ch, struct store_erase_tally *tally, int note)
 {
 	struct erasure er;
 	struct supp_rec s;
@@ -526,10 +527,25 @@ store_erase(struct store_txn *tx, const char *addr, const char *delims,
 	quiet.evidence = "";
 	if (store_supp_write(tx, er.target, &s, &quiet) < 0)
 		goto out;
-	rc = store_history_append(tx, &quiet, ERASED, "", "", "erased");
+	rc = note ? store_history_append(tx, &quiet, ERASED, "", "", "erased") :
+	    0;
 	if (rc == 0 && tally != NULL)
 		*tally = er.tally;
 out:
 	free(er.gone);
 	return (rc);
+}
+
+int
+store_erase(struct store_txn *tx, const char *addr, const char *delims,
+    const struct change *ch, struct store_erase_tally *tally)
+{
+	return (erase(tx, addr, delims, ch, tally, 1));
+}
+
+int
+store_erase_again(struct store_txn *tx, const char *addr, const char *delims,
+    const struct change *ch)
+{
+	return (erase(tx, addr, delims, ch, NULL, 0));
 }

@@ -338,6 +338,14 @@ apply(struct store_txn *tx, struct rctx *r)
 	int rc;
 
 	tx->dlen = 0;		/* consent written behind store_merge_consent() */
+	/*
+	 * the erasures first, on the backup's records: what the person
+	 * gave after an erasure is among the changes carried over below,
+	 * and erasing after them took it too
+	 */
+	for (i = 0; i < r->nerase; i++)
+		if (store_erase_again(tx, r->erase[i], r->delims, &ch) < 0)
+			return (-1);
 	for (i = 0; i < r->nitems; i++) {
 		MDB_dbi d = r->items[i].supp == 2 ? st->bounce :
 		    r->items[i].supp ? st->supp : st->consent;
@@ -362,9 +370,6 @@ apply(struct store_txn *tx, struct rctx *r)
 		    != 0)
 			return (store_mdberr(tx, "restore: history", rc));
 	}
-	for (i = 0; i < r->nerase; i++)
-		if (store_erase(tx, r->erase[i], r->delims, &ch, NULL) < 0)
-			return (-1);
 	r->res->replayed = r->nhist;
 	r->res->erased = r->nerase;
 	return (0);

@@ -96,6 +96,23 @@ src="web form 2026-11-30 campaign=autumn-offer referrer=partner-portal page=/lan
 check "hal's long source" 0 ctl subscribe hal@example.org marketing --source "$src"
 check "erase q" 0 ctl erase q@b.io
 check "ivy's source" 0 ctl subscribe ivy@example.org marketing --source "from=fay@example.org via \"fay\"@example.org"
+# a restore of a backup made before an erasure erases again, and keeps
+# what the person gave after it (it used to erase that too: the
+# erasure ran after the changes carried over)
+check "kim" 0 ctl subscribe kim@example.org marketing
+check "backup before the erasure" 0 ctl backup "$T/kim.bak"
+check "erase kim" 0 ctl erase kim@example.org
+check "kim asks again" 0 ctl subscribe kim@example.org support \
+    --source "asked again by phone"
+check "restore" 0 ctl restore "$T/kim.bak"
+expect "restore: the erasure kept" "$out" "1 later erasure"
+check "kim after the restore" 0 ctl show kim@example.org
+expect_not "kim: the erased opt-in stays gone" "$out" \
+    "consent kim@example.org marketing"
+expect "kim: what she gave since stays" "$out" \
+    'consent kim@example.org support opt-in'
+expect "kim: with its source" "$out" 'source="asked again by phone"'
+
 # reports optin-feedback kept (a Maildir beside the database)
 mkdir -p "$T/db/kept/new" "$T/db/kept/cur"
 printf 'From: MAILER-DAEMON\n\nFinal-Recipient: rfc822; FAY+x@example.org\n' > "$T/db/kept/new/1.a"
@@ -146,4 +163,5 @@ if command -v mdb_dump >/dev/null 2>&1; then
 	    fail "mdb_dump: $(cat "$T/dump.err")"
 	expect_eq "raw database: fay@ once" "$(grep -a -c -i 'fay' "$T/dump2")" 1
 fi
+
 done_testing
