@@ -13,7 +13,8 @@
  *	one for suppressions and one for the history. --prometheus writes
  *	the same as gauges (and the history as counters) in the text
  *	exposition format that node_exporter's textfile collector reads;
- *	--output FILE writes FILE.tmp and renames it over FILE, so that
+ *	--output FILE writes a new file beside FILE and renames it over
+ *	FILE (ctl_replace_file()), so that
  *	the collector never reads half a file.
  *
  * DIAGNOSTICS

@@ -204,7 +204,11 @@ collect(struct store_txn *tx, struct rctx *r)
 		return (store_txerr(tx, "restore: reading the newer history "
 		    "failed"));
 
-	/* erasures since: suppressed by "erasure" here, not in the backup */
+	/*
+	 * erasures since: suppressed by "erasure" here, and not in the
+	 * backup, or there by an earlier one (erased, asked again, erased
+	 * again: the second is dated later)
+	 */
 	if ((rc = mdb_cursor_open(tx->txn, st->supp, &cur)) != 0)
 		return (store_mdberr(tx, "suppression cursor", rc));
 	for (rc = mdb_cursor_get(cur, &k, &v, MDB_FIRST); rc == 0;
@@ -218,7 +222,8 @@ collect(struct store_txn *tx, struct rctx *r)
 			continue;
 		if (mdb_get(r->b->txn, r->b->supp, &bk, &bv) == 0 &&
 		    rec_decode_supp(bv.mv_data, bv.mv_size, &bs) == 0 &&
-		    strcmp(bs.source, STORE_ERASURE_SOURCE) == 0)
+		    strcmp(bs.source, STORE_ERASURE_SOURCE) == 0 &&
+		    bs.changed >= s.changed)
 			continue;
 		if ((ne = reallocarray(r->erase, r->nerase + 1,
 		    sizeof(*ne))) == NULL)

@@ -112,6 +112,16 @@ expect_not "kim: the erased opt-in stays gone" "$out" \
 expect "kim: what she gave since stays" "$out" \
     'consent kim@example.org support opt-in'
 expect "kim: with its source" "$out" 'source="asked again by phone"'
+# erased, asked again, backed up, erased again: the restore erases again
+# (the backup's erasure suppression used to be taken for the later one)
+check "backup after the first erasure" 0 ctl backup "$T/kim2.bak"
+sleep 1.1
+check "erase kim again" 0 ctl erase kim@example.org
+check "restore" 0 ctl restore "$T/kim2.bak"
+expect "restore: the second erasure kept" "$out" "1 later erasure"
+check "kim after the second restore" 0 ctl show kim@example.org
+expect_not "kim: what the second erasure took stays gone" "$out" \
+    "consent kim@example.org support"
 
 # reports optin-feedback kept (a Maildir beside the database)
 mkdir -p "$T/db/kept/new" "$T/db/kept/cur"
