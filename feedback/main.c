@@ -299,18 +299,19 @@ worst(const struct report *r, const char *hard, const char *rcpt,
 {
 	static const int rank[] = { 0, 4, 3, 2, 1 };	/* by enum bounce_class */
 	const struct report_rcpt *best = NULL;
+	int ab[REPORT_RCPT_MAX];	/* about(), once a group */
 	size_t i;
 	int c, mine = 0;
 
 	for (i = 0; i < r->nrcpt; i++)
-		mine |= about(&r->rcpt[i], rcpt, delims);
+		mine |= ab[i] = about(&r->rcpt[i], rcpt, delims);
 	*cls = BOUNCE_NONE;
 	for (i = 0; i < r->nrcpt; i++) {
 		const struct report_rcpt *x = &r->rcpt[i];
 
 		if (x->action[0] != '\0' && strcmp(x->action, "failed") != 0)
 			continue;	/* delayed, delivered, relayed, expanded */
-		if (mine && !about(x, rcpt, delims))
+		if (mine && !ab[i])
 			continue;
 		c = report_classify(x->status, x->diag, hard);
 		if (!mine && c == BOUNCE_HARD)

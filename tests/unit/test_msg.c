@@ -617,7 +617,7 @@ test_hide_limits(void **state)
 	assert_non_null(big = malloc(n + 64));
 	for (i = 0; i + 19 < n; i += 19)
 		memcpy(big + i, "k0000@example.org, ", 19);
-	(void)strcpy(big + i, "nobody@example.org");
+	(void)strlcpy(big + i, "nobody@example.org", n + 64 - i);
 	assert_non_null(m = msg_new(&env));
 	assert_int_equal(msg_sender(m, "<a@b.example>", NULL, &r), 0);
 	rcpt(m, "<hana@example.org>");
