@@ -82,13 +82,47 @@ logbuf_pid(void)
 	return (lb_pid != 0 ? lb_pid : getpid());
 }
 
+/* lb_room - room for N more octets and the newline in LB; 0 / -1 */
+static int
+lb_room(struct logbuf *lb, size_t n)
+{
+	size_t cap;
+	char *p;
+
+	if (n + 2 <= lb->cap - lb->len)
+		return (0);
+	cap = lb->cap ? lb->cap : 1024;
+	while (cap < lb->len + n + 2)
+		cap *= 2;
+	if ((p = realloc(lb->p, cap)) == NULL)
+		return (-1);
+	lb->p = p;
+	lb->cap = cap;
+	return (0);
+}
+
+/* lb_end - end the N octets written at the end of LB as one line */
+static void
+lb_end(struct logbuf *lb, size_t n)
+{
+	char *p, *e = lb->p + lb->len + n;
+
+	/* a line is one line: no newline inside it */
+	for (p = lb->p + lb->len; (p = memchr(p, '\n', (size_t)(e - p))); )
+		*p = ' ';
+	for (p = lb->p + lb->len; (p = memchr(p, '\r', (size_t)(e - p))); )
+		*p = ' ';
+	lb->len += n;
+	lb->p[lb->len++] = '\n';
+	lb->lines++;
+}
+
 void
 logbuf_add(struct logbuf *lb, const char *fmt, ...)
 {
 	va_list ap;
-	size_t room, cap;
+	size_t room;
 	int n;
-	char *p;
 
 	for (;;) {
 		room = lb->cap - lb->len;
@@ -100,21 +134,23 @@ logbuf_add(struct logbuf *lb, const char *fmt, ...)
 			return;
 		if ((size_t)n + 2 <= room)
 			break;
-		cap = lb->cap ? lb->cap : 1024;
-		while (cap < lb->len + (size_t)n + 2)
-			cap *= 2;
-		if ((p = realloc(lb->p, cap)) == NULL)
+		if (lb_room(lb, (size_t)n) < 0)
 			return;
-		lb->p = p;
-		lb->cap = cap;
 	}
-	/* a line is one line: no newline inside it */
-	for (p = lb->p + lb->len; p < lb->p + lb->len + n; p++)
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
-	lb->len += (size_t)n;
-	lb->p[lb->len++] = '\n';
-	lb->lines++;
+	lb_end(lb, (size_t)n);
+}
+
+void
+logbuf_add_tagged(struct logbuf *lb, const char *tag, const char *line)
+{
+	size_t t = strlen(tag), n = strlen(line);
+
+	if (lb_room(lb, t + 2 + n) < 0)
+		return;
+	memcpy(lb->p + lb->len, tag, t);
+	memcpy(lb->p + lb->len + t, ": ", 2);
+	memcpy(lb->p + lb->len + t + 2, line, n);
+	lb_end(lb, t + 2 + n);
 }
 
 /* lb_connect - the datagram socket to /dev/log; fd or -1; under lb_lock */

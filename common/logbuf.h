@@ -29,6 +29,10 @@ pid_t	logbuf_pid(void);
 void	logbuf_add(struct logbuf *lb, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
+/* logbuf_add_tagged - the line "TAG: LINE" into LB, without formatting */
+void	logbuf_add_tagged(struct logbuf *lb, const char *tag,
+	    const char *line);
+
 /*
  * logbuf_flush - write LB's lines at priority info with one writev()
  * (standard error) or one sendmmsg() (syslog), at most 256 lines per

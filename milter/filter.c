@@ -75,7 +75,7 @@ log_line(void *arg, const char *line)
 {
 	struct logctx *l = arg;
 
-	logbuf_add(&l->c->log, "%s: %s", l->qid, line);
+	logbuf_add_tagged(&l->c->log, l->qid, line);
 }
 
 /* qid - the queue id, "NOQUEUE" while there is none */
@@ -460,11 +460,18 @@ cb_eom(SMFICTX *ctx)
 				ok = 0;
 		}
 		for (i = 0; i < res.naddhdr && ok; i++) {
+			size_t vl = strlen(res.addhdr[i].value);
+			size_t sp = c->leadspc ? 1 : 0;
+
 			/* a cut header would be a wrong one: wait instead */
-			if ((size_t)snprintf(value, sizeof(value), "%s%s",
-			    c->leadspc ? " " : "", res.addhdr[i].value) >=
-			    sizeof(value) || smfi_addheader(ctx,
-			    (char *)res.addhdr[i].name, value) != MI_SUCCESS)
+			if (sp + vl >= sizeof(value)) {
+				ok = 0;
+				break;
+			}
+			value[0] = ' ';
+			memcpy(value + sp, res.addhdr[i].value, vl + 1);
+			if (smfi_addheader(ctx, (char *)res.addhdr[i].name,
+			    value) != MI_SUCCESS)
 				ok = 0;
 		}
 		if (!ok) {

@@ -476,7 +476,8 @@ addr_keys(const char *norm, const char *delims, char *buf,
 	if (addr_untag(norm, delims, buf, ADDR_BUFSIZE) == 1)
 		keys[n++] = buf;
 	buf += ADDR_BUFSIZE;
-	(void)snprintf(buf, ADDR_BUFSIZE, "@%s", addr_domain(norm));
+	buf[0] = '@';
+	(void)strlcpy(buf + 1, addr_domain(norm), ADDR_BUFSIZE - 1);
 	keys[n++] = buf;
 	return (n);
 }

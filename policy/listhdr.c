@@ -19,28 +19,47 @@
  */
 #define WORD_TEXT_MAX	36
 
+/* put - S onto OUT at *O (LEN octets in all, NUL kept): 0 / -1 */
+static int
+put(char *out, size_t len, size_t *o, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= len - *o)
+		return (-1);
+	memcpy(out + *o, s, n + 1);
+	*o += n;
+	return (0);
+}
+
 int
 listhdr_url(const char *base, const char *token, char *out, size_t len)
 {
-	if (base == NULL || base[0] == '\0') {
-		if (len > 0)
-			out[0] = '\0';
+	size_t o = 0;
+
+	if (len == 0)
+		return (-1);
+	out[0] = '\0';
+	if (base == NULL || base[0] == '\0')
 		return (0);
-	}
-	return ((size_t)snprintf(out, len, "%s%s", base, token) >= len ?
+	return (put(out, len, &o, base) < 0 || put(out, len, &o, token) < 0 ?
 	    -1 : 0);
 }
 
 int
 listhdr_mailto(const struct conf *c, const char *token, char *out, size_t len)
 {
-	if (c->unsubscribe_mailto[0] == '\0') {
-		if (len > 0)
-			out[0] = '\0';
+	size_t o = 0;
+
+	if (len == 0)
+		return (-1);
+	out[0] = '\0';
+	if (c->unsubscribe_mailto[0] == '\0')
 		return (0);
-	}
-	return ((size_t)snprintf(out, len, "mailto:%s?subject=unsubscribe%%20%s",
-	    c->unsubscribe_mailto, token) >= len ? -1 : 0);
+	return (put(out, len, &o, "mailto:") < 0 ||
+	    put(out, len, &o, c->unsubscribe_mailto) < 0 ||
+	    put(out, len, &o, "?subject=unsubscribe%20") < 0 ||
+	    put(out, len, &o, token) < 0 ? -1 : 0);
 }
 
 int
@@ -48,19 +67,21 @@ listhdr_unsubscribe(const struct conf *c, const char *token, int with_url,
     char *out, size_t len)
 {
 	char url[LISTHDR_BUFSIZE], mailto[LISTHDR_BUFSIZE];
-	int n;
+	size_t o = 0;
 
-	if (listhdr_url(with_url ? c->unsubscribe_url : "", token, url,
-	    sizeof(url)) < 0 || listhdr_mailto(c, token, mailto,
-	    sizeof(mailto)) < 0)
+	if (len == 0 || listhdr_url(with_url ? c->unsubscribe_url : "", token,
+	    url, sizeof(url)) < 0 || listhdr_mailto(c, token, mailto,
+	    sizeof(mailto)) < 0 || (url[0] == '\0' && mailto[0] == '\0'))
 		return (-1);
-	if (url[0] != '\0' && mailto[0] != '\0')
-		n = snprintf(out, len, "<%s>, <%s>", url, mailto);
-	else if (url[0] != '\0' || mailto[0] != '\0')
-		n = snprintf(out, len, "<%s>", url[0] != '\0' ? url : mailto);
-	else
+	out[0] = '\0';
+	if (url[0] != '\0' && (put(out, len, &o, "<") < 0 ||
+	    put(out, len, &o, url) < 0 || put(out, len, &o, ">") < 0))
 		return (-1);
-	return (n < 0 || (size_t)n >= len ? -1 : 0);
+	if (mailto[0] != '\0' && ((o > 0 && put(out, len, &o, ", ") < 0) ||
+	    put(out, len, &o, "<") < 0 || put(out, len, &o, mailto) < 0 ||
+	    put(out, len, &o, ">") < 0))
+		return (-1);
+	return (0);
 }
 
 /*
@@ -132,8 +153,14 @@ listhdr_id(const struct conf_list *l, char *out, size_t len)
 int
 listhdr_fold(const char *value, size_t namelen, char *out, size_t len)
 {
-	size_t col = namelen + 2, o = 0, i, vlen = strlen(value);
+	size_t col = namelen + 2, o = 0, vlen = strlen(value);
 	size_t seg_start = 0;
+
+	/* a value that fits the first line is left as it is */
+	if (col + vlen <= LINE_SOFT && vlen < len) {
+		memcpy(out, value, vlen + 1);
+		return (0);
+	}
 
 	/*
 	 * Walk the value in segments that end at a space between elements:
@@ -145,8 +172,14 @@ listhdr_fold(const char *value, size_t namelen, char *out, size_t len)
 		int inangle = 0, inquote = 0;
 
 		while (seg_end < vlen) {
-			char ch = value[seg_end];
+			char ch;
 
+			/* past the octets that change nothing */
+			seg_end += strcspn(value + seg_end,
+			    inquote ? "\"\\" : "\"<> ");
+			if (seg_end >= vlen)
+				break;
+			ch = value[seg_end];
 			if (inquote) {
 				if (ch == '\\' && seg_end + 1 < vlen)
 					seg_end++;
@@ -175,12 +208,11 @@ listhdr_fold(const char *value, size_t namelen, char *out, size_t len)
 			seg_start++;
 			col = 1;
 		}
-		for (i = seg_start; i < seg_end; i++) {
-			if (o + 1 >= len)
-				return (-1);
-			out[o++] = value[i];
-			col++;
-		}
+		if (o + (seg_end - seg_start) >= len)
+			return (-1);
+		memcpy(out + o, value + seg_start, seg_end - seg_start);
+		o += seg_end - seg_start;
+		col += seg_end - seg_start;
 		if (col > LINE_HARD)
 			return (-1);
 		seg_start = seg_end;

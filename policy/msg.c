@@ -48,20 +48,25 @@ msg_keep(struct msg *m, char *s)
 void
 msg_log(struct msg *m, const char *fmt, ...)
 {
-	char *s, **n;
+	char buf[512], *s, **n;
 	va_list ap;
 	int len;
 
+	/* formatted once: most lines fit the buffer */
 	va_start(ap, fmt);
-	len = vsnprintf(NULL, 0, fmt, ap);
+	len = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	if (len < 0 || (s = malloc((size_t)len + 1)) == NULL) {
 		m->nomem = 1;
 		return;
 	}
-	va_start(ap, fmt);
-	(void)vsnprintf(s, (size_t)len + 1, fmt, ap);	/* fits */
-	va_end(ap);
+	if ((size_t)len < sizeof(buf))
+		memcpy(s, buf, (size_t)len + 1);
+	else {
+		va_start(ap, fmt);
+		(void)vsnprintf(s, (size_t)len + 1, fmt, ap);	/* fits */
+		va_end(ap);
+	}
 	if (m->nlog == m->caplog) {
 		size_t cap = m->caplog ? m->caplog * 2 : 16;
 

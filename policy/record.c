@@ -113,7 +113,8 @@ dec_i64(struct dec *d)
 static void
 dec_str(struct dec *d, char *out, size_t len)
 {
-	size_t n;
+	const unsigned char *nul;
+	size_t n, c;
 
 	out[0] = '\0';
 	if (d->left < 2) {
@@ -127,9 +128,16 @@ dec_str(struct dec *d, char *out, size_t len)
 		d->bad = 1;
 		return;
 	}
-	if (memchr(d->p, '\0', n) != NULL)
+	/* up to a NUL (a damaged record) and truncated, as snprintf() did */
+	if ((nul = memchr(d->p, '\0', n)) != NULL) {
 		d->bad = 1;
-	(void)snprintf(out, len, "%.*s", (int)n, (const char *)d->p);
+		c = (size_t)(nul - d->p);
+	} else
+		c = n;
+	if (c >= len)
+		c = len - 1;
+	memcpy(out, d->p, c);
+	out[c] = '\0';
 	d->p += n;
 	d->left -= n;
 }

@@ -109,6 +109,54 @@ test_fold(void **state)
 	assert_int_equal(listhdr_fold(value, 16, out, sizeof(out)), -1);
 }
 
+/*
+ * folding exactly: the 78th column, quoted strings and brackets that
+ * hold the characters a fold looks for, and the output's size
+ */
+static void
+test_fold_exact(void **state)
+{
+	char value[256], want[256], out[256];
+	size_t n;
+
+	(void)state;
+	/* "List-Unsubscribe: " is 18 columns: 60 more end at the 78th */
+	(void)snprintf(value, sizeof(value), "<%027d>, <%027d>", 1, 2);
+	assert_int_equal(strlen(value), 60);
+	assert_int_equal(listhdr_fold(value, 16, out, sizeof(out)), 0);
+	assert_string_equal(out, value);
+	/* one more folds at the space after the comma */
+	(void)snprintf(value, sizeof(value), "<%028d>, <%027d>", 1, 2);
+	(void)snprintf(want, sizeof(want), "<%028d>,\n\t<%027d>", 1, 2);
+	assert_int_equal(listhdr_fold(value, 16, out, sizeof(out)), 0);
+	assert_string_equal(out, want);
+
+	/* inside quotes and brackets nothing folds: only before <id> */
+	(void)strlcpy(value, "\"A \\\"quoted\\\" name, with <b> and "
+	    "=?x?= inside it, long enough\" <list-id.lists.example.com>",
+	    sizeof(value));
+	(void)strlcpy(want, "\"A \\\"quoted\\\" name, with <b> and "
+	    "=?x?= inside it, long enough\"\n\t<list-id.lists.example.com>",
+	    sizeof(want));
+	assert_int_equal(listhdr_fold(value, 7, out, sizeof(out)), 0);
+	assert_string_equal(out, want);
+	(void)strlcpy(value, "<https://x.example/a b, c> <https://y.example/"
+	    "d,e> <mailto:u@example.com?subject=a%20b>", sizeof(value));
+	(void)strlcpy(want, "<https://x.example/a b, c> <https://y.example/"
+	    "d,e>\n\t<mailto:u@example.com?subject=a%20b>", sizeof(want));
+	assert_int_equal(listhdr_fold(value, 16, out, sizeof(out)), 0);
+	assert_string_equal(out, want);
+
+	/* the output's size: the value and its NUL, no less */
+	n = strlen("<a>, <b>");
+	assert_int_equal(listhdr_fold("<a>, <b>", 16, out, n + 1), 0);
+	assert_int_equal(listhdr_fold("<a>, <b>", 16, out, n), -1);
+	n = strlen(want);
+	assert_int_equal(listhdr_fold(value, 16, out, n + 1), 0);
+	assert_string_equal(out, want);
+	assert_int_equal(listhdr_fold(value, 16, out, n), -1);
+}
+
 /* a long UTF-8 description: several encoded-words of at most 75 */
 static void
 test_long_utf8(void **state)
@@ -168,6 +216,7 @@ main(void)
 		cmocka_unit_test(test_unsubscribe),
 		cmocka_unit_test(test_list_id),
 		cmocka_unit_test(test_fold),
+		cmocka_unit_test(test_fold_exact),
 		cmocka_unit_test(test_long_utf8),
 	};
 

@@ -9,6 +9,8 @@
 
 #include <ctype.h>
 
+#include <sodium.h>
+
 #include "testutil.h"
 
 #include "token.h"
@@ -322,11 +324,55 @@ test_confirm(void **state)
 	token_keys_free(k);
 }
 
+/*
+ * the encoder is the milter's own: every remainder of three, checked
+ * against libsodium's strict decoder and encoder, and the exact size
+ */
+static void
+test_encoding(void **state)
+{
+	struct token_keys *k = keys(key_a);
+	struct token t;
+	char tok[TOKEN_BUFSIZE], again[TOKEN_BUFSIZE], rcpt[64], err[128];
+	unsigned char raw[TOKEN_BUFSIZE];
+	const char *end;
+	size_t n, rawlen, len;
+
+	(void)state;
+	for (n = 0; n < 40; n++) {
+		/* "" (a list-only token), then x@e.org, xx@e.org, ... */
+		memset(rcpt, 'x', n);
+		(void)strlcpy(rcpt + n, n > 0 ? "@e.org" : "", sizeof(rcpt) - n);
+		assert_int_equal(token_seal(k, "m", rcpt, (int64_t)n * 77777,
+		    tok, sizeof(tok)), 0);
+		len = strlen(tok);
+		assert_int_equal(sodium_base642bin(raw, sizeof(raw), tok, len,
+		    NULL, &rawlen, &end,
+		    sodium_base64_VARIANT_URLSAFE_NO_PADDING), 0);
+		assert_ptr_equal(end, tok + len);
+		assert_int_equal(len, (rawlen * 4 + 2) / 3);
+		(void)sodium_bin2base64(again, sizeof(again), raw, rawlen,
+		    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+		assert_string_equal(again, tok);
+		assert_int_equal(token_open(k, tok, len, &t, err,
+		    sizeof(err)), 0);
+		assert_string_equal(t.rcpt, rcpt);
+		assert_true(t.issued == (int64_t)n * 77777);
+		/* the exact size fits; one octet less does not */
+		assert_int_equal(token_seal(k, "m", rcpt, 1, again, len + 1),
+		    0);
+		assert_int_equal(strlen(again), len);
+		assert_int_equal(token_seal(k, "m", rcpt, 1, again, len), -1);
+	}
+	token_keys_free(k);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_encoding),
 		cmocka_unit_test(test_tamper_each_byte),
 		cmocka_unit_test(test_wrong_key_rotation),
 		cmocka_unit_test(test_malformed),
